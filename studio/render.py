@@ -1,0 +1,181 @@
+"""Turn a script into a project and its segments into takes.
+
+The one core API both front ends use: :func:`plan_project` checks and
+splits a script and updates the project (keeping the takes of segments whose
+text did not change); :class:`SegmentRenderer` renders one segment into a
+take with a loaded backend. Every check that can fail on the user's input
+runs before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from studio import audio
+from studio.engine.backends import Backend, VoiceRef, backend_class, installed_backends
+from studio.errors import UserError
+from studio.fsutil import write_bytes_atomic
+from studio.store import Library, Segment, SyncResult, Take, Voice
+from studio.text import prepare_script
+
+DEFAULT_VOICE = "joe"
+
+
+def ensure_presets(library: Library) -> None:
+    """Register every installed backend's preset voices in the library."""
+    for cls in installed_backends().values():
+        for preset in cls.presets:
+            library.ensure_preset(preset.name, cls.name, preset.language)
+
+
+def backend_for_voice(voice: Voice) -> type[Backend]:
+    """The backend that renders ``voice``; a cloned voice never falls back to
+    a backend that cannot clone."""
+    if voice.backend:
+        return backend_class(voice.backend)
+    cloners = [cls for cls in installed_backends().values() if cls.can_clone]
+    usable = [cls for cls in cloners if cls.available() is None]
+    if usable:
+        return usable[0]
+    reason = cloners[0].available() if cloners else None
+    raise UserError(
+        f"voice {voice.name!r} is a cloned voice and no backend that clones can run here"
+        + (f" ({reason})" if reason else ""),
+        "install the cosyvoice2 backend on a machine with an NVIDIA GPU, "
+        "or use a preset voice such as 'joe'",
+    )
+
+
+def voice_ref(library: Library, voice: Voice) -> VoiceRef:
+    """The backend's view of a stored voice."""
+    return VoiceRef(
+        name=voice.name,
+        kind=voice.kind,
+        language=voice.language,
+        transcript=voice.transcript,
+        prompt_path=library.path(voice.prompt_path) if voice.prompt_path else None,
+    )
+
+
+@dataclass(frozen=True)
+class PlannedProject:
+    """A project brought up to date with its script, ready to render."""
+
+    sync: SyncResult
+    voice: Voice
+    backend: type[Backend]
+    todo: list[Segment]
+
+
+def plan_project(
+    library: Library,
+    raw_script: str,
+    project_name: str,
+    voice_name: str | None = None,
+    *,
+    strip_symbols: bool = False,
+    script_label: str = "the script",
+) -> PlannedProject:
+    """Check and split ``raw_script``, then create or update the project.
+
+    Raises :class:`UserError` (with the library unchanged) for a script that
+    cannot be spoken, an unknown voice, or text the voice cannot read.
+    """
+    ensure_presets(library)
+    existing = library.find_project(project_name)
+    if voice_name is None:
+        voice = library.voice(existing.voice_id) if existing else library.find_voice(
+            library.get_setting("default_voice", DEFAULT_VOICE)
+        )
+        if voice is None:
+            raise UserError("no default voice in the library", "pass --voice NAME")
+    else:
+        found = library.find_voice(voice_name)
+        if found is None:
+            names = ", ".join(v.name for v in library.voices())
+            raise UserError(f"no voice named {voice_name!r}", f"voices in the library: {names}")
+        voice = found
+    backend = backend_for_voice(voice)
+    script = prepare_script(
+        raw_script, backend.max_chars, name=script_label, strip_symbols=strip_symbols
+    )
+    for index, plan in enumerate(script.segments, start=1):
+        excerpt = plan.source if len(plan.source) <= 40 else plan.source[:37] + "…"
+        backend.check_language(plan.language, voice.name, f"segment {index} ({excerpt!r})")
+    sync = library.sync_project(project_name, raw_script, voice, script.segments)
+    return PlannedProject(sync, voice, backend, library.segments_to_render(sync.project))
+
+
+def save_take_audio(library: Library, samples: audio.Audio, rate: int) -> str:
+    """Write a take's audio, content-addressed, and return its library path.
+
+    FLAC at 24 bits: lossless and half the size of WAV. The same audio gives
+    the same file, so a re-delivered job cannot leave a duplicate behind.
+    """
+    data = audio.encode(samples, rate, ".flac")
+    digest = hashlib.sha256(data).hexdigest()
+    relative = f"takes/{digest[:2]}/{digest}.flac"
+    target = library.path(relative)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(target, data)
+    return relative
+
+
+class SegmentRenderer:
+    """Renders segments with one backend instance, loaded on first use."""
+
+    def __init__(self, library: Library, backend: type[Backend], device: str = "cpu") -> None:
+        self.library = library
+        self.backend_cls = backend
+        self.device = device
+        self._backend: Backend | None = None
+        self._voices: dict[int, object] = {}
+
+    @property
+    def backend(self) -> Backend:
+        """The loaded backend instance."""
+        if self._backend is None:
+            instance = self.backend_cls()
+            instance.load(self.device)
+            self._backend = instance
+        return self._backend
+
+    def render(self, segment: Segment, voice: Voice, seed: int | None = None) -> Take:
+        """Synthesize ``segment`` with ``voice`` and commit it as a new take."""
+        ref = voice_ref(self.library, voice)
+        if voice.id not in self._voices:
+            self._voices[voice.id] = self.backend.prepare_voice(ref)
+        seed = random.randrange(2**31) if seed is None else seed
+        samples = self.backend.synthesize(segment.text, ref, seed=seed)
+        if samples.size == 0:
+            raise RuntimeError(f"backend {self.backend_cls.name} returned no audio")
+        path = save_take_audio(self.library, samples, self.backend_cls.sample_rate)
+        return self.library.commit_take(
+            segment.id,
+            path=path,
+            text=segment.text,
+            voice_id=voice.id,
+            backend=self.backend_cls.name,
+            seed=seed,
+            sample_rate=self.backend_cls.sample_rate,
+            frames=len(samples),
+        )
+
+    def render_all(
+        self,
+        planned: PlannedProject,
+        progress: Callable[[Segment, Take], None] | None = None,
+    ) -> list[Take]:
+        """Render every segment of ``planned.todo`` in order."""
+        takes = []
+        for segment in planned.todo:
+            voice = self.library.voice(segment.voice_id) if segment.voice_id else planned.voice
+            take = self.render(segment, voice)
+            takes.append(take)
+            if progress:
+                progress(segment, take)
+        return takes

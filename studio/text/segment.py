@@ -1,0 +1,345 @@
+"""Split a script into segments: the unit that is rendered, reviewed and
+re-rendered on its own.
+
+Boundaries are found on the text *as written*, where abbreviations ("Dr.",
+"U.S."), numbers ("3.14", "$1,200") and quotations are still visible, by
+pysbd (rule-based sentence boundaries for English that know abbreviations)
+and, for Chinese, Japanese and Korean, a quote-aware rule on sentence-final
+punctuation. Each sentence is then normalized to its spoken form. A sentence
+whose spoken form is longer than the backend's limit is cut at the best
+place in the written text — a semicolon or colon, then a comma, then a space —
+never beside a digit, after an abbreviation or inside quotation marks.
+One-word fragments ("Why?", "No.") are merged into a neighbour.
+
+Paragraphs (blank lines) are kept: the pause after the last segment of a
+paragraph is longer. Joining the segments' text, with a space between
+English pieces and nothing between Chinese ones, and a blank line between
+paragraphs, gives back the normalized script (:attr:`Script.text`).
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from studio.text.clean import clean_text
+from studio.text.lang import detect_language, is_cjk_char
+from studio.text.normalize import normalize_sentence
+
+
+class Pause(str, enum.Enum):
+    """The kind of pause that follows a segment; export maps each to a length."""
+
+    BREATH = "breath"  # a cut inside a long sentence with no punctuation
+    COMMA = "comma"
+    CLAUSE = "clause"  # ; : —
+    SENTENCE = "sentence"
+    PARAGRAPH = "paragraph"
+    END = "end"
+
+
+@dataclass(frozen=True)
+class SegmentPlan:
+    """One segment as the text pipeline plans it (before it is stored).
+
+    Attributes
+    ----------
+    text
+        The normalized, spoken form: what the backend reads.
+    source
+        The script text it came from, as written.
+    language
+        Language code from :func:`~studio.text.lang.detect_language`.
+    pause
+        The pause after it.
+    paragraph
+        Index of its paragraph in the script.
+    """
+
+    text: str
+    source: str
+    language: str
+    pause: Pause
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Script:
+    """A script prepared for rendering."""
+
+    segments: tuple[SegmentPlan, ...]
+    paragraphs: tuple[str, ...]  # normalized paragraphs, as sentences were joined
+
+    @property
+    def text(self) -> str:
+        """The normalized script: paragraphs separated by a blank line."""
+        return "\n\n".join(self.paragraphs)
+
+
+def join_pieces(left: str, right: str) -> str:
+    """Join two pieces of one paragraph: a space between words, none in CJK."""
+    if not left:
+        return right
+    if not right:
+        return left
+    sep = "" if is_cjk_char(left[-1]) or is_cjk_char(right[0]) else " "
+    return f"{left}{sep}{right}"
+
+
+def join_segments(segments: tuple[SegmentPlan, ...] | list[SegmentPlan]) -> str:
+    """The text the segments make when joined back; equals :attr:`Script.text`."""
+    paragraphs: dict[int, str] = {}
+    for seg in segments:
+        paragraphs[seg.paragraph] = join_pieces(paragraphs.get(seg.paragraph, ""), seg.text)
+    return "\n\n".join(paragraphs[k] for k in sorted(paragraphs))
+
+
+# ---------------------------------------------------------------- sentences
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_OPENERS = {"“": "”", "「": "」", "『": "』", "《": "》", "（": "）", "(": ")", "‘": "’"}
+_CLOSERS = set(_OPENERS.values())
+_CJK_ENDERS = set("。！？!?…；")
+_TRAILING_CLOSERS = set("”」』》）)\"'’")
+
+
+def _quote_depth_ok(text: str) -> bool:
+    """True when ``text`` leaves no quotation or bracket open."""
+    if text.count('"') % 2:
+        return False
+    depth = 0
+    for char in text:
+        if char in _OPENERS:
+            depth += 1
+        elif char in _CLOSERS:
+            depth = max(0, depth - 1)
+    return depth == 0
+
+
+@functools.lru_cache(maxsize=1)
+def _english_segmenter() -> Any:
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def _split_cjk(paragraph: str) -> Iterator[str]:
+    start, depth, i = 0, 0, 0
+    while i < len(paragraph):
+        char = paragraph[i]
+        if char in _OPENERS:
+            depth += 1
+        elif char in _CLOSERS:
+            depth = max(0, depth - 1)
+        if char in _CJK_ENDERS and depth == 0:
+            end = i + 1
+            while end < len(paragraph) and (
+                paragraph[end] in _CJK_ENDERS or paragraph[end] in _TRAILING_CLOSERS
+            ):
+                end += 1
+            yield paragraph[start:end]
+            start, i = end, end
+            continue
+        i += 1
+    if start < len(paragraph):
+        yield paragraph[start:]
+
+
+def _split_latin(paragraph: str) -> Iterator[str]:
+    """Sentences by pysbd, located in ``paragraph`` so that nothing is lost."""
+    cursor = 0
+    for sentence in _english_segmenter().segment(paragraph):
+        sentence = sentence.strip()
+        if not sentence:
+            continue
+        found = paragraph.find(sentence, cursor)
+        if found < 0:  # pysbd altered the text: keep the rest whole
+            break
+        yield paragraph[cursor : found + len(sentence)]
+        cursor = found + len(sentence)
+    if paragraph[cursor:].strip():
+        yield paragraph[cursor:]
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Sentences of one paragraph as written; they concatenate to ``paragraph``.
+
+    Pieces that would leave a quotation open are merged with what follows.
+    """
+    splitter = _split_cjk if detect_language(paragraph) in ("zh", "ja", "ko") else _split_latin
+    pieces: list[str] = []
+    pending = ""
+    for piece in splitter(paragraph):
+        pending += piece
+        if _quote_depth_ok(pending):
+            pieces.append(pending)
+            pending = ""
+    if pending:
+        if pieces and not pending.strip():
+            pieces[-1] += pending
+        else:
+            pieces.append(pending)
+    return pieces
+
+
+# ------------------------------------------------------------ long sentences
+
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Z][a-z]{0,3}|[a-z]{1,3}|(?:[A-Za-z]\.)+[A-Za-z]?)\.$")
+_CUT_SCORES = {";": 3, ":": 3, "—": 3, "–": 3, "；": 3, "：": 3, ",": 2, "，": 2, "、": 2}
+
+
+def _cut_points(text: str) -> Iterator[tuple[int, int]]:
+    """(position, score) of the places where ``text`` may be cut in two."""
+    depth = 0
+    quotes = 0
+    for i, char in enumerate(text):
+        if char == '"':
+            quotes ^= 1
+        elif char in _OPENERS:
+            depth += 1
+        elif char in _CLOSERS:
+            depth = max(0, depth - 1)
+        if i == 0 or i >= len(text) - 1:
+            continue
+        inside = depth > 0 or quotes
+        left = text[:i].rstrip()
+        prev, nxt = text[i - 1], text[i]
+        if not left:
+            continue
+        if nxt.isspace():
+            # cut after the space run: "word,| next"
+            continue
+        if prev.isspace():
+            before = left[-1]
+            if before.isdigit() or nxt.isdigit() or _ABBREVIATION.search(left):
+                continue
+            score = _CUT_SCORES.get(before, 1)
+        elif is_cjk_char(prev) or is_cjk_char(nxt):
+            if prev.isdigit() or nxt.isdigit() or prev in _OPENERS or nxt in _CLOSERS:
+                continue
+            score = _CUT_SCORES.get(prev, 0)
+        else:
+            continue
+        yield i, score - (10 if inside else 0)
+
+
+def split_long(
+    source: str, max_chars: int, normalize: Callable[[str], str]
+) -> list[tuple[str, str]]:
+    """Cut ``source`` until each piece's spoken form fits in ``max_chars``.
+
+    Returns (source piece, spoken piece) pairs whose sources concatenate to
+    ``source``. A piece with no allowed cut is returned whole, even if long.
+    """
+    spoken = normalize(source)
+    if len(spoken) <= max_chars:
+        return [(source, spoken)]
+    middle = len(source) / 2
+    best = max(
+        _cut_points(source),
+        key=lambda cut: (cut[1], -abs(cut[0] - middle)),
+        default=None,
+    )
+    if best is None:
+        return [(source, spoken)]
+    cut = best[0]
+    return split_long(source[:cut], max_chars, normalize) + split_long(
+        source[cut:], max_chars, normalize
+    )
+
+
+# ------------------------------------------------------------------ script
+
+_SENTENCE_END = set(".!?。！？…")
+_COMMA_END = set(",，、")
+_CLAUSE_END = set(";:；：—–")
+
+
+def _pause_after(spoken: str) -> Pause:
+    stripped = spoken.rstrip("".join(_TRAILING_CLOSERS) + " ")
+    last = stripped[-1:] or "."
+    if last in _SENTENCE_END:
+        return Pause.SENTENCE
+    if last in _COMMA_END:
+        return Pause.COMMA
+    if last in _CLAUSE_END:
+        return Pause.CLAUSE
+    return Pause.BREATH
+
+
+def _is_fragment(spoken: str) -> bool:
+    words = re.findall(r"[^\W\d_]+|\d+", spoken)
+    cjk = sum(1 for char in spoken if is_cjk_char(char) and char.isalpha())
+    return (len(words) <= 1 and cjk == 0) or (0 < cjk <= 2 and len(words) <= 2)
+
+
+def _merge_fragments(units: list[tuple[str, str]], max_chars: int) -> list[tuple[str, str]]:
+    """Merge one-word units into the next (or, if last, the previous) unit."""
+    merged = list(units)
+    i = 0
+    while len(merged) > 1 and i < len(merged):
+        source, spoken = merged[i]
+        if _is_fragment(spoken):
+            j = i + 1 if i + 1 < len(merged) else i - 1
+            a, b = (i, j) if i < j else (j, i)
+            joined = join_pieces(merged[a][1], merged[b][1])
+            if len(joined) <= max_chars:
+                merged[a : b + 1] = [(merged[a][0] + merged[b][0], joined)]
+                i = max(0, a - 1) if a < i else a
+                continue
+        i += 1
+    return merged
+
+
+def prepare_script(
+    raw: str,
+    max_chars: int = 300,
+    *,
+    name: str = "the script",
+    strip_symbols: bool = False,
+    normalize: Callable[[str], str] = normalize_sentence,
+) -> Script:
+    """Clean, normalize and split ``raw`` into segments of at most ``max_chars``.
+
+    Raises :class:`~studio.errors.UserError` for text that cannot be spoken.
+    """
+    text = clean_text(raw, name, strip_symbols=strip_symbols)
+    segments: list[SegmentPlan] = []
+    paragraphs: list[str] = []
+    raw_paragraphs = [p for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+    for p_index, paragraph in enumerate(raw_paragraphs):
+        paragraph = re.sub(r"\s*\n\s*", " ", paragraph.strip())
+        units: list[tuple[str, str]] = []
+        for sentence in split_sentences(paragraph):
+            if sentence.strip():
+                units += split_long(sentence, max_chars, normalize)
+        units = [(src, spoken) for src, spoken in units if spoken.strip()]
+        if not units:
+            continue
+        joined = ""
+        for _, spoken in units:
+            joined = join_pieces(joined, spoken)
+        paragraphs.append(joined)
+        p_number = len(paragraphs) - 1
+        for source, spoken in _merge_fragments(units, max_chars):
+            segments.append(
+                SegmentPlan(
+                    text=spoken,
+                    source=source.strip(),
+                    language=detect_language(spoken),
+                    pause=_pause_after(spoken),
+                    paragraph=p_number,
+                )
+            )
+        last = segments[-1]
+        segments[-1] = SegmentPlan(last.text, last.source, last.language, Pause.PARAGRAPH,
+                                   last.paragraph)
+    if segments:
+        last = segments[-1]
+        segments[-1] = SegmentPlan(last.text, last.source, last.language, Pause.END,
+                                   last.paragraph)
+    return Script(segments=tuple(segments), paragraphs=tuple(paragraphs))
