@@ -141,18 +141,31 @@ def normalize_loudness(
 ) -> Audio:
     """Gain to ``target_lufs`` with peaks limited to ``ceiling_db``.
 
-    Limiting lowers loudness a little, so gain and limit are repeated until
-    the result is within 0.1 LU of the target (four rounds at most).
+    Limiting lowers loudness, so the *original* is limited again with a
+    corrected gain (secant steps on measured loudness) until the result is
+    within 0.1 LU. A target louder than the ceiling allows for this audio
+    (speech saturates near −14 LUFS under −1.5 dBFS) is approached until
+    more gain stops helping; the caller reports the loudness it measures.
     """
+    current = loudness_lufs(audio, rate)
+    if not np.isfinite(current):
+        return audio
+    gain_db = target_lufs - current
+    previous: tuple[float, float] | None = None  # (gain, error) of the last round
     out = audio
-    for _ in range(4):
-        current = loudness_lufs(out, rate)
-        if not np.isfinite(current):
-            return out
-        delta = target_lufs - current
-        if abs(delta) < 0.1:
+    for _ in range(8):
+        out = limit_peaks((audio * 10 ** (gain_db / 20)).astype(np.float32), rate, ceiling_db)
+        error = target_lufs - loudness_lufs(out, rate)
+        if abs(error) < 0.1:
             break
-        out = limit_peaks((out * 10 ** (delta / 20)).astype(np.float32), rate, ceiling_db)
+        slope = 1.0
+        if previous is not None:
+            if abs(error) > 0.9 * abs(previous[1]):
+                break  # saturated: more gain only adds limiting
+            slope = (previous[1] - error) / (gain_db - previous[0])
+            slope = min(1.0, max(0.1, slope))
+        previous = (gain_db, error)
+        gain_db += min(12.0, error / slope)
     return out
 
 
