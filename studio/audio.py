@@ -133,40 +133,45 @@ def limit_peaks(
     gain = uniform_filter1d(held, size=2 * (ahead // 2) + 1, mode="nearest")
     out = (audio * gain).astype(np.float32)
     # The envelope guarantees the ceiling; this only removes float rounding.
-    return np.clip(out, -ceiling, ceiling)
+    return np.asarray(np.clip(out, -ceiling, ceiling), dtype=np.float32)
 
 
 def normalize_loudness(
-    audio: Audio, rate: int, target_lufs: float, ceiling_db: float = PEAK_CEILING_DB
-) -> Audio:
+    audio: Audio,
+    rate: int,
+    target_lufs: float,
+    ceiling_db: float = PEAK_CEILING_DB,
+    tolerance_lu: float = 0.2,
+) -> tuple[Audio, float]:
     """Gain to ``target_lufs`` with peaks limited to ``ceiling_db``.
 
-    Limiting lowers loudness, so the *original* is limited again with a
-    corrected gain (secant steps on measured loudness) until the result is
-    within 0.1 LU. A target louder than the ceiling allows for this audio
-    (speech saturates near −14 LUFS under −1.5 dBFS) is approached until
-    more gain stops helping; the caller reports the loudness it measures.
+    Returns the audio and its measured loudness. Limiting lowers loudness,
+    so the *original* is limited again with a corrected gain (secant steps
+    on measured loudness) until within ``tolerance_lu``; speech at −16 LUFS
+    takes two or three rounds. A target louder than the ceiling allows for
+    this audio (speech saturates near −14 LUFS under −1.5 dBFS) is
+    approached until more gain stops helping.
     """
     current = loudness_lufs(audio, rate)
     if not np.isfinite(current):
-        return audio
+        return audio, current
     gain_db = target_lufs - current
     previous: tuple[float, float] | None = None  # (gain, error) of the last round
-    out = audio
+    out, measured = audio, current
     for _ in range(8):
         out = limit_peaks((audio * 10 ** (gain_db / 20)).astype(np.float32), rate, ceiling_db)
-        error = target_lufs - loudness_lufs(out, rate)
-        if abs(error) < 0.1:
+        measured = loudness_lufs(out, rate)
+        error = target_lufs - measured
+        if abs(error) < tolerance_lu:
             break
         slope = 1.0
         if previous is not None:
             if abs(error) > 0.9 * abs(previous[1]):
                 break  # saturated: more gain only adds limiting
-            slope = (previous[1] - error) / (gain_db - previous[0])
-            slope = min(1.0, max(0.1, slope))
+            slope = min(1.0, max(0.1, (previous[1] - error) / (gain_db - previous[0])))
         previous = (gain_db, error)
         gain_db += min(12.0, error / slope)
-    return out
+    return out, measured
 
 
 def fade(audio: Audio, rate: int, fade_in_s: float, fade_out_s: float) -> Audio:

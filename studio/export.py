@@ -148,7 +148,7 @@ def export_project(
     if srt_path is not None:
         srt_path = check_output_path(srt_path, "subtitle")
     samples, rate, cues = assemble(library, project, settings)
-    samples = audio.normalize_loudness(samples, rate, settings.lufs)
+    samples, lufs = audio.normalize_loudness(samples, rate, settings.lufs)
     audio.write_audio(out, samples, rate)
     if srt_path is not None:
         write_bytes_atomic(srt_path, subtitles(cues).encode("utf-8"))
@@ -157,7 +157,7 @@ def export_project(
         audio_path=out,
         srt_path=srt_path,
         duration_s=len(samples) / rate,
-        lufs=audio.loudness_lufs(samples, rate),
+        lufs=lufs,
         peak_db=20 * np.log10(max(peak, 1e-9)),
         cues=tuple(cues),
     )

@@ -73,7 +73,7 @@ def check_prompt(path: Path) -> PromptCheck:
     warnings = []
     if peak < 0.05:
         warnings.append(f"{name} is very quiet (peak {20 * np.log10(peak):.0f} dBFS)")
-    normalized = audio.normalize_loudness(trimmed, PROMPT_RATE, PROMPT_LUFS)
+    normalized, _ = audio.normalize_loudness(trimmed, PROMPT_RATE, PROMPT_LUFS)
     return PromptCheck(normalized, duration, tuple(warnings))
 
 

@@ -353,7 +353,8 @@ class Library:
         users = [
             row[0]
             for row in self.conn.execute(
-                "SELECT DISTINCT p.name FROM projects p LEFT JOIN segments s ON s.project_id = p.id "
+                "SELECT DISTINCT p.name FROM projects p "
+                "LEFT JOIN segments s ON s.project_id = p.id "
                 "WHERE p.voice_id = ?1 OR s.voice_id = ?1 ORDER BY p.name",
                 (voice.id,),
             )

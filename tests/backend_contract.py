@@ -44,5 +44,5 @@ class BackendContract:
 
     def test_refuses_a_language_it_cannot_read(self, backend: Backend) -> None:
         unread = next(code for code in ("ko", "ja", "zh", "en") if code not in backend.languages)
-        with pytest.raises(UserError, match="reads .* only"):
+        with pytest.raises(UserError, match=r"reads .* only"):
             type(backend).check_language(unread, "v", "segment 1")

@@ -21,11 +21,12 @@ def test_loudness_normalization_hits_target_without_clipping(speech) -> None:
     x = speech(6.0) * 0.3
     ceiling = 10 ** (audio.PEAK_CEILING_DB / 20) + 1e-6
     for target in (-30.0, -23.0, -16.0):
-        y = audio.normalize_loudness(x, RATE, target)
+        y, measured = audio.normalize_loudness(x, RATE, target)
         assert abs(audio.loudness_lufs(y, RATE) - target) < 0.2
+        assert measured == audio.loudness_lufs(y, RATE)
         assert np.max(np.abs(y)) <= ceiling
     # louder than the ceiling allows for speech: as loud as it gets, never clipped
-    loud = audio.normalize_loudness(x, RATE, -8.0)
+    loud, _ = audio.normalize_loudness(x, RATE, -8.0)
     assert audio.loudness_lufs(loud, RATE) > -16.0
     assert np.max(np.abs(loud)) <= ceiling
 

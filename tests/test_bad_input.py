@@ -39,7 +39,8 @@ CASES = {
               "emoji '🎉' (U+1F389) at line 2, column 8"),
     "control": ("ctl.txt", b"Bell\x07 rings.", [], "control character U+0007"),
     "chinese": ("zh.txt", "Hello there.\n\n今天天气很好。".encode(), [],
-                "segment 2 ('今天天气很好。') is Chinese, but voice 'joe' (piper) reads English only"),
+                "segment 2 ('今天天气很好。') is Chinese, "
+                "but voice 'joe' (piper) reads English only"),
     "unknown voice": ("ok.txt", b"Fine text.", ["--voice", "nobody"], "no voice named 'nobody'"),
     "bad format": ("ok.txt", b"Fine text.", ["--out", "x.mp4"], "unknown audio format .mp4"),
     "no such folder": ("ok.txt", b"Fine text.", ["--out", "missing/dir/x.wav"],

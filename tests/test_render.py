@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -61,7 +62,7 @@ def test_render_produces_an_acceptable_voiceover(studio, tmp_path, library_dir) 
         # joins are click-free: the faded edge of every segment is near zero
         for edge in (int(start * rate), int(end * rate) - 1):
             assert abs(samples[edge]) < 2e-3
-    for before, after in zip(cues, cues[1:]):  # the pauses between cues are silence
+    for before, after in pairwise(cues):  # the pauses between cues are silence
         gap = level[frame(before.end.total_seconds()) + 1 : frame(after.start.total_seconds())]
         assert gap.size and gap.max() < -60
     assert cues[-1].end.total_seconds() < len(samples) / rate
@@ -121,7 +122,7 @@ def test_fifteen_thousand_characters_in_one_command(studio, tmp_path) -> None:
     cues = _cues(subs)
     match = re.search(r"(\d+) segments", run.stderr)
     assert match and len(cues) == int(match.group(1))
-    assert all(a.end <= b.start for a, b in zip(cues, cues[1:]))
+    assert all(a.end <= b.start for a, b in pairwise(cues))
     duration = len(samples) / rate
     assert 0 < duration - cues[-1].end.total_seconds() < 1.0  # the tail, then the end
     assert abs(audio.loudness_lufs(samples, rate) - (-16.0)) < 1.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -68,7 +69,7 @@ def test_long_sentences_are_cut_at_clauses_never_inside_numbers() -> None:
     assert " ".join(s.source for s in segments).split() == sentence.split()
     assert segments[0].source.endswith("firm;")  # the semicolon beats commas and spaces
     assert segments[0].pause is Pause.CLAUSE
-    for left, right in zip(segments, segments[1:]):  # every number stays whole
+    for left, right in pairwise(segments):  # every number stays whole
         assert not (left.source[-1].isdigit() and right.source[0].isdigit())
 
 
@@ -134,7 +135,7 @@ def test_cutting_long_text_loses_nothing_and_never_splits_a_number(
 ) -> None:
     pieces = [source for source, _ in split_long(text, max_chars, normalize=lambda s: s)]
     assert "".join(pieces) == text
-    for left, right in zip(pieces, pieces[1:]):
+    for left, right in pairwise(pieces):
         assert not left.rstrip()[-1:].isdigit() and not right[:1].isdigit(), (left, right)
     for piece in pieces:  # over the limit only when no cut is allowed in it
         assert len(piece) <= max_chars or not list(_cut_points(piece))

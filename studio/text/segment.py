@@ -282,7 +282,7 @@ def _merge_fragments(units: list[tuple[str, str]], max_chars: int) -> list[tuple
     merged = list(units)
     i = 0
     while len(merged) > 1 and i < len(merged):
-        source, spoken = merged[i]
+        spoken = merged[i][1]
         if _is_fragment(spoken):
             j = i + 1 if i + 1 < len(merged) else i - 1
             a, b = (i, j) if i < j else (j, i)
@@ -311,7 +311,7 @@ def prepare_script(
     segments: list[SegmentPlan] = []
     paragraphs: list[str] = []
     raw_paragraphs = [p for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
-    for p_index, paragraph in enumerate(raw_paragraphs):
+    for paragraph in raw_paragraphs:
         paragraph = re.sub(r"\s*\n\s*", " ", paragraph.strip())
         units: list[tuple[str, str]] = []
         for sentence in split_sentences(paragraph):

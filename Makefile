@@ -1,0 +1,35 @@
+# Two commands do all the set-up on a fresh machine (a venv in .venv from the
+# lockfile, then the studio itself, editable): `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.ready
+
+.PHONY: demo test lint bench clean
+
+demo: $(READY)
+	@mkdir -p out
+	$(BIN)/studio --library .studio-demo render resources/examples/welcome.txt \
+		--out out/welcome.wav --srt out/welcome.srt
+
+test: $(READY)
+	$(BIN)/lint-imports
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+lint: $(READY)
+	$(BIN)/ruff check studio tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+bench: $(READY)
+	$(BIN)/python benchmarks/render_overhead.py
+
+# Reinstalls whenever the lockfile or the project's metadata changes.
+$(READY): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+clean:
+	rm -rf $(VENV) out .studio-demo

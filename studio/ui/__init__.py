@@ -1,0 +1,1 @@
+"""The desktop studio (PySide6): the only package that imports Qt."""
