@@ -106,7 +106,7 @@ def _open_library(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def cmd_render(args: argparse.Namespace) -> int:
     """``studio render``: script → project → takes → exported audio."""
     from studio.export import ExportSettings, check_output_path, export_project
-    from studio.render import plan_project
+    from studio.render import SegmentRenderer, plan_project, resolve_voice
 
     raw, label, stem = _read_script(args.script)
     project_name = args.project or stem
@@ -115,6 +115,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     out = check_output_path(args.out) if args.out else None
     srt_path = check_output_path(args.srt, "subtitle") if args.srt else None
     with _open_library(args) as library:
+        # load the voice's model while the script is normalized and split
+        renderer = SegmentRenderer(library, resolve_voice(library, project_name, args.voice)[1])
+        renderer.preload()
         planned = plan_project(
             library, raw, project_name, args.voice, strip_symbols=args.strip_symbols,
             script_label=label,
@@ -127,7 +130,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         if planned.todo:
-            _render_with_progress(library, planned, show=not args.no_progress)
+            _render_with_progress(renderer, planned, show=not args.no_progress)
         if out is None:
             out = library.path(f"exports/{_safe_name(sync.project.name)}.wav")
         result = export_project(
@@ -147,12 +150,9 @@ def _safe_name(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_ ." else "_" for c in name).strip() or "project"
 
 
-def _render_with_progress(library, planned, show: bool) -> None:  # type: ignore[no-untyped-def]
+def _render_with_progress(renderer, planned, show: bool) -> None:  # type: ignore[no-untyped-def]
     from tqdm import tqdm
 
-    from studio.render import SegmentRenderer
-
-    renderer = SegmentRenderer(library, planned.backend)
     audio_s = 0.0
     started = time.monotonic()
     with tqdm(

@@ -9,6 +9,7 @@ runs before anything is written.
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import random
 from collections.abc import Callable
@@ -70,6 +71,28 @@ class PlannedProject:
     todo: list[Segment]
 
 
+def resolve_voice(
+    library: Library, project_name: str, voice_name: str | None = None
+) -> tuple[Voice, type[Backend]]:
+    """The voice to render with (named, else the project's, else the default)
+    and its backend; :class:`UserError` if there is none."""
+    ensure_presets(library)
+    if voice_name is None:
+        existing = library.find_project(project_name)
+        voice = library.voice(existing.voice_id) if existing else library.find_voice(
+            library.get_setting("default_voice", DEFAULT_VOICE)
+        )
+        if voice is None:
+            raise UserError("no default voice in the library", "pass --voice NAME")
+    else:
+        found = library.find_voice(voice_name)
+        if found is None:
+            names = ", ".join(v.name for v in library.voices())
+            raise UserError(f"no voice named {voice_name!r}", f"voices in the library: {names}")
+        voice = found
+    return voice, backend_for_voice(voice)
+
+
 def plan_project(
     library: Library,
     raw_script: str,
@@ -84,21 +107,7 @@ def plan_project(
     Raises :class:`UserError` (with the library unchanged) for a script that
     cannot be spoken, an unknown voice, or text the voice cannot read.
     """
-    ensure_presets(library)
-    existing = library.find_project(project_name)
-    if voice_name is None:
-        voice = library.voice(existing.voice_id) if existing else library.find_voice(
-            library.get_setting("default_voice", DEFAULT_VOICE)
-        )
-        if voice is None:
-            raise UserError("no default voice in the library", "pass --voice NAME")
-    else:
-        found = library.find_voice(voice_name)
-        if found is None:
-            names = ", ".join(v.name for v in library.voices())
-            raise UserError(f"no voice named {voice_name!r}", f"voices in the library: {names}")
-        voice = found
-    backend = backend_for_voice(voice)
+    voice, backend = resolve_voice(library, project_name, voice_name)
     script = prepare_script(
         raw_script, backend.max_chars, name=script_label, strip_symbols=strip_symbols
     )
@@ -126,26 +135,44 @@ def save_take_audio(library: Library, samples: audio.Audio, rate: int) -> str:
 
 
 class SegmentRenderer:
-    """Renders segments with one backend instance, loaded on first use."""
+    """Renders segments with one backend instance.
+
+    The backend can be loaded on a background thread (:meth:`preload`) while
+    the script is being prepared. In :meth:`render_all`, one writer thread
+    encodes and writes each take's file while the backend synthesizes the
+    next segment (synthesis releases the GIL); the take's row is committed on
+    the calling thread once its file exists, so the order that keeps work
+    safe — file, then row — is unchanged.
+    """
 
     def __init__(self, library: Library, backend: type[Backend], device: str = "cpu") -> None:
         self.library = library
         self.backend_cls = backend
         self.device = device
-        self._backend: Backend | None = None
+        self._loading: concurrent.futures.Future[Backend] | None = None
         self._voices: dict[int, object] = {}
+
+    def _load(self) -> Backend:
+        instance = self.backend_cls()
+        instance.load(self.device)
+        return instance
+
+    def preload(self) -> None:
+        """Start loading the backend on a background thread."""
+        if self._loading is None:
+            self._loading = _LOADER.submit(self._load)
 
     @property
     def backend(self) -> Backend:
-        """The loaded backend instance."""
-        if self._backend is None:
-            instance = self.backend_cls()
-            instance.load(self.device)
-            self._backend = instance
-        return self._backend
+        """The loaded backend instance (waits for :meth:`preload` if started)."""
+        if self._loading is None:
+            self._loading = concurrent.futures.Future()
+            self._loading.set_result(self._load())
+        return self._loading.result()
 
-    def render(self, segment: Segment, voice: Voice, seed: int | None = None) -> Take:
-        """Synthesize ``segment`` with ``voice`` and commit it as a new take."""
+    def synthesize(self, segment: Segment, voice: Voice, seed: int | None = None
+                   ) -> tuple[audio.Audio, int]:
+        """Speak ``segment`` with ``voice``: (samples, seed used)."""
         ref = voice_ref(self.library, voice)
         if voice.id not in self._voices:
             self._voices[voice.id] = self.backend.prepare_voice(ref)
@@ -153,7 +180,10 @@ class SegmentRenderer:
         samples = self.backend.synthesize(segment.text, ref, seed=seed)
         if samples.size == 0:
             raise RuntimeError(f"backend {self.backend_cls.name} returned no audio")
-        path = save_take_audio(self.library, samples, self.backend_cls.sample_rate)
+        return samples, seed
+
+    def commit(self, segment: Segment, voice: Voice, path: str, seed: int, frames: int) -> Take:
+        """Record a written take file as the segment's new current take."""
         return self.library.commit_take(
             segment.id,
             path=path,
@@ -162,8 +192,14 @@ class SegmentRenderer:
             backend=self.backend_cls.name,
             seed=seed,
             sample_rate=self.backend_cls.sample_rate,
-            frames=len(samples),
+            frames=frames,
         )
+
+    def render(self, segment: Segment, voice: Voice, seed: int | None = None) -> Take:
+        """Synthesize ``segment`` with ``voice`` and commit it as a new take."""
+        samples, seed = self.synthesize(segment, voice, seed)
+        path = save_take_audio(self.library, samples, self.backend_cls.sample_rate)
+        return self.commit(segment, voice, path, seed, len(samples))
 
     def render_all(
         self,
@@ -171,11 +207,30 @@ class SegmentRenderer:
         progress: Callable[[Segment, Take], None] | None = None,
     ) -> list[Take]:
         """Render every segment of ``planned.todo`` in order."""
-        takes = []
-        for segment in planned.todo:
-            voice = self.library.voice(segment.voice_id) if segment.voice_id else planned.voice
-            take = self.render(segment, voice)
+        takes: list[Take] = []
+        rate = self.backend_cls.sample_rate
+        pending: tuple[Segment, Voice, int, int, concurrent.futures.Future[str]] | None = None
+
+        def finish() -> None:
+            assert pending is not None
+            segment, voice, seed, frames, written = pending
+            take = self.commit(segment, voice, written.result(), seed, frames)
             takes.append(take)
             if progress:
                 progress(segment, take)
+
+        with concurrent.futures.ThreadPoolExecutor(1, "take-writer") as writer:
+            for segment in planned.todo:
+                voice = self.library.voice(segment.voice_id) if segment.voice_id else planned.voice
+                samples, seed = self.synthesize(segment, voice)
+                if pending:
+                    finish()
+                written = writer.submit(save_take_audio, self.library, samples, rate)
+                pending = (segment, voice, seed, len(samples), written)
+            if pending:
+                finish()
         return takes
+
+
+# Loads backends in the background; one thread, so loads never race.
+_LOADER = concurrent.futures.ThreadPoolExecutor(1, "backend-loader")
