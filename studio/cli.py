@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -72,6 +72,43 @@ def build_parser() -> argparse.ArgumentParser:
     vremove = vsub.add_parser("remove", parents=[common], help="remove a cloned voice")
     vremove.add_argument("name")
 
+    engine = sub.add_parser("engine", parents=[common], help="the render engine (workers)")
+    esub = engine.add_subparsers(dest="action", metavar="ACTION", required=True)
+    estart = esub.add_parser("start", parents=[common], help="start the engine in the background")
+    estart.add_argument("--workers", type=int, help="number of workers (default: the plan's)")
+    esub.add_parser("stop", parents=[common], help="finish current jobs, then stop")
+    estatus = esub.add_parser("status", parents=[common], help="workers and queue")
+    estatus.add_argument("--json", action="store_true")
+
+    gpu = sub.add_parser("gpu", help="GPUs and the worker placement plan")
+    gsub = gpu.add_subparsers(dest="action", metavar="ACTION", required=True)
+    gplan = gsub.add_parser("plan", help="show where workers would run")
+    gplan.add_argument("--per-model-mb", type=int, default=5000,
+                       help="VRAM per worker in MB, -1 to spread evenly, 0 for the CPU")
+    gplan.add_argument("--workers", type=int, help="number of workers (default: as fit)")
+    gplan.add_argument("--reserve-mb", type=int, default=512, help="VRAM left free per GPU")
+    gplan.add_argument("--json", action="store_true")
+
+    jobs = sub.add_parser("jobs", parents=[common], help="the render queue")
+    jsub = jobs.add_subparsers(dest="action", metavar="ACTION", required=True)
+    jlist = jsub.add_parser("list", parents=[common], help="list jobs")
+    jlist.add_argument("--state", choices=["queued", "running", "done", "failed", "dead",
+                                           "cancelled"])
+    jlist.add_argument("--project")
+    jlist.add_argument("--json", action="store_true")
+    jretry = jsub.add_parser("retry", parents=[common], help="queue a job again")
+    jretry_which = jretry.add_mutually_exclusive_group(required=True)
+    jretry_which.add_argument("id", nargs="?", type=int)
+    jretry_which.add_argument("--dead", action="store_true", help="every dead job")
+    jcancel = jsub.add_parser("cancel", parents=[common], help="cancel jobs")
+    jcancel_which = jcancel.add_mutually_exclusive_group(required=True)
+    jcancel_which.add_argument("id", nargs="?", type=int)
+    jcancel_which.add_argument("--project", help="every active job of a project")
+    for name, text in (("pause", "stop claiming a project's jobs"),
+                       ("resume", "claim a paused project's jobs again")):
+        jp = jsub.add_parser(name, parents=[common], help=text)
+        jp.add_argument("--project", required=True)
+
     projects = sub.add_parser("projects", parents=[common], help="projects in the library")
     psub = projects.add_subparsers(dest="action", metavar="ACTION", required=True)
     plist = psub.add_parser("list", parents=[common], help="list projects")
@@ -104,9 +141,10 @@ def _open_library(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    """``studio render``: script → project → takes → exported audio."""
+    """``studio render``: script -> project -> queued jobs -> takes -> export."""
+    from studio.engine.queue import JobQueue
     from studio.export import ExportSettings, check_output_path, export_project
-    from studio.render import SegmentRenderer, plan_project, resolve_voice
+    from studio.render import plan_project
 
     raw, label, stem = _read_script(args.script)
     project_name = args.project or stem
@@ -115,27 +153,24 @@ def cmd_render(args: argparse.Namespace) -> int:
     out = check_output_path(args.out) if args.out else None
     srt_path = check_output_path(args.srt, "subtitle") if args.srt else None
     with _open_library(args) as library:
-        # load the voice's model while the script is normalized and split
-        renderer = SegmentRenderer(library, resolve_voice(library, project_name, args.voice)[1])
-        renderer.preload()
         planned = plan_project(
             library, raw, project_name, args.voice, strip_symbols=args.strip_symbols,
             script_label=label,
         )
-        sync = planned.sync
-        total = len(library.segments(sync.project.id))
+        project = planned.sync.project
+        JobQueue(library).enqueue([s.id for s in planned.todo], planned.backend.name)
+        total = len(library.segments(project.id))
         print(
-            f"project {sync.project.name!r}: {total} segments, {len(planned.todo)} to render "
+            f"project {project.name!r}: {total} segments, {len(planned.todo)} to render "
             f"(voice {planned.voice.name}, backend {planned.backend.name})",
             file=sys.stderr,
         )
-        if planned.todo:
-            _render_with_progress(renderer, planned, show=not args.no_progress)
+        progress = _wait_with_progress(library, project, show=not args.no_progress)
+        if progress.rendered < progress.total:
+            return _report_unrendered(library, project, progress)
         if out is None:
-            out = library.path(f"exports/{_safe_name(sync.project.name)}.wav")
-        result = export_project(
-            library, sync.project, out, srt_path, ExportSettings(lufs=args.lufs)
-        )
+            out = library.path(f"exports/{_safe_name(project.name)}.wav")
+        result = export_project(library, project, out, srt_path, ExportSettings(lufs=args.lufs))
     print(
         f"{result.duration_s / 60:.1f} min, {result.lufs:.1f} LUFS, peak {result.peak_db:.1f} dBFS",
         file=sys.stderr,
@@ -146,26 +181,41 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
-def _safe_name(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_ ." else "_" for c in name).strip() or "project"
+EXIT_INCOMPLETE = 3
 
 
-def _render_with_progress(renderer, planned, show: bool) -> None:  # type: ignore[no-untyped-def]
+def _wait_with_progress(library, project, show: bool):  # type: ignore[no-untyped-def]
     from tqdm import tqdm
 
-    audio_s = 0.0
-    started = time.monotonic()
-    with tqdm(
-        total=len(planned.todo), unit="seg", file=sys.stderr, disable=not show,
-        dynamic_ncols=True, desc="render",
-    ) as bar:
-        def step(segment, take) -> None:  # type: ignore[no-untyped-def]
-            nonlocal audio_s
-            audio_s += take.duration_s
-            bar.set_postfix_str(f"{audio_s / max(time.monotonic() - started, 1e-6):.1f}x realtime")
-            bar.update(1)
+    from studio.engine.client import project_progress, wait_for_project
 
-        renderer.render_all(planned, step)
+    start = project_progress(library, project)
+    if start.active == 0:
+        return start
+    with tqdm(total=start.total, initial=start.rendered, unit="seg", file=sys.stderr,
+              disable=not show, dynamic_ncols=True, desc="render") as bar:
+        def update(progress) -> None:  # type: ignore[no-untyped-def]
+            bar.update(progress.rendered - bar.n)
+
+        return wait_for_project(library, project, update)
+
+
+def _report_unrendered(library, project, progress) -> int:  # type: ignore[no-untyped-def]
+    from studio.engine.queue import JobQueue
+
+    dead = JobQueue(library).jobs(state="dead", project_id=project.id)
+    for job in dead:
+        text = job["text"] if len(job["text"]) <= 40 else job["text"][:37] + "…"
+        print(f"studio: segment {job['segment']} ({text!r}) failed after {job['attempts']} "
+              f"attempt(s): {job['error']}", file=sys.stderr)
+    missing = progress.total - progress.rendered
+    print(f"studio: {missing} of {progress.total} segments are not rendered; fix the cause, "
+          "then `studio jobs retry --dead` and render again", file=sys.stderr)
+    return EXIT_INCOMPLETE
+
+
+def _safe_name(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_ ." else "_" for c in name).strip() or "project"
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
@@ -221,7 +271,98 @@ def cmd_projects(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"render": cmd_render, "voices": cmd_voices, "projects": cmd_projects}
+def cmd_engine(args: argparse.Namespace) -> int:
+    """``studio engine start|stop|status``."""
+    from studio.engine.client import engine_status, start_engine, stop_engine
+
+    with _open_library(args) as library:
+        root = library.root
+        if args.action == "start":
+            pid = start_engine(root, workers=args.workers)
+            print(f"engine started for {root} (pid {pid})")
+            return 0
+        if args.action == "stop":
+            stopped = stop_engine(root)
+            print(f"engine stopped (pid {stopped})" if stopped else "the engine is not running")
+            return 0
+        status = engine_status(library)
+    if args.json:
+        print(json.dumps(status, indent=2))
+        return 0
+    print(f"engine: {'running, pid ' + str(status['pid']) if status['running'] else 'stopped'}")
+    for w in status["workers"]:
+        uptime = f"{w['uptime_s']:.0f} s" if w["uptime_s"] and status["running"] else "-"
+        print(f"  worker {w['slot']}: {w['state']:<8} pid {w['pid'] or '-':<7} "
+              f"{w['backend']} on {w['device']}, job {w['current_job'] or '-'}, "
+              f"{w['jobs_done']} done, {w['restarts']} restart(s), up {uptime}"
+              + (f"\n    last error: {w['last_error']}" if w["last_error"] else ""))
+    counts = ", ".join(f"{n} {state}" for state, n in sorted(status["jobs"].items()))
+    print(f"jobs: {counts or 'none'}")
+    return 0
+
+
+def cmd_gpu(args: argparse.Namespace) -> int:
+    """``studio gpu plan``."""
+    import dataclasses
+    import os
+
+    from studio.gpu import plan, probe
+
+    gpus, note = probe()
+    result = plan(gpus, args.per_model_mb, args.workers, args.reserve_mb,
+                  cpu_cores=os.cpu_count() or 1)
+    if args.json:
+        print(json.dumps({
+            "gpus": [dataclasses.asdict(g) for g in gpus], "note": note, "mode": result.mode,
+            "placements": [dataclasses.asdict(p) | {"env": p.env} for p in result.placements],
+            "unplaced": list(result.unplaced),
+        }, indent=2))
+        return 0
+    print(f"GPUs: {note}")
+    for g in gpus:
+        print(f"  #{g.index} {g.name} {g.uuid}: {g.free_mb} of {g.total_mb} MB free")
+    print(f"plan ({result.mode}):")
+    for p in result.placements:
+        print(f"  worker {p.slot + 1}: {p.reason}")
+    for line in result.unplaced:
+        print(f"  not placed: {line}")
+    return 0
+
+
+def cmd_jobs(args: argparse.Namespace) -> int:
+    """``studio jobs list|retry|cancel|pause|resume``."""
+    from studio.engine.queue import JobQueue
+
+    with _open_library(args) as library:
+        queue = JobQueue(library)
+        project = None
+        if getattr(args, "project", None):
+            project = library.find_project(args.project)
+            if project is None:
+                raise UserError(f"no project named {args.project!r}", "see `studio projects list`")
+        if args.action == "retry":
+            count = queue.retry(None if args.dead else args.id)
+            print(f"{count} job(s) queued again")
+        elif args.action == "cancel":
+            count = queue.cancel(args.id, project.id if project else None)
+            print(f"{count} job(s) cancelled")
+        elif args.action in ("pause", "resume"):
+            assert project is not None
+            queue.set_paused(project.id, args.action == "pause")
+            print(f"project {project.name!r} {args.action}d")
+        else:
+            rows = queue.jobs(args.state, project.id if project else None)
+            if args.json:
+                print(json.dumps(rows, ensure_ascii=False, indent=2))
+            for row in [] if args.json else rows:
+                error = f"  {row['error']}" if row["error"] else ""
+                print(f"{row['id']:>6} {row['state']:<9} {row['project']}#{row['segment']:<5} "
+                      f"attempts {row['attempts']}/{row['max_attempts']}{error}")
+    return 0
+
+
+COMMANDS = {"render": cmd_render, "voices": cmd_voices, "projects": cmd_projects,
+            "engine": cmd_engine, "gpu": cmd_gpu, "jobs": cmd_jobs}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -240,8 +381,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as err:
         print(f"studio: {err}", file=sys.stderr)
         return err.exit_code
+    except sqlite3.OperationalError as err:
+        if "locked" not in str(err) and "busy" not in str(err):
+            raise
+        print("studio: the library database is locked by another program: close it, or wait "
+              "for it to finish, and try again", file=sys.stderr)
+        return UserError.exit_code
     except KeyboardInterrupt:
         print("studio: interrupted; finished takes are kept", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as err:  # a bug: say so in one line, details with -v
+        log.debug("internal error", exc_info=True)
+        print(f"studio: internal error: {type(err).__name__}: {err}"
+              + ("" if args.verbose else " (run with -v for details)"), file=sys.stderr)
+        return 1

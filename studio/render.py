@@ -9,17 +9,14 @@ runs before anything is written.
 
 from __future__ import annotations
 
-import concurrent.futures
 import hashlib
-import random
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from studio import audio
 from studio.engine.backends import Backend, VoiceRef, backend_class, installed_backends
 from studio.errors import UserError
 from studio.fsutil import write_bytes_atomic
-from studio.store import Library, Segment, SyncResult, Take, Voice
+from studio.store import Library, Segment, SyncResult, Voice
 from studio.text import prepare_script
 
 DEFAULT_VOICE = "joe"
@@ -135,102 +132,28 @@ def save_take_audio(library: Library, samples: audio.Audio, rate: int) -> str:
 
 
 class SegmentRenderer:
-    """Renders segments with one backend instance.
+    """One loaded backend and its prepared voices: what a worker renders with."""
 
-    The backend can be loaded on a background thread (:meth:`preload`) while
-    the script is being prepared. In :meth:`render_all`, one writer thread
-    encodes and writes each take's file while the backend synthesizes the
-    next segment (synthesis releases the GIL); the take's row is committed on
-    the calling thread once its file exists, so the order that keeps work
-    safe — file, then row — is unchanged.
-    """
-
-    def __init__(self, library: Library, backend: type[Backend], device: str = "cpu") -> None:
+    def __init__(
+        self,
+        library: Library,
+        backend: type[Backend],
+        device: str = "cpu",
+        threads: int | None = None,
+    ) -> None:
         self.library = library
         self.backend_cls = backend
-        self.device = device
-        self._loading: concurrent.futures.Future[Backend] | None = None
-        self._voices: dict[int, object] = {}
+        self.backend = backend()
+        self.backend.load(device, threads)
+        self._voices: dict[int, tuple[VoiceRef, object]] = {}
 
-    def _load(self) -> Backend:
-        instance = self.backend_cls()
-        instance.load(self.device)
-        return instance
-
-    def preload(self) -> None:
-        """Start loading the backend on a background thread."""
-        if self._loading is None:
-            self._loading = _LOADER.submit(self._load)
-
-    @property
-    def backend(self) -> Backend:
-        """The loaded backend instance (waits for :meth:`preload` if started)."""
-        if self._loading is None:
-            self._loading = concurrent.futures.Future()
-            self._loading.set_result(self._load())
-        return self._loading.result()
-
-    def synthesize(self, segment: Segment, voice: Voice, seed: int | None = None
-                   ) -> tuple[audio.Audio, int]:
-        """Speak ``segment`` with ``voice``: (samples, seed used)."""
-        ref = voice_ref(self.library, voice)
-        if voice.id not in self._voices:
-            self._voices[voice.id] = self.backend.prepare_voice(ref)
-        seed = random.randrange(2**31) if seed is None else seed
-        samples = self.backend.synthesize(segment.text, ref, seed=seed)
+    def synthesize(self, text: str, voice_id: int, seed: int) -> audio.Audio:
+        """Speak ``text`` with the library's voice ``voice_id``."""
+        if voice_id not in self._voices:
+            ref = voice_ref(self.library, self.library.voice(voice_id))
+            self._voices[voice_id] = (ref, self.backend.prepare_voice(ref))
+        ref, _prepared = self._voices[voice_id]
+        samples = self.backend.synthesize(text, ref, seed=seed)
         if samples.size == 0:
             raise RuntimeError(f"backend {self.backend_cls.name} returned no audio")
-        return samples, seed
-
-    def commit(self, segment: Segment, voice: Voice, path: str, seed: int, frames: int) -> Take:
-        """Record a written take file as the segment's new current take."""
-        return self.library.commit_take(
-            segment.id,
-            path=path,
-            text=segment.text,
-            voice_id=voice.id,
-            backend=self.backend_cls.name,
-            seed=seed,
-            sample_rate=self.backend_cls.sample_rate,
-            frames=frames,
-        )
-
-    def render(self, segment: Segment, voice: Voice, seed: int | None = None) -> Take:
-        """Synthesize ``segment`` with ``voice`` and commit it as a new take."""
-        samples, seed = self.synthesize(segment, voice, seed)
-        path = save_take_audio(self.library, samples, self.backend_cls.sample_rate)
-        return self.commit(segment, voice, path, seed, len(samples))
-
-    def render_all(
-        self,
-        planned: PlannedProject,
-        progress: Callable[[Segment, Take], None] | None = None,
-    ) -> list[Take]:
-        """Render every segment of ``planned.todo`` in order."""
-        takes: list[Take] = []
-        rate = self.backend_cls.sample_rate
-        pending: tuple[Segment, Voice, int, int, concurrent.futures.Future[str]] | None = None
-
-        def finish() -> None:
-            assert pending is not None
-            segment, voice, seed, frames, written = pending
-            take = self.commit(segment, voice, written.result(), seed, frames)
-            takes.append(take)
-            if progress:
-                progress(segment, take)
-
-        with concurrent.futures.ThreadPoolExecutor(1, "take-writer") as writer:
-            for segment in planned.todo:
-                voice = self.library.voice(segment.voice_id) if segment.voice_id else planned.voice
-                samples, seed = self.synthesize(segment, voice)
-                if pending:
-                    finish()
-                written = writer.submit(save_take_audio, self.library, samples, rate)
-                pending = (segment, voice, seed, len(samples), written)
-            if pending:
-                finish()
-        return takes
-
-
-# Loads backends in the background; one thread, so loads never race.
-_LOADER = concurrent.futures.ThreadPoolExecutor(1, "backend-loader")
+        return samples

@@ -110,6 +110,32 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX jobs_by_state ON jobs(state, priority);
     """,
+    """
+    ALTER TABLE projects ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE jobs ADD COLUMN backend TEXT NOT NULL DEFAULT 'piper';
+    ALTER TABLE jobs ADD COLUMN max_attempts INTEGER NOT NULL DEFAULT 3;
+    ALTER TABLE jobs ADD COLUMN run_after REAL NOT NULL DEFAULT 0;
+    ALTER TABLE jobs ADD COLUMN worker_pid INTEGER;
+    ALTER TABLE jobs ADD COLUMN lease_until REAL;
+    ALTER TABLE jobs ADD COLUMN started_at REAL;
+    DROP INDEX jobs_by_state;
+    CREATE INDEX jobs_claim ON jobs(state, backend, priority DESC, id);
+    CREATE INDEX jobs_by_segment ON jobs(segment_id, state);
+    CREATE TABLE workers (
+        slot        INTEGER PRIMARY KEY,        -- the supervisor's worker slot
+        pid         INTEGER,
+        backend     TEXT NOT NULL,
+        device      TEXT NOT NULL,              -- "cpu" or "GPU-<uuid>"
+        state       TEXT NOT NULL,              -- starting loaded busy stopped crashed failed
+        current_job INTEGER,
+        jobs_done   INTEGER NOT NULL DEFAULT 0,
+        restarts    INTEGER NOT NULL DEFAULT 0,
+        started_at  REAL,
+        heartbeat_at REAL,
+        last_error  TEXT,
+        reason      TEXT                        -- why the planner placed it there
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -140,6 +166,7 @@ class Project:
     voice_id: int
     created_at: float
     updated_at: float
+    paused: int = 0
 
 
 @dataclass(frozen=True)

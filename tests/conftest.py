@@ -37,9 +37,15 @@ class Run:
 
 
 @pytest.fixture
-def library_dir(tmp_path: Path) -> Path:
-    """A library folder for one test (not created yet)."""
-    return tmp_path / "library"
+def library_dir(tmp_path: Path) -> Iterator[Path]:
+    """A library folder for one test (not created yet); any engine started
+    for it is stopped when the test ends, so no process outlives its test."""
+    root = tmp_path / "library"
+    yield root
+    if root.exists():
+        from studio.engine.client import stop_engine
+
+        stop_engine(root)
 
 
 @pytest.fixture
@@ -117,20 +123,29 @@ def clip(tmp_path: Path, speech: Callable[[float], np.ndarray]) -> Callable[...,
     return make
 
 
-def snapshot(root: Path) -> dict[str, str]:
-    """Every file under a library (hashed) plus a logical dump of its database.
+RUNTIME_FILES = ("logs", "backups", "engine.lock")
 
-    The database is compared by content, not bytes: WAL checkpoints rewrite
-    the file without changing what it holds.
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every file of a library's content (hashed) plus a logical dump of its
+    database: what a user would lose.
+
+    The database is compared by content, not bytes (WAL checkpoints rewrite
+    the file without changing what it holds). The engine's runtime state —
+    its log, backups, lock and the ``workers`` table — is not content.
     """
     state: dict[str, str] = {}
     for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.name.startswith("studio.db"):
-            state[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+        relative = path.relative_to(root)
+        if relative.parts[0] in RUNTIME_FILES or path.name.startswith("studio.db"):
+            continue
+        if path.is_file():
+            state[str(relative)] = hashlib.sha256(path.read_bytes()).hexdigest()
     db = root / "studio.db"
     if db.exists():
         conn = sqlite3.connect(db)
-        state["studio.db"] = hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+        dump = [line for line in conn.iterdump() if '"workers"' not in line]
+        state["studio.db"] = hashlib.sha256("\n".join(dump).encode()).hexdigest()
         conn.close()
     return state
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import abc
 import functools
+import importlib
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -89,8 +92,12 @@ class Backend(abc.ABC):
         )
 
     @abc.abstractmethod
-    def load(self, device: str = "cpu") -> None:
-        """Load the model onto ``device`` ("cpu" or "cuda"). Called once."""
+    def load(self, device: str = "cpu", threads: int | None = None) -> None:
+        """Load the model onto ``device`` ("cpu" or "cuda"). Called once.
+
+        ``threads`` is how many CPU threads this worker may use (the planner
+        splits the cores between workers); None lets the runtime decide.
+        """
 
     def prepare_voice(self, voice: VoiceRef) -> object:
         """Return whatever :meth:`synthesize` needs for ``voice`` (cached by caller)."""
@@ -103,13 +110,29 @@ class Backend(abc.ABC):
         """Speak ``text`` with ``voice``; float32 mono at :attr:`sample_rate`."""
 
 
+def _load_class(spec: str) -> object:
+    module, _, attr = spec.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
 @functools.lru_cache(maxsize=1)
 def installed_backends() -> dict[str, type[Backend]]:
-    """Backend classes registered under ``studio.backends``, by name."""
+    """Backend classes registered under ``studio.backends``, by name.
+
+    ``$STUDIO_BACKENDS`` (``name=module:Class,…``) adds or replaces backends
+    without installing a package: for developing a backend, and for the
+    fault-injection tests' stand-ins.
+    """
     found: dict[str, type[Backend]] = {}
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
+    loaders: list[tuple[str, Callable[[], object]]] = [
+        (entry.name, entry.load) for entry in entry_points(group=ENTRY_POINT_GROUP)
+    ]
+    for item in filter(None, os.environ.get("STUDIO_BACKENDS", "").split(",")):
+        name, _, spec = item.partition("=")
+        loaders.append((name.strip(), functools.partial(_load_class, spec.strip())))
+    for _name, load in loaders:
         try:
-            cls = entry.load()
+            cls = load()
         except Exception:  # a broken third-party backend must not break the studio
             continue
         if isinstance(cls, type) and issubclass(cls, Backend):

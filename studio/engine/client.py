@@ -1,0 +1,168 @@
+"""What front ends use to drive the engine: start, stop, status, and wait for
+a project's jobs. The engine itself runs in its own process group, so a
+front end that is closed or killed never takes queued work down with it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from studio.engine.queue import JobQueue
+from studio.engine.supervisor import EngineRunning, engine_pid
+from studio.errors import UserError
+from studio.store import Library, Project
+
+
+def start_engine(
+    root: Path,
+    *,
+    workers: int | None = None,
+    idle_exit_s: float | None = None,
+    exist_ok: bool = False,
+    timeout_s: float = 30.0,
+) -> int:
+    """Start the supervisor for ``root`` in the background; returns its pid.
+
+    With ``exist_ok`` a running engine is fine (its pid is returned);
+    otherwise it is an :class:`EngineRunning` error. A supervisor that fails
+    to start (damaged database, unwritable folder) is reported in one line.
+    """
+    root = Path(root).resolve()
+    running = engine_pid(root)
+    if running is not None:
+        if exist_ok:
+            return running
+        raise EngineRunning(
+            f"the engine is already running for {root} (pid {running})",
+            "use `studio engine status`, or `studio engine stop` first",
+        )
+    command = [sys.executable, "-m", "studio.engine.supervisor", "--library", str(root)]
+    if workers:
+        command += ["--workers", str(workers)]
+    if idle_exit_s is not None:
+        command += ["--idle-exit", str(idle_exit_s)]
+    errors = root / "logs" / "engine-start.err"
+    errors.parent.mkdir(parents=True, exist_ok=True)
+    with open(errors, "wb") as stderr:
+        process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
+            start_new_session=True,  # survives the front end, and its Ctrl+C
+        )
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        pid = engine_pid(root)
+        if pid == process.pid:
+            return pid
+        if process.poll() is not None:
+            if pid is not None and exist_ok:  # another front end started it first
+                return pid
+            message = errors.read_text(errors="replace").strip().splitlines()
+            line = message[-1] if message else f"exit code {process.returncode}"
+            raise UserError(line.removeprefix("studio: "))
+        time.sleep(0.05)
+    raise UserError(f"the engine did not start within {timeout_s:.0f} s",
+                    f"see {root / 'logs' / 'engine.log'}")
+
+
+def stop_engine(root: Path, timeout_s: float = 60.0) -> int | None:
+    """Ask the supervisor to stop gracefully and wait; its pid, or None if not running."""
+    pid = engine_pid(root)
+    if pid is None:
+        return None
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout_s
+    while engine_pid(root) is not None:
+        if time.monotonic() > deadline:
+            raise UserError(f"the engine (pid {pid}) did not stop within {timeout_s:.0f} s",
+                            f"kill it: kill {pid}")
+        time.sleep(0.1)
+    return pid
+
+
+def engine_status(library: Library) -> dict[str, Any]:
+    """The engine's pid, its workers and the queue's counts."""
+    now = time.time()
+    workers = [
+        dict(row) | {"uptime_s": round(now - row["started_at"], 1) if row["started_at"] else None}
+        for row in library.conn.execute(
+            "SELECT slot, pid, backend, device, state, current_job, jobs_done, restarts, "
+            "started_at, last_error, reason FROM workers ORDER BY slot"
+        )
+    ]
+    pid = engine_pid(library.root)
+    if pid is None:
+        workers = [w | {"state": "stopped", "pid": None, "current_job": None} for w in workers]
+    return {"running": pid is not None, "pid": pid, "workers": workers,
+            "jobs": JobQueue(library).counts()}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a project's render stands."""
+
+    total: int
+    rendered: int
+    active: int
+    dead: int
+
+
+def project_progress(library: Library, project: Project) -> Progress:
+    """Segments rendered, jobs still active and dead jobs for ``project``."""
+    total = len(library.segments(project.id))
+    todo = len(library.segments_to_render(project))
+    counts = JobQueue(library).counts(project.id)
+    return Progress(
+        total=total,
+        rendered=total - todo,
+        active=sum(counts.get(state, 0) for state in ("queued", "running", "failed")),
+        dead=counts.get("dead", 0),
+    )
+
+
+def wait_for_project(
+    library: Library,
+    project: Project,
+    on_progress: Callable[[Progress], None] | None = None,
+    *,
+    poll_s: float = 0.25,
+    idle_exit_s: float = 30.0,
+) -> Progress:
+    """Wait until no job of ``project`` is active, restarting the engine if it
+    dies meanwhile. Returns the final progress."""
+    while True:
+        progress = project_progress(library, project)
+        if on_progress:
+            on_progress(progress)
+        if progress.active == 0:
+            return progress
+        if engine_pid(library.root) is None:
+            start_engine(library.root, idle_exit_s=idle_exit_s, exist_ok=True)
+        else:
+            _raise_if_workers_failed(library)
+        time.sleep(poll_s)
+
+
+def _raise_if_workers_failed(library: Library) -> None:
+    """A running engine whose every worker has failed cannot finish the work."""
+    rows = library.conn.execute(
+        "SELECT backend, state, last_error FROM workers ORDER BY slot"
+    ).fetchall()
+    if rows and all(row["state"] == "failed" for row in rows):
+        raise EngineFailed(
+            f"every worker of the engine failed ({rows[-1]['backend']}): {rows[-1]['last_error']}",
+            f"see {library.root / 'logs' / 'engine.log'}; stop the engine with "
+            "`studio engine stop` after fixing the cause",
+        )
+
+
+class EngineFailed(UserError):
+    """The engine runs but none of its workers can."""
+
+    exit_code = 3

@@ -1,0 +1,346 @@
+"""The durable render queue: jobs in ``studio.db``.
+
+Lifecycle::
+
+    queued -> running (worker_pid, lease_until) -> done
+    running -> queued            lease expired or worker died (the attempt counts)
+    running -> failed            the backend raised; retried after run_after (backoff)
+    failed  -> running           claimed again once run_after has passed
+    running|failed -> dead       past max_attempts: dead letter, visible, retryable
+    queued|running|failed -> cancelled
+
+Every state change is one ``BEGIN IMMEDIATE`` transaction. A claim takes the
+highest priority, oldest claimable job of the worker's backend whose project
+is not paused. Completion inserts the take, points the segment at it (unless
+locked) and marks the job done in one transaction, so a crash leaves either
+all three or none. Delivery is at least once: a job whose worker died after
+writing its take file is rendered again; takes are content-addressed, and the
+last completion is the segment's one current take.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from studio.errors import UserError
+from studio.store import Library, Take
+
+ACTIVE = ("queued", "running", "failed")
+PRIORITY_BULK = 0
+PRIORITY_INTERACTIVE = 10  # a single regenerate or preview jumps ahead of bulk renders
+
+
+@dataclass(frozen=True)
+class Job:
+    """A claimed job: what a worker needs to render it."""
+
+    id: int
+    segment_id: int
+    backend: str
+    seed: int
+    attempts: int
+    max_attempts: int
+    text: str
+    voice_id: int
+
+
+@dataclass(frozen=True)
+class QueueSettings:
+    """Timing of leases and retries (library settings ``engine.*`` override them)."""
+
+    lease_s: float = 30.0
+    max_attempts: int = 3
+    backoff_base_s: float = 2.0
+    backoff_max_s: float = 300.0
+
+    @classmethod
+    def from_library(cls, library: Library) -> QueueSettings:
+        """Defaults overridden by the library's ``engine.*`` settings."""
+        return cls(
+            lease_s=float(library.get_setting("engine.lease_s", cls.lease_s)),
+            max_attempts=int(library.get_setting("engine.max_attempts", cls.max_attempts)),
+            backoff_base_s=float(
+                library.get_setting("engine.backoff_base_s", cls.backoff_base_s)
+            ),
+            backoff_max_s=float(library.get_setting("engine.backoff_max_s", cls.backoff_max_s)),
+        )
+
+
+class JobQueue:
+    """Queue operations on one library connection."""
+
+    def __init__(self, library: Library, settings: QueueSettings | None = None) -> None:
+        self.library = library
+        self.settings = settings or QueueSettings.from_library(library)
+
+    # ------------------------------------------------------------ producers
+    def enqueue(
+        self,
+        segment_ids: list[int],
+        backend: str,
+        *,
+        priority: int = PRIORITY_BULK,
+        seeds: list[int] | None = None,
+        now: float | None = None,
+    ) -> list[int]:
+        """Queue a render of each segment that has no active job; returns new job ids."""
+        now = time.time() if now is None else now
+        created: list[int] = []
+        with self.library.transaction() as conn:
+            for index, segment_id in enumerate(segment_ids):
+                active = conn.execute(
+                    "SELECT 1 FROM jobs WHERE segment_id = ? AND state IN "
+                    "('queued', 'running', 'failed')",
+                    (segment_id,),
+                ).fetchone()
+                if active:
+                    continue
+                seed = seeds[index] if seeds else random.randrange(2**31)
+                cursor = conn.execute(
+                    "INSERT INTO jobs(segment_id, state, priority, seed, backend, max_attempts, "
+                    "created_at, updated_at) VALUES (?, 'queued', ?, ?, ?, ?, ?, ?)",
+                    (segment_id, priority, seed, backend, self.settings.max_attempts, now, now),
+                )
+                created.append(int(cursor.lastrowid or 0))
+        return created
+
+    # ------------------------------------------------------------ workers
+    def claim(self, backend: str, worker_pid: int, now: float | None = None) -> Job | None:
+        """Atomically take the next job for ``backend``, or None."""
+        now = time.time() if now is None else now
+        with self.library.transaction() as conn:
+            row = conn.execute(
+                """SELECT j.id, j.segment_id, j.backend, j.seed, j.attempts, j.max_attempts,
+                          s.text, COALESCE(s.voice_id, p.voice_id) AS voice_id
+                   FROM jobs j JOIN segments s ON s.id = j.segment_id
+                   JOIN projects p ON p.id = s.project_id
+                   WHERE j.state IN ('queued', 'failed') AND j.backend = ?
+                     AND j.run_after <= ? AND p.paused = 0
+                   ORDER BY j.priority DESC, j.id LIMIT 1""",
+                (backend, now),
+            ).fetchone()
+            if row is None:
+                return None
+            conn.execute(
+                "UPDATE jobs SET state = 'running', worker_pid = ?, lease_until = ?, "
+                "started_at = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
+                (worker_pid, now + self.settings.lease_s, now, now, row["id"]),
+            )
+        return Job(**{key: row[key] for key in row.keys()} | {"attempts": row["attempts"] + 1})
+
+    def heartbeat(self, job_id: int, worker_pid: int, now: float | None = None) -> bool:
+        """Extend the lease; False if the job is no longer this worker's."""
+        now = time.time() if now is None else now
+        with self.library.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE jobs SET lease_until = ?, updated_at = ? "
+                "WHERE id = ? AND worker_pid = ? AND state = 'running'",
+                (now + self.settings.lease_s, now, job_id, worker_pid),
+            )
+        return cursor.rowcount == 1
+
+    def complete(
+        self,
+        job: Job,
+        *,
+        path: str,
+        backend: str,
+        sample_rate: int,
+        frames: int,
+        now: float | None = None,
+    ) -> Take | None:
+        """Record the take and finish the job, in one transaction.
+
+        The take file must exist. A job cancelled meanwhile records nothing
+        (its file is swept later) and returns None.
+        """
+        now = time.time() if now is None else now
+        if not self.library.path(path).is_file():
+            raise FileNotFoundError(f"take file {path} must exist before its row")
+        with self.library.transaction() as conn:
+            state = conn.execute("SELECT state FROM jobs WHERE id = ?", (job.id,)).fetchone()
+            if state is None or state[0] == "cancelled":
+                return None
+            cursor = conn.execute(
+                "INSERT INTO takes(segment_id, path, text, voice_id, backend, seed, sample_rate, "
+                "frames, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (job.segment_id, path, job.text, job.voice_id, backend, job.seed, sample_rate,
+                 frames, now),
+            )
+            take_id = int(cursor.lastrowid or 0)
+            conn.execute(
+                "UPDATE segments SET current_take_id = ?, status = 'rendered' "
+                "WHERE id = ? AND locked = 0",
+                (take_id, job.segment_id),
+            )
+            conn.execute(
+                "UPDATE jobs SET state = 'done', last_error = NULL, worker_pid = NULL, "
+                "lease_until = NULL, updated_at = ? WHERE id = ?",
+                (now, job.id),
+            )
+        return self.library.take(take_id)
+
+    def fail(self, job: Job, error: str, now: float | None = None) -> str:
+        """Record a failed attempt: retry after backoff, or dead past the limit.
+
+        Returns the job's new state.
+        """
+        now = time.time() if now is None else now
+        with self.library.transaction() as conn:
+            return self._fail(conn, job.id, job.attempts, job.max_attempts, error, now)
+
+    def _fail(
+        self, conn: Any, job_id: int, attempts: int, max_attempts: int, error: str, now: float
+    ) -> str:
+        if attempts >= max_attempts:
+            state, run_after = "dead", 0.0
+        else:
+            base = self.settings.backoff_base_s * 2 ** (attempts - 1)
+            delay = min(self.settings.backoff_max_s, base) * random.uniform(0.5, 1.5)
+            state, run_after = "failed", now + delay
+        conn.execute(
+            "UPDATE jobs SET state = ?, last_error = ?, run_after = ?, worker_pid = NULL, "
+            "lease_until = NULL, updated_at = ? WHERE id = ? AND state = 'running'",
+            (state, error[:2000], run_after, now, job_id),
+        )
+        conn.execute(
+            "UPDATE segments SET status = 'failed' WHERE id = "
+            "(SELECT segment_id FROM jobs WHERE id = ?) AND ? = 'dead'",
+            (job_id, state),
+        )
+        return state
+
+    # ------------------------------------------------------------ supervisor
+    def requeue_lost(
+        self, alive_pids: set[int], now: float | None = None, reason: str = "worker died"
+    ) -> list[int]:
+        """Running jobs whose worker is gone or whose lease expired go back to
+        the queue (the attempt counts; past the limit they are dead)."""
+        now = time.time() if now is None else now
+        lost: list[int] = []
+        with self.library.transaction() as conn:
+            rows = conn.execute(
+                "SELECT id, attempts, max_attempts, worker_pid, lease_until, last_error "
+                "FROM jobs WHERE state = 'running'"
+            ).fetchall()
+            for row in rows:
+                if row["worker_pid"] in alive_pids and (row["lease_until"] or 0) >= now:
+                    continue
+                why = reason if row["worker_pid"] not in alive_pids else "lease expired"
+                error = f"{why} during the job (attempt {row['attempts']})"
+                if row["attempts"] >= row["max_attempts"]:
+                    self._fail(conn, row["id"], row["attempts"], row["max_attempts"],
+                               row["last_error"] or error, now)
+                else:
+                    conn.execute(
+                        "UPDATE jobs SET state = 'queued', worker_pid = NULL, lease_until = NULL, "
+                        "last_error = ?, updated_at = ? WHERE id = ?",
+                        (error, now, row["id"]),
+                    )
+                lost.append(row["id"])
+        return lost
+
+    def fail_running(self, worker_pid: int, error: str, now: float | None = None) -> None:
+        """Fail the job a (killed) worker was running, counting the attempt."""
+        now = time.time() if now is None else now
+        with self.library.transaction() as conn:
+            for row in conn.execute(
+                "SELECT id, attempts, max_attempts FROM jobs "
+                "WHERE state = 'running' AND worker_pid = ?",
+                (worker_pid,),
+            ).fetchall():
+                self._fail(conn, row["id"], row["attempts"], row["max_attempts"], error, now)
+
+    # ------------------------------------------------------------ users
+    def _job_state(self, job_id: int) -> str:
+        row = self.library.conn.execute("SELECT state FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise UserError(f"no job with id {job_id}", "see `studio jobs list`")
+        return str(row[0])
+
+    def retry(self, job_id: int | None = None) -> int:
+        """Queue a dead, failed or cancelled job again (all dead ones if no id)."""
+        now = time.time()
+        if job_id is not None:
+            state = self._job_state(job_id)
+            if state not in ("dead", "failed", "cancelled"):
+                raise UserError(f"job {job_id} is {state}", "only dead, failed or cancelled "
+                                "jobs can be retried")
+        with self.library.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE jobs SET state = 'queued', attempts = 0, run_after = 0, updated_at = ? "
+                + ("WHERE id = ?" if job_id is not None else "WHERE state = 'dead'"),
+                (now, job_id) if job_id is not None else (now,),
+            )
+            conn.execute(
+                "UPDATE segments SET status = 'pending' WHERE status = 'failed' AND id IN "
+                "(SELECT segment_id FROM jobs WHERE state = 'queued')"
+            )
+        return cursor.rowcount
+
+    def cancel(self, job_id: int | None = None, project_id: int | None = None) -> int:
+        """Cancel one job, or every active job of a project."""
+        now = time.time()
+        args: tuple[int | None, ...]
+        if job_id is not None:
+            state = self._job_state(job_id)
+            if state not in ACTIVE:
+                raise UserError(f"job {job_id} is {state} and cannot be cancelled")
+            where, args = "id = ?", (job_id,)
+        else:
+            where = "segment_id IN (SELECT id FROM segments WHERE project_id = ?)"
+            args = (project_id,)
+        with self.library.transaction() as conn:
+            cursor = conn.execute(
+                f"UPDATE jobs SET state = 'cancelled', updated_at = ? WHERE {where} "
+                "AND state IN ('queued', 'running', 'failed')",
+                (now, *args),
+            )
+        return cursor.rowcount
+
+    def set_paused(self, project_id: int, paused: bool) -> None:
+        """Pause or resume claiming the project's jobs."""
+        with self.library.transaction() as conn:
+            conn.execute("UPDATE projects SET paused = ? WHERE id = ?", (int(paused), project_id))
+
+    def jobs(self, state: str | None = None, project_id: int | None = None) -> list[dict[str, Any]]:
+        """Jobs with their project and segment, newest first."""
+        clauses: list[str] = []
+        args: list[object] = []
+        if state:
+            clauses.append("j.state = ?")
+            args.append(state)
+        if project_id is not None:
+            clauses.append("s.project_id = ?")
+            args.append(project_id)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self.library.conn.execute(
+            f"""SELECT j.id, j.state, j.priority, j.attempts, j.max_attempts, j.backend,
+                       j.last_error AS error, j.worker_pid, p.name AS project,
+                       s.position + 1 AS segment, s.source AS text
+                FROM jobs j JOIN segments s ON s.id = j.segment_id
+                JOIN projects p ON p.id = s.project_id {where}
+                ORDER BY j.id DESC""",
+            args,
+        )
+        return [dict(row) for row in rows]
+
+    def counts(self, project_id: int | None = None) -> dict[str, int]:
+        """Number of jobs in each state (for one project if given)."""
+        where = "WHERE s.project_id = ?" if project_id is not None else ""
+        rows = self.library.conn.execute(
+            f"SELECT j.state, COUNT(*) FROM jobs j JOIN segments s ON s.id = j.segment_id "
+            f"{where} GROUP BY j.state",
+            (project_id,) if project_id is not None else (),
+        )
+        return {state: count for state, count in rows}
+
+    def pending_backends(self) -> set[str]:
+        """Backends with jobs waiting or running."""
+        rows = self.library.conn.execute(
+            "SELECT DISTINCT backend FROM jobs WHERE state IN ('queued', 'running', 'failed')"
+        )
+        return {row[0] for row in rows}

@@ -1,0 +1,469 @@
+"""The engine supervisor: one per library, owning the worker processes.
+
+* **One per library**: an exclusive ``flock`` on ``LIBRARY/engine.lock`` (which
+  holds its pid). The kernel drops the lock when the process dies, however
+  it dies, so a crashed supervisor never blocks the next one.
+* **Recovery on start**: ``PRAGMA integrity_check`` (a damaged database is
+  reported with the newest good backup, and nothing runs); a rotating backup
+  of the database; jobs leased by processes that no longer exist go back to
+  the queue; take files no row points to, and temp files of crashed writes,
+  are swept.
+* **Placement**: a plan per backend with work waiting — from NVML for GPU
+  backends, one worker per core (at most 8) for CPU backends. Workers are
+  started with ``subprocess`` (a fresh interpreter: spawn, never fork), each
+  with its ``CUDA_VISIBLE_DEVICES`` set before it starts, one at a time, the
+  next only after the previous reports ``loaded``.
+* **Watching**: a worker that exits unexpectedly has its job failed (the
+  attempt counts) and is restarted after a backoff; one that crashes
+  ``MAX_CRASHES`` times within ``CRASH_WINDOW_S`` is marked failed with its
+  last error and the others go on. A job running past the job timeout gets
+  its worker killed. Expired leases are requeued.
+* **Stopping**: stop claiming (SIGTERM: each worker finishes its job), wait
+  the grace period, terminate, then kill.
+
+:meth:`Supervisor.step` does one round of all this without sleeping, so the
+tests drive it tick by tick; :meth:`Supervisor.run` is the loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import logging
+import logging.handlers
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from studio.engine.backends import backend_class
+from studio.engine.queue import JobQueue
+from studio.errors import UserError
+from studio.fsutil import TEMP_PREFIX
+from studio.gpu import Placement, plan, probe
+from studio.store import DB_NAME, Library
+
+log = logging.getLogger("studio.engine.supervisor")
+
+LOCK_NAME = "engine.lock"
+LOG_FORMAT = "[%(asctime)s] [%(levelname)s] [%(name)s] [%(process)d] %(message)s"
+MAX_CRASHES = 5
+CRASH_WINDOW_S = 120.0
+BACKUPS_KEPT = 5
+
+
+# ---------------------------------------------------------------- the lock
+
+def _lock_path(root: Path) -> Path:
+    return Path(root) / LOCK_NAME
+
+
+def engine_pid(root: Path) -> int | None:
+    """The pid of the supervisor running for this library, or None."""
+    path = _lock_path(root)
+    if not path.exists():
+        return None
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            text = handle.read().strip()
+            return int(text) if text.isdigit() else -1
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return None
+
+
+class EngineRunning(UserError):
+    """Another supervisor holds this library's lock."""
+
+
+def acquire_lock(root: Path) -> IO[str]:
+    """Take the library's engine lock and write our pid into it."""
+    handle = open(_lock_path(root), "a+")  # noqa: SIM115 - held for the process's life
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        pid = handle.read().strip() or "?"
+        handle.close()
+        raise EngineRunning(
+            f"the engine is already running for {root} (pid {pid})",
+            "use `studio engine status`, or `studio engine stop` first",
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()))
+    handle.flush()
+    return handle
+
+
+# ---------------------------------------------------------------- recovery
+
+def check_integrity(library: Library) -> None:
+    """Raise :class:`UserError` naming the newest backup if the database is damaged."""
+    try:
+        result = library.conn.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.DatabaseError as err:
+        result = [(str(err),)]
+    if [tuple(row) for row in result] == [("ok",)]:
+        return
+    backups = sorted((library.root / "backups").glob("studio-*.db"))
+    where = f"the last good backup is {backups[-1]}" if backups else "there is no backup"
+    raise UserError(
+        f"the library database {library.root / DB_NAME} is damaged ({result[0][0]}); {where}",
+        "stop the studio and copy the backup over studio.db",
+    )
+
+
+def backup(library: Library, keep: int = BACKUPS_KEPT) -> Path:
+    """Copy the (checked) database to ``backups/`` and keep the newest ``keep``."""
+    folder = library.root / "backups"
+    folder.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = folder / f"studio-{stamp}-{os.getpid()}.db"
+    tmp = folder / f"{TEMP_PREFIX}{target.name}"
+    copy = sqlite3.connect(tmp)
+    try:
+        library.conn.backup(copy)
+    finally:
+        copy.close()
+    os.replace(tmp, target)
+    for old in sorted(folder.glob("studio-*.db"))[:-keep]:
+        old.unlink()
+    return target
+
+
+def sweep_orphans(library: Library, older_than_s: float = 60.0) -> int:
+    """Delete take files no row points to and temp files of crashed writes."""
+    now = time.time()
+    known = {row[0] for row in library.conn.execute("SELECT path FROM takes")}
+    removed = 0
+    for path in (library.root / "takes").rglob("*"):
+        if not path.is_file() or now - path.stat().st_mtime < older_than_s:
+            continue
+        relative = path.relative_to(library.root).as_posix()
+        if path.name.startswith(TEMP_PREFIX) or relative not in known:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# ---------------------------------------------------------------- workers
+
+@dataclass
+class Slot:
+    """A place for a worker: its plan, its process and its crash history."""
+
+    backend: str
+    placement: Placement
+    process: subprocess.Popen[bytes] | None = None
+    crashes: deque[float] = field(default_factory=deque)
+    next_start: float = 0.0
+    failed: bool = False
+    stderr_tail: deque[str] = field(default_factory=lambda: deque(maxlen=20))
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process else None
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """How the supervisor runs (library settings ``engine.*`` override them)."""
+
+    workers: int | None = None  # None: as the plan allows
+    per_model_mb: int | None = None  # None: the backend's own estimate
+    reserve_mb: int = 512
+    job_timeout_s: float = 600.0
+    grace_s: float = 30.0
+    idle_exit_s: float | None = None  # exit after this long with nothing to do
+    restart_backoff_s: float = 1.0
+
+    @classmethod
+    def from_library(cls, library: Library, **overrides: object) -> EngineSettings:
+        """Defaults, then the library's settings, then explicit overrides."""
+        values: dict[str, object] = {}
+        for name in cls.__dataclass_fields__:
+            stored = library.get_setting(f"engine.{name}")
+            if stored is not None:
+                values[name] = stored
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+
+class Supervisor:
+    """Keeps the planned workers running for one library."""
+
+    def __init__(self, root: Path, settings: EngineSettings | None = None) -> None:
+        self.root = Path(root).resolve()
+        self.library = Library.open(self.root)
+        self.queue = JobQueue(self.library)
+        self.settings = settings or EngineSettings.from_library(self.library)
+        self.slots: list[Slot] = []
+        self.stopping = False
+        self.idle_since: float | None = None
+        self._lock: IO[str] | None = None
+        self._gpus, self.gpu_note = probe()
+
+    # ------------------------------------------------------------ start
+    def start(self) -> None:
+        """Take the lock and recover the library; raises if either fails."""
+        self._lock = acquire_lock(self.root)
+        check_integrity(self.library)
+        backup(self.library)
+        requeued = self.queue.requeue_lost(alive_pids=set(), reason="the engine stopped")
+        swept = sweep_orphans(self.library)
+        with self.library.transaction() as conn:
+            conn.execute("DELETE FROM workers")
+        log.info("engine started (pid %d): %s; %d job(s) requeued, %d orphan file(s) swept",
+                 os.getpid(), self.gpu_note, len(requeued), swept)
+
+    def plan_for(self, backend: str) -> list[Placement]:
+        """Placements for ``backend``'s workers on this machine."""
+        cls = backend_class(backend)
+        need = self.settings.per_model_mb if self.settings.per_model_mb is not None \
+            else cls.vram_mb
+        if need == 0:  # a CPU backend
+            result = plan([], 0, self.settings.workers, cpu_cores=os.cpu_count() or 1)
+        else:
+            result = plan(self._gpus, need, self.settings.workers, self.settings.reserve_mb,
+                          cpu_cores=os.cpu_count() or 1)
+        for line in result.unplaced:
+            log.warning("%s: %s", backend, line)
+        return list(result.placements)
+
+    # ------------------------------------------------------------ one tick
+    def step(self, now: float | None = None) -> None:
+        """One round: reap, time out, requeue, start; never sleeps."""
+        now = time.time() if now is None else now
+        self._reap(now)
+        self._kill_overdue(now)
+        alive = {slot.pid for slot in self.slots if slot.pid and slot.process
+                 and slot.process.poll() is None}
+        lost = self.queue.requeue_lost({pid for pid in alive if pid}, now)
+        if lost:
+            log.warning("requeued job(s) %s: lease expired or worker gone", lost)
+        if self.stopping:
+            return
+        self._add_slots()
+        self._start_next(now)
+        self._check_idle(now)
+
+    def _add_slots(self) -> None:
+        have = {slot.backend for slot in self.slots}
+        for backend in sorted(self.queue.pending_backends() - have):
+            for placement in self.plan_for(backend):
+                self.slots.append(Slot(backend, placement))
+                index = len(self.slots) - 1
+                with self.library.transaction() as conn:
+                    conn.execute(
+                        "INSERT OR REPLACE INTO workers(slot, backend, device, state, reason) "
+                        "VALUES (?, ?, ?, 'waiting', ?)",
+                        (index, backend, placement.env["CUDA_VISIBLE_DEVICES"] or "cpu",
+                         placement.reason),
+                    )
+
+    def _worker_state(self, index: int) -> str | None:
+        row = self.library.conn.execute(
+            "SELECT state FROM workers WHERE slot = ?", (index,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def _start_next(self, now: float) -> None:
+        for index, slot in enumerate(self.slots):  # one worker loading at a time
+            if slot.process and slot.process.poll() is None \
+                    and self._worker_state(index) == "starting":
+                return
+        for index, slot in enumerate(self.slots):
+            if slot.failed or slot.next_start > now:
+                continue
+            if slot.process is None or slot.process.poll() is not None:
+                self._spawn(index, slot, now)
+                return
+
+    def _spawn(self, index: int, slot: Slot, now: float) -> None:
+        env = dict(os.environ, **slot.placement.env, PYTHONUNBUFFERED="1")
+        command = [
+            sys.executable, "-m", "studio.engine.worker", "--library", str(self.root),
+            "--slot", str(index), "--backend", slot.backend,
+            "--device", slot.placement.device, "--threads", str(slot.placement.threads),
+        ]
+        slot.process = subprocess.Popen(
+            command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        threading.Thread(target=self._drain, args=(index, slot, slot.process), daemon=True,
+                         name=f"worker-{index}-stderr").start()
+        with self.library.transaction() as conn:
+            conn.execute(
+                "UPDATE workers SET pid = ?, state = 'starting', current_job = NULL, "
+                "started_at = ?, heartbeat_at = ? WHERE slot = ?",
+                (slot.process.pid, now, now, index),
+            )
+        log.info("started worker %d (pid %d) for %s: %s", index, slot.process.pid,
+                 slot.backend, slot.placement.reason)
+
+    def _drain(self, index: int, slot: Slot, process: subprocess.Popen[bytes]) -> None:
+        assert process.stderr is not None
+        for raw in process.stderr:
+            line = raw.decode("utf-8", "replace").rstrip()
+            slot.stderr_tail.append(line)
+            log.info("worker %d: %s", index, line)
+
+    def _reap(self, now: float) -> None:
+        for index, slot in enumerate(self.slots):
+            if slot.process is None or slot.process.poll() is None:
+                continue
+            code = slot.process.returncode
+            pid = slot.process.pid
+            slot.process = None
+            if self.stopping:
+                continue
+            last = next((line for line in reversed(slot.stderr_tail) if line.strip()), "")
+            error = f"worker crashed (exit code {code})" + (f": {last}" if last else "")
+            self.queue.fail_running(pid, error, now)
+            slot.crashes.append(now)
+            while slot.crashes and slot.crashes[0] < now - CRASH_WINDOW_S:
+                slot.crashes.popleft()
+            if len(slot.crashes) >= MAX_CRASHES:
+                slot.failed = True
+                state = "failed"
+                log.error("worker %d failed: %d crashes in %.0f s; last: %s", index,
+                          len(slot.crashes), CRASH_WINDOW_S, error)
+            else:
+                state = "crashed"
+                delay = self.settings.restart_backoff_s * 2 ** (len(slot.crashes) - 1)
+                slot.next_start = now + delay
+                log.warning("worker %d %s; restart in %.1f s", index, error, delay)
+            with self.library.transaction() as conn:
+                conn.execute(
+                    "UPDATE workers SET state = ?, restarts = restarts + ?, last_error = ?, "
+                    "current_job = NULL WHERE slot = ?",
+                    (state, int(state == "crashed"), error, index),
+                )
+
+    def _kill_overdue(self, now: float) -> None:
+        limit = now - self.settings.job_timeout_s
+        for row in self.library.conn.execute(
+            "SELECT id, worker_pid FROM jobs WHERE state = 'running' AND started_at < ?",
+            (limit,),
+        ).fetchall():
+            slot = next((s for s in self.slots if s.pid == row["worker_pid"]), None)
+            if slot and slot.process:
+                log.warning("job %d ran past %.0f s: killing worker pid %d", row["id"],
+                            self.settings.job_timeout_s, slot.process.pid)
+                self.queue.fail_running(
+                    slot.process.pid, f"timed out after {self.settings.job_timeout_s:.0f} s", now
+                )
+                slot.process.kill()
+
+    def _check_idle(self, now: float) -> None:
+        if self.settings.idle_exit_s is None:
+            return
+        if self.queue.pending_backends():
+            self.idle_since = None
+        elif self.idle_since is None:
+            self.idle_since = now
+        elif now - self.idle_since >= self.settings.idle_exit_s:
+            log.info("idle for %.0f s: stopping", now - self.idle_since)
+            self.stopping = True
+
+    # ------------------------------------------------------------ stop
+    def stop(self) -> None:
+        """Graceful stop: finish current jobs, then terminate, then kill."""
+        self.stopping = True
+        running = [slot.process for slot in self.slots if slot.process
+                   and slot.process.poll() is None]
+        for process in running:
+            process.send_signal(signal.SIGTERM)  # finish the job, then exit
+        deadline = time.monotonic() + self.settings.grace_s
+        for process in running:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        for process in running:
+            if process.poll() is None:
+                process.terminate()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=5)
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        self.queue.requeue_lost(alive_pids=set(), reason="the engine stopped")
+        with self.library.transaction() as conn:
+            conn.execute("UPDATE workers SET state = 'stopped', current_job = NULL")
+        log.info("engine stopped")
+
+    def run(self, tick_s: float = 0.2) -> None:
+        """Start, supervise until asked to stop (SIGTERM/SIGINT or idle), stop."""
+        def request_stop(signum: int, frame: object) -> None:
+            self.stopping = True
+
+        signal.signal(signal.SIGTERM, request_stop)
+        signal.signal(signal.SIGINT, request_stop)
+        self.start()
+        try:
+            while not self.stopping:
+                self.step()
+                time.sleep(tick_s)
+        finally:
+            self.stop()
+
+
+def configure_logging(root: Path) -> None:
+    """Log to ``LIBRARY/logs/engine.log``, rotated at 5 MB, 3 kept."""
+    folder = Path(root) / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(
+        folder / "engine.log", maxBytes=5 * 2**20, backupCount=3, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the supervisor process (``studio engine start`` runs it)."""
+    parser = argparse.ArgumentParser(prog="studio-engine")
+    parser.add_argument("--library", type=Path, required=True)
+    parser.add_argument("--workers", type=int)
+    parser.add_argument("--per-model-mb", type=int)
+    parser.add_argument("--idle-exit", type=float)
+    args = parser.parse_args(argv)
+    configure_logging(args.library)
+    try:
+        library = Library.open(args.library)
+        settings = EngineSettings.from_library(
+            library, workers=args.workers, per_model_mb=args.per_model_mb,
+            idle_exit_s=args.idle_exit,
+        )
+        library.close()
+        Supervisor(args.library, settings).run()
+    except UserError as err:
+        log.error("%s", err)
+        print(f"studio: {err}", file=sys.stderr)
+        return err.exit_code
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

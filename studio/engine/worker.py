@@ -1,0 +1,176 @@
+"""A worker process: one loaded backend, one job at a time.
+
+Started by the supervisor as ``python -m studio.engine.worker …`` with its
+device already chosen in the environment (``CUDA_VISIBLE_DEVICES``). It loads
+the backend once, reports ``loaded`` in the ``workers`` table, then claims,
+renders and completes jobs. While the backend synthesizes, a side thread
+renews the job's lease. :meth:`Worker.step` does one job (or nothing) and
+never sleeps, so tests drive it tick by tick; :meth:`Worker.run` is the loop.
+
+A worker dies with its supervisor (``PR_SET_PDEATHSIG`` on Linux, and a
+parent check each tick elsewhere): no orphan keeps writing after a crash.
+SIGTERM asks it to finish the current job and exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+
+from studio.engine.backends import backend_class
+from studio.engine.queue import Job, JobQueue
+from studio.render import SegmentRenderer, save_take_audio
+from studio.store import Library
+
+log = logging.getLogger("studio.engine.worker")
+
+LOG_FORMAT = "[%(asctime)s] [%(levelname)s] [%(name)s] [%(process)d] %(message)s"
+
+
+def die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent dies."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+class Worker:
+    """Claims and renders jobs for one backend on one device."""
+
+    def __init__(
+        self,
+        root: Path,
+        slot: int,
+        backend: str,
+        device: str = "cpu",
+        threads: int | None = None,
+    ) -> None:
+        self.root = Path(root)
+        self.slot = slot
+        self.backend_name = backend
+        self.device = device
+        self.threads = threads
+        self.pid = os.getpid()
+        self.library = Library.open(self.root)
+        self.queue = JobQueue(self.library)
+        self.renderer: SegmentRenderer | None = None
+        self.stopping = False
+
+    def _set_state(self, state: str, job: int | None = None, done: int = 0) -> None:
+        with self.library.transaction() as conn:
+            conn.execute(
+                "UPDATE workers SET state = ?, current_job = ?, jobs_done = jobs_done + ?, "
+                "heartbeat_at = ? WHERE slot = ? AND pid = ?",
+                (state, job, done, time.time(), self.slot, self.pid),
+            )
+
+    def load(self) -> None:
+        """Load the backend, then report ``loaded``."""
+        self.renderer = SegmentRenderer(
+            self.library, backend_class(self.backend_name), self.device, self.threads
+        )
+        self._set_state("loaded")
+        log.info("worker %d loaded %s on %s", self.slot, self.backend_name, self.device)
+
+    def step(self, now: float | None = None) -> bool:
+        """Claim and render one job; False when there was none to claim."""
+        assert self.renderer is not None, "call load() first"
+        job = self.queue.claim(self.backend_name, self.pid, now)
+        if job is None:
+            return False
+        self._set_state("busy", job.id)
+        beat = _Heartbeat(self.root, job, self.pid, self.queue.settings.lease_s / 3)
+        beat.start()
+        try:
+            samples = self.renderer.synthesize(job.text, job.voice_id, job.seed)
+            rate = self.renderer.backend_cls.sample_rate
+            path = save_take_audio(self.library, samples, rate)
+            beat.stop()
+            self.queue.complete(
+                job, path=path, backend=self.backend_name, sample_rate=rate, frames=len(samples)
+            )
+            self._set_state("loaded", None, done=1)
+        except Exception as err:
+            beat.stop()
+            message = f"{type(err).__name__}: {err}"
+            state = self.queue.fail(job, message)
+            log.warning("job %d failed (%s): %s\n%s", job.id, state, message,
+                        traceback.format_exc(limit=3))
+            self._set_state("loaded")
+        return True
+
+    def run(self, poll_s: float = 0.2) -> None:
+        """Work until SIGTERM (after the current job) or the parent's death."""
+        parent = os.getppid()
+        signal.signal(signal.SIGTERM, self._on_term)
+        signal.signal(signal.SIGINT, self._on_term)
+        while not self.stopping:
+            if os.getppid() != parent:
+                log.error("supervisor died; worker %d exits", self.slot)
+                break
+            if not self.step():
+                time.sleep(poll_s)
+        self._set_state("stopped")
+
+    def _on_term(self, signum: int, frame: object) -> None:
+        self.stopping = True
+
+
+class _Heartbeat:
+    """Renews a job's lease from a side thread while the backend works."""
+
+    def __init__(self, root: Path, job: Job, pid: int, every_s: float) -> None:
+        self.root, self.job, self.pid, self.every_s = root, job, pid, every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        library = Library.open(self.root)  # connections are per thread
+        try:
+            queue = JobQueue(library)
+            while not self._stop.wait(self.every_s):
+                if not queue.heartbeat(self.job.id, self.pid):
+                    log.warning("lost the lease of job %d", self.job.id)
+                    return
+        finally:
+            library.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of a worker process."""
+    parser = argparse.ArgumentParser(prog="studio-worker")
+    parser.add_argument("--library", type=Path, required=True)
+    parser.add_argument("--slot", type=int, required=True)
+    parser.add_argument("--backend", required=True)
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--threads", type=int, default=0)
+    args = parser.parse_args(argv)
+    die_with_parent()
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
+    worker = Worker(args.library, args.slot, args.backend, args.device, args.threads or None)
+    worker.load()
+    worker.run()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
