@@ -23,6 +23,8 @@ lint: $(READY)
 
 bench: $(READY)
 	$(BIN)/python benchmarks/render_overhead.py
+	$(BIN)/python benchmarks/engine_throughput.py
+	$(BIN)/python benchmarks/torture.py
 
 # Reinstalls whenever the lockfile or the project's metadata changes.
 $(READY): requirements.lock pyproject.toml

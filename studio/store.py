@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import errno
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -36,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.errors import UserError
+from studio.fsutil import check_writable_file
 from studio.text.segment import SegmentPlan
 
 DB_NAME = "studio.db"
@@ -218,6 +221,43 @@ class SyncResult:
     detached: int
 
 
+def record_take(
+    conn: sqlite3.Connection,
+    segment_id: int,
+    *,
+    path: str,
+    text: str,
+    voice_id: int,
+    backend: str,
+    seed: int,
+    sample_rate: int,
+    frames: int,
+) -> int:
+    """Inside the caller's transaction: insert a take and make it the
+    segment's current take, unless the segment is locked. Returns its id."""
+    cursor = conn.execute(
+        "INSERT INTO takes(segment_id, path, text, voice_id, backend, seed, sample_rate, "
+        "frames, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (segment_id, path, text, voice_id, backend, seed, sample_rate, frames, time.time()),
+    )
+    take_id = int(cursor.lastrowid or 0)
+    conn.execute(
+        "UPDATE segments SET current_take_id = ?, status = 'rendered' WHERE id = ? AND locked = 0",
+        (take_id, segment_id),
+    )
+    return take_id
+
+
+def damaged_error(root: Path, detail: str) -> UserError:
+    """The message for a damaged database: what is wrong and the newest backup."""
+    backups = sorted((Path(root) / "backups").glob("studio-*.db"))
+    where = f"the last good backup is {backups[-1]}" if backups else "there is no backup"
+    return UserError(
+        f"the library database {Path(root) / DB_NAME} is damaged ({detail}); {where}",
+        "stop the studio and copy the backup over studio.db",
+    )
+
+
 def _row(cls: type, row: sqlite3.Row) -> Any:
     return cls(**{key: row[key] for key in row.keys()})
 
@@ -250,15 +290,33 @@ class Library:
                 "choose a writable folder with --library or STUDIO_HOME",
             ) from None
         try:
-            conn = sqlite3.connect(root / DB_NAME, timeout=10.0, isolation_level=None)
+            check_writable_file(root / DB_NAME)
+        except OSError as err:
+            problem = "is read-only" if err.errno == errno.EROFS else f"is not writable " \
+                f"({err.strerror})"
+            raise UserError(
+                f"the library folder {root} {problem}",
+                "choose a writable folder with --library or STUDIO_HOME",
+            ) from None
+        # How long a writer waits for another's lock before giving up.
+        timeout_s = float(os.environ.get("STUDIO_DB_TIMEOUT_S", "10"))
+        try:
+            conn = sqlite3.connect(root / DB_NAME, timeout=timeout_s, isolation_level=None)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout_s * 1000)}")
             library = cls(root, conn)
             library._migrate()
         except sqlite3.DatabaseError as err:
+            if "malformed" in str(err) or "not a database" in str(err):
+                raise damaged_error(root, str(err)) from None
+            if "locked" in str(err) or "busy" in str(err):
+                raise UserError(
+                    f"the library database {root / DB_NAME} is locked by another program",
+                    "close it, or wait for it to finish, and try again",
+                ) from None
             raise UserError(
                 f"cannot open the library database {root / DB_NAME} ({err})",
                 "check that the folder is writable and the file is a Voice Studio library",
@@ -542,26 +600,13 @@ class Library:
         sample_rate: int,
         frames: int,
     ) -> Take:
-        """Record a take whose file exists, and make it the segment's current one.
-
-        One transaction: the take row, and (unless the segment was locked in
-        the meantime) the segment's current take and status.
-        """
+        """Record a take whose file exists, and make it the segment's current one."""
         if not self.path(path).is_file():
             raise FileNotFoundError(f"take file {path} must exist before its row")
         with self.transaction() as conn:
-            cursor = conn.execute(
-                "INSERT INTO takes(segment_id, path, text, voice_id, backend, seed, sample_rate, "
-                "frames, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (segment_id, path, text, voice_id, backend, seed, sample_rate, frames,
-                 time.time()),
-            )
-            take_id = int(cursor.lastrowid or 0)
-            conn.execute(
-                "UPDATE segments SET current_take_id = ?, status = 'rendered' "
-                "WHERE id = ? AND locked = 0",
-                (take_id, segment_id),
-            )
+            take_id = record_take(conn, segment_id, path=path, text=text, voice_id=voice_id,
+                                  backend=backend, seed=seed, sample_rate=sample_rate,
+                                  frames=frames)
         return self.take(take_id)
 
     def current_takes(self, project_id: int) -> list[tuple[Segment, Take | None]]:

@@ -21,6 +21,8 @@ from studio.engine.backends import VoiceRef
 from studio.engine.backends.piper import PiperBackend
 from studio.store import Library
 
+REPO = Path(__file__).resolve().parent.parent
+
 
 @dataclass
 class Run:
@@ -63,8 +65,11 @@ def library(library_dir: Path) -> Iterator[Library]:
 def studio(library_dir: Path, tmp_path: Path) -> Callable[..., Run]:
     """Run the real ``studio`` command (``python -m studio``) on the test's library."""
 
-    def run(*args: str | Path, stdin: bytes | None = None, timeout: float = 600) -> Run:
-        env = dict(os.environ, STUDIO_HOME=str(library_dir), PYTHONUNBUFFERED="1")
+    def run(
+        *args: str | Path, stdin: bytes | None = None, timeout: float = 600, **env_extra: str
+    ) -> Run:
+        env = dict(os.environ, STUDIO_HOME=str(library_dir), PYTHONUNBUFFERED="1",
+                   PYTHONPATH=str(REPO), **env_extra)
         proc = subprocess.run(
             [sys.executable, "-m", "studio", *map(str, args)],
             input=stdin,

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from studio.errors import UserError
-from studio.store import Library, Take
+from studio.store import Library, Take, record_take
 
 ACTIVE = ("queued", "running", "failed")
 PRIORITY_BULK = 0
@@ -164,17 +164,9 @@ class JobQueue:
             state = conn.execute("SELECT state FROM jobs WHERE id = ?", (job.id,)).fetchone()
             if state is None or state[0] == "cancelled":
                 return None
-            cursor = conn.execute(
-                "INSERT INTO takes(segment_id, path, text, voice_id, backend, seed, sample_rate, "
-                "frames, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (job.segment_id, path, job.text, job.voice_id, backend, job.seed, sample_rate,
-                 frames, now),
-            )
-            take_id = int(cursor.lastrowid or 0)
-            conn.execute(
-                "UPDATE segments SET current_take_id = ?, status = 'rendered' "
-                "WHERE id = ? AND locked = 0",
-                (take_id, job.segment_id),
+            take_id = record_take(
+                conn, job.segment_id, path=path, text=job.text, voice_id=job.voice_id,
+                backend=backend, seed=job.seed, sample_rate=sample_rate, frames=frames,
             )
             conn.execute(
                 "UPDATE jobs SET state = 'done', last_error = NULL, worker_pid = NULL, "

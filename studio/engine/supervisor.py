@@ -49,7 +49,7 @@ from studio.engine.queue import JobQueue
 from studio.errors import UserError
 from studio.fsutil import TEMP_PREFIX
 from studio.gpu import Placement, plan, probe
-from studio.store import DB_NAME, Library
+from studio.store import Library, damaged_error
 
 log = logging.getLogger("studio.engine.supervisor")
 
@@ -114,14 +114,8 @@ def check_integrity(library: Library) -> None:
         result = library.conn.execute("PRAGMA integrity_check").fetchall()
     except sqlite3.DatabaseError as err:
         result = [(str(err),)]
-    if [tuple(row) for row in result] == [("ok",)]:
-        return
-    backups = sorted((library.root / "backups").glob("studio-*.db"))
-    where = f"the last good backup is {backups[-1]}" if backups else "there is no backup"
-    raise UserError(
-        f"the library database {library.root / DB_NAME} is damaged ({result[0][0]}); {where}",
-        "stop the studio and copy the backup over studio.db",
-    )
+    if [tuple(row) for row in result] != [("ok",)]:
+        raise damaged_error(library.root, str(result[0][0]))
 
 
 def backup(library: Library, keep: int = BACKUPS_KEPT) -> Path:
@@ -181,6 +175,7 @@ class Slot:
     crashes: deque[float] = field(default_factory=deque)
     next_start: float = 0.0
     failed: bool = False
+    killed: bool = False  # the supervisor killed it (job timeout): not a crash
     stderr_tail: deque[str] = field(default_factory=lambda: deque(maxlen=20))
 
     @property
@@ -340,6 +335,10 @@ class Supervisor:
             slot.process = None
             if self.stopping:
                 continue
+            if slot.killed:  # a timed-out job; the job is already failed
+                slot.killed = False
+                log.info("worker %d restarting after a job timeout", index)
+                continue
             last = next((line for line in reversed(slot.stderr_tail) if line.strip()), "")
             error = f"worker crashed (exit code {code})" + (f": {last}" if last else "")
             self.queue.fail_running(pid, error, now)
@@ -376,6 +375,7 @@ class Supervisor:
                 self.queue.fail_running(
                     slot.process.pid, f"timed out after {self.settings.job_timeout_s:.0f} s", now
                 )
+                slot.killed = True
                 slot.process.kill()
 
     def _check_idle(self, now: float) -> None:
@@ -411,7 +411,11 @@ class Supervisor:
                 process.wait()
         self.queue.requeue_lost(alive_pids=set(), reason="the engine stopped")
         with self.library.transaction() as conn:
-            conn.execute("UPDATE workers SET state = 'stopped', current_job = NULL")
+            conn.execute("UPDATE workers SET state = 'stopped', current_job = NULL "
+                         "WHERE state != 'failed'")
+        if self._lock is not None:
+            self._lock.close()  # releases the flock
+            self._lock = None
         log.info("engine stopped")
 
     def run(self, tick_s: float = 0.2) -> None:
@@ -452,6 +456,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(args.library)
     try:
         library = Library.open(args.library)
+        check_integrity(library)  # before anything reads the tables
         settings = EngineSettings.from_library(
             library, workers=args.workers, per_model_mb=args.per_model_mb,
             idle_exit_s=args.idle_exit,

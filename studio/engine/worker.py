@@ -26,7 +26,7 @@ import traceback
 from pathlib import Path
 
 from studio.engine.backends import backend_class
-from studio.engine.queue import Job, JobQueue
+from studio.engine.queue import JobQueue
 from studio.render import SegmentRenderer, save_take_audio
 from studio.store import Library
 
@@ -66,6 +66,7 @@ class Worker:
         self.library = Library.open(self.root)
         self.queue = JobQueue(self.library)
         self.renderer: SegmentRenderer | None = None
+        self.heartbeat: _Heartbeat | None = None
         self.stopping = False
 
     def _set_state(self, state: str, job: int | None = None, done: int = 0) -> None:
@@ -81,29 +82,29 @@ class Worker:
         self.renderer = SegmentRenderer(
             self.library, backend_class(self.backend_name), self.device, self.threads
         )
+        self.heartbeat = _Heartbeat(self.root, self.pid, self.queue.settings.lease_s / 3)
         self._set_state("loaded")
         log.info("worker %d loaded %s on %s", self.slot, self.backend_name, self.device)
 
     def step(self, now: float | None = None) -> bool:
         """Claim and render one job; False when there was none to claim."""
-        assert self.renderer is not None, "call load() first"
+        assert self.renderer is not None and self.heartbeat, "call load() first"
         job = self.queue.claim(self.backend_name, self.pid, now)
         if job is None:
             return False
         self._set_state("busy", job.id)
-        beat = _Heartbeat(self.root, job, self.pid, self.queue.settings.lease_s / 3)
-        beat.start()
+        self.heartbeat.job = job.id
         try:
             samples = self.renderer.synthesize(job.text, job.voice_id, job.seed)
             rate = self.renderer.backend_cls.sample_rate
             path = save_take_audio(self.library, samples, rate)
-            beat.stop()
+            self.heartbeat.job = None
             self.queue.complete(
                 job, path=path, backend=self.backend_name, sample_rate=rate, frames=len(samples)
             )
             self._set_state("loaded", None, done=1)
         except Exception as err:
-            beat.stop()
+            self.heartbeat.job = None
             message = f"{type(err).__name__}: {err}"
             state = self.queue.fail(job, message)
             log.warning("job %d failed (%s): %s\n%s", job.id, state, message,
@@ -122,6 +123,12 @@ class Worker:
                 break
             if not self.step():
                 time.sleep(poll_s)
+        self.close()
+
+    def close(self) -> None:
+        """Report ``stopped`` and end the heartbeat thread."""
+        if self.heartbeat:
+            self.heartbeat.stop()
         self._set_state("stopped")
 
     def _on_term(self, signum: int, frame: object) -> None:
@@ -129,14 +136,15 @@ class Worker:
 
 
 class _Heartbeat:
-    """Renews a job's lease from a side thread while the backend works."""
+    """Renews the current job's lease from a side thread while the backend
+    works (synthesis blocks the worker's main thread). One thread and one
+    database connection for the worker's life; ``job`` says what to renew."""
 
-    def __init__(self, root: Path, job: Job, pid: int, every_s: float) -> None:
-        self.root, self.job, self.pid, self.every_s = root, job, pid, every_s
+    def __init__(self, root: Path, pid: int, every_s: float) -> None:
+        self.root, self.pid, self.every_s = root, pid, every_s
+        self.job: int | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
-
-    def start(self) -> None:
         self._thread.start()
 
     def stop(self) -> None:
@@ -148,9 +156,9 @@ class _Heartbeat:
         try:
             queue = JobQueue(library)
             while not self._stop.wait(self.every_s):
-                if not queue.heartbeat(self.job.id, self.pid):
-                    log.warning("lost the lease of job %d", self.job.id)
-                    return
+                job = self.job
+                if job is not None and not queue.heartbeat(job, self.pid):
+                    log.warning("lost the lease of job %d", job)
         finally:
             library.close()
 

@@ -1,0 +1,59 @@
+"""Backends for fault injection, loaded by worker processes through
+``$STUDIO_BACKENDS``. Each is the real Piper voice with one fault added, so
+everything around the fault is the real thing."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from studio.engine.backends.piper import PiperBackend
+
+
+class PoisonedPiper(PiperBackend):
+    """Fails on any segment containing the word written in ``$STUDIO_POISON_FILE``
+    (while that file exists): a cause the user can remove."""
+
+    def synthesize(self, text, voice, *, seed, speed=1.0):  # type: ignore[no-untyped-def]
+        poison = Path(os.environ["STUDIO_POISON_FILE"])
+        if poison.exists() and poison.read_text().strip() in text:
+            raise RuntimeError(f"cannot read {poison.read_text().strip()!r}")
+        return super().synthesize(text, voice, seed=seed, speed=speed)
+
+
+class CrashOnLoad(PiperBackend):
+    """A worker that dies while loading (a broken install, a missing driver)."""
+
+    def load(self, device="cpu", threads=None):  # type: ignore[no-untyped-def]
+        raise SystemExit("model file is corrupt")
+
+
+class HangingPiper(PiperBackend):
+    """Never finishes a segment containing "hang": a stuck GPU kernel."""
+
+    def synthesize(self, text, voice, *, seed, speed=1.0):  # type: ignore[no-untyped-def]
+        if "hang" in text:
+            time.sleep(3600)
+        return super().synthesize(text, voice, seed=seed, speed=speed)
+
+
+class NoopBackend(PiperBackend):
+    """Returns 0.1 s of silence at once: measures the queue, not synthesis."""
+
+    def load(self, device="cpu", threads=None):  # type: ignore[no-untyped-def]
+        pass
+
+    def synthesize(self, text, voice, *, seed, speed=1.0):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        return np.full(2205, 1e-3, dtype=np.float32)
+
+
+class SlowPiper(PiperBackend):
+    """Takes two seconds over a segment containing "slow": a long paragraph."""
+
+    def synthesize(self, text, voice, *, seed, speed=1.0):  # type: ignore[no-untyped-def]
+        if "slow" in text:
+            time.sleep(2.0)
+        return super().synthesize(text, voice, seed=seed, speed=speed)

@@ -1,0 +1,196 @@
+"""Worker and supervisor, stepped by hand, with real worker processes and the
+real Piper voice (faults added by ``tests/fault_backends.py``)."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from studio.engine.queue import JobQueue
+from studio.engine.supervisor import EngineRunning, EngineSettings, Supervisor, engine_pid
+from studio.engine.worker import Worker
+from studio.store import Library
+from studio.text import prepare_script
+from tests.conftest import REPO
+
+
+def wait_until(condition: Callable[[], object], timeout: float = 60, step: Callable[[], None]
+               = lambda: None) -> None:
+    """Step (if given) and poll until ``condition`` holds; fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        step()
+        time.sleep(0.05)
+
+
+def make_project(library: Library, count: int, word: str = "sentence") -> list[int]:
+    joe = library.find_voice("joe")
+    text = " ".join(f"This is {word} number {n}." for n in range(1, count + 1))
+    sync = library.sync_project("engine", text, joe, prepare_script(text).segments)
+    segments = library.segments(sync.project.id)
+    assert len(segments) == count
+    return JobQueue(library).enqueue([s.id for s in segments], "piper")
+
+
+def states(library: Library) -> dict[str, int]:
+    return JobQueue(library).counts()
+
+
+@pytest.fixture
+def worker_env(monkeypatch):
+    """Worker processes import the fault backends from the source tree."""
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+
+    def use(backend_class: str) -> None:
+        monkeypatch.setenv("STUDIO_BACKENDS", f"piper=tests.fault_backends:{backend_class}")
+
+    return use
+
+
+def test_worker_steps_one_job_at_a_time(library: Library) -> None:
+    make_project(library, 2)
+    worker = Worker(library.root, slot=0, backend="piper", threads=1)
+    worker.load()
+    assert worker.step() is True
+    assert states(library) == {"done": 1, "queued": 1}
+    assert worker.step() is True
+    assert worker.step() is False
+    worker.close()
+    for segment in library.segments(library.find_project("engine").id):
+        take = library.take(segment.current_take_id)
+        assert library.path(take.path).is_file() and take.frames > 10000
+
+
+def test_heartbeats_keep_a_long_job_leased(library: Library, worker_env) -> None:
+    """A job longer than its lease is not taken away while its worker beats."""
+    import threading
+
+    from studio.engine.backends import installed_backends
+
+    worker_env("SlowPiper")
+    installed_backends.cache_clear()
+    try:
+        library.set_setting("engine.lease_s", 0.6)
+        make_project(library, 1, word="slow")
+        loaded = threading.Event()
+
+        def work() -> None:  # a worker's connection lives on its own thread
+            worker = Worker(library.root, slot=0, backend="piper", threads=1)
+            worker.load()
+            loaded.set()
+            worker.step()
+            worker.close()
+
+        runner = threading.Thread(target=work)
+        runner.start()
+        loaded.wait(30)
+        queue = JobQueue(library)
+        requeued: list[int] = []
+        while runner.is_alive():
+            requeued += queue.requeue_lost({os.getpid()})
+            time.sleep(0.05)
+        runner.join()
+    finally:
+        installed_backends.cache_clear()
+    assert requeued == []
+    assert states(library) == {"done": 1}
+    assert JobQueue(library).jobs()[0]["attempts"] == 1
+
+
+def test_supervisor_starts_workers_one_at_a_time_and_finishes(library: Library) -> None:
+    make_project(library, 12)
+    supervisor = Supervisor(library.root, EngineSettings(workers=2, idle_exit_s=0.5))
+    supervisor.start()
+    try:
+        supervisor.step()
+        rows = library.conn.execute("SELECT state FROM workers ORDER BY slot").fetchall()
+        assert [r[0] for r in rows] == ["starting", "waiting"]  # the second waits its turn
+        wait_until(lambda: states(library) == {"done": 12}, step=supervisor.step)
+        done = [r[0] for r in library.conn.execute("SELECT jobs_done FROM workers")]
+        assert sum(done) == 12 and all(n > 0 for n in done)  # both worked
+        wait_until(lambda: supervisor.stopping, step=supervisor.step)  # idle exit
+    finally:
+        supervisor.stop()
+    assert {r[0] for r in library.conn.execute("SELECT state FROM workers")} == {"stopped"}
+
+
+def test_a_second_supervisor_is_refused(library: Library) -> None:
+    first = Supervisor(library.root, EngineSettings(workers=1))
+    first.start()
+    try:
+        assert engine_pid(library.root) == os.getpid()
+        with pytest.raises(EngineRunning, match="already running"):
+            Supervisor(library.root).start()
+    finally:
+        first.stop()
+    assert engine_pid(library.root) is None
+
+
+def test_a_crash_looping_worker_is_marked_failed(library: Library, worker_env) -> None:
+    worker_env("CrashOnLoad")
+    make_project(library, 2)
+    supervisor = Supervisor(library.root, EngineSettings(workers=1, restart_backoff_s=0.01))
+    supervisor.start()
+    try:
+        wait_until(lambda: supervisor.slots and supervisor.slots[0].failed,
+                   step=supervisor.step)
+    finally:
+        supervisor.stop()
+    row = library.conn.execute("SELECT state, restarts, last_error FROM workers").fetchone()
+    assert row["state"] == "failed" and row["restarts"] == 4
+    assert "model file is corrupt" in row["last_error"]
+    assert states(library) == {"queued": 2}  # nothing lost: the jobs wait for a fix
+
+
+def test_a_job_past_its_timeout_gets_its_worker_killed(library: Library, worker_env) -> None:
+    worker_env("HangingPiper")
+    library.set_setting("engine.max_attempts", 1)  # stored on each job when queued
+    make_project(library, 2, word="hang")
+    supervisor = Supervisor(library.root, EngineSettings(workers=1, job_timeout_s=2.0))
+    supervisor.start()
+    try:
+        wait_until(lambda: states(library).get("dead") == 2, step=supervisor.step, timeout=90)
+    finally:
+        supervisor.stop()
+    errors = {job["error"] for job in JobQueue(library).jobs(state="dead")}
+    assert errors == {"timed out after 2 s"}
+    row = library.conn.execute("SELECT state, restarts FROM workers").fetchone()
+    assert row["state"] != "failed" and row["restarts"] == 0  # a kill is not a crash
+
+
+def test_graceful_stop_finishes_the_current_job(library: Library) -> None:
+    make_project(library, 30)
+    supervisor = Supervisor(library.root, EngineSettings(workers=1, grace_s=30))
+    supervisor.start()
+    wait_until(lambda: states(library).get("running"), step=supervisor.step)
+    supervisor.stop()
+    counts = states(library)
+    assert counts.get("running", 0) == 0 and counts["done"] >= 1
+    assert counts["done"] + counts["queued"] == 30
+
+
+def test_recovery_sweeps_orphans_and_backs_up(library: Library) -> None:
+    orphan = library.root / "takes" / "ab" / "orphan.flac"
+    orphan.parent.mkdir(parents=True)
+    orphan.write_bytes(b"no row points here")
+    partial = library.root / "takes" / "ab" / ".partial-1234-x.flac"
+    partial.write_bytes(b"a torn write")
+    old = time.time() - 3600
+    for path in (orphan, partial):
+        os.utime(path, (old, old))
+    supervisor = Supervisor(library.root, EngineSettings(workers=1))
+    supervisor.start()
+    supervisor.stop()
+    assert not orphan.exists() and not partial.exists()
+    assert len(list((library.root / "backups").glob("studio-*.db"))) == 1
+
+
+def test_unused_root(tmp_path: Path) -> None:
+    """engine_pid on a folder that was never a library is simply None."""
+    assert engine_pid(tmp_path) is None
