@@ -102,7 +102,8 @@ def queue_cost(jobs: int) -> None:
     from studio.store import Library
     from studio.text import prepare_script
 
-    with tempfile.TemporaryDirectory() as tmp:
+    # on the disk the user's library would be on (not a RAM-backed /tmp)
+    with tempfile.TemporaryDirectory(dir=Path(__file__).resolve().parent) as tmp:
         library = Library.open(tmp)
         ensure_presets(library)
         text = " ".join(f"Job number {n} is a short one." for n in range(jobs))

@@ -110,7 +110,7 @@ def test_supervisor_starts_workers_one_at_a_time_and_finishes(library: Library) 
     try:
         supervisor.step()
         rows = library.conn.execute("SELECT state FROM workers ORDER BY slot").fetchall()
-        assert [r[0] for r in rows] == ["starting", "waiting"]  # the second waits its turn
+        assert [r[0] for r in rows] == ["starting", "starting"]  # CPU workers start together
         wait_until(lambda: states(library) == {"done": 12}, step=supervisor.step)
         done = [r[0] for r in library.conn.execute("SELECT jobs_done FROM workers")]
         assert sum(done) == 12 and all(n > 0 for n in done)  # both worked
@@ -118,6 +118,27 @@ def test_supervisor_starts_workers_one_at_a_time_and_finishes(library: Library) 
     finally:
         supervisor.stop()
     assert {r[0] for r in library.conn.execute("SELECT state FROM workers")} == {"stopped"}
+
+
+def test_gpu_workers_start_one_at_a_time(library: Library, monkeypatch) -> None:
+    """GPU placements wait for the previous worker's 'loaded' (fake inventory:
+    this machine has no GPU, so the workers here load on the CPU)."""
+    from studio.gpu import Gpu
+
+    make_project(library, 4)
+    supervisor = Supervisor(library.root, EngineSettings(workers=2, per_model_mb=1000))
+    supervisor._gpus = [Gpu(0, "Test GPU", "GPU-test", 24000, 24000)]
+    supervisor.start()
+    try:
+        supervisor.step()
+        rows = library.conn.execute("SELECT state, device FROM workers ORDER BY slot").fetchall()
+        assert [tuple(r) for r in rows] == [("starting", "GPU-test"), ("waiting", "GPU-test")]
+        wait_until(lambda: supervisor._worker_state(0) == "loaded", step=supervisor.step)
+        supervisor.step()
+        assert supervisor._worker_state(1) in ("starting", "loaded")
+        wait_until(lambda: states(library) == {"done": 4}, step=supervisor.step)
+    finally:
+        supervisor.stop()
 
 
 def test_a_second_supervisor_is_refused(library: Library) -> None:

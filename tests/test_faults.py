@@ -177,5 +177,7 @@ def test_poisoned_segment_goes_dead_then_retry_completes(tmp_path, library_dir, 
     assert retried.returncode == 0 and "1 job(s) queued again" in retried.stdout
     second = studio("render", script, "--no-progress", **env)
     assert second.returncode == 0, second.stderr
-    assert "5 segments, 1 to render" in second.stderr
+    # (the running engine may have rendered it before this render looked)
     assert _scalar(library_dir, "SELECT COUNT(*) FROM takes") == 5
+    assert _scalar(library_dir, "SELECT current_take_id FROM segments "
+                                "WHERE source = 'The xylophone plays.'")

@@ -286,8 +286,11 @@ class Supervisor:
         return row[0] if row else None
 
     def _start_next(self, now: float) -> None:
-        for index, slot in enumerate(self.slots):  # one worker loading at a time
-            if slot.process and slot.process.poll() is None \
+        # GPU workers start one at a time, each after the previous reports
+        # 'loaded', so each sees the memory the others really took; CPU
+        # workers have no such budget and start together.
+        for index, slot in enumerate(self.slots):
+            if slot.placement.device != "cpu" and slot.process and slot.process.poll() is None \
                     and self._worker_state(index) == "starting":
                 return
         for index, slot in enumerate(self.slots):
@@ -295,7 +298,8 @@ class Supervisor:
                 continue
             if slot.process is None or slot.process.poll() is not None:
                 self._spawn(index, slot, now)
-                return
+                if slot.placement.device != "cpu":
+                    return
 
     def _spawn(self, index: int, slot: Slot, now: float) -> None:
         env = dict(os.environ, **slot.placement.env, PYTHONUNBUFFERED="1")
