@@ -388,7 +388,9 @@ def main(argv: Sequence[str] | None = None) -> int:
               "for it to finish, and try again", file=sys.stderr)
         return UserError.exit_code
     except KeyboardInterrupt:
-        print("studio: interrupted; finished takes are kept", file=sys.stderr)
+        print("studio: interrupted; finished takes are kept, and queued segments go on "
+              "rendering in the background (`studio jobs cancel --project NAME` stops them)",
+              file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

@@ -86,6 +86,13 @@ def _assert_complete(library_dir: Path, out: Path) -> None:
     assert [cue.content for cue in cues] == [row["source"] for row in segments]
 
 
+def _render_again_and_check(studio, script: Path, library_dir: Path, out: Path) -> None:
+    again = studio("render", script, "--out", out, "--srt", out.with_suffix(".srt"),
+                   "--no-progress")
+    assert again.returncode == 0, again.stderr
+    _assert_complete(library_dir, out)
+
+
 @pytest.fixture
 def setup(tmp_path: Path, library_dir: Path):
     script = write_script(tmp_path, "hundred.txt", SCRIPT)
@@ -130,10 +137,7 @@ def test_kill_the_render_command(setup, library_dir, studio) -> None:
     _wait(lambda: _takes(library_dir) >= 10)
     render.kill()
     render.wait()
-    again = studio("render", script, "--out", out, "--srt", out.with_suffix(".srt"),
-                   "--no-progress")
-    assert again.returncode == 0, again.stderr
-    _assert_complete(library_dir, out)
+    _render_again_and_check(studio, script, library_dir, out)
 
 
 def test_power_loss_kills_everything_at_once(setup, library_dir, studio) -> None:
@@ -144,10 +148,7 @@ def test_power_loss_kills_everything_at_once(setup, library_dir, studio) -> None
     os.killpg(os.getpgid(engine), signal.SIGKILL)  # supervisor and its workers
     render.kill()
     render.wait()
-    again = studio("render", script, "--out", out, "--srt", out.with_suffix(".srt"),
-                   "--no-progress")
-    assert again.returncode == 0, again.stderr
-    _assert_complete(library_dir, out)
+    _render_again_and_check(studio, script, library_dir, out)
 
 
 def test_poisoned_segment_goes_dead_then_retry_completes(tmp_path, library_dir, studio) -> None:
