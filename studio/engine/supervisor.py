@@ -328,7 +328,8 @@ class Supervisor:
         for raw in process.stderr:
             line = raw.decode("utf-8", "replace").rstrip()
             slot.stderr_tail.append(line)
-            log.info("worker %d: %s", index, line)
+            # already "[time] [level] [module] [pid] message": pass it through
+            log.info("%s", line, extra={"raw": line.startswith("[")})
 
     def _reap(self, now: float) -> None:
         for index, slot in enumerate(self.slots):
@@ -438,14 +439,24 @@ class Supervisor:
             self.stop()
 
 
+class _Formatter(logging.Formatter):
+    """The house format, except for workers' lines, which carry it already."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if getattr(record, "raw", False):
+            return record.getMessage()
+        return super().format(record)
+
+
 def configure_logging(root: Path) -> None:
-    """Log to ``LIBRARY/logs/engine.log``, rotated at 5 MB, 3 kept."""
+    """Log to ``LIBRARY/logs/engine.log``, rotated at 5 MB, 3 kept; workers'
+    lines arrive on their stderr and are written by this one handler."""
     folder = Path(root) / "logs"
     folder.mkdir(parents=True, exist_ok=True)
     handler = logging.handlers.RotatingFileHandler(
         folder / "engine.log", maxBytes=5 * 2**20, backupCount=3, encoding="utf-8"
     )
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.setFormatter(_Formatter(LOG_FORMAT))
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
 
 
