@@ -109,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
         jp = jsub.add_parser(name, parents=[common], help=text)
         jp.add_argument("--project", required=True)
 
+    gui = sub.add_parser("gui", parents=[common], help="open the desktop studio (the default)")
+    gui.add_argument("--screenshot", type=Path, metavar="FILE",
+                     help="render a view offscreen to a PNG at 1280x800 and exit")
+    gui.add_argument("--view", default="projects",
+                     choices=["voices", "projects", "queue", "engine"])
+
     projects = sub.add_parser("projects", parents=[common], help="projects in the library")
     psub = projects.add_subparsers(dest="action", metavar="ACTION", required=True)
     plist = psub.add_parser("list", parents=[common], help="list projects")
@@ -361,7 +367,15 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"render": cmd_render, "voices": cmd_voices, "projects": cmd_projects,
+def cmd_gui(args: argparse.Namespace) -> int:
+    """``studio gui`` (and ``studio`` alone): the desktop studio."""
+    from studio.ui.app import run
+
+    root = args.library or default_library_dir()
+    return run(Path(root), getattr(args, "screenshot", None), getattr(args, "view", "projects"))
+
+
+COMMANDS = {"gui": cmd_gui, "render": cmd_render, "voices": cmd_voices, "projects": cmd_projects,
             "engine": cmd_engine, "gpu": cmd_gpu, "jobs": cmd_jobs}
 
 
@@ -374,8 +388,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="[%(asctime)s] [%(levelname)s] [%(name)s] [%(process)d] %(message)s",
     )
     if args.command is None:
-        parser.print_help()
-        return 0
+        args.command = "gui"
     try:
         return COMMANDS[args.command](args)
     except UserError as err:

@@ -560,6 +560,23 @@ class Library:
         )
         return [_segment(row) for row in rows]
 
+    def segment_rows(self, project_id: int) -> list[dict[str, Any]]:
+        """The project's segments for display: one query, with voice, current
+        take's duration and take count."""
+        rows = self.conn.execute(
+            """SELECT s.id, s.position + 1 AS number, s.source AS text, s.status, s.locked,
+                      COALESCE(v.name, pv.name) AS voice,
+                      t.frames * 1.0 / t.sample_rate AS duration_s,
+                      (SELECT COUNT(*) FROM takes k WHERE k.segment_id = s.id) AS takes
+               FROM segments s JOIN projects p ON p.id = s.project_id
+               JOIN voices pv ON pv.id = p.voice_id
+               LEFT JOIN voices v ON v.id = s.voice_id
+               LEFT JOIN takes t ON t.id = s.current_take_id
+               WHERE s.project_id = ? AND s.position IS NOT NULL ORDER BY s.position""",
+            (project_id,),
+        )
+        return [dict(row) for row in rows]
+
     def segments_to_render(self, project: Project) -> list[Segment]:
         """Segments with no current take for their text and voice, in order.
 

@@ -212,6 +212,22 @@ def test_recovery_sweeps_orphans_and_backs_up(library: Library) -> None:
     assert len(list((library.root / "backups").glob("studio-*.db"))) == 1
 
 
+def test_a_worker_whose_supervisor_died_while_it_started_exits(library: Library) -> None:
+    """The start-up race: the supervisor is gone before the worker could ask
+    to die with it. The worker checks the pid it was given and leaves."""
+    import subprocess
+    import sys
+
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "studio.engine.worker", "--library", str(library.root),
+         "--slot", "0", "--backend", "piper", "--parent", "999999999"],
+        capture_output=True, timeout=60,
+    )
+    assert result.returncode == 0
+    assert time.monotonic() - started < 10  # before loading any model
+
+
 def test_unused_root(tmp_path: Path) -> None:
     """engine_pid on a folder that was never a library is simply None."""
     assert engine_pid(tmp_path) is None

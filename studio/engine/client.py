@@ -71,12 +71,15 @@ def start_engine(
                     f"see {root / 'logs' / 'engine.log'}")
 
 
-def stop_engine(root: Path, timeout_s: float = 60.0) -> int | None:
-    """Ask the supervisor to stop gracefully and wait; its pid, or None if not running."""
+def stop_engine(root: Path, timeout_s: float = 60.0, *, wait: bool = True) -> int | None:
+    """Ask the supervisor to stop gracefully (and wait, unless ``wait`` is
+    False); its pid, or None if it was not running."""
     pid = engine_pid(root)
     if pid is None:
         return None
     os.kill(pid, signal.SIGTERM)
+    if not wait:
+        return pid
     deadline = time.monotonic() + timeout_s
     while engine_pid(root) is not None:
         if time.monotonic() > deadline:
@@ -135,14 +138,26 @@ def wait_for_project(
     idle_exit_s: float = 30.0,
 ) -> Progress:
     """Wait until no job of ``project`` is active, restarting the engine if it
-    dies meanwhile. Returns the final progress."""
+    dies meanwhile (three restarts without progress are an error, not a loop).
+    Returns the final progress."""
+    restarts_without_progress = 0
+    last = None
     while True:
         progress = project_progress(library, project)
         if on_progress:
             on_progress(progress)
         if progress.active == 0:
             return progress
+        if progress != last:
+            restarts_without_progress = 0
+            last = progress
         if engine_pid(library.root) is None:
+            if restarts_without_progress >= 3:
+                raise EngineFailed(
+                    "the engine keeps stopping without rendering this project",
+                    f"see {library.root / 'logs' / 'engine.log'}",
+                )
+            restarts_without_progress += 1
             start_engine(library.root, idle_exit_s=idle_exit_s, exist_ok=True)
         else:
             _raise_if_workers_failed(library)

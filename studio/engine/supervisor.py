@@ -307,6 +307,7 @@ class Supervisor:
             sys.executable, "-m", "studio.engine.worker", "--library", str(self.root),
             "--slot", str(index), "--backend", slot.backend,
             "--device", slot.placement.device, "--threads", str(slot.placement.threads),
+            "--parent", str(os.getpid()),
         ]
         slot.process = subprocess.Popen(
             command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

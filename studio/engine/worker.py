@@ -112,9 +112,14 @@ class Worker:
             self._set_state("loaded")
         return True
 
-    def run(self, poll_s: float = 0.2) -> None:
-        """Work until SIGTERM (after the current job) or the parent's death."""
-        parent = os.getppid()
+    def run(self, poll_s: float = 0.2, parent: int | None = None) -> None:
+        """Work until SIGTERM (after the current job) or the parent's death.
+
+        ``parent`` is the supervisor's pid as it was given to us: taking
+        ``getppid()`` here instead would miss a supervisor that died while
+        this worker was still loading.
+        """
+        parent = parent or os.getppid()
         signal.signal(signal.SIGTERM, self._on_term)
         signal.signal(signal.SIGINT, self._on_term)
         while not self.stopping:
@@ -171,12 +176,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", required=True)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--parent", type=int, default=0, help="the supervisor's pid")
     args = parser.parse_args(argv)
     die_with_parent()
+    if args.parent and os.getppid() != args.parent:
+        return 0  # the supervisor died before we could ask to die with it
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
     worker = Worker(args.library, args.slot, args.backend, args.device, args.threads or None)
     worker.load()
-    worker.run()
+    worker.run(parent=args.parent or None)
     return 0
 
 

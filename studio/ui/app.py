@@ -1,0 +1,37 @@
+"""Start the desktop studio, or render one view to a PNG (``--screenshot``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def run(root: Path, screenshot: Path | None = None, view: str = "projects") -> int:
+    """Open the main window on the library at ``root`` (or save a screenshot)."""
+    if screenshot is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from studio.store import Library
+    from studio.ui.main_window import MainWindow
+    from studio.ui.qt_store import wait_for_tasks
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Voice Studio")
+    app.setOrganizationName("VoiceStudio")
+    with Library.open(root) as library:
+        window = MainWindow(library)
+        window.resize(1280, 800)
+        window.show_view(view)
+        if screenshot is not None:
+            window.show()
+            app.processEvents()
+            ok = window.grab().save(str(screenshot))
+            window.close()
+            wait_for_tasks()
+            return 0 if ok else 1
+        window.show()
+        code = app.exec()
+        wait_for_tasks()
+        return int(code)

@@ -1,0 +1,153 @@
+"""The main window: navigation between the views, menus, shortcuts, drops,
+remembered geometry, and an honest question when closing mid-render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from studio.audio import READABLE_SUFFIXES
+from studio.engine.queue import JobQueue
+from studio.store import Library
+from studio.ui.qt_store import StoreWatcher
+from studio.ui.views.base import View
+from studio.ui.views.engine import EngineView
+from studio.ui.views.projects import ProjectsView
+from studio.ui.views.queue import QueueView
+from studio.ui.views.voices import VoicesView
+
+VIEWS = ("voices", "projects", "queue", "engine")
+
+
+class MainWindow(QMainWindow):
+    """Voices, Projects, Queue and Engine, one page each."""
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self.setWindowTitle(self.tr("Voice Studio"))
+        self.setAcceptDrops(True)
+        self.voices = VoicesView(library)
+        self.projects = ProjectsView(library)
+        self.views: dict[str, View] = {
+            "voices": self.voices,
+            "projects": self.projects,
+            "queue": QueueView(library),
+            "engine": EngineView(library),
+        }
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(150)
+        self.stack = QStackedWidget()
+        for view in self.views.values():
+            self.nav.addItem(view.title)
+            self.stack.addWidget(view)
+        self.nav.currentRowChanged.connect(self._show)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._menus()
+        self.statusBar().showMessage(str(library.root))
+        self.watcher = StoreWatcher(library.root, parent=self)
+        self.watcher.changed.connect(self.refresh)
+        self.settings = QSettings("VoiceStudio", "Voice Studio")
+        geometry = self.settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self.show_view(str(self.settings.value("view", "projects")))
+
+    def _menus(self) -> None:
+        file = self.menuBar().addMenu(self.tr("&File"))
+        for text, shortcut, slot in (
+            (self.tr("&Import voice clip…"), "Ctrl+I", self.voices.choose_clip),
+            (self.tr("&Open script…"), QKeySequence.StandardKey.Open, self.choose_script),
+            (self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(slot)
+            file.addAction(action)
+        view = self.menuBar().addMenu(self.tr("&View"))
+        for number, name in enumerate(VIEWS, start=1):
+            action = QAction(self.views[name].title, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _=False, name=name: self.show_view(name))
+            view.addAction(action)
+
+    def show_view(self, name: str) -> None:
+        """Switch to a view by name."""
+        self.nav.setCurrentRow(VIEWS.index(name if name in VIEWS else "projects"))
+
+    def current_view(self) -> str:
+        """The name of the view shown."""
+        return VIEWS[self.stack.currentIndex()]
+
+    def _show(self, row: int) -> None:
+        self.stack.setCurrentIndex(row)
+        self.views[VIEWS[row]].refresh()
+
+    def refresh(self) -> None:
+        """The store changed: the visible view re-reads it."""
+        self.views[self.current_view()].refresh()
+
+    def choose_script(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a script"), "",
+                                              self.tr("Text (*.txt *.md)"))
+        if path:
+            self.open_file(Path(path))
+
+    def open_file(self, path: Path) -> None:
+        """An audio file becomes a voice; a text file becomes a project."""
+        if path.suffix.lower() in READABLE_SUFFIXES:
+            self.show_view("voices")
+            self.voices.import_clip(path)
+        else:
+            self.show_view("projects")
+            self.projects.open_script(path)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.open_file(Path(url.toLocalFile()))
+        event.acceptProposedAction()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        counts = JobQueue(self.library).counts()
+        active = sum(counts.get(state, 0) for state in ("queued", "running", "failed"))
+        if active and self.isVisible():
+            answer = QMessageBox.question(
+                self, self.tr("Rendering"),
+                self.tr("%d segments are still rendering. Keep rendering in the background?")
+                % active,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+                | QMessageBox.StandardButton.Cancel,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                event.ignore()
+                return
+            if answer == QMessageBox.StandardButton.No:
+                from studio.engine.client import stop_engine
+
+                # the engine finishes its current jobs and stops; the rest
+                # stays queued for the next render
+                stop_engine(self.library.root, wait=False)
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("view", self.current_view())
+        self.watcher.close()
+        event.accept()

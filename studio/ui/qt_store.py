@@ -1,0 +1,102 @@
+"""Store changes as Qt signals, and one way to run work off the GUI thread.
+
+:class:`StoreWatcher` polls ``PRAGMA data_version`` on a connection of its
+own: the number changes whenever another connection (a worker, the CLI)
+commits, so views refresh on real changes only, at no cost in between.
+
+:func:`run_task` runs a function on the shared thread pool and delivers its
+result (or exception) back on the GUI thread. Every long operation in the
+GUI goes through it; nothing else starts threads.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
+from studio.store import DB_NAME
+
+
+class StoreWatcher(QObject):
+    """Emits :attr:`changed` when any process commits to the library."""
+
+    changed = Signal()
+
+    def __init__(self, root: Path, interval_ms: int = 250, parent: QObject | None = None):
+        super().__init__(parent)
+        self._conn = sqlite3.connect(Path(root) / DB_NAME, check_same_thread=True)
+        self._version = self._read()
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._poll)
+        self._timer.start()
+
+    def _read(self) -> int:
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def _poll(self) -> None:
+        version = self._read()
+        if version != self._version:
+            self._version = version
+            self.changed.emit()
+
+    def notify(self) -> None:
+        """Announce a change made on this process's own connections (which
+        ``data_version`` does not count)."""
+        self.changed.emit()
+
+    def close(self) -> None:
+        """Stop polling and close the connection."""
+        self._timer.stop()
+        self._conn.close()
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object, str)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except Exception as err:  # delivered to the GUI thread, shown to the user
+            self.signals.failed.emit(err, traceback.format_exc())
+        else:
+            self.signals.done.emit(result)
+
+
+_running: set[_Task] = set()
+
+
+def run_task(
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[Exception, str], None],
+) -> None:
+    """Run ``fn`` on the thread pool; call back on the GUI thread."""
+    task = _Task(fn)
+    _running.add(task)
+
+    def finish(callback: Callable[..., None], *args: Any) -> None:
+        _running.discard(task)
+        callback(*args)
+
+    task.signals.done.connect(lambda result: finish(on_done, result))
+    task.signals.failed.connect(lambda err, tb: finish(on_error, err, tb))
+    QThreadPool.globalInstance().start(task)
+
+
+def wait_for_tasks(timeout_ms: int = 30000) -> bool:
+    """Block until every task has finished (tests and shutdown)."""
+    return bool(QThreadPool.globalInstance().waitForDone(timeout_ms))

@@ -1,0 +1,44 @@
+"""What every view shares: the library root, a refresh hook, an error box."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QVBoxLayout, QWidget
+
+from studio.errors import UserError
+from studio.store import Library
+
+
+class View(QWidget):
+    """A page of the main window. Reads go through :attr:`library` (this
+    thread's connection); anything slow goes through ``run_task``."""
+
+    title = ""
+
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.layout_ = QVBoxLayout(self)
+        heading = QLabel(f"<h2>{self.tr(self.title)}</h2>")
+        heading.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.layout_.addWidget(heading)
+
+    @property
+    def root(self) -> Path:
+        """The library folder (worker threads open their own connection to it)."""
+        return self.library.root
+
+    def refresh(self) -> None:
+        """Re-read what the view shows (called when the store changes)."""
+
+    def show_error(self, err: Exception, details: str = "") -> None:
+        """A problem the user can fix in one line; anything else with details."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Voice Studio"))
+        box.setText(str(err) if isinstance(err, UserError) else
+                    self.tr("Something went wrong: %s") % err)
+        if details and not isinstance(err, UserError):
+            box.setDetailedText(details)
+        box.open()

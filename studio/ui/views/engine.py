@@ -1,0 +1,99 @@
+"""The engine: the placement plan, each worker, start and stop, the log."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+)
+
+from studio.engine.client import engine_status, start_engine, stop_engine
+from studio.gpu import plan, probe
+from studio.store import Library
+from studio.ui.qt_models import Column, RowsModel
+from studio.ui.qt_store import run_task
+from studio.ui.views.base import View
+
+
+class EngineView(View):
+    """What the engine is doing, honestly: every worker and why it is where it is."""
+
+    title = "Engine"
+
+    def __init__(self, library: Library, parent=None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(library, parent)
+        gpus, note = probe()
+        placements = plan(gpus, 0 if not gpus else 5000, cpu_cores=os.cpu_count() or 1)
+        lines = [f"GPUs: {note}"] + [
+            f"#{g.index} {g.name}: {g.free_mb} of {g.total_mb} MB free" for g in gpus
+        ] + [f"worker {p.slot + 1}: {p.reason}" for p in placements.placements]
+        self.plan_label = QLabel("\n".join(lines))
+        self.plan_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.state_label = QLabel()
+        self.start_button = QPushButton(self.tr("Start"))
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.start_button.clicked.connect(self.start)
+        self.stop_button.clicked.connect(self.stop)
+        bar = QHBoxLayout()
+        bar.addWidget(self.state_label, 1)
+        bar.addWidget(self.start_button)
+        bar.addWidget(self.stop_button)
+        self.workers = RowsModel([
+            Column(self.tr("Worker"), "slot", align=Qt.AlignmentFlag.AlignRight),
+            Column(self.tr("State"), "state"),
+            Column(self.tr("Device"), "device"),
+            Column(self.tr("Job"), "current_job", align=Qt.AlignmentFlag.AlignRight),
+            Column(self.tr("PID"), "pid", align=Qt.AlignmentFlag.AlignRight),
+            Column(self.tr("Uptime"), "uptime_s", lambda s: f"{s:.0f} s"),
+            Column(self.tr("Done"), "jobs_done", align=Qt.AlignmentFlag.AlignRight),
+            Column(self.tr("Restarts"), "restarts", align=Qt.AlignmentFlag.AlignRight),
+            Column(self.tr("Placed because"), "reason"),
+        ], self)
+        self.table = QTableView()
+        self.table.setModel(self.workers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(8, QHeaderView.ResizeMode.Stretch)
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.layout_.addWidget(self.plan_label)
+        self.layout_.addLayout(bar)
+        self.layout_.addWidget(self.table, 1)
+        self.layout_.addWidget(QLabel(self.tr("Log")))
+        self.layout_.addWidget(self.log, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        status = engine_status(self.library)
+        running = status["running"]
+        self.state_label.setText(
+            self.tr("Running (pid %s)") % status["pid"] if running else self.tr("Stopped"))
+        self.start_button.setEnabled(not running)
+        self.stop_button.setEnabled(running)
+        self.workers.set_rows(status["workers"])
+        log = self.root / "logs" / "engine.log"
+        if log.exists():
+            with open(log, "rb") as handle:
+                handle.seek(max(0, log.stat().st_size - 20000))
+                tail = handle.read().decode("utf-8", "replace").splitlines()[-200:]
+            self.log.setPlainText("\n".join(tail))
+            self.log.verticalScrollBar().setValue(self.log.verticalScrollBar().maximum())
+
+    def start(self) -> None:
+        root = self.root
+        self.start_button.setEnabled(False)
+        run_task(lambda: start_engine(root, exist_ok=True), lambda _: self.refresh(),
+                 self.show_error)
+
+    def stop(self) -> None:
+        root = self.root
+        self.stop_button.setEnabled(False)
+        run_task(lambda: stop_engine(root), lambda _: self.refresh(), self.show_error)

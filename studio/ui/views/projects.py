@@ -1,0 +1,150 @@
+"""Projects: the list, the segments of the selected one, render and progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.engine.client import project_progress, start_engine
+from studio.engine.queue import JobQueue
+from studio.store import Library, Project
+from studio.ui.qt_models import Column, RowsModel, seconds
+from studio.ui.qt_store import run_task
+from studio.ui.views.base import View
+
+
+class ProjectsView(View):
+    """Projects and their segments (a model over the store, not a widget per row)."""
+
+    title = "Projects"
+
+    def __init__(self, library: Library, parent=None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(library, parent)
+        self.projects = RowsModel([Column(self.tr("Project"), "name")], self)
+        self.project_list = QListView()
+        self.project_list.setModel(self.projects)
+        self.project_list.selectionModel().currentChanged.connect(lambda *_: self.refresh())
+
+        self.segments = RowsModel([
+            Column("#", "number", align=Qt.AlignmentFlag.AlignRight),
+            Column(self.tr("Text"), "text"),
+            Column(self.tr("Voice"), "voice"),
+            Column(self.tr("Status"), "status"),
+            Column(self.tr("Length"), "duration_s", seconds, Qt.AlignmentFlag.AlignRight),
+            Column(self.tr("Takes"), "takes", align=Qt.AlignmentFlag.AlignRight),
+        ], self)
+        self.table = QTableView()
+        self.table.setModel(self.segments)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+
+        self.render_button = QPushButton(self.tr("Render all"))
+        self.render_button.clicked.connect(self.render_all)
+        self.progress = QProgressBar()
+        self.progress.setFormat("%v / %m")
+        self.summary = QLabel()
+        bar = QHBoxLayout()
+        bar.addWidget(self.render_button)
+        bar.addWidget(self.progress, 1)
+        bar.addWidget(self.summary)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(bar)
+        right_layout.addWidget(self.table)
+        splitter = QSplitter()
+        splitter.addWidget(self.project_list)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 4)
+        splitter.setSizes([220, 900])
+        self.layout_.addWidget(splitter, 1)
+        self.refresh_projects()
+
+    def current_project(self) -> Project | None:
+        """The selected project, if any."""
+        index = self.project_list.currentIndex()
+        if not index.isValid():
+            return None
+        return self.library.find_project(self.projects.row(index.row())["name"])
+
+    def refresh_projects(self) -> None:
+        """Re-read the project list, keeping the selection."""
+        current = self.current_project()
+        self.projects.set_rows(self.library.projects())
+        names = [row["name"] for row in self.projects.rows]
+        if names:
+            row = names.index(current.name) if current and current.name in names else 0
+            self.project_list.setCurrentIndex(self.projects.index(row, 0))
+
+    def refresh(self) -> None:
+        if len(self.projects.rows) != len(self.library.projects()):
+            self.refresh_projects()
+        project = self.current_project()
+        if project is None:
+            self.segments.set_rows([])
+            self.progress.setRange(0, 1)
+            self.progress.setValue(0)
+            self.summary.setText(self.tr("No project yet: drop a text file here"))
+            return
+        self.segments.set_rows(self.library.segment_rows(project.id))
+        progress = project_progress(self.library, project)
+        self.progress.setRange(0, max(1, progress.total))
+        self.progress.setValue(progress.rendered)
+        total_s = sum(row["duration_s"] or 0 for row in self.segments.rows)
+        self.summary.setText(self.tr("%s rendered, %d failed") % (seconds(total_s),
+                                                                   progress.dead))
+
+    def open_script(self, path: Path) -> None:
+        """New project (or update) from a text file, split off the GUI thread."""
+        root = self.root
+
+        def work() -> str:
+            from studio.render import plan_project
+            from studio.text import decode_script
+
+            raw = decode_script(path.read_bytes(), path.name)
+            with Library.open(root) as library:
+                planned = plan_project(library, raw, path.stem, script_label=path.name)
+            return planned.sync.project.name
+
+        run_task(work, self._opened, self.show_error)
+
+    def _opened(self, name: str) -> None:
+        self.refresh_projects()
+        names = [row["name"] for row in self.projects.rows]
+        if name in names:
+            self.project_list.setCurrentIndex(self.projects.index(names.index(name), 0))
+        self.refresh()
+
+    def render_all(self) -> None:
+        """Queue every segment that needs a take, and make sure the engine runs."""
+        project = self.current_project()
+        if project is None:
+            return
+        from studio.render import backend_for_voice
+
+        todo = self.library.segments_to_render(project)
+        backend = backend_for_voice(self.library.voice(project.voice_id)).name
+        JobQueue(self.library).enqueue([s.id for s in todo], backend)
+        root = self.root
+        run_task(lambda: start_engine(root, idle_exit_s=30, exist_ok=True),
+                 lambda pid: self.refresh(), self.show_error)

@@ -1,0 +1,126 @@
+"""The voice library: presets and cloned voices, import with transcript."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QMainWindow,
+    QPushButton,
+    QTableView,
+)
+
+from studio.errors import UserError
+from studio.render import backend_for_voice, ensure_presets
+from studio.store import Library
+from studio.ui.qt_models import Column, RowsModel, seconds
+from studio.ui.qt_store import run_task
+from studio.ui.views.base import View
+
+
+class VoicesView(View):
+    """Voices with language, duration and which backend can use them."""
+
+    title = "Voices"
+
+    def __init__(self, library: Library, parent=None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(library, parent)
+        self.model = RowsModel([
+            Column(self.tr("Name"), "name"),
+            Column(self.tr("Kind"), "kind"),
+            Column(self.tr("Language"), "language"),
+            Column(self.tr("Length"), "duration_s", seconds),
+            Column(self.tr("Backend"), "backend"),
+            Column(self.tr("Transcript"), "transcript"),
+        ], self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        buttons = QHBoxLayout()
+        self.import_button = QPushButton(self.tr("Import clip…"))
+        self.import_button.clicked.connect(self.choose_clip)
+        self.remove_button = QPushButton(self.tr("Remove"))
+        self.remove_button.clicked.connect(self.remove_selected)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch()
+        self.layout_.addLayout(buttons)
+        self.layout_.addWidget(self.table, 1)
+        ensure_presets(library)
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = []
+        for voice in self.library.voices():
+            try:
+                backend = backend_for_voice(voice).name
+            except UserError:
+                backend = self.tr("needs a cloning backend")
+            rows.append({"id": voice.id, "name": voice.name, "kind": voice.kind,
+                         "language": voice.language, "duration_s": voice.duration_s,
+                         "backend": backend, "transcript": voice.transcript})
+        self.model.set_rows(rows)
+
+    def choose_clip(self) -> None:
+        """Ask for a clip, then its name and transcript, and import it."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import a voice clip"), "",
+            self.tr("Audio (*.wav *.flac *.ogg *.mp3)"))
+        if path:
+            self.import_clip(Path(path))
+
+    def import_clip(self, clip: Path, name: str | None = None,
+                    transcript: str | None = None) -> None:
+        """Import ``clip`` off the GUI thread (asks for what is not given)."""
+        if name is None:
+            name, ok = QInputDialog.getText(self, self.tr("Voice name"), self.tr("Name:"),
+                                            text=clip.stem)
+            if not ok:
+                return
+        if transcript is None:
+            transcript, ok = QInputDialog.getText(
+                self, self.tr("Transcript"), self.tr("What does the clip say?"))
+            if not ok:
+                return
+        root = self.root
+
+        def work() -> tuple[str, tuple[str, ...]]:
+            from studio.prompts import import_voice
+
+            with Library.open(root) as library:
+                voice, warnings = import_voice(library, name, clip, transcript or None)
+            return voice.name, warnings
+
+        self.import_button.setEnabled(False)
+        run_task(work, self._imported, self._failed)
+
+    def _imported(self, result: tuple[str, tuple[str, ...]]) -> None:
+        name, warnings = result
+        self.import_button.setEnabled(True)
+        self.refresh()
+        message = self.tr("Added voice %s") % name
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage("; ".join([message, *warnings]), 8000)
+
+    def _failed(self, err: Exception, details: str) -> None:
+        self.import_button.setEnabled(True)
+        self.show_error(err, details)
+
+    def remove_selected(self) -> None:
+        """Remove the selected cloned voice."""
+        from studio.prompts import remove_voice
+
+        for index in self.table.selectionModel().selectedRows():
+            try:
+                remove_voice(self.library, self.model.row(index.row())["name"])
+            except UserError as err:
+                self.show_error(err)
+        self.refresh()
