@@ -1,0 +1,100 @@
+"""The desktop studio, offscreen, on the real engine and the real Piper voice."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from studio.store import Library
+from tests.conftest import REPO, write_script
+
+
+def _window(library_dir: Path, qtbot):
+    from studio.render import ensure_presets
+    from studio.ui.main_window import MainWindow
+
+    library = Library.open(library_dir)
+    ensure_presets(library)
+    window = MainWindow(library)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    return window, library
+
+
+def test_import_a_voice_open_a_script_render_and_watch_it(qtbot, library_dir, tmp_path, clip):
+    window, library = _window(library_dir, qtbot)
+    try:
+        window.voices.import_clip(clip(5.0), name="Narrator", transcript="The quick fox.")
+        qtbot.waitUntil(lambda: any(r["name"] == "Narrator" for r in window.voices.model.rows),
+                        timeout=30000)
+        script = write_script(tmp_path, "story.txt",
+                              "The first line is here. The second line follows. The end.")
+        window.open_file(script)
+        qtbot.waitUntil(lambda: len(window.projects.segments.rows) == 3, timeout=30000)
+        assert window.current_view() == "projects"
+        assert [r["status"] for r in window.projects.segments.rows] == ["pending"] * 3
+        window.projects.render_button.click()
+        # the store watcher refreshes the view as workers commit takes
+        qtbot.waitUntil(
+            lambda: [r["takes"] for r in window.projects.segments.rows] == [1, 1, 1],
+            timeout=120000)
+        assert window.projects.progress.value() == 3
+        window.show_view("queue")
+        assert {r["state"] for r in window.views["queue"].model.rows} == {"done"}
+        window.show_view("engine")
+        assert window.views["engine"].workers.rows  # the workers that did it
+    finally:
+        from studio.engine.client import stop_engine
+
+        stop_engine(library_dir)
+        window.close()
+        library.close()
+
+
+def test_drop_a_text_file_makes_a_project_and_bad_files_say_why(qtbot, library_dir, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    window, library = _window(library_dir, qtbot)
+    try:
+        bad = tmp_path / "broken.txt"
+        bad.write_bytes(b"\x00\x01binary")
+        window.open_file(bad)
+        qtbot.waitUntil(lambda: window.findChild(QMessageBox) is not None, timeout=10000)
+        box = window.findChild(QMessageBox)
+        assert "broken.txt is not a text file" in box.text()
+        box.close()
+        assert library.projects() == []  # nothing written
+    finally:
+        window.close()
+        library.close()
+
+
+def test_window_state_is_remembered(qtbot, library_dir):
+    window, library = _window(library_dir, qtbot)
+    window.show_view("engine")
+    window.resize(1000, 700)
+    window.close()
+    library.close()
+    again, library = _window(library_dir, qtbot)
+    try:
+        assert again.current_view() == "engine"
+    finally:
+        again.close()
+        library.close()
+
+
+def test_screenshots_of_every_view(tmp_path, library_dir):
+    for view in ("voices", "projects", "queue", "engine"):
+        out = tmp_path / f"{view}.png"
+        result = subprocess.run(
+            [sys.executable, "-m", "studio", "--library", str(library_dir), "gui",
+             "--screenshot", str(out), "--view", view],
+            capture_output=True, text=True, cwd=REPO, timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        from PySide6.QtGui import QImage
+
+        image = QImage(str(out))
+        assert (image.width(), image.height()) == (1280, 800)
