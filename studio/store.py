@@ -560,6 +560,13 @@ class Library:
         )
         return [_segment(row) for row in rows]
 
+    def segment(self, segment_id: int) -> Segment:
+        """The segment with this id; :class:`UserError` if there is none."""
+        row = self.conn.execute("SELECT * FROM segments WHERE id = ?", (segment_id,)).fetchone()
+        if row is None:
+            raise UserError(f"no segment with id {segment_id}")
+        return _segment(row)
+
     def segment_rows(self, project_id: int) -> list[dict[str, Any]]:
         """The project's segments for display: one query, with voice, current
         take's duration and take count."""

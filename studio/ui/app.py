@@ -21,7 +21,7 @@ def run(root: Path, screenshot: Path | None = None, view: str = "projects") -> i
     app.setApplicationName("Voice Studio")
     app.setOrganizationName("VoiceStudio")
     with Library.open(root) as library:
-        window = MainWindow(library)
+        window = MainWindow(library, remember=screenshot is None)
         window.resize(1280, 800)
         window.show_view(view)
         if screenshot is not None:

@@ -6,7 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -33,13 +40,15 @@ VIEWS = ("voices", "projects", "queue", "engine")
 class MainWindow(QMainWindow):
     """Voices, Projects, Queue and Engine, one page each."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, *, remember: bool = True) -> None:
         super().__init__()
         self.library = library
+        self.remember = remember  # False for screenshots: leave the user's state alone
         self.setWindowTitle(self.tr("Voice Studio"))
         self.setAcceptDrops(True)
+        self.undo = QUndoStack(self)
         self.voices = VoicesView(library)
-        self.projects = ProjectsView(library)
+        self.projects = ProjectsView(library, self.undo)
         self.views: dict[str, View] = {
             "voices": self.voices,
             "projects": self.projects,
@@ -62,7 +71,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(str(library.root))
         self.watcher = StoreWatcher(library.root, parent=self)
         self.watcher.changed.connect(self.refresh)
-        self.settings = QSettings("VoiceStudio", "Voice Studio")
+        # INI named explicitly: the (org, app) constructor ignores the default
+        # format, and with it the folder tests set with QSettings.setPath
+        self.settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                                  "VoiceStudio", "Voice Studio")
         geometry = self.settings.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -79,6 +91,12 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(slot)
             file.addAction(action)
+        edit = self.menuBar().addMenu(self.tr("&Edit"))
+        undo = self.undo.createUndoAction(self, self.tr("&Undo"))
+        undo.setShortcut(QKeySequence("Ctrl+Z"))
+        redo = self.undo.createRedoAction(self, self.tr("&Redo"))
+        redo.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+        edit.addActions([undo, redo])
         view = self.menuBar().addMenu(self.tr("&View"))
         for number, name in enumerate(VIEWS, start=1):
             action = QAction(self.views[name].title, self)
@@ -147,7 +165,8 @@ class MainWindow(QMainWindow):
                 # the engine finishes its current jobs and stops; the rest
                 # stays queued for the next render
                 stop_engine(self.library.root, wait=False)
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("view", self.current_view())
+        if self.remember:
+            self.settings.setValue("geometry", self.saveGeometry())
+            self.settings.setValue("view", self.current_view())
         self.watcher.close()
         event.accept()

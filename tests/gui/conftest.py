@@ -6,20 +6,28 @@ from __future__ import annotations
 
 import gc
 import os
+import tempfile
 import threading
+from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# A real ALSA device that plays and records nothing, for machines with no
+# sound card: PortAudio reads ~/.asoundrc once, when sounddevice is imported.
+_HOME = tempfile.mkdtemp(prefix="studio-gui-home-")
+Path(_HOME, ".asoundrc").write_text("pcm.!default { type null }\n")
+os.environ["HOME"] = _HOME
 
 
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, qapp):
     from PySide6.QtCore import QSettings
 
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qt"))
     yield
+    assert not (Path.home() / ".config" / "VoiceStudio").exists(), "settings escaped the test"
 
 
 @pytest.fixture(autouse=True)

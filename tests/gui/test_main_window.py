@@ -80,6 +80,7 @@ def test_window_state_is_remembered(qtbot, library_dir):
     again, library = _window(library_dir, qtbot)
     try:
         assert again.current_view() == "engine"
+        assert str(library_dir.parent) in again.settings.fileName()  # isolated
     finally:
         again.close()
         library.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,6 +26,7 @@ from studio.store import Library, Project
 from studio.ui.qt_models import Column, RowsModel, seconds
 from studio.ui.qt_store import run_task
 from studio.ui.views.base import View
+from studio.ui.views.segment_panel import SegmentPanel
 
 
 class ProjectsView(View):
@@ -32,8 +34,10 @@ class ProjectsView(View):
 
     title = "Projects"
 
-    def __init__(self, library: Library, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, library: Library, undo: QUndoStack,
+                 parent: QWidget | None = None) -> None:
         super().__init__(library, parent)
+        self.panel = SegmentPanel(library, undo, self.refresh, self.show_error)
         self.projects = RowsModel([Column(self.tr("Project"), "name")], self)
         self.project_list = QListView()
         self.project_list.setModel(self.projects)
@@ -55,6 +59,8 @@ class ProjectsView(View):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(False)
+        self.table.doubleClicked.connect(lambda _: self.panel.edit())
+        self.table.selectionModel().currentRowChanged.connect(self._segment_selected)
 
         self.render_button = QPushButton(self.tr("Render all"))
         self.render_button.clicked.connect(self.render_all)
@@ -70,7 +76,8 @@ class ProjectsView(View):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addLayout(bar)
-        right_layout.addWidget(self.table)
+        right_layout.addWidget(self.table, 1)
+        right_layout.addWidget(self.panel)
         splitter = QSplitter()
         splitter.addWidget(self.project_list)
         splitter.addWidget(right)
@@ -105,13 +112,23 @@ class ProjectsView(View):
             self.progress.setValue(0)
             self.summary.setText(self.tr("No project yet: drop a text file here"))
             return
+        selected = self.panel.segment.id if self.panel.segment else None
         self.segments.set_rows(self.library.segment_rows(project.id))
+        ids = [row["id"] for row in self.segments.rows]
+        if selected in ids:
+            self.table.selectRow(ids.index(selected))
+            self.panel.show_segment(selected)
         progress = project_progress(self.library, project)
         self.progress.setRange(0, max(1, progress.total))
         self.progress.setValue(progress.rendered)
         total_s = sum(row["duration_s"] or 0 for row in self.segments.rows)
         self.summary.setText(self.tr("%s rendered, %d failed") % (seconds(total_s),
                                                                    progress.dead))
+
+    def _segment_selected(self, current, previous) -> None:  # type: ignore[no-untyped-def]
+        row = current.row()
+        self.panel.show_segment(self.segments.row(row)["id"] if 0 <= row < len(
+            self.segments.rows) else None)
 
     def open_script(self, path: Path) -> None:
         """New project (or update) from a text file, split off the GUI thread."""

@@ -1,0 +1,171 @@
+"""Review of the selected segment: play, regenerate, edit, lock, approve, takes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio import review
+from studio.errors import UserError
+from studio.playback import Player
+from studio.store import Library, Segment
+from studio.ui.qt_store import run_task
+
+
+class EditTextCommand(QUndoCommand):
+    """Undoable edit of one segment's text."""
+
+    def __init__(self, library: Library, segment_id: int, old: str, new: str,
+                 done: Callable[[], None]) -> None:
+        super().__init__(f"edit segment text: {new[:30]}")
+        self.library, self.segment_id, self.old, self.new, self.done = (
+            library, segment_id, old, new, done)
+
+    def redo(self) -> None:
+        review.edit_text(self.library, self.segment_id, self.new)
+        self.done()
+
+    def undo(self) -> None:
+        review.edit_text(self.library, self.segment_id, self.old)
+        self.done()
+
+
+class SegmentPanel(QWidget):
+    """Actions on one segment, with the keyboard shortcuts of the issue."""
+
+    def __init__(self, library: Library, undo: QUndoStack, changed: Callable[[], None],
+                 on_error: Callable[..., None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library, self.undo, self.changed, self.on_error = library, undo, changed, on_error
+        self.segment: Segment | None = None
+        self.player = Player()
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.takes = QComboBox()
+        self.takes.activated.connect(self._choose_take)
+        self.buttons: dict[str, QPushButton] = {}
+        row = QHBoxLayout()
+        for name, label, key, slot in (
+            ("play", self.tr("Play"), "Space", self.toggle_play),
+            ("regenerate", self.tr("Regenerate"), "R", self.regenerate),
+            ("edit", self.tr("Edit…"), "F2", self.edit),
+            ("lock", self.tr("Lock"), "L", self.toggle_lock),
+            ("approve", self.tr("Approve"), "A", self.toggle_approve),
+        ):
+            button = QPushButton(label)
+            button.clicked.connect(slot)
+            action = QAction(label, self)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+            self.buttons[name] = button
+            row.addWidget(button)
+        row.addWidget(QLabel(self.tr("Take:")))
+        row.addWidget(self.takes, 1)
+        if self.player.problem:
+            self.buttons["play"].setEnabled(False)
+            self.buttons["play"].setToolTip(self.player.problem)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.text)
+        layout.addLayout(row)
+        self.show_segment(None)
+
+    def show_segment(self, segment_id: int | None) -> None:
+        """Show the segment with this id (or nothing)."""
+        self.segment = self.library.segment(segment_id) if segment_id else None
+        enabled = self.segment is not None
+        for name, button in self.buttons.items():
+            button.setEnabled(enabled and not (name == "play" and self.player.problem))
+        self.takes.clear()
+        if self.segment is None:
+            self.text.setText(self.tr("Select a segment to review it."))
+            return
+        segment = self.segment
+        self.text.setText(f"<b>{(segment.position or 0) + 1}.</b> {segment.source}"
+                          f"<br><i>{segment.text}</i>")
+        self.buttons["lock"].setText(self.tr("Unlock") if segment.locked else self.tr("Lock"))
+        self.buttons["approve"].setText(
+            self.tr("Unapprove") if segment.status == "approved" else self.tr("Approve"))
+        for number, take in enumerate(self.library.takes(segment.id), start=1):
+            when = time.strftime("%H:%M:%S", time.localtime(take.created_at))
+            self.takes.addItem(f"{number}: {take.duration_s:.1f} s, seed {take.seed}, {when}",
+                               take.id)
+            if take.id == segment.current_take_id:
+                self.takes.setCurrentIndex(self.takes.count() - 1)
+
+    def _act(self, fn: Callable[[Segment], object]) -> None:
+        """Apply ``fn`` to the shown segment; a refusal is shown, not raised."""
+        if self.segment is None:
+            return
+        try:
+            fn(self.segment)
+        except UserError as err:
+            self.on_error(err)
+        self.changed()
+
+    def regenerate(self) -> None:
+        self._act(lambda s: review.regenerate(self.library, s.id))
+        if self.segment:
+            from studio.engine.client import start_engine
+
+            root = self.library.root
+            run_task(lambda: start_engine(root, idle_exit_s=30, exist_ok=True),
+                     lambda _: None, self.on_error)
+
+    def edit(self) -> None:
+        segment = self.segment
+        if segment is None:
+            return
+        text, ok = QInputDialog.getMultiLineText(self, self.tr("Edit segment"),
+                                                 self.tr("Text:"), segment.source)
+        if ok and text.strip() and text.strip() != segment.source:
+            try:
+                self.undo.push(EditTextCommand(self.library, segment.id, segment.source,
+                                               text.strip(), self.changed))
+            except UserError as err:
+                self.on_error(err)
+
+    def toggle_lock(self) -> None:
+        self._act(lambda s: review.set_locked(self.library, s.id, not s.locked))
+
+    def toggle_approve(self) -> None:
+        self._act(lambda s: review.approve(self.library, s.id, s.status != "approved"))
+
+    def _choose_take(self, index: int) -> None:
+        take_id = self.takes.itemData(index)
+        self._act(lambda s: review.choose_take(self.library, s.id, take_id))
+
+    def toggle_play(self) -> None:
+        """Space: play the chosen take, or stop."""
+        if self.player.problem or self.segment is None:
+            return
+        if self.player.playing:
+            self.player.stop()
+            return
+        take_id = self.takes.currentData()
+        if take_id is None:
+            return
+        path = self.library.path(self.library.take(take_id).path)
+
+        def load() -> Any:
+            from studio.audio import read_audio
+
+            return read_audio(path)
+
+        run_task(load, lambda result: self.player.play(*result), self.on_error)
