@@ -161,3 +161,36 @@ def export_project(
         peak_db=20 * np.log10(max(peak, 1e-9)),
         cues=tuple(cues),
     )
+
+
+def export_segments(
+    library: Library,
+    project: Project,
+    folder: Path,
+    suffix: str = ".wav",
+    settings: ExportSettings | None = None,
+) -> list[Path]:
+    """One file per segment (``001.wav``, …), each trimmed, faded and
+    normalized to the loudness target on its own, written atomically."""
+    settings = settings or ExportSettings()
+    folder = Path(folder).expanduser()
+    folder.mkdir(parents=True, exist_ok=True)
+    check_output_path(folder / f"probe{suffix}")
+    pairs = library.current_takes(project.id)
+    if any(take is None for _, take in pairs):
+        raise UserError(f"project {project.name!r} has segments without a take",
+                        "render them first")
+    written = []
+    width = max(3, len(str(len(pairs))))
+    for number, (_segment, take) in enumerate(pairs, start=1):
+        assert take is not None
+        samples, rate = audio.read_audio(library.path(take.path))
+        target_rate = settings.sample_rate or rate
+        samples = audio.resample(samples, rate, target_rate)
+        samples = audio.fade(audio.trim_silence(samples, target_rate, pad_s=0.02),
+                             target_rate, settings.fade_s, settings.fade_s)
+        samples, _ = audio.normalize_loudness(samples, target_rate, settings.lufs)
+        path = folder / f"{number:0{width}d}{suffix}"
+        audio.write_audio(path, samples, target_rate)
+        written.append(path)
+    return written

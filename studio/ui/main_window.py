@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         for text, shortcut, slot in (
             (self.tr("&Import voice clip…"), "Ctrl+I", self.voices.choose_clip),
             (self.tr("&Open script…"), QKeySequence.StandardKey.Open, self.choose_script),
+            (self.tr("&Export…"), "Ctrl+E", self.export),
             (self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close),
         ):
             action = QAction(text, self)
@@ -119,6 +120,17 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """The store changed: the visible view re-reads it."""
         self.views[self.current_view()].refresh()
+
+    def export(self) -> None:
+        """Ctrl+E: the export dialog for the selected project."""
+        from studio.ui.views.export_dialog import ExportDialog
+
+        project = self.projects.current_project()
+        if project is None:
+            self.statusBar().showMessage(self.tr("No project to export"), 5000)
+            return
+        self.export_dialog = ExportDialog(self.library, project, self)
+        self.export_dialog.open()
 
     def choose_script(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a script"), "",

@@ -63,3 +63,47 @@ def test_no_audio_device_disables_playback_with_a_reason(tmp_path) -> None:
                             env={"HOME": str(home), "PATH": "/usr/bin:/bin"}, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("no audio")
+
+
+def test_export_dialog_writes_the_file_and_per_segment_files(qtbot, library_dir, tmp_path):
+    from studio.engine.client import start_engine, wait_for_project
+    from studio.engine.queue import JobQueue
+    from studio.render import plan_project
+    from studio.ui.main_window import MainWindow
+
+    library = Library.open(library_dir)
+    planned = plan_project(library, "Export me now. And this too.", "exp")
+    JobQueue(library).enqueue([s.id for s in planned.todo], "piper")
+    start_engine(library_dir, idle_exit_s=30)
+    wait_for_project(library, planned.sync.project)
+    window = MainWindow(library)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        from PySide6.QtGui import QAction
+
+        # offscreen windows are never active, so trigger the action bound to Ctrl+E
+        (export,) = [a for a in window.findChildren(QAction)
+                     if a.shortcut().toString() == "Ctrl+E"]
+        export.trigger()
+        dialog = window.export_dialog
+        dialog.path.setText(str(tmp_path / "out" / "exp.wav"))
+        (tmp_path / "out").mkdir()
+        dialog.lufs.setValue(-18.0)
+        dialog.export_button.click()
+        qtbot.waitUntil(lambda: dialog.reveal.isEnabled(), timeout=60000)
+        import re
+
+        lufs = float(re.search(r"(-\d+\.\d) LUFS", dialog.summary.text()).group(1))
+        assert abs(lufs - (-18.0)) <= 0.3
+        assert (tmp_path / "out" / "exp.wav").exists() and (tmp_path / "out" / "exp.srt").exists()
+        dialog.per_segment.setChecked(True)
+        dialog.export_button.click()
+        qtbot.waitUntil(lambda: "2 files" in dialog.summary.text(), timeout=60000)
+        assert sorted(p.name for p in (tmp_path / "out" / "exp").iterdir()) == ["001.wav",
+                                                                               "002.wav"]
+        dialog.close()
+    finally:
+        stop_engine(library_dir)
+        window.close()
+        library.close()

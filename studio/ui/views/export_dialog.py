@@ -1,0 +1,153 @@
+"""Export a project: format, sample rate, loudness, pauses, subtitles,
+one file per segment; runs off the GUI thread; reveals the folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.export import DEFAULT_PAUSES, ExportSettings, export_project, export_segments
+from studio.store import Library, Project
+from studio.ui.qt_models import seconds
+from studio.ui.qt_store import run_task
+
+
+class ExportDialog(QDialog):
+    """Choose how to export, then export."""
+
+    def __init__(self, library: Library, project: Project, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.library, self.project = library, project
+        self.setWindowTitle(self.tr("Export %s") % project.name)
+        self.format = QComboBox()
+        self.format.addItem("WAV (16-bit)", ".wav")
+        self.format.addItem("FLAC (24-bit)", ".flac")
+        self.format.currentIndexChanged.connect(self._update_suffix)
+        self.rate = QComboBox()
+        self.rate.addItem(self.tr("As rendered"), None)
+        for rate in (22050, 24000, 44100, 48000):
+            self.rate.addItem(f"{rate} Hz", rate)
+        self.lufs = QDoubleSpinBox()
+        self.lufs.setRange(-30.0, -10.0)
+        self.lufs.setSingleStep(0.5)
+        self.lufs.setValue(-16.0)
+        self.lufs.setSuffix(" LUFS")
+        self.pauses: dict[str, QDoubleSpinBox] = {}
+        self.srt = QCheckBox(self.tr("Subtitles (.srt) beside the audio"))
+        self.srt.setChecked(True)
+        self.per_segment = QCheckBox(self.tr("One file per segment (in a folder)"))
+        self.path = QLineEdit(str(library.path(f"exports/{project.name}.wav")))
+        browse = QPushButton(self.tr("Browse…"))
+        browse.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow(self.tr("Format"), self.format)
+        form.addRow(self.tr("Sample rate"), self.rate)
+        form.addRow(self.tr("Loudness"), self.lufs)
+        for kind in ("comma", "sentence", "paragraph"):
+            spin = QDoubleSpinBox()
+            spin.setRange(0.0, 5.0)
+            spin.setSingleStep(0.05)
+            spin.setValue(DEFAULT_PAUSES[kind])
+            spin.setSuffix(" s")
+            self.pauses[kind] = spin
+            form.addRow(self.tr("Pause after a %s") % self.tr(kind), spin)
+        form.addRow(self.srt)
+        form.addRow(self.per_segment)
+        form.addRow(self.tr("Save to"), path_row)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.summary = QLabel()
+        self.reveal = QPushButton(self.tr("Show folder"))
+        self.reveal.setEnabled(False)
+        self.reveal.clicked.connect(self._reveal)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.export_button = self.buttons.addButton(self.tr("Export"),
+                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.export)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.reveal)
+        layout.addWidget(self.buttons)
+
+    def _update_suffix(self) -> None:
+        path = Path(self.path.text())
+        self.path.setText(str(path.with_suffix(self.format.currentData())))
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export to"), self.path.text())
+        if path:
+            self.path.setText(path)
+
+    def settings(self) -> ExportSettings:
+        """The export settings chosen in the dialog."""
+        pauses = dict(DEFAULT_PAUSES)
+        pauses.update({kind: spin.value() for kind, spin in self.pauses.items()})
+        return ExportSettings(lufs=self.lufs.value(), sample_rate=self.rate.currentData(),
+                              pauses=pauses)
+
+    def export(self) -> None:
+        """Export off the GUI thread (the dialog stays responsive)."""
+        root, name = self.library.root, self.project.name
+        target = Path(self.path.text()).expanduser()
+        suffix, settings = self.format.currentData(), self.settings()
+        per_segment, srt = self.per_segment.isChecked(), self.srt.isChecked()
+
+        def work() -> str:
+            with Library.open(root) as library:
+                project = library.find_project(name)
+                assert project is not None
+                if per_segment:
+                    files = export_segments(library, project, target.with_suffix(""), suffix,
+                                            settings)
+                    return f"{len(files)} files in {target.with_suffix('')}"
+                result = export_project(library, project, target.with_suffix(suffix),
+                                        target.with_suffix(".srt") if srt else None, settings)
+                return (f"{result.audio_path.name}: {seconds(result.duration_s)}, "
+                        f"{result.lufs:.1f} LUFS")
+
+        self.export_button.setEnabled(False)
+        self.progress.setRange(0, 0)  # busy
+        self.summary.setText(self.tr("Exporting…"))
+        run_task(work, self._done, self._failed)
+
+    def _done(self, summary: str) -> None:
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        self.summary.setText(summary)
+        self.export_button.setEnabled(True)
+        self.reveal.setEnabled(True)
+
+    def _failed(self, err: Exception, details: str) -> None:
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.summary.setText(str(err))
+        self.export_button.setEnabled(True)
+
+    def _reveal(self) -> None:
+        folder = Path(self.path.text()).expanduser()
+        folder = folder.with_suffix("") if self.per_segment.isChecked() else folder.parent
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
