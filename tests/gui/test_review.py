@@ -107,3 +107,30 @@ def test_export_dialog_writes_the_file_and_per_segment_files(qtbot, library_dir,
         stop_engine(library_dir)
         window.close()
         library.close()
+
+
+def test_script_edit_apply_and_undo(qtbot, library_dir, tmp_path):
+    from studio.render import ensure_presets
+    from studio.ui.main_window import MainWindow
+
+    library = Library.open(library_dir)
+    ensure_presets(library)
+    window = MainWindow(library)
+    qtbot.addWidget(window)
+    window.show()
+    view = window.projects
+    try:
+        view.open_script(write_script(tmp_path, "s.txt", "Alpha line one. Beta line two."))
+        qtbot.waitUntil(lambda: len(view.segments.rows) == 2, timeout=30000)
+        assert view.script.toPlainText() == "Alpha line one. Beta line two."
+        view.script.setPlainText("Alpha line one. Gamma line three. Beta line two.")
+        view.apply_button.click()
+        qtbot.waitUntil(lambda: len(view.segments.rows) == 3, timeout=30000)
+        assert [r["text"] for r in view.segments.rows][1] == "Gamma line three."
+        window.undo.undo()
+        qtbot.waitUntil(lambda: len(view.segments.rows) == 2, timeout=30000)
+        assert view.script.toPlainText() == "Alpha line one. Beta line two."
+        qtbot.waitUntil(lambda: view.apply_button.isEnabled(), timeout=30000)
+    finally:
+        window.close()
+        library.close()

@@ -5,17 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListView,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -72,12 +74,29 @@ class ProjectsView(View):
         bar.addWidget(self.progress, 1)
         bar.addWidget(self.summary)
 
+        segments_page = QWidget()
+        segments_layout = QVBoxLayout(segments_page)
+        segments_layout.setContentsMargins(0, 0, 0, 0)
+        segments_layout.addWidget(self.table, 1)
+        segments_layout.addWidget(self.panel)
+        self.script = QPlainTextEdit()
+        self.script.setPlaceholderText(self.tr("Paste or type the script here."))
+        self.apply_button = QPushButton(self.tr("Apply changes (only changed segments re-render)"))
+        self.apply_button.clicked.connect(self.apply_script)
+        script_page = QWidget()
+        script_layout = QVBoxLayout(script_page)
+        script_layout.setContentsMargins(0, 0, 0, 0)
+        script_layout.addWidget(self.script, 1)
+        script_layout.addWidget(self.apply_button)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(segments_page, self.tr("Segments"))
+        self.tabs.addTab(script_page, self.tr("Script"))
+        self.undo = undo
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addLayout(bar)
-        right_layout.addWidget(self.table, 1)
-        right_layout.addWidget(self.panel)
+        right_layout.addWidget(self.tabs, 1)
         splitter = QSplitter()
         splitter.addWidget(self.project_list)
         splitter.addWidget(right)
@@ -112,6 +131,9 @@ class ProjectsView(View):
             self.progress.setValue(0)
             self.summary.setText(self.tr("No project yet: drop a text file here"))
             return
+        if not self.script.document().isModified() and self.script.toPlainText() != project.script:
+            self.script.setPlainText(project.script)
+            self.script.document().setModified(False)
         selected = self.panel.segment.id if self.panel.segment else None
         self.segments.set_rows(self.library.segment_rows(project.id))
         ids = [row["id"] for row in self.segments.rows]
@@ -152,6 +174,36 @@ class ProjectsView(View):
             self.project_list.setCurrentIndex(self.projects.index(names.index(name), 0))
         self.refresh()
 
+    def apply_script(self) -> None:
+        """Re-split the edited script off the GUI thread (undoable)."""
+        project = self.current_project()
+        if project is None:
+            return
+        self.undo.push(ScriptCommand(self, project.name, project.script,
+                                     self.script.toPlainText()))
+
+    def set_script(self, name: str, text: str) -> None:
+        """Re-split project ``name`` to ``text`` on the thread pool."""
+        root = self.root
+        self.apply_button.setEnabled(False)
+
+        def work() -> str:
+            from studio.render import plan_project
+
+            with Library.open(root) as library:
+                return plan_project(library, text, name).sync.project.name
+
+        def done(_: str) -> None:
+            self.apply_button.setEnabled(True)
+            self.script.document().setModified(False)
+            self.refresh()
+
+        def failed(err: Exception, details: str) -> None:
+            self.apply_button.setEnabled(True)
+            self.show_error(err, details)
+
+        run_task(work, done, failed)
+
     def render_all(self) -> None:
         """Queue every segment that needs a take, and make sure the engine runs."""
         project = self.current_project()
@@ -165,3 +217,20 @@ class ProjectsView(View):
         root = self.root
         run_task(lambda: start_engine(root, idle_exit_s=30, exist_ok=True),
                  lambda pid: self.refresh(), self.show_error)
+
+
+class ScriptCommand(QUndoCommand):
+    """Undoable re-split of a project's script (takes of unchanged segments
+    survive both ways: segments are matched by content)."""
+
+    def __init__(self, view: ProjectsView, name: str, old: str, new: str) -> None:
+        super().__init__(f"edit script of {name}")
+        self.view, self.name, self.old, self.new = view, name, old, new
+
+    def redo(self) -> None:
+        self.view.script.setPlainText(self.new)
+        self.view.set_script(self.name, self.new)
+
+    def undo(self) -> None:
+        self.view.script.setPlainText(self.old)
+        self.view.set_script(self.name, self.old)
