@@ -2,4 +2,5 @@
 
 from studio.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # spawned helper processes import this module too
+    raise SystemExit(main())

@@ -17,7 +17,7 @@ from studio.engine.backends import Backend, VoiceRef, backend_class, installed_b
 from studio.errors import UserError
 from studio.fsutil import write_bytes_atomic
 from studio.store import Library, Segment, SyncResult, Voice
-from studio.text import prepare_script
+from studio.text import Script, prepare_script
 
 DEFAULT_VOICE = "joe"
 
@@ -98,14 +98,17 @@ def plan_project(
     *,
     strip_symbols: bool = False,
     script_label: str = "the script",
+    prepared: Script | None = None,
 ) -> PlannedProject:
     """Check and split ``raw_script``, then create or update the project.
 
+    ``prepared`` is the script already split (by :func:`prepare_script` with
+    the voice's backend's ``max_chars``), e.g. in another process.
     Raises :class:`UserError` (with the library unchanged) for a script that
     cannot be spoken, an unknown voice, or text the voice cannot read.
     """
     voice, backend = resolve_voice(library, project_name, voice_name)
-    script = prepare_script(
+    script = prepared or prepare_script(
         raw_script, backend.max_chars, name=script_label, strip_symbols=strip_symbols
     )
     for index, plan in enumerate(script.segments, start=1):

@@ -574,12 +574,15 @@ class Library:
             """SELECT s.id, s.position + 1 AS number, s.source AS text, s.status, s.locked,
                       COALESCE(v.name, pv.name) AS voice,
                       t.frames * 1.0 / t.sample_rate AS duration_s,
-                      (SELECT COUNT(*) FROM takes k WHERE k.segment_id = s.id) AS takes
+                      COALESCE(k.takes, 0) AS takes
                FROM segments s JOIN projects p ON p.id = s.project_id
                JOIN voices pv ON pv.id = p.voice_id
                LEFT JOIN voices v ON v.id = s.voice_id
                LEFT JOIN takes t ON t.id = s.current_take_id
-               WHERE s.project_id = ? AND s.position IS NOT NULL ORDER BY s.position""",
+               LEFT JOIN (SELECT k.segment_id, COUNT(*) AS takes FROM takes k
+                          JOIN segments ks ON ks.id = k.segment_id WHERE ks.project_id = ?1
+                          GROUP BY k.segment_id) k ON k.segment_id = s.id
+               WHERE s.project_id = ?1 AND s.position IS NOT NULL ORDER BY s.position""",
             (project_id,),
         )
         return [dict(row) for row in rows]

@@ -181,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     die_with_parent()
     if args.parent and os.getppid() != args.parent:
         return 0  # the supervisor died before we could ask to die with it
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(5)  # rendering is background work: the desktop stays responsive
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
     worker = Worker(args.library, args.slot, args.backend, args.device, args.threads or None)
     worker.load()

@@ -31,7 +31,18 @@ class RowsModel(QAbstractTableModel):
         self.rows: list[dict[str, Any]] = []
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        """Replace the rows (a model reset: views keep their selection by id)."""
+        """Replace the rows. When the same rows (by ``id``) come back in the
+        same order — a render updating statuses — only their values change:
+        no reset, so the view keeps its scroll, selection and layout."""
+        same = len(rows) == len(self.rows) and all(
+            a.get("id") == b.get("id") for a, b in zip(rows, self.rows))
+        if same and rows:
+            changed = [i for i, (a, b) in enumerate(zip(rows, self.rows)) if a != b]
+            self.rows = rows
+            if changed:
+                self.dataChanged.emit(self.index(min(changed), 0),
+                                      self.index(max(changed), len(self.columns) - 1))
+            return
         self.beginResetModel()
         self.rows = rows
         self.endResetModel()

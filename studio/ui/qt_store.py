@@ -11,9 +11,11 @@ GUI goes through it; nothing else starts threads.
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 import traceback
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +99,35 @@ def run_task(
     QThreadPool.globalInstance().start(task)
 
 
+_processes: ProcessPoolExecutor | None = None
+
+
+def run_in_process(
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[Exception, str], None],
+) -> None:
+    """Run a CPU-heavy pure function in a helper process.
+
+    Threads share the GIL with the GUI: text normalization holds it in long
+    C++ calls (over 100 ms), which a thread cannot avoid. One spawned helper
+    process, kept warm for the session, takes that work; the result comes
+    back on the GUI thread like :func:`run_task`'s.
+    """
+    global _processes
+    if _processes is None:
+        _processes = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    future = _processes.submit(fn, *args)
+    run_task(future.result, on_done, on_error)  # a pool thread waits, GIL released
+
+
 def wait_for_tasks(timeout_ms: int = 30000) -> bool:
-    """Block until every task has finished (tests and shutdown)."""
-    return bool(QThreadPool.globalInstance().waitForDone(timeout_ms))
+    """Block until every task has finished and stop the helper process
+    (tests and shutdown)."""
+    global _processes
+    done = bool(QThreadPool.globalInstance().waitForDone(timeout_ms))
+    if _processes is not None:
+        _processes.shutdown(wait=True, cancel_futures=True)
+        _processes = None
+    return done

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -22,11 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.engine.client import project_progress, start_engine
+from studio.engine.client import start_engine
 from studio.engine.queue import JobQueue
+from studio.errors import UserError
 from studio.store import Library, Project
+from studio.text import Script
 from studio.ui.qt_models import Column, RowsModel, seconds
-from studio.ui.qt_store import run_task
+from studio.ui.qt_store import run_in_process, run_task
 from studio.ui.views.base import View
 from studio.ui.views.segment_panel import SegmentPanel
 
@@ -57,9 +60,12 @@ class ProjectsView(View):
         self.table.setModel(self.segments)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()  # fixed widths: no per-row measuring
+        for column, width in enumerate((60, 0, 110, 90, 80, 60)):
+            if width:
+                self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setWordWrap(False)
         self.table.doubleClicked.connect(lambda _: self.panel.edit())
         self.table.selectionModel().currentRowChanged.connect(self._segment_selected)
@@ -122,7 +128,8 @@ class ProjectsView(View):
             self.project_list.setCurrentIndex(self.projects.index(row, 0))
 
     def refresh(self) -> None:
-        if len(self.projects.rows) != len(self.library.projects()):
+        count = self.library.conn.execute("SELECT COUNT(*) FROM projects").fetchone()[0]
+        if len(self.projects.rows) != count:
             self.refresh_projects()
         project = self.current_project()
         if project is None:
@@ -140,12 +147,13 @@ class ProjectsView(View):
         if selected in ids:
             self.table.selectRow(ids.index(selected))
             self.panel.show_segment(selected)
-        progress = project_progress(self.library, project)
-        self.progress.setRange(0, max(1, progress.total))
-        self.progress.setValue(progress.rendered)
-        total_s = sum(row["duration_s"] or 0 for row in self.segments.rows)
-        self.summary.setText(self.tr("%s rendered, %d failed") % (seconds(total_s),
-                                                                   progress.dead))
+        rows = self.segments.rows  # progress from what was just read: no more queries
+        rendered = sum(1 for row in rows if row["status"] in ("rendered", "approved"))
+        failed = sum(1 for row in rows if row["status"] == "failed")
+        self.progress.setRange(0, max(1, len(rows)))
+        self.progress.setValue(rendered)
+        total_s = sum(row["duration_s"] or 0 for row in rows)
+        self.summary.setText(self.tr("%s rendered, %d failed") % (seconds(total_s), failed))
 
     def _segment_selected(self, current, previous) -> None:  # type: ignore[no-untyped-def]
         row = current.row()
@@ -153,19 +161,15 @@ class ProjectsView(View):
             self.segments.rows) else None)
 
     def open_script(self, path: Path) -> None:
-        """New project (or update) from a text file, split off the GUI thread."""
-        root = self.root
+        """New project (or update) from a text file."""
+        from studio.text import decode_script
 
-        def work() -> str:
-            from studio.render import plan_project
-            from studio.text import decode_script
-
+        try:
             raw = decode_script(path.read_bytes(), path.name)
-            with Library.open(root) as library:
-                planned = plan_project(library, raw, path.stem, script_label=path.name)
-            return planned.sync.project.name
-
-        run_task(work, self._opened, self.show_error)
+        except (UserError, OSError) as err:
+            self.show_error(err)
+            return
+        self.set_script(path.stem, raw, path.name)
 
     def _opened(self, name: str) -> None:
         self.refresh_projects()
@@ -182,27 +186,38 @@ class ProjectsView(View):
         self.undo.push(ScriptCommand(self, project.name, project.script,
                                      self.script.toPlainText()))
 
-    def set_script(self, name: str, text: str) -> None:
-        """Re-split project ``name`` to ``text`` on the thread pool."""
+    def set_script(self, name: str, text: str, label: str = "the script") -> None:
+        """Re-split project ``name`` to ``text``: the split runs in the helper
+        process (it is CPU-bound), the store update on the thread pool."""
+        from studio.render import plan_project, resolve_voice
+        from studio.text import prepare_script
+
         root = self.root
+        try:
+            _voice, backend = resolve_voice(self.library, name)
+        except UserError as err:
+            self.show_error(err)
+            return
         self.apply_button.setEnabled(False)
-
-        def work() -> str:
-            from studio.render import plan_project
-
-            with Library.open(root) as library:
-                return plan_project(library, text, name).sync.project.name
-
-        def done(_: str) -> None:
-            self.apply_button.setEnabled(True)
-            self.script.document().setModified(False)
-            self.refresh()
 
         def failed(err: Exception, details: str) -> None:
             self.apply_button.setEnabled(True)
             self.show_error(err, details)
 
-        run_task(work, done, failed)
+        def store(script: Script) -> None:
+            def work() -> str:
+                with Library.open(root) as library:
+                    return plan_project(library, text, name, prepared=script).sync.project.name
+
+            run_task(work, done, failed)
+
+        def done(saved: str) -> None:
+            self.apply_button.setEnabled(True)
+            self.script.document().setModified(False)
+            self._opened(saved)
+
+        split = functools.partial(prepare_script, name=label)  # picklable: a module function
+        run_in_process(split, (text, backend.max_chars), store, failed)
 
     def render_all(self) -> None:
         """Queue every segment that needs a take, and make sure the engine runs."""
