@@ -14,10 +14,35 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-# A real ALSA device that plays and records nothing, for machines with no
-# sound card: PortAudio reads ~/.asoundrc once, when sounddevice is imported.
+# A real ALSA device for machines with no sound card: playback goes to a null
+# device, and capture reads real speech (made by the bundled voice) from a
+# raw file through ALSA's file plugin. PortAudio reads ~/.asoundrc once, when
+# sounddevice is first imported, so this is set before any test runs.
 _HOME = tempfile.mkdtemp(prefix="studio-gui-home-")
-Path(_HOME, ".asoundrc").write_text("pcm.!default { type null }\n")
+
+
+def _speech_device(home: str) -> None:
+    import numpy as np
+
+    from studio.engine.backends import VoiceRef
+    from studio.engine.backends.piper import PiperBackend
+
+    piper = PiperBackend()
+    piper.load("cpu")
+    sentence = "The quick brown fox jumps over the lazy dog, and the studio records it."
+    speech = np.concatenate([piper.synthesize(sentence, VoiceRef("joe", "preset", "en"), seed=0)
+                             for _ in range(6)])
+    pcm = (speech / np.abs(speech).max() * 0.5 * 32767).astype("<i2")
+    pcm.tofile(Path(home, "speech.raw"))
+    Path(home, ".asoundrc").write_text(
+        'pcm.speechfile { type file slave.pcm "null" file "/dev/null" '
+        f'infile "{home}/speech.raw" format "raw" }}\n'
+        'pcm.!default { type plug slave { pcm "speechfile" format S16_LE rate 22050 '
+        "channels 1 } }\n"
+    )
+
+
+_speech_device(_HOME)
 os.environ["HOME"] = _HOME
 
 
@@ -48,7 +73,10 @@ def nothing_left_behind(qapp):
     gc.collect()
     visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
     assert not visible, f"windows left open: {visible}"
-    timers = [o for o in gc.get_objects() if isinstance(o, QTimer) and o.isActive()]
+    import shiboken6
+
+    timers = [o for o in gc.get_objects()
+              if isinstance(o, QTimer) and shiboken6.isValid(o) and o.isActive()]
     assert not timers, f"timers left running: {timers}"
     leaked = [t for t in threading.enumerate()
               if t.ident not in threads_before and t.is_alive() and not t.daemon]

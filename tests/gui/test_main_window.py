@@ -99,3 +99,31 @@ def test_screenshots_of_every_view(tmp_path, library_dir):
 
         image = QImage(str(out))
         assert (image.width(), image.height()) == (1280, 800)
+
+
+def test_record_a_voice_from_the_microphone(qtbot, library_dir):
+    """The microphone is ALSA's file plugin replaying real speech (see conftest)."""
+    window, library = _window(library_dir, qtbot)
+    try:
+        window.show_view("voices")
+        voices = window.voices
+        assert voices.record_button.isEnabled(), voices.record_button.toolTip()
+        voices.record()
+        dialog = voices.record_dialog
+        assert dialog.device.count() >= 1
+        dialog.countdown_s = 1
+        dialog.name.setText("Mic")
+        dialog.transcript.setText("The quick brown fox jumps over the lazy dog.")
+        dialog.record_button.click()
+        qtbot.waitUntil(lambda: dialog.recorder is not None and dialog.recorder.seconds >= 5,
+                        timeout=30000)
+        assert dialog.meter.value() > -30  # the level meter moves with speech
+        dialog.record_button.click()  # stop
+        qtbot.waitUntil(lambda: any(r["name"] == "Mic" for r in voices.model.rows),
+                        timeout=30000)
+        row = next(r for r in voices.model.rows if r["name"] == "Mic")
+        assert 3.0 <= row["duration_s"] <= 30.0 and row["language"] == "en"
+        assert not dialog.clip.exists()  # the temporary recording is gone
+    finally:
+        window.close()
+        library.close()

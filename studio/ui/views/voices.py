@@ -46,9 +46,18 @@ class VoicesView(View):
         buttons = QHBoxLayout()
         self.import_button = QPushButton(self.tr("Import clip…"))
         self.import_button.clicked.connect(self.choose_clip)
+        self.record_button = QPushButton(self.tr("Record…"))
+        self.record_button.clicked.connect(self.record)
+        from studio.recording import input_problem
+
+        problem = input_problem()
+        if problem:
+            self.record_button.setEnabled(False)
+            self.record_button.setToolTip(problem)
         self.remove_button = QPushButton(self.tr("Remove"))
         self.remove_button.clicked.connect(self.remove_selected)
         buttons.addWidget(self.import_button)
+        buttons.addWidget(self.record_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch()
         self.layout_.addLayout(buttons)
@@ -76,8 +85,22 @@ class VoicesView(View):
         if path:
             self.import_clip(Path(path))
 
+    def record(self) -> None:
+        """Record a clip from the microphone, then import it like a file."""
+        from studio.ui.views.record_dialog import RecordDialog
+
+        self.record_dialog = RecordDialog(self)
+        self.record_dialog.accepted.connect(self._recorded)
+        self.record_dialog.open()
+
+    def _recorded(self) -> None:
+        dialog = self.record_dialog
+        if dialog.clip is not None:
+            self.import_clip(dialog.clip, dialog.name.text().strip() or "Recording",
+                             dialog.transcript.text(), remove_after=True)
+
     def import_clip(self, clip: Path, name: str | None = None,
-                    transcript: str | None = None) -> None:
+                    transcript: str | None = None, *, remove_after: bool = False) -> None:
         """Import ``clip`` off the GUI thread (asks for what is not given)."""
         if name is None:
             name, ok = QInputDialog.getText(self, self.tr("Voice name"), self.tr("Name:"),
@@ -94,8 +117,12 @@ class VoicesView(View):
         def work() -> tuple[str, tuple[str, ...]]:
             from studio.prompts import import_voice
 
-            with Library.open(root) as library:
-                voice, warnings = import_voice(library, name, clip, transcript or None)
+            try:
+                with Library.open(root) as library:
+                    voice, warnings = import_voice(library, name, clip, transcript or None)
+            finally:
+                if remove_after:
+                    clip.unlink(missing_ok=True)
             return voice.name, warnings
 
         self.import_button.setEnabled(False)
