@@ -29,6 +29,8 @@ def test_review_a_segment_in_the_window(qtbot, library_dir, tmp_path) -> None:
                         timeout=120000)
         view.table.selectRow(0)
         assert panel.segment is not None and panel.takes.count() == 1
+        qtbot.waitUntil(lambda: len(panel.waveform.envelope) > 0, timeout=10000)
+        assert panel.waveform.envelope[:, 1].max() > 0.05  # speech, drawn
         assert panel.player.problem is None and panel.buttons["play"].isEnabled()
         panel.toggle_play()  # plays on the null device
         qtbot.waitUntil(lambda: not panel.player.playing, timeout=10000)

@@ -23,6 +23,7 @@ from studio.errors import UserError
 from studio.playback import Player
 from studio.store import Library, Segment
 from studio.ui.qt_store import run_task
+from studio.ui.widgets.waveform import Waveform
 
 
 class EditTextCommand(QUndoCommand):
@@ -55,6 +56,7 @@ class SegmentPanel(QWidget):
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.waveform = Waveform()
         self.takes = QComboBox()
         self.takes.activated.connect(self._choose_take)
         self.buttons: dict[str, QPushButton] = {}
@@ -83,6 +85,7 @@ class SegmentPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.text)
+        layout.addWidget(self.waveform)
         layout.addLayout(row)
         self.show_segment(None)
 
@@ -95,10 +98,11 @@ class SegmentPanel(QWidget):
         self.takes.clear()
         if self.segment is None:
             self.text.setText(self.tr("Select a segment to review it."))
+            self.waveform.set_audio(None)
             return
         segment = self.segment
-        self.text.setText(f"<b>{(segment.position or 0) + 1}.</b> {segment.source}"
-                          f"<br><i>{segment.text}</i>")
+        spoken = "" if segment.text == segment.source else f"<br><i>{segment.text}</i>"
+        self.text.setText(f"<b>{(segment.position or 0) + 1}.</b> {segment.source}{spoken}")
         self.buttons["lock"].setText(self.tr("Unlock") if segment.locked else self.tr("Lock"))
         self.buttons["approve"].setText(
             self.tr("Unapprove") if segment.status == "approved" else self.tr("Approve"))
@@ -108,6 +112,27 @@ class SegmentPanel(QWidget):
                                take.id)
             if take.id == segment.current_take_id:
                 self.takes.setCurrentIndex(self.takes.count() - 1)
+        self._load_waveform()
+
+    def _load_waveform(self) -> None:
+        """Read the chosen take off the GUI thread and draw it."""
+        take_id = self.takes.currentData()
+        if take_id is None:
+            self.waveform.set_audio(None)
+            return
+        path = self.library.path(self.library.take(take_id).path)
+        shown = self.segment.id if self.segment else None
+
+        def load() -> Any:
+            from studio.audio import read_audio
+
+            return read_audio(path)
+
+        def draw(result: Any) -> None:
+            if self.segment is not None and self.segment.id == shown:
+                self.waveform.set_audio(*result)
+
+        run_task(load, draw, self.on_error)
 
     def _act(self, fn: Callable[[Segment], object]) -> None:
         """Apply ``fn`` to the shown segment; a refusal is shown, not raised."""

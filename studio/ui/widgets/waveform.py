@@ -1,0 +1,60 @@
+"""A waveform: the min/max envelope of a clip, one pair per pixel column."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPolygonF, QResizeEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from studio.audio import Audio
+
+
+class Waveform(QWidget):
+    """Draws a clip's envelope; recomputed only on a new clip or a resize."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumHeight(56)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.audio: Audio | None = None
+        self.rate = 1
+        self.envelope: np.ndarray = np.zeros((0, 2), dtype=np.float32)
+
+    def set_audio(self, audio: Audio | None, rate: int = 1) -> None:
+        """Show ``audio`` (None clears the view)."""
+        self.audio, self.rate = audio, rate
+        self._compute()
+        self.update()
+
+    def _compute(self) -> None:
+        width = max(1, self.width())
+        if self.audio is None or len(self.audio) == 0:
+            self.envelope = np.zeros((0, 2), dtype=np.float32)
+            return
+        edges = np.linspace(0, len(self.audio), width + 1).astype(int)
+        edges[-1] = len(self.audio)
+        starts = edges[:-1][edges[:-1] < len(self.audio)]
+        self.envelope = np.stack([np.minimum.reduceat(self.audio, starts),
+                                  np.maximum.reduceat(self.audio, starts)], axis=1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._compute()
+        super().resizeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        palette = self.palette()
+        painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Base))
+        middle, half = self.height() / 2, self.height() / 2 - 2
+        painter.setPen(palette.color(QPalette.ColorRole.Mid))
+        painter.drawLine(0, int(middle), self.width(), int(middle))
+        if len(self.envelope):
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
+            top = [QPointF(x, middle - float(hi) * half) for x, (_, hi) in
+                   enumerate(self.envelope)]
+            bottom = [QPointF(x, middle - float(lo) * half) for x, (lo, _) in
+                      reversed(list(enumerate(self.envelope)))]
+            painter.drawPolygon(QPolygonF(top + bottom))
+        painter.end()
