@@ -139,3 +139,14 @@ def test_complete_requires_the_file(library, project) -> None:
     with pytest.raises(FileNotFoundError):
         queue.complete(job, path="takes/none.flac", backend="piper", sample_rate=1, frames=1)
     assert library.takes(job.segment_id) == []
+
+
+def test_project_rows_and_priority(library, project) -> None:
+    queue = JobQueue(library, FAST)
+    queue.enqueue([s.id for s in library.segments(project.id)], "piper", now=0)
+    (row,) = queue.project_rows()
+    assert (row["segments"], row["rendered"], row["active"], row["priority"]) == (20, 0, 20, 0)
+    assert queue.set_priority(project.id, 5) == 20
+    assert queue.project_rows()[0]["priority"] == 5
+    assert queue.claim("piper", 1, 1).attempts == 1
+    assert queue.set_priority(project.id, 6) == 19  # the running one is left alone

@@ -293,6 +293,37 @@ class JobQueue:
             )
         return cursor.rowcount
 
+    def set_priority(self, project_id: int, priority: int) -> int:
+        """Set the priority of a project's waiting jobs; returns how many."""
+        with self.library.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE jobs SET priority = ?, updated_at = ? WHERE state IN ('queued', 'failed') "
+                "AND segment_id IN (SELECT id FROM segments WHERE project_id = ?)",
+                (priority, time.time(), project_id),
+            )
+        return cursor.rowcount
+
+    def project_rows(self) -> list[dict[str, Any]]:
+        """Each project with its segment and job counts, for the queue view."""
+        rows = self.library.conn.execute(
+            """SELECT p.id, p.name, p.paused,
+                      (SELECT COUNT(*) FROM segments s WHERE s.project_id = p.id
+                         AND s.position IS NOT NULL) AS segments,
+                      (SELECT COUNT(*) FROM segments s WHERE s.project_id = p.id
+                         AND s.position IS NOT NULL AND s.status IN ('rendered', 'approved'))
+                         AS rendered,
+                      (SELECT COUNT(*) FROM jobs j JOIN segments s ON s.id = j.segment_id
+                         WHERE s.project_id = p.id AND j.state IN ('queued', 'running', 'failed'))
+                         AS active,
+                      (SELECT COUNT(*) FROM jobs j JOIN segments s ON s.id = j.segment_id
+                         WHERE s.project_id = p.id AND j.state = 'dead') AS dead,
+                      (SELECT MAX(j.priority) FROM jobs j JOIN segments s ON s.id = j.segment_id
+                         WHERE s.project_id = p.id AND j.state IN ('queued', 'failed'))
+                         AS priority
+               FROM projects p ORDER BY p.name"""
+        )
+        return [dict(row) for row in rows]
+
     def set_paused(self, project_id: int, paused: bool) -> None:
         """Pause or resume claiming the project's jobs."""
         with self.library.transaction() as conn:

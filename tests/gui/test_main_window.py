@@ -42,7 +42,9 @@ def test_import_a_voice_open_a_script_render_and_watch_it(qtbot, library_dir, tm
             timeout=120000)
         assert window.projects.progress.value() == 3
         window.show_view("queue")
-        assert {r["state"] for r in window.views["queue"].model.rows} == {"done"}
+        queue = window.views["queue"]
+        assert {r["state"] for r in queue.model.rows} == {"done"}
+        assert [(r["name"], r["progress"]) for r in queue.projects.rows] == [("story", "3 / 3")]
         window.show_view("engine")
         assert window.views["engine"].workers.rows  # the workers that did it
     finally:

@@ -34,6 +34,32 @@ class QueueView(View):
             Column(self.tr("Attempts"), "attempts", align=Qt.AlignmentFlag.AlignRight),
             Column(self.tr("Error"), "error"),
         ], self)
+        self.projects = RowsModel([
+            Column(self.tr("Project"), "name"),
+            Column(self.tr("Progress"), "progress"),
+            Column(self.tr("Waiting"), "active", align=Qt.AlignmentFlag.AlignRight),
+            Column(self.tr("Failed"), "dead", align=Qt.AlignmentFlag.AlignRight),
+            Column(self.tr("Priority"), "priority", align=Qt.AlignmentFlag.AlignRight),
+            Column(self.tr("Paused"), "paused", lambda v: self.tr("paused") if v else ""),
+        ], self)
+        self.project_table = QTableView()
+        self.project_table.setModel(self.projects)
+        self.project_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.project_table.verticalHeader().hide()
+        self.project_table.setMaximumHeight(180)
+        self.project_table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch)
+        project_buttons = QHBoxLayout()
+        for label, slot in ((self.tr("Pause"), lambda: self._project(pause=True)),
+                            (self.tr("Resume"), lambda: self._project(pause=False)),
+                            (self.tr("Priority ↑"), lambda: self._project(raise_=True)),
+                            (self.tr("Cancel project"), lambda: self._project(cancel=True))):
+            button = QPushButton(label)
+            button.clicked.connect(slot)
+            project_buttons.addWidget(button)
+        project_buttons.addStretch()
+        self.layout_.addLayout(project_buttons)
+        self.layout_.addWidget(self.project_table)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -52,7 +78,24 @@ class QueueView(View):
         self.refresh()
 
     def refresh(self) -> None:
+        projects = self.queue.project_rows()
+        for row in projects:
+            row["progress"] = f"{row['rendered']} / {row['segments']}"
+        self.projects.set_rows(projects)
         self.model.set_rows(self.queue.jobs()[:2000])
+
+    def _project(self, *, pause: bool | None = None, raise_: bool = False,
+                 cancel: bool = False) -> None:
+        """Apply a project action to the selected project rows."""
+        for index in self.project_table.selectionModel().selectedRows():
+            row = self.projects.row(index.row())
+            if pause is not None:
+                self.queue.set_paused(row["id"], pause)
+            if raise_:
+                self.queue.set_priority(row["id"], (row["priority"] or 0) + 1)
+            if cancel:
+                self.queue.cancel(project_id=row["id"])
+        self.refresh()
 
     def _selected_ids(self) -> list[int]:
         return [self.model.row(i.row())["id"] for i in self.table.selectionModel().selectedRows()]
