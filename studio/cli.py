@@ -114,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="render a view offscreen to a PNG at 1280x800 and exit")
     gui.add_argument("--view", default="projects",
                      choices=["voices", "projects", "queue", "engine"])
+    gui.add_argument("--language", choices=["en", "zh_CN"],
+                     help="interface language (default: the saved choice, else the system's)")
 
     projects = sub.add_parser("projects", parents=[common], help="projects in the library")
     psub = projects.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -372,7 +374,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from studio.ui.app import run
 
     root = args.library or default_library_dir()
-    return run(Path(root), getattr(args, "screenshot", None), getattr(args, "view", "projects"))
+    return run(Path(root), getattr(args, "screenshot", None), getattr(args, "view", "projects"),
+               getattr(args, "language", None))
 
 
 COMMANDS = {"gui": cmd_gui, "render": cmd_render, "voices": cmd_voices, "projects": cmd_projects,

@@ -7,19 +7,26 @@ import sys
 from pathlib import Path
 
 
-def run(root: Path, screenshot: Path | None = None, view: str = "projects") -> int:
+def run(root: Path, screenshot: Path | None = None, view: str = "projects",
+        language: str | None = None) -> int:
     """Open the main window on the library at ``root`` (or save a screenshot)."""
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from studio.store import Library
+    from studio.ui import i18n
     from studio.ui.main_window import MainWindow
     from studio.ui.qt_store import wait_for_tasks
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Voice Studio")
     app.setOrganizationName("VoiceStudio")
+    settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                         "VoiceStudio", "Voice Studio")
+    chosen = language or str(settings.value("language", i18n.system_language()))
+    translators = i18n.install(app, chosen)  # kept alive while the window runs
     with Library.open(root) as library:
         window = MainWindow(library, remember=screenshot is None)
         window.resize(1280, 800)
@@ -30,8 +37,10 @@ def run(root: Path, screenshot: Path | None = None, view: str = "projects") -> i
             ok = window.grab().save(str(screenshot))
             window.close()
             wait_for_tasks()
+            del translators
             return 0 if ok else 1
         window.show()
         code = app.exec()
         wait_for_tasks()
+        del translators
         return int(code)

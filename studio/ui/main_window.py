@@ -44,6 +44,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.library = library
         self.remember = remember  # False for screenshots: leave the user's state alone
+        self.closed = False
         self.setWindowTitle(self.tr("Voice Studio"))
         self.setAcceptDrops(True)
         self.undo = QUndoStack(self)
@@ -59,7 +60,7 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(150)
         self.stack = QStackedWidget()
         for view in self.views.values():
-            self.nav.addItem(view.title)
+            self.nav.addItem(view.display_title)
             self.stack.addWidget(view)
         self.nav.currentRowChanged.connect(self._show)
         central = QWidget()
@@ -100,10 +101,24 @@ class MainWindow(QMainWindow):
         edit.addActions([undo, redo])
         view = self.menuBar().addMenu(self.tr("&View"))
         for number, name in enumerate(VIEWS, start=1):
-            action = QAction(self.views[name].title, self)
+            view_ = self.views[name]
+            action = QAction(view_.display_title, self)
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _=False, name=name: self.show_view(name))
             view.addAction(action)
+        languages = view.addMenu(self.tr("&Language"))
+        from studio.ui.i18n import LANGUAGES
+
+        for code, label in LANGUAGES.items():
+            action = QAction(label, self)
+            action.triggered.connect(lambda _=False, code=code: self.set_language(code))
+            languages.addAction(action)
+
+    def set_language(self, code: str) -> None:
+        """Remember the interface language; it applies when the studio restarts."""
+        self.settings.setValue("language", code)
+        self.statusBar().showMessage(
+            self.tr("The language changes when Voice Studio starts again."), 8000)
 
     def show_view(self, name: str) -> None:
         """Switch to a view by name."""
@@ -181,4 +196,5 @@ class MainWindow(QMainWindow):
             self.settings.setValue("geometry", self.saveGeometry())
             self.settings.setValue("view", self.current_view())
         self.watcher.close()
+        self.closed = True
         event.accept()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QVBoxLayout, QWidget
 
 from studio.errors import UserError
@@ -14,15 +15,20 @@ class View(QWidget):
     """A page of the main window. Reads go through :attr:`library` (this
     thread's connection); anything slow goes through ``run_task``."""
 
-    title = ""
+    title: object = ""  # QT_TRANSLATE_NOOP("View", …) in each view
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.layout_ = QVBoxLayout(self)
-        heading = QLabel(f"<h2>{self.tr(self.title)}</h2>")
+        heading = QLabel(f"<h2>{self.display_title}</h2>")
         heading.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.layout_.addWidget(heading)
+
+    @property
+    def display_title(self) -> str:
+        """The title in the interface language (titles share the "View" context)."""
+        return QCoreApplication.translate("View", str(self.title))
 
     @property
     def root(self) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,7 +26,7 @@ from studio.ui.views.base import View
 class EngineView(View):
     """What the engine is doing, honestly: every worker and why it is where it is."""
 
-    title = "Engine"
+    title = QT_TRANSLATE_NOOP("View", "Engine")
 
     def __init__(self, library: Library, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(library, parent)

@@ -64,14 +64,16 @@ class ExportDialog(QDialog):
         form.addRow(self.tr("Format"), self.format)
         form.addRow(self.tr("Sample rate"), self.rate)
         form.addRow(self.tr("Loudness"), self.lufs)
-        for kind in ("comma", "sentence", "paragraph"):
+        for kind, label in (("comma", self.tr("Pause after a comma")),
+                            ("sentence", self.tr("Pause after a sentence")),
+                            ("paragraph", self.tr("Pause after a paragraph"))):
             spin = QDoubleSpinBox()
             spin.setRange(0.0, 5.0)
             spin.setSingleStep(0.05)
             spin.setValue(DEFAULT_PAUSES[kind])
             spin.setSuffix(" s")
             self.pauses[kind] = spin
-            form.addRow(self.tr("Pause after a %s") % self.tr(kind), spin)
+            form.addRow(label, spin)
         form.addRow(self.srt)
         form.addRow(self.per_segment)
         form.addRow(self.tr("Save to"), path_row)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,7 +37,7 @@ from studio.ui.views.segment_panel import SegmentPanel
 class ProjectsView(View):
     """Projects and their segments (a model over the store, not a widget per row)."""
 
-    title = "Projects"
+    title = QT_TRANSLATE_NOOP("View", "Projects")
 
     def __init__(self, library: Library, undo: QUndoStack,
                  parent: QWidget | None = None) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -21,7 +21,7 @@ from studio.ui.views.base import View
 class QueueView(View):
     """Jobs, newest first; dead ones show their last error."""
 
-    title = "Queue"
+    title = QT_TRANSLATE_NOOP("View", "Queue")
 
     def __init__(self, library: Library, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(library, parent)

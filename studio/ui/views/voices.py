@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -26,7 +27,7 @@ from studio.ui.views.base import View
 class VoicesView(View):
     """Voices with language, duration and which backend can use them."""
 
-    title = "Voices"
+    title = QT_TRANSLATE_NOOP("View", "Voices")
 
     def __init__(self, library: Library, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(library, parent)

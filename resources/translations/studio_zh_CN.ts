@@ -1,0 +1,654 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>EngineView</name>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="41" />
+        <source>Start</source>
+        <translation>启动</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="42" />
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="50" />
+        <source>Worker</source>
+        <translation>工作进程</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="51" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="52" />
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="53" />
+        <source>Job</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="54" />
+        <source>PID</source>
+        <translation>进程号</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="55" />
+        <source>Uptime</source>
+        <translation>运行时间</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="56" />
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="57" />
+        <source>Restarts</source>
+        <translation>重启次数</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="58" />
+        <source>Placed because</source>
+        <translation>分配原因</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="70" />
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="78" />
+        <source>Running (pid %s)</source>
+        <translation>运行中（进程号 %s）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="78" />
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="39" />
+        <source>Export %s</source>
+        <translation>导出 %s</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="45" />
+        <source>As rendered</source>
+        <translation>保持原样</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="54" />
+        <source>Subtitles (.srt) beside the audio</source>
+        <translation>在音频旁生成字幕 (.srt)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="56" />
+        <source>One file per segment (in a folder)</source>
+        <translation>每个片段一个文件（放在一个文件夹中）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="58" />
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="64" />
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="65" />
+        <source>Sample rate</source>
+        <translation>采样率</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="66" />
+        <source>Loudness</source>
+        <translation>响度</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="67" />
+        <source>Pause after a comma</source>
+        <translation>逗号后的停顿</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="68" />
+        <source>Pause after a sentence</source>
+        <translation>句子后的停顿</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="69" />
+        <source>Pause after a paragraph</source>
+        <translation>段落后的停顿</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="79" />
+        <source>Save to</source>
+        <translation>保存到</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="83" />
+        <source>Show folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="87" />
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="103" />
+        <source>Export to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="136" />
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="47" />
+        <source>Voice Studio</source>
+        <translation>Voice Studio</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="84" />
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="86" />
+        <source>&amp;Import voice clip…</source>
+        <translation>导入声音片段(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="87" />
+        <source>&amp;Open script…</source>
+        <translation>打开稿件(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="88" />
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="89" />
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="95" />
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="96" />
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="98" />
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="101" />
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="108" />
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="120" />
+        <source>The language changes when Voice Studio starts again.</source>
+        <translation>重新启动 Voice Studio 后切换语言。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="144" />
+        <source>No project to export</source>
+        <translation>没有可导出的项目</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="150" />
+        <source>Open a script</source>
+        <translation>打开稿件</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="151" />
+        <source>Text (*.txt *.md)</source>
+        <translation>文本 (*.txt *.md)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="179" />
+        <source>Rendering</source>
+        <translation>正在渲染</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="180" />
+        <source>%d segments are still rendering. Keep rendering in the background?</source>
+        <translation>还有 %d 个片段正在渲染。要在后台继续渲染吗？</translation>
+    </message>
+</context>
+<context>
+    <name>ProjectsView</name>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="46" />
+        <source>Project</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="53" />
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="54" />
+        <source>Voice</source>
+        <translation>声音</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="55" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="56" />
+        <source>Length</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="57" />
+        <source>Takes</source>
+        <translation>版本数</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="73" />
+        <source>Render all</source>
+        <translation>全部渲染</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="89" />
+        <source>Paste or type the script here.</source>
+        <translation>在此粘贴或输入稿件。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="90" />
+        <source>Apply changes (only changed segments re-render)</source>
+        <translation>应用修改（只重新渲染改动的片段）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="98" />
+        <source>Segments</source>
+        <translation>片段</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="99" />
+        <source>Script</source>
+        <translation>稿件</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="139" />
+        <source>No project yet: drop a text file here</source>
+        <translation>还没有项目：把文本文件拖到这里</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="156" />
+        <source>%s rendered, %d failed</source>
+        <translation>已渲染 %s，失败 %d 个</translation>
+    </message>
+</context>
+<context>
+    <name>QueueView</name>
+    <message>
+        <location filename="../../studio/ui/views/queue.py" line="30" />
+        <source>Job</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/queue.py" line="31" />
+        <location filename="../../studio/ui/views/queue.py" line="38" />
+        <source>Project</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/queue.py" line="32" />
+        <source>Segment</source>
+        <translation>片段</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/queue.py" line="33" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/queue.py" line="34" />
+        <source>Attempts</source>
+        <translation>尝试次数</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/queue.py" line="35" />
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/queue.py" line="39" />
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/queue.py" line="40" />
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/queue.py" line="41" />
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/queue.py" line="42" />
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/queue.py" line="43" />
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/queue.py" line="43" />
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/queue.py" line="53" />
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/queue.py" line="54" />
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/queue.py" line="55" />
+        <source>Priority ↑</source>
+        <translation>提高优先级</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/queue.py" line="56" />
+        <source>Cancel project</source>
+        <translation>取消项目</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/queue.py" line="69" />
+        <source>Retry dead</source>
+        <translation>重试失败任务</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/queue.py" line="70" />
+        <source>Retry selected</source>
+        <translation>重试所选</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/queue.py" line="71" />
+        <source>Cancel selected</source>
+        <translation>取消所选</translation>
+    </message>
+</context>
+<context>
+    <name>RecordDialog</name>
+    <message>
+        <location filename="../../studio/ui/views/record_dialog.py" line="31" />
+        <source>Record a voice</source>
+        <translation>录制声音</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/record_dialog.py" line="40" />
+        <source>Read a sentence aloud and type it here</source>
+        <translation>朗读一句话，并在此输入它的文字</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/record_dialog.py" line="44" />
+        <source>3 to 30 seconds of speech.</source>
+        <translation>3 到 30 秒的语音。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/record_dialog.py" line="45" />
+        <source>Record</source>
+        <translation>录音</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/record_dialog.py" line="48" />
+        <source>Microphone</source>
+        <translation>麦克风</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/record_dialog.py" line="49" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/record_dialog.py" line="50" />
+        <source>Transcript</source>
+        <translation>文字稿</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/record_dialog.py" line="51" />
+        <source>Level</source>
+        <translation>电平</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/record_dialog.py" line="65" />
+        <source>No microphone: recording is not available here.</source>
+        <translation>没有麦克风：此处无法录音。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/record_dialog.py" line="71" />
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/record_dialog.py" line="79" />
+        <source>Recording in %d…</source>
+        <translation>%d 秒后开始录音…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/record_dialog.py" line="86" />
+        <source>Recording: %.1f s</source>
+        <translation>正在录音：%.1f 秒</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentPanel</name>
+    <message>
+        <location filename="../../studio/ui/views/segment_panel.py" line="65" />
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/segment_panel.py" line="66" />
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/segment_panel.py" line="67" />
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/segment_panel.py" line="68" />
+        <location filename="../../studio/ui/views/segment_panel.py" line="106" />
+        <source>Lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/segment_panel.py" line="69" />
+        <location filename="../../studio/ui/views/segment_panel.py" line="108" />
+        <source>Approve</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/segment_panel.py" line="80" />
+        <source>Take:</source>
+        <translation>版本：</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/segment_panel.py" line="100" />
+        <source>Select a segment to review it.</source>
+        <translation>选择一个片段进行审听。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/segment_panel.py" line="106" />
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/segment_panel.py" line="108" />
+        <source>Unapprove</source>
+        <translation>取消通过</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/segment_panel.py" line="160" />
+        <source>Edit segment</source>
+        <translation>编辑片段</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/segment_panel.py" line="161" />
+        <source>Text:</source>
+        <translation>文本：</translation>
+    </message>
+</context>
+<context>
+    <name>View</name>
+    <message>
+        <location filename="../../studio/ui/views/base.py" line="45" />
+        <source>Voice Studio</source>
+        <translation>Voice Studio</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/base.py" line="47" />
+        <source>Something went wrong: %s</source>
+        <translation>出现问题：%s</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="29" />
+        <source>Engine</source>
+        <translation>渲染引擎</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="40" />
+        <source>Projects</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/queue.py" line="24" />
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="31" />
+        <source>Voices</source>
+        <translation>声音库</translation>
+    </message>
+</context>
+<context>
+    <name>VoicesView</name>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="36" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="37" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="38" />
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="39" />
+        <source>Length</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="40" />
+        <source>Backend</source>
+        <translation>引擎</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="41" />
+        <location filename="../../studio/ui/views/voices.py" line="114" />
+        <source>Transcript</source>
+        <translation>文字稿</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="49" />
+        <source>Import clip…</source>
+        <translation>导入片段…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="51" />
+        <source>Record…</source>
+        <translation>录音…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="59" />
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="76" />
+        <source>needs a cloning backend</source>
+        <translation>需要支持克隆的引擎</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="85" />
+        <source>Import a voice clip</source>
+        <translation>导入声音片段</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="86" />
+        <source>Audio (*.wav *.flac *.ogg *.mp3)</source>
+        <translation>音频 (*.wav *.flac *.ogg *.mp3)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="108" />
+        <source>Voice name</source>
+        <translation>声音名称</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="108" />
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="114" />
+        <source>What does the clip say?</source>
+        <translation>这段录音说了什么？</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="137" />
+        <source>Added voice %s</source>
+        <translation>已添加声音 %s</translation>
+    </message>
+</context>
+</TS>
