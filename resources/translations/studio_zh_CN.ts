@@ -159,87 +159,87 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="47" />
+        <location filename="../../studio/ui/main_window.py" line="48" />
         <source>Voice Studio</source>
         <translation>Voice Studio</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="84" />
+        <location filename="../../studio/ui/main_window.py" line="85" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="86" />
+        <location filename="../../studio/ui/main_window.py" line="87" />
         <source>&amp;Import voice clip…</source>
         <translation>导入声音片段(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="87" />
+        <location filename="../../studio/ui/main_window.py" line="88" />
         <source>&amp;Open script…</source>
         <translation>打开稿件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="88" />
+        <location filename="../../studio/ui/main_window.py" line="89" />
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="89" />
+        <location filename="../../studio/ui/main_window.py" line="90" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="95" />
+        <location filename="../../studio/ui/main_window.py" line="96" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="96" />
+        <location filename="../../studio/ui/main_window.py" line="97" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="98" />
+        <location filename="../../studio/ui/main_window.py" line="99" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="101" />
+        <location filename="../../studio/ui/main_window.py" line="102" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="108" />
+        <location filename="../../studio/ui/main_window.py" line="109" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="120" />
+        <location filename="../../studio/ui/main_window.py" line="121" />
         <source>The language changes when Voice Studio starts again.</source>
         <translation>重新启动 Voice Studio 后切换语言。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="144" />
+        <location filename="../../studio/ui/main_window.py" line="145" />
         <source>No project to export</source>
         <translation>没有可导出的项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="150" />
+        <location filename="../../studio/ui/main_window.py" line="151" />
         <source>Open a script</source>
         <translation>打开稿件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="151" />
+        <location filename="../../studio/ui/main_window.py" line="152" />
         <source>Text (*.txt *.md)</source>
         <translation>文本 (*.txt *.md)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="179" />
+        <location filename="../../studio/ui/main_window.py" line="180" />
         <source>Rendering</source>
         <translation>正在渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="180" />
+        <location filename="../../studio/ui/main_window.py" line="181" />
         <source>%d segments are still rendering. Keep rendering in the background?</source>
         <translation>还有 %d 个片段正在渲染。要在后台继续渲染吗？</translation>
     </message>
@@ -247,69 +247,74 @@
 <context>
     <name>ProjectsView</name>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="46" />
+        <location filename="../../studio/ui/views/projects.py" line="48" />
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="53" />
+        <location filename="../../studio/ui/views/projects.py" line="55" />
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="54" />
+        <location filename="../../studio/ui/views/projects.py" line="56" />
         <source>Voice</source>
         <translation>声音</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="55" />
+        <location filename="../../studio/ui/views/projects.py" line="57" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="56" />
+        <location filename="../../studio/ui/views/projects.py" line="58" />
         <source>Length</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="57" />
+        <location filename="../../studio/ui/views/projects.py" line="59" />
         <source>Takes</source>
         <translation>版本数</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="73" />
+        <location filename="../../studio/ui/views/projects.py" line="75" />
         <source>Render all</source>
         <translation>全部渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="89" />
+        <location filename="../../studio/ui/views/projects.py" line="91" />
         <source>Paste or type the script here.</source>
         <translation>在此粘贴或输入稿件。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="90" />
+        <location filename="../../studio/ui/views/projects.py" line="92" />
         <source>Apply changes (only changed segments re-render)</source>
         <translation>应用修改（只重新渲染改动的片段）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="98" />
+        <location filename="../../studio/ui/views/projects.py" line="100" />
         <source>Segments</source>
         <translation>片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="99" />
+        <location filename="../../studio/ui/views/projects.py" line="101" />
         <source>Script</source>
         <translation>稿件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="139" />
+        <location filename="../../studio/ui/views/projects.py" line="141" />
         <source>No project yet: drop a text file here</source>
         <translation>还没有项目：把文本文件拖到这里</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="156" />
+        <location filename="../../studio/ui/views/projects.py" line="159" />
         <source>%s rendered, %d failed</source>
         <translation>已渲染 %s，失败 %d 个</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="174" />
+        <source> — about %s left</source>
+        <translation> — 约剩 %s</translation>
     </message>
 </context>
 <context>
@@ -552,7 +557,7 @@
         <translation>渲染引擎</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="40" />
+        <location filename="../../studio/ui/views/projects.py" line="41" />
         <source>Projects</source>
         <translation>项目</translation>
     </message>
@@ -562,7 +567,7 @@
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="31" />
+        <location filename="../../studio/ui/views/voices.py" line="30" />
         <source>Voices</source>
         <translation>声音库</translation>
     </message>
@@ -570,83 +575,83 @@
 <context>
     <name>VoicesView</name>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="36" />
+        <location filename="../../studio/ui/views/voices.py" line="35" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="37" />
+        <location filename="../../studio/ui/views/voices.py" line="36" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="38" />
+        <location filename="../../studio/ui/views/voices.py" line="37" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="39" />
+        <location filename="../../studio/ui/views/voices.py" line="38" />
         <source>Length</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="40" />
+        <location filename="../../studio/ui/views/voices.py" line="39" />
         <source>Backend</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="41" />
-        <location filename="../../studio/ui/views/voices.py" line="114" />
+        <location filename="../../studio/ui/views/voices.py" line="40" />
+        <location filename="../../studio/ui/views/voices.py" line="113" />
         <source>Transcript</source>
         <translation>文字稿</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="49" />
+        <location filename="../../studio/ui/views/voices.py" line="48" />
         <source>Import clip…</source>
         <translation>导入片段…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="51" />
+        <location filename="../../studio/ui/views/voices.py" line="50" />
         <source>Record…</source>
         <translation>录音…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="59" />
+        <location filename="../../studio/ui/views/voices.py" line="58" />
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="76" />
+        <location filename="../../studio/ui/views/voices.py" line="75" />
         <source>needs a cloning backend</source>
         <translation>需要支持克隆的引擎</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="85" />
+        <location filename="../../studio/ui/views/voices.py" line="84" />
         <source>Import a voice clip</source>
         <translation>导入声音片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="86" />
+        <location filename="../../studio/ui/views/voices.py" line="85" />
         <source>Audio (*.wav *.flac *.ogg *.mp3)</source>
         <translation>音频 (*.wav *.flac *.ogg *.mp3)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="108" />
+        <location filename="../../studio/ui/views/voices.py" line="107" />
         <source>Voice name</source>
         <translation>声音名称</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="108" />
+        <location filename="../../studio/ui/views/voices.py" line="107" />
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="114" />
+        <location filename="../../studio/ui/views/voices.py" line="113" />
         <source>What does the clip say?</source>
         <translation>这段录音说了什么？</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="137" />
+        <location filename="../../studio/ui/views/voices.py" line="136" />
         <source>Added voice %s</source>
         <translation>已添加声音 %s</translation>
     </message>

@@ -136,3 +136,26 @@ def test_script_edit_apply_and_undo(qtbot, library_dir, tmp_path):
     finally:
         window.close()
         library.close()
+
+
+def test_progress_eta_from_the_render_rate(qtbot, library_dir, monkeypatch):
+    from studio.ui.main_window import MainWindow
+    from studio.ui.views import projects as projects_module
+
+    library = Library.open(library_dir)
+    window = MainWindow(library)
+    qtbot.addWidget(window)
+    window.show()
+    clock = [100.0]
+    monkeypatch.setattr(projects_module.time, "monotonic", lambda: clock[0])
+    try:
+        view = window.projects
+        assert view._eta(1, 0, 10) == ""  # no rate yet
+        clock[0] += 10
+        assert view._eta(1, 5, 10) == " — about 0:10 left"  # 5 in 10 s, 5 to go
+        clock[0] += 10
+        assert view._eta(1, 10, 10) == ""  # done
+        assert view._eta(1, 2, 10) == ""  # an edit made new work: the rate starts over
+    finally:
+        window.close()
+        library.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
@@ -43,6 +44,7 @@ class ProjectsView(View):
                  parent: QWidget | None = None) -> None:
         super().__init__(library, parent)
         self.panel = SegmentPanel(library, undo, self.refresh, self.show_error)
+        self._rate_history: dict[int, list[tuple[float, int]]] = {}
         self.projects = RowsModel([Column(self.tr("Project"), "name")], self)
         self.project_list = QListView()
         self.project_list.setModel(self.projects)
@@ -152,8 +154,24 @@ class ProjectsView(View):
         failed = sum(1 for row in rows if row["status"] == "failed")
         self.progress.setRange(0, max(1, len(rows)))
         self.progress.setValue(rendered)
+        self.progress.setFormat(f"%v / %m{self._eta(project.id, rendered, len(rows))}")
         total_s = sum(row["duration_s"] or 0 for row in rows)
         self.summary.setText(self.tr("%s rendered, %d failed") % (seconds(total_s), failed))
+
+    def _eta(self, project_id: int, rendered: int, total: int) -> str:
+        """Time left, from the render rate over the last minute (empty when idle)."""
+        now = time.monotonic()
+        history = self._rate_history.setdefault(project_id, [])
+        if history and history[-1][1] > rendered:  # an edit made work: start over
+            history.clear()
+        history.append((now, rendered))
+        while len(history) > 2 and history[0][0] < now - 60:
+            history.pop(0)
+        (t0, r0), (t1, r1) = history[0], history[-1]
+        if rendered >= total or r1 <= r0 or t1 - t0 < 2:
+            return ""
+        left = (total - rendered) * (t1 - t0) / (r1 - r0)
+        return self.tr(" — about %s left") % seconds(left).split(".")[0]
 
     def _segment_selected(self, current, previous) -> None:  # type: ignore[no-untyped-def]
         row = current.row()
