@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench screenshots clean
 
 demo: $(READY)
 	@mkdir -p out
@@ -25,6 +25,14 @@ bench: $(READY)
 	$(BIN)/python benchmarks/render_overhead.py
 	$(BIN)/python benchmarks/engine_throughput.py
 	$(BIN)/python benchmarks/torture.py
+
+# The pictures in docs/: every view of the demo library, at 1280x800, offscreen.
+screenshots: demo
+	mkdir -p docs/screenshots
+	for view in voices projects queue engine; do \
+		QT_QPA_PLATFORM=offscreen $(BIN)/studio --library .studio-demo gui --language en \
+			--screenshot docs/screenshots/$$view.png --view $$view; \
+	done
 
 # Reinstalls whenever the lockfile or the project's metadata changes.
 $(READY): requirements.lock pyproject.toml

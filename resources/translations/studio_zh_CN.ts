@@ -164,82 +164,87 @@
         <translation>Voice Studio</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="85" />
+        <location filename="../../studio/ui/main_window.py" line="72" />
+        <source>Library: %s</source>
+        <translation>媒体库：%s</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="86" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="87" />
+        <location filename="../../studio/ui/main_window.py" line="88" />
         <source>&amp;Import voice clip…</source>
         <translation>导入声音片段(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="88" />
+        <location filename="../../studio/ui/main_window.py" line="89" />
         <source>&amp;Open script…</source>
         <translation>打开稿件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="89" />
+        <location filename="../../studio/ui/main_window.py" line="90" />
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="90" />
+        <location filename="../../studio/ui/main_window.py" line="91" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="96" />
+        <location filename="../../studio/ui/main_window.py" line="97" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="97" />
+        <location filename="../../studio/ui/main_window.py" line="98" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="99" />
+        <location filename="../../studio/ui/main_window.py" line="100" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="102" />
+        <location filename="../../studio/ui/main_window.py" line="103" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="109" />
+        <location filename="../../studio/ui/main_window.py" line="110" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="121" />
+        <location filename="../../studio/ui/main_window.py" line="122" />
         <source>The language changes when Voice Studio starts again.</source>
         <translation>重新启动 Voice Studio 后切换语言。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="145" />
+        <location filename="../../studio/ui/main_window.py" line="146" />
         <source>No project to export</source>
         <translation>没有可导出的项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="151" />
+        <location filename="../../studio/ui/main_window.py" line="152" />
         <source>Open a script</source>
         <translation>打开稿件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="152" />
+        <location filename="../../studio/ui/main_window.py" line="153" />
         <source>Text (*.txt *.md)</source>
         <translation>文本 (*.txt *.md)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="180" />
+        <location filename="../../studio/ui/main_window.py" line="181" />
         <source>Rendering</source>
         <translation>正在渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="181" />
+        <location filename="../../studio/ui/main_window.py" line="182" />
         <source>%d segments are still rendering. Keep rendering in the background?</source>
         <translation>还有 %d 个片段正在渲染。要在后台继续渲染吗？</translation>
     </message>

@@ -92,8 +92,10 @@ def stop_engine(root: Path, timeout_s: float = 60.0, *, wait: bool = True) -> in
 def engine_status(library: Library) -> dict[str, Any]:
     """The engine's pid, its workers and the queue's counts."""
     now = time.time()
+    live = ("starting", "loaded", "busy")
     workers = [
-        dict(row) | {"uptime_s": round(now - row["started_at"], 1) if row["started_at"] else None}
+        dict(row) | {"uptime_s": round(now - row["started_at"], 1)
+                     if row["started_at"] and row["state"] in live else None}
         for row in library.conn.execute(
             "SELECT slot, pid, backend, device, state, current_job, jobs_done, restarts, "
             "started_at, last_error, reason FROM workers ORDER BY slot"
@@ -101,7 +103,8 @@ def engine_status(library: Library) -> dict[str, Any]:
     ]
     pid = engine_pid(library.root)
     if pid is None:
-        workers = [w | {"state": "stopped", "pid": None, "current_job": None} for w in workers]
+        workers = [w | {"state": "failed" if w["state"] == "failed" else "stopped", "pid": None,
+                        "current_job": None, "uptime_s": None} for w in workers]
     return {"running": pid is not None, "pid": pid, "workers": workers,
             "jobs": JobQueue(library).counts()}
 

@@ -69,7 +69,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self._menus()
-        self.statusBar().showMessage(str(library.root))
+        self.statusBar().showMessage(self.tr("Library: %s") % library.root.name)
+        self.statusBar().setToolTip(str(library.root))
         self.watcher = StoreWatcher(library.root, parent=self)
         self.watcher.changed.connect(self.refresh)
         # INI named explicitly: the (org, app) constructor ignores the default
