@@ -90,10 +90,24 @@ def check_output_path(path: Path, what: str = "output") -> Path:
 
 
 def assemble(
-    library: Library, project: Project, settings: ExportSettings
+    library: Library,
+    project: Project,
+    settings: ExportSettings,
+    *,
+    start: int = 0,
+    count: int | None = None,
+    skip_missing: bool = False,
 ) -> tuple[audio.Audio, int, list[Cue]]:
-    """Join the project's current takes with pauses and fades (not normalized)."""
-    pairs = library.current_takes(project.id)
+    """Join the project's current takes with pauses and fades (not normalized).
+
+    ``start`` and ``count`` select segments by position (for "play from
+    here"); ``skip_missing`` leaves out segments without a take instead of
+    refusing.
+    """
+    pairs = library.current_takes(project.id)[start:]
+    pairs = pairs[:count] if count is not None else pairs
+    if skip_missing:
+        pairs = [(seg, take) for seg, take in pairs if take is not None]
     missing = [seg.position + 1 for seg, take in pairs if take is None and seg.position is not None]
     if missing:
         listed = ", ".join(map(str, missing[:5])) + (" …" if len(missing) > 5 else "")

@@ -112,3 +112,27 @@ def choose_take(library: Library, segment_id: int, take_id: int) -> None:
             "UPDATE segments SET current_take_id = ?, status = 'rendered' WHERE id = ?",
             (take_id, segment_id),
         )
+
+
+def set_voice(library: Library, segment_id: int, voice_name: str | None) -> Segment:
+    """Give one segment its own voice (None: the project's again).
+
+    The voice must read the segment's language and have a backend that can
+    render it (a cloned voice never falls back). The segment then needs a
+    render; its takes in the old voice stay in its history.
+    """
+    segment = library.segment(segment_id)
+    if segment.locked:
+        raise UserError(f"segment {(segment.position or 0) + 1} is locked", "unlock it first")
+    voice_id = None
+    if voice_name is not None:
+        voice = library.find_voice(voice_name)
+        if voice is None:
+            raise UserError(f"no voice named {voice_name!r}")
+        backend_for_voice(voice).check_language(
+            segment.language, voice.name, f"segment {(segment.position or 0) + 1}")
+        voice_id = voice.id
+    with library.transaction() as conn:
+        conn.execute("UPDATE segments SET voice_id = ?, status = 'pending' WHERE id = ?",
+                     (voice_id, segment_id))
+    return library.segment(segment_id)

@@ -58,3 +58,19 @@ def test_regenerate_edit_lock_approve_and_choose(library: Library, rendered) -> 
         edit_text(library, second.id, "第二行。")
     with pytest.raises(UserError, match="is not a take of segment"):
         choose_take(library, first.id, before[second.id])
+
+
+def test_segment_voice_must_fit(library: Library, clip) -> None:
+    from studio.prompts import import_voice
+    from studio.review import set_voice
+
+    joe = library.find_voice("joe")
+    sync = library.sync_project("v", SCRIPT, joe, prepare_script(SCRIPT).segments)
+    first = library.segments(sync.project.id)[0]
+    assert set_voice(library, first.id, "joe").voice_id == joe.id
+    assert first.id in [s.id for s in library.segments_to_render(sync.project)]
+    import_voice(library, "Clone", clip(5.0), "The quick brown fox.")
+    with pytest.raises(UserError, match="is a cloned voice and no backend that clones"):
+        set_voice(library, first.id, "Clone")  # never falls back to another backend
+    assert library.segment(first.id).voice_id == joe.id  # unchanged
+    assert set_voice(library, first.id, None).voice_id is None

@@ -38,6 +38,12 @@ def test_review_a_segment_in_the_window(qtbot, library_dir, tmp_path) -> None:
         qtbot.keyClick(view.table, "r")  # R: regenerate, a second take
         qtbot.waitUntil(lambda: view.segments.rows[0]["takes"] == 2, timeout=60000)
         assert panel.takes.count() == 2
+        played = set()
+        for _ in range(2):  # B: alternates between the current take and the other
+            panel.play_other_take()
+            played.add(panel._last_played)
+        assert played == {panel.takes.itemData(0), panel.takes.itemData(1)}
+        panel.play_from_here()  # Shift+Space: assembled off the GUI thread, then played
 
         segment = panel.segment
         window.undo.push(EditTextCommand(library, segment.id, segment.source,
@@ -48,8 +54,21 @@ def test_review_a_segment_in_the_window(qtbot, library_dir, tmp_path) -> None:
 
         view.table.selectRow(1)
         panel.toggle_lock()
-        assert library.segment(view.segments.rows[1]["id"]).locked
+        locked_id = view.segments.rows[1]["id"]
+        assert library.segment(locked_id).locked
         assert panel.buttons["lock"].text() == "Unlock"
+        locked_take = library.segment(locked_id).current_take_id
+
+        # edit segment 1, render all: only it is rendered again; the locked one is kept
+        view.table.selectRow(0)
+        segment = panel.segment
+        window.undo.push(EditTextCommand(library, segment.id, segment.source,
+                                         "One line, edited for good.", view.refresh))
+        view.render_button.click()
+        qtbot.waitUntil(lambda: view.segments.rows[0]["status"] == "rendered"
+                        and view.segments.rows[0]["takes"] == 3, timeout=60000)
+        assert view.segments.rows[1]["takes"] == 1
+        assert library.segment(locked_id).current_take_id == locked_take
     finally:
         stop_engine(library_dir)
         window.close()

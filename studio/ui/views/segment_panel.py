@@ -59,10 +59,15 @@ class SegmentPanel(QWidget):
         self.waveform = Waveform()
         self.takes = QComboBox()
         self.takes.activated.connect(self._choose_take)
+        self.voice = QComboBox()
+        self.voice.activated.connect(self._choose_voice)
+        self._last_played: int | None = None
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         for name, label, key, slot in (
             ("play", self.tr("Play"), "Space", self.toggle_play),
+            ("from_here", self.tr("Play from here"), "Shift+Space", self.play_from_here),
+            ("ab", self.tr("A/B"), "B", self.play_other_take),
             ("regenerate", self.tr("Regenerate"), "R", self.regenerate),
             ("edit", self.tr("Edit…"), "F2", self.edit),
             ("lock", self.tr("Lock"), "L", self.toggle_lock),
@@ -79,9 +84,12 @@ class SegmentPanel(QWidget):
             row.addWidget(button)
         row.addWidget(QLabel(self.tr("Take:")))
         row.addWidget(self.takes, 1)
+        row.addWidget(QLabel(self.tr("Voice:")))
+        row.addWidget(self.voice)
         if self.player.problem:
-            self.buttons["play"].setEnabled(False)
-            self.buttons["play"].setToolTip(self.player.problem)
+            for name in ("play", "from_here", "ab"):
+                self.buttons[name].setEnabled(False)
+                self.buttons[name].setToolTip(self.player.problem)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.text)
@@ -93,9 +101,11 @@ class SegmentPanel(QWidget):
         """Show the segment with this id (or nothing)."""
         self.segment = self.library.segment(segment_id) if segment_id else None
         enabled = self.segment is not None
+        playing = ("play", "from_here", "ab")
         for name, button in self.buttons.items():
-            button.setEnabled(enabled and not (name == "play" and self.player.problem))
+            button.setEnabled(enabled and not (name in playing and self.player.problem))
         self.takes.clear()
+        self.voice.clear()
         if self.segment is None:
             self.text.setText(self.tr("Select a segment to review it."))
             self.waveform.set_audio(None)
@@ -106,6 +116,11 @@ class SegmentPanel(QWidget):
         self.buttons["lock"].setText(self.tr("Unlock") if segment.locked else self.tr("Lock"))
         self.buttons["approve"].setText(
             self.tr("Unapprove") if segment.status == "approved" else self.tr("Approve"))
+        self.voice.addItem(self.tr("Project's voice"), None)
+        for voice in self.library.voices():
+            self.voice.addItem(voice.name, voice.name)
+            if voice.id == segment.voice_id:
+                self.voice.setCurrentIndex(self.voice.count() - 1)
         for number, take in enumerate(self.library.takes(segment.id), start=1):
             when = time.strftime("%H:%M:%S", time.localtime(take.created_at))
             self.takes.addItem(f"{number}: {take.duration_s:.1f} s, seed {take.seed}, {when}",
@@ -176,16 +191,12 @@ class SegmentPanel(QWidget):
         take_id = self.takes.itemData(index)
         self._act(lambda s: review.choose_take(self.library, s.id, take_id))
 
-    def toggle_play(self) -> None:
-        """Space: play the chosen take, or stop."""
-        if self.player.problem or self.segment is None:
-            return
-        if self.player.playing:
-            self.player.stop()
-            return
-        take_id = self.takes.currentData()
-        if take_id is None:
-            return
+    def _choose_voice(self, index: int) -> None:
+        name = self.voice.itemData(index)
+        self._act(lambda s: review.set_voice(self.library, s.id, name))
+
+    def _play_take(self, take_id: int) -> None:
+        self._last_played = take_id
         path = self.library.path(self.library.take(take_id).path)
 
         def load() -> Any:
@@ -194,3 +205,45 @@ class SegmentPanel(QWidget):
             return read_audio(path)
 
         run_task(load, lambda result: self.player.play(*result), self.on_error)
+
+    def play_other_take(self) -> None:
+        """B: alternate between the current take and the one before it."""
+        if self.player.problem or self.segment is None or self.takes.count() < 2:
+            return
+        current = self.takes.currentData()
+        ids = [self.takes.itemData(i) for i in range(self.takes.count())]
+        other = ids[ids.index(current) - 1] if ids.index(current) > 0 else ids[-1]
+        self._play_take(other if self._last_played == current else current)
+
+    def play_from_here(self) -> None:
+        """Shift+Space: the project from this segment on (up to 50 segments),
+        with the export's pauses and fades, assembled off the GUI thread."""
+        if self.player.problem or self.segment is None:
+            return
+        root, project_id, start = (self.library.root, self.segment.project_id,
+                                   self.segment.position or 0)
+
+        def assemble() -> Any:
+            from studio.export import ExportSettings, assemble
+
+            with Library.open(root) as library:
+                project = library.conn.execute(
+                    "SELECT name FROM projects WHERE id = ?", (project_id,)).fetchone()[0]
+                found = library.find_project(project)
+                assert found is not None
+                samples, rate, _ = assemble(library, found, ExportSettings(), start=start,
+                                            count=50, skip_missing=True)
+            return samples, rate
+
+        run_task(assemble, lambda result: self.player.play(*result), self.on_error)
+
+    def toggle_play(self) -> None:
+        """Space: play the chosen take, or stop."""
+        if self.player.problem or self.segment is None:
+            return
+        if self.player.playing:
+            self.player.stop()
+            return
+        take_id = self.takes.currentData()
+        if take_id is not None:
+            self._play_take(take_id)
