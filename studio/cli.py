@@ -116,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
                      choices=["voices", "projects", "queue", "engine"])
     gui.add_argument("--language", choices=["en", "zh_CN"],
                      help="interface language (default: the saved choice, else the system's)")
+    gui.add_argument("--theme", choices=["system", "light", "dark"],
+                     help="light or dark (default: the saved choice, else the system's)")
 
     projects = sub.add_parser("projects", parents=[common], help="projects in the library")
     psub = projects.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -375,7 +377,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
     root = args.library or default_library_dir()
     return run(Path(root), getattr(args, "screenshot", None), getattr(args, "view", "projects"),
-               getattr(args, "language", None))
+               getattr(args, "language", None), getattr(args, "theme", None))
 
 
 COMMANDS = {"gui": cmd_gui, "render": cmd_render, "voices": cmd_voices, "projects": cmd_projects,

@@ -215,36 +215,56 @@
     </message>
     <message>
         <location filename="../../studio/ui/main_window.py" line="110" />
+        <source>&amp;Theme</source>
+        <translation>主题(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="111" />
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="112" />
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="112" />
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="116" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="122" />
+        <location filename="../../studio/ui/main_window.py" line="139" />
         <source>The language changes when Voice Studio starts again.</source>
         <translation>重新启动 Voice Studio 后切换语言。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="146" />
+        <location filename="../../studio/ui/main_window.py" line="163" />
         <source>No project to export</source>
         <translation>没有可导出的项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="152" />
+        <location filename="../../studio/ui/main_window.py" line="169" />
         <source>Open a script</source>
         <translation>打开稿件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="153" />
+        <location filename="../../studio/ui/main_window.py" line="170" />
         <source>Text (*.txt *.md)</source>
         <translation>文本 (*.txt *.md)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="181" />
+        <location filename="../../studio/ui/main_window.py" line="198" />
         <source>Rendering</source>
         <translation>正在渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="182" />
+        <location filename="../../studio/ui/main_window.py" line="199" />
         <source>%d segments are still rendering. Keep rendering in the background?</source>
         <translation>还有 %d 个片段正在渲染。要在后台继续渲染吗？</translation>
     </message>
@@ -487,59 +507,79 @@
 <context>
     <name>SegmentPanel</name>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="65" />
+        <location filename="../../studio/ui/views/segment_panel.py" line="68" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="66" />
+        <location filename="../../studio/ui/views/segment_panel.py" line="69" />
+        <source>Play from here</source>
+        <translation>从此处播放</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/segment_panel.py" line="70" />
+        <source>A/B</source>
+        <translation>A/B 对比</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/segment_panel.py" line="71" />
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="67" />
+        <location filename="../../studio/ui/views/segment_panel.py" line="72" />
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="68" />
-        <location filename="../../studio/ui/views/segment_panel.py" line="106" />
+        <location filename="../../studio/ui/views/segment_panel.py" line="73" />
+        <location filename="../../studio/ui/views/segment_panel.py" line="116" />
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="69" />
-        <location filename="../../studio/ui/views/segment_panel.py" line="108" />
+        <location filename="../../studio/ui/views/segment_panel.py" line="74" />
+        <location filename="../../studio/ui/views/segment_panel.py" line="118" />
         <source>Approve</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="80" />
+        <location filename="../../studio/ui/views/segment_panel.py" line="85" />
         <source>Take:</source>
         <translation>版本：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="100" />
+        <location filename="../../studio/ui/views/segment_panel.py" line="87" />
+        <source>Voice:</source>
+        <translation>声音：</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/segment_panel.py" line="110" />
         <source>Select a segment to review it.</source>
         <translation>选择一个片段进行审听。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="106" />
+        <location filename="../../studio/ui/views/segment_panel.py" line="116" />
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="108" />
+        <location filename="../../studio/ui/views/segment_panel.py" line="118" />
         <source>Unapprove</source>
         <translation>取消通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="160" />
+        <location filename="../../studio/ui/views/segment_panel.py" line="119" />
+        <source>Project's voice</source>
+        <translation>项目的声音</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/segment_panel.py" line="175" />
         <source>Edit segment</source>
         <translation>编辑片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="161" />
+        <location filename="../../studio/ui/views/segment_panel.py" line="176" />
         <source>Text:</source>
         <translation>文本：</translation>
     </message>

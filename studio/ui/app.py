@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 def run(root: Path, screenshot: Path | None = None, view: str = "projects",
-        language: str | None = None) -> int:
+        language: str | None = None, theme: str | None = None) -> int:
     """Open the main window on the library at ``root`` (or save a screenshot)."""
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -27,6 +27,12 @@ def run(root: Path, screenshot: Path | None = None, view: str = "projects",
                          "VoiceStudio", "Voice Studio")
     chosen = language or str(settings.value("language", i18n.system_language()))
     translators = i18n.install(app, chosen)  # kept alive while the window runs
+    from studio.ui import theme as themes
+
+    look = theme or str(settings.value("theme", "system"))
+    if isinstance(app, QApplication):
+        themes.apply(app, look)
+        themes.follow_system(app, look)
     with Library.open(root) as library:
         window = MainWindow(library, remember=screenshot is None)
         window.resize(1280, 800)

@@ -107,6 +107,12 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _=False, name=name: self.show_view(name))
             view.addAction(action)
+        themes = view.addMenu(self.tr("&Theme"))
+        for code, label in (("system", self.tr("Follow the system")),
+                            ("light", self.tr("Light")), ("dark", self.tr("Dark"))):
+            action = QAction(label, self)
+            action.triggered.connect(lambda _=False, code=code: self.set_theme(code))
+            themes.addAction(action)
         languages = view.addMenu(self.tr("&Language"))
         from studio.ui.i18n import LANGUAGES
 
@@ -114,6 +120,17 @@ class MainWindow(QMainWindow):
             action = QAction(label, self)
             action.triggered.connect(lambda _=False, code=code: self.set_language(code))
             languages.addAction(action)
+
+    def set_theme(self, code: str) -> None:
+        """Switch light/dark now, and remember it."""
+        from PySide6.QtWidgets import QApplication
+
+        from studio.ui import theme
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply(app, code)
+        self.settings.setValue("theme", code)
 
     def set_language(self, code: str) -> None:
         """Remember the interface language; it applies when the studio restarts."""

@@ -40,3 +40,18 @@ def test_the_window_speaks_chinese(qapp, qtbot, library_dir) -> None:
         for translator in translators:
             qapp.removeTranslator(translator)
         library.close()
+
+
+def test_light_and_dark(qapp) -> None:
+    from PySide6.QtGui import QPalette
+
+    from studio.ui import theme
+
+    try:
+        assert theme.apply(qapp, "dark") == "dark"
+        assert qapp.palette().color(QPalette.ColorRole.Window).lightness() < 80
+        assert theme.apply(qapp, "light") == "light"
+        assert qapp.palette().color(QPalette.ColorRole.Window).lightness() > 180
+        assert theme.apply(qapp, "system") in ("light", "dark")
+    finally:
+        theme.apply(qapp, "light")
