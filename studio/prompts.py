@@ -134,3 +134,43 @@ def remove_voice(library: Library, name: str) -> Voice:
     if voice.prompt_path:
         shutil.rmtree(library.path(voice.prompt_path).parent, ignore_errors=True)
     return voice
+
+
+def original_audio(library: Library, voice: Voice) -> tuple[audio.Audio, int]:
+    """The clip as it was imported, mono, at the prompt rate."""
+    if not voice.original_path:
+        raise UserError(f"voice {voice.name!r} has no clip", "only cloned voices can be trimmed")
+    samples, rate = audio.read_audio(library.path(voice.original_path))
+    return audio.resample(samples, rate, PROMPT_RATE), PROMPT_RATE
+
+
+def retrim(library: Library, name: str, start_s: float, end_s: float) -> Voice:
+    """Cut the voice's prompt anew from its original, between ``start_s`` and
+    ``end_s`` (seconds in the original); the same checks as an import apply,
+    and the new prompt replaces the old one atomically."""
+    voice = library.find_voice(name)
+    if voice is None:
+        raise UserError(f"no voice named {name!r}")
+    samples, rate = original_audio(library, voice)
+    start, end = max(0, int(start_s * rate)), min(len(samples), int(end_s * rate))
+    duration = (end - start) / rate
+    if not MIN_SECONDS <= duration <= MAX_SECONDS:
+        raise UserError(
+            f"the selection is {duration:.1f} s; a voice prompt needs "
+            f"{MIN_SECONDS:.0f} to {MAX_SECONDS:.0f} s",
+            "move the handles",
+        )
+    clip = audio.trim_silence(samples[start:end], rate)
+    if len(clip) / rate < MIN_SECONDS:
+        raise UserError(f"the selection has {len(clip) / rate:.1f} s of sound; a voice "
+                        f"prompt needs {MIN_SECONDS:.0f} to {MAX_SECONDS:.0f} s",
+                        "include more speech")
+    normalized, _ = audio.normalize_loudness(clip, rate, PROMPT_LUFS)
+    assert voice.prompt_path
+    audio.write_audio(library.path(voice.prompt_path), normalized, rate)
+    with library.transaction() as conn:
+        conn.execute("UPDATE voices SET duration_s = ? WHERE id = ?",
+                     (len(normalized) / rate, voice.id))
+    found = library.find_voice(name)
+    assert found is not None
+    return found

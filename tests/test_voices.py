@@ -87,3 +87,22 @@ def test_duplicate_name_and_preset_removal_are_refused(studio, clip, library_dir
     assert snapshot(library_dir) == before
     assert studio("voices", "remove", "Ann").returncode == 0
     assert list((library_dir / "voices").iterdir()) == []
+
+
+def test_retrim_cuts_the_prompt_anew_from_the_original(library, clip) -> None:
+    from studio.errors import UserError
+    from studio.prompts import import_voice, retrim
+
+    voice, _ = import_voice(library, "Long", clip(10.0), "The quick brown fox.")
+    assert 9.0 < voice.duration_s <= 10.5
+    before = library.path(voice.prompt_path).read_bytes()
+    trimmed = retrim(library, "Long", 2.0, 7.0)
+    assert 4.0 < trimmed.duration_s <= 5.1
+    prompt, rate = sf.read(library.path(trimmed.prompt_path))
+    assert rate == 24000 and abs(len(prompt) / rate - trimmed.duration_s) < 0.01
+    with pytest.raises(UserError, match=r"the selection is 1\.0 s"):
+        retrim(library, "Long", 0.0, 1.0)
+    assert library.find_voice("Long").duration_s == trimmed.duration_s  # unchanged
+    assert library.path(voice.prompt_path).read_bytes() != before
+    with pytest.raises(UserError, match="only cloned voices can be trimmed"):
+        retrim(library, "joe", 0, 5)

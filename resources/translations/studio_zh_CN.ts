@@ -5,7 +5,7 @@
     <message>
         <location filename="../../studio/ui/views/engine.py" line="41" />
         <source>Start</source>
-        <translation>启动</translation>
+        <translation>开始</translation>
     </message>
     <message>
         <location filename="../../studio/ui/views/engine.py" line="42" />
@@ -585,6 +585,44 @@
     </message>
 </context>
 <context>
+    <name>TrimDialog</name>
+    <message>
+        <location filename="../../studio/ui/views/trim_dialog.py" line="28" />
+        <source>Trim %s</source>
+        <translation>裁剪 %s</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/trim_dialog.py" line="42" />
+        <source>Play selection</source>
+        <translation>播放所选部分</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/trim_dialog.py" line="48" />
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/trim_dialog.py" line="49" />
+        <source>End</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/trim_dialog.py" line="50" />
+        <source>Selection</source>
+        <translation>所选部分</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/trim_dialog.py" line="74" />
+        <source>%.1f s</source>
+        <translation>%.1f 秒</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/trim_dialog.py" line="75" />
+        <source> (a prompt needs 3 to 30 s)</source>
+        <translation>（提示音需要 3 到 30 秒）</translation>
+    </message>
+</context>
+<context>
     <name>View</name>
     <message>
         <location filename="../../studio/ui/views/base.py" line="45" />
@@ -646,7 +684,7 @@
     </message>
     <message>
         <location filename="../../studio/ui/views/voices.py" line="40" />
-        <location filename="../../studio/ui/views/voices.py" line="113" />
+        <location filename="../../studio/ui/views/voices.py" line="116" />
         <source>Transcript</source>
         <translation>文字稿</translation>
     </message>
@@ -662,41 +700,46 @@
     </message>
     <message>
         <location filename="../../studio/ui/views/voices.py" line="58" />
+        <source>Trim…</source>
+        <translation>裁剪…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="60" />
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="75" />
+        <location filename="../../studio/ui/views/voices.py" line="78" />
         <source>needs a cloning backend</source>
         <translation>需要支持克隆的引擎</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="84" />
+        <location filename="../../studio/ui/views/voices.py" line="87" />
         <source>Import a voice clip</source>
         <translation>导入声音片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="85" />
+        <location filename="../../studio/ui/views/voices.py" line="88" />
         <source>Audio (*.wav *.flac *.ogg *.mp3)</source>
         <translation>音频 (*.wav *.flac *.ogg *.mp3)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="107" />
+        <location filename="../../studio/ui/views/voices.py" line="110" />
         <source>Voice name</source>
         <translation>声音名称</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="107" />
+        <location filename="../../studio/ui/views/voices.py" line="110" />
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="113" />
+        <location filename="../../studio/ui/views/voices.py" line="116" />
         <source>What does the clip say?</source>
         <translation>这段录音说了什么？</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="136" />
+        <location filename="../../studio/ui/views/voices.py" line="139" />
         <source>Added voice %s</source>
         <translation>已添加声音 %s</translation>
     </message>

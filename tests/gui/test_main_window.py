@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from studio.store import Library
 from tests.conftest import REPO, write_script
 
@@ -126,6 +128,35 @@ def test_record_a_voice_from_the_microphone(qtbot, library_dir):
         row = next(r for r in voices.model.rows if r["name"] == "Mic")
         assert 3.0 <= row["duration_s"] <= 30.0 and row["language"] == "en"
         assert not dialog.clip.exists()  # the temporary recording is gone
+    finally:
+        window.close()
+        library.close()
+
+
+def test_trim_a_voice_with_handles(qtbot, library_dir, clip):
+    from studio.prompts import import_voice
+
+    window, library = _window(library_dir, qtbot)
+    try:
+        import_voice(library, "Long", clip(10.0), "The quick brown fox.")
+        window.show_view("voices")
+        voices = window.voices
+        voices.refresh()
+        row = next(i for i, r in enumerate(voices.model.rows) if r["name"] == "Long")
+        voices.table.selectRow(row)
+        voices.trim_selected()
+        dialog = voices.trim_dialog
+        assert len(dialog.waveform.envelope) > 0
+        dialog.start.setValue(1000)
+        dialog.end.setValue(6000)
+        assert dialog.waveform.markers == pytest.approx((0.1, 0.6), abs=0.01)
+        assert dialog.length.text() == "5.0 s"
+        dialog.end.setValue(2500)
+        assert "needs 3 to 30 s" in dialog.length.text()
+        dialog.end.setValue(6000)
+        dialog.accept()
+        qtbot.waitUntil(lambda: 4.0 < library.find_voice("Long").duration_s <= 5.1,
+                        timeout=30000)
     finally:
         window.close()
         library.close()

@@ -55,10 +55,13 @@ class VoicesView(View):
         if problem:
             self.record_button.setEnabled(False)
             self.record_button.setToolTip(problem)
+        self.trim_button = QPushButton(self.tr("Trim…"))
+        self.trim_button.clicked.connect(self.trim_selected)
         self.remove_button = QPushButton(self.tr("Remove"))
         self.remove_button.clicked.connect(self.remove_selected)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.record_button)
+        buttons.addWidget(self.trim_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch()
         self.layout_.addLayout(buttons)
@@ -141,6 +144,38 @@ class VoicesView(View):
     def _failed(self, err: Exception, details: str) -> None:
         self.import_button.setEnabled(True)
         self.show_error(err, details)
+
+    def trim_selected(self) -> None:
+        """Open the trim handles for the selected cloned voice."""
+        from studio.prompts import original_audio
+        from studio.ui.views.trim_dialog import TrimDialog
+
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        voice = self.library.find_voice(self.model.row(rows[0].row())["name"])
+        if voice is None:
+            return
+        try:
+            samples, rate = original_audio(self.library, voice)
+        except UserError as err:
+            self.show_error(err)
+            return
+        self.trim_dialog = TrimDialog(voice.name, samples, rate, self)
+        self.trim_dialog.accepted.connect(lambda: self._retrim(voice.name))
+        self.trim_dialog.open()
+
+    def _retrim(self, name: str) -> None:
+        start, end = self.trim_dialog.selection()
+        root = self.root
+
+        def work() -> str:
+            from studio.prompts import retrim
+
+            with Library.open(root) as library:
+                return retrim(library, name, start, end).name
+
+        run_task(work, lambda _: self.refresh(), self.show_error)
 
     def remove_selected(self) -> None:
         """Remove the selected cloned voice."""

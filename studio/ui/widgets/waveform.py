@@ -20,6 +20,12 @@ class Waveform(QWidget):
         self.audio: Audio | None = None
         self.rate = 1
         self.envelope: np.ndarray = np.zeros((0, 2), dtype=np.float32)
+        self.markers: tuple[float, float] | None = None  # selection, as fractions
+
+    def set_markers(self, start: float, end: float) -> None:
+        """Show a selection from ``start`` to ``end`` (fractions of the clip)."""
+        self.markers = (start, end)
+        self.update()
 
     def set_audio(self, audio: Audio | None, rate: int = 1) -> None:
         """Show ``audio`` (None clears the view)."""
@@ -57,4 +63,16 @@ class Waveform(QWidget):
             bottom = [QPointF(x, middle - float(lo) * half) for x, (lo, _) in
                       reversed(list(enumerate(self.envelope)))]
             painter.drawPolygon(QPolygonF(top + bottom))
+        if self.markers is not None:
+            width = self.width()
+            start, end = (int(f * width) for f in self.markers)
+            shade = palette.color(QPalette.ColorRole.Window)
+            shade.setAlpha(170)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(shade)  # dim what is cut away
+            painter.drawRect(0, 0, start, self.height())
+            painter.drawRect(end, 0, width - end, self.height())
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+            painter.drawLine(start, 0, start, self.height())
+            painter.drawLine(end, 0, end, self.height())
         painter.end()
