@@ -136,3 +136,23 @@ def set_voice(library: Library, segment_id: int, voice_name: str | None) -> Segm
         conn.execute("UPDATE segments SET voice_id = ?, status = 'pending' WHERE id = ?",
                      (voice_id, segment_id))
     return library.segment(segment_id)
+
+
+PREVIEW_LINE = "This is how this voice sounds in Voice Studio."
+
+
+def preview(root: str, name: str) -> tuple[object, int]:
+    """A voice's sound: its prompt clip, or for a preset a sample line spoken
+    by its backend. Runs in a helper process (the GUI never loads a model)."""
+    from studio.audio import read_audio
+    from studio.render import SegmentRenderer, backend_for_voice
+
+    with Library.open(root) as library:
+        voice = library.find_voice(name)
+        if voice is None:
+            raise UserError(f"no voice named {name!r}")
+        if voice.prompt_path:
+            return read_audio(library.path(voice.prompt_path))
+        backend = backend_for_voice(voice)
+        renderer = SegmentRenderer(library, backend)
+        return renderer.synthesize(PREVIEW_LINE, voice.id, seed=1), backend.sample_rate

@@ -684,7 +684,7 @@
     </message>
     <message>
         <location filename="../../studio/ui/views/voices.py" line="40" />
-        <location filename="../../studio/ui/views/voices.py" line="116" />
+        <location filename="../../studio/ui/views/voices.py" line="125" />
         <source>Transcript</source>
         <translation>文字稿</translation>
     </message>
@@ -699,47 +699,52 @@
         <translation>录音…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="58" />
+        <location filename="../../studio/ui/views/voices.py" line="61" />
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="66" />
         <source>Trim…</source>
         <translation>裁剪…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="60" />
+        <location filename="../../studio/ui/views/voices.py" line="68" />
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="78" />
+        <location filename="../../studio/ui/views/voices.py" line="87" />
         <source>needs a cloning backend</source>
         <translation>需要支持克隆的引擎</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="87" />
+        <location filename="../../studio/ui/views/voices.py" line="96" />
         <source>Import a voice clip</source>
         <translation>导入声音片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="88" />
+        <location filename="../../studio/ui/views/voices.py" line="97" />
         <source>Audio (*.wav *.flac *.ogg *.mp3)</source>
         <translation>音频 (*.wav *.flac *.ogg *.mp3)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="110" />
+        <location filename="../../studio/ui/views/voices.py" line="119" />
         <source>Voice name</source>
         <translation>声音名称</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="110" />
+        <location filename="../../studio/ui/views/voices.py" line="119" />
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="116" />
+        <location filename="../../studio/ui/views/voices.py" line="125" />
         <source>What does the clip say?</source>
         <translation>这段录音说了什么？</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="139" />
+        <location filename="../../studio/ui/views/voices.py" line="148" />
         <source>Added voice %s</source>
         <translation>已添加声音 %s</translation>
     </message>

@@ -160,3 +160,71 @@ def test_trim_a_voice_with_handles(qtbot, library_dir, clip):
     finally:
         window.close()
         library.close()
+
+
+def test_preview_a_voice_and_drop_a_script(qtbot, library_dir, tmp_path, clip):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from studio.prompts import import_voice
+
+    window, library = _window(library_dir, qtbot)
+    try:
+        import_voice(library, "Clip", clip(5.0), "The quick brown fox.")
+        voices = window.voices
+        window.show_view("voices")
+        played = []
+        real_play = voices.player.play
+        voices.player.play = lambda audio, rate: (played.append((len(audio), rate)),
+                                                  real_play(audio, rate))
+        for name in ("joe", "Clip"):  # a preset speaks a line (helper process); a clone its clip
+            row = next(i for i, r in enumerate(voices.model.rows) if r["name"] == name)
+            voices.table.selectRow(row)
+            voices.play_selected()
+            qtbot.waitUntil(lambda n=len(played): len(played) > n, timeout=60000)
+        assert played[0][1] == 22050 and played[1][1] == 24000
+
+        script = write_script(tmp_path, "dropped.txt", "A dropped script. It becomes a project.")
+        data = QMimeData()
+        data.setUrls([QUrl.fromLocalFile(str(script))])
+        drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data,
+                          Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+        window.dropEvent(drop)
+        qtbot.waitUntil(lambda: library.find_project("dropped") is not None, timeout=30000)
+        assert window.current_view() == "projects"
+    finally:
+        window.close()
+        library.close()
+
+
+def test_closing_while_rendering_asks(qtbot, library_dir, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from studio.engine.client import start_engine, stop_engine
+    from studio.engine.queue import JobQueue
+    from studio.engine.supervisor import engine_pid
+    from studio.render import plan_project
+
+    window, library = _window(library_dir, qtbot)
+    text = " ".join(f"Line number {n} of a long render." for n in range(40))
+    planned = plan_project(library, text, "long")
+    JobQueue(library).enqueue([s.id for s in planned.todo], "piper")
+    JobQueue(library).set_paused(planned.sync.project.id, True)  # stays queued: always asked
+    start_engine(library_dir)
+    answers = iter([QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes])
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: next(answers))
+    try:
+        window.close()
+        assert window.isVisible()  # Cancel: the window stays
+        window.close()
+        assert not window.isVisible() and engine_pid(library_dir)  # Yes: rendering goes on
+        again, library2 = _window(library_dir, qtbot)
+        monkeypatch.setattr(QMessageBox, "question",
+                            lambda *a, **k: QMessageBox.StandardButton.No)
+        again.close()  # No: the engine finishes its current jobs and stops
+        qtbot.waitUntil(lambda: engine_pid(library_dir) is None, timeout=60000)
+        assert JobQueue(library2).counts() == {"queued": 40}  # the work stays queued
+        library2.close()
+    finally:
+        stop_engine(library_dir)
+        library.close()

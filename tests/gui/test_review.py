@@ -79,11 +79,13 @@ def test_no_audio_device_disables_playback_with_a_reason(tmp_path) -> None:
     """A machine with no sound card: a fresh process with no ALSA device."""
     home = tmp_path / "home"
     home.mkdir()
-    code = "from studio.playback import output_problem; print(output_problem())"
+    code = ("from studio.playback import output_problem, input_problem; "
+            "print(output_problem()); print(input_problem())")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={"HOME": str(home), "PATH": "/usr/bin:/bin"}, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("no audio")
+    playback, recording = result.stdout.splitlines()
+    assert playback.startswith("no audio") and recording.startswith("no ")
 
 
 def test_export_dialog_writes_the_file_and_per_segment_files(qtbot, library_dir, tmp_path):

@@ -20,7 +20,7 @@ from studio.errors import UserError
 from studio.render import backend_for_voice, ensure_presets
 from studio.store import Library
 from studio.ui.qt_models import Column, RowsModel, seconds
-from studio.ui.qt_store import run_task
+from studio.ui.qt_store import run_in_process, run_task
 from studio.ui.views.base import View
 
 
@@ -55,12 +55,21 @@ class VoicesView(View):
         if problem:
             self.record_button.setEnabled(False)
             self.record_button.setToolTip(problem)
+        from studio.playback import Player
+
+        self.player = Player()
+        self.play_button = QPushButton(self.tr("Play"))
+        self.play_button.clicked.connect(self.play_selected)
+        if self.player.problem:
+            self.play_button.setEnabled(False)
+            self.play_button.setToolTip(self.player.problem)
         self.trim_button = QPushButton(self.tr("Trim…"))
         self.trim_button.clicked.connect(self.trim_selected)
         self.remove_button = QPushButton(self.tr("Remove"))
         self.remove_button.clicked.connect(self.remove_selected)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.record_button)
+        buttons.addWidget(self.play_button)
         buttons.addWidget(self.trim_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch()
@@ -144,6 +153,19 @@ class VoicesView(View):
     def _failed(self, err: Exception, details: str) -> None:
         self.import_button.setEnabled(True)
         self.show_error(err, details)
+
+    def play_selected(self) -> None:
+        """Preview the selected voice's prompt (a preset plays a sample line)."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or self.player.problem:
+            return
+        voice = self.library.find_voice(self.model.row(rows[0].row())["name"])
+        if voice is None:
+            return
+        from studio.review import preview
+
+        run_in_process(preview, (str(self.root), voice.name),
+                       lambda result: self.player.play(*result), self.show_error)
 
     def trim_selected(self) -> None:
         """Open the trim handles for the selected cloned voice."""
