@@ -180,8 +180,9 @@ def test_preview_a_voice_and_drop_a_script(qtbot, library_dir, tmp_path, clip):
         for name in ("joe", "Clip"):  # a preset speaks a line (helper process); a clone its clip
             row = next(i for i, r in enumerate(voices.model.rows) if r["name"] == name)
             voices.table.selectRow(row)
+            before = len(played)
             voices.play_selected()
-            qtbot.waitUntil(lambda n=len(played): len(played) > n, timeout=60000)
+            qtbot.waitUntil(lambda before=before: len(played) > before, timeout=60000)
         assert played[0][1] == 22050 and played[1][1] == 24000
 
         script = write_script(tmp_path, "dropped.txt", "A dropped script. It becomes a project.")
