@@ -129,12 +129,15 @@ def main() -> None:
         stop_engine(library.root)
         window.close()
         wait_for_tasks()
-        # Qt objects go before the application does
+        # every Qt object goes before the application, and the application
+        # before the interpreter's final collection
         window.deleteLater()
+        meter.timer.stop()
         meter.timer.deleteLater()
         app.processEvents()
         del window, meter
         library.close()
+    app.shutdown()
 
 
 if __name__ == "__main__":
