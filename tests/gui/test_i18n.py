@@ -55,3 +55,20 @@ def test_light_and_dark(qapp) -> None:
         assert theme.apply(qapp, "system") in ("light", "dark")
     finally:
         theme.apply(qapp, "light")
+
+
+def test_qt_bindings_keep_none_alive(qapp) -> None:
+    """PySide6 6.12.0 released a reference to None on every void call, which
+    kills a long session on Python 3.11 (None is immortal only from 3.12):
+    the dependency excludes it, and this guards the pin."""
+    import sys
+
+    from PySide6.QtWidgets import QProgressBar
+
+    bar = QProgressBar()
+    before = sys.getrefcount(None)
+    for _ in range(2000):
+        bar.setValue(1)
+        qapp.processEvents()
+    assert sys.getrefcount(None) - before > -100
+    bar.deleteLater()
