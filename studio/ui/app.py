@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -46,6 +47,10 @@ def run(root: Path, screenshot: Path | None = None, view: str = "projects",
             del translators
             return 0 if ok else 1
         window.show()
+        # Everything built so far lives as long as the window: keep it out of
+        # the cyclic collector's full passes, which otherwise walk it all
+        # and stall the event loop on large projects.
+        gc.freeze()
         code = app.exec()
         wait_for_tasks()
         del translators

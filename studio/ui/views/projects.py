@@ -45,6 +45,7 @@ class ProjectsView(View):
         super().__init__(library, parent)
         self.panel = SegmentPanel(library, undo, self.refresh, self.show_error)
         self._rate_history: dict[int, list[tuple[float, int]]] = {}
+        self._shown_script: str | None = None
         self.projects = RowsModel([Column(self.tr("Project"), "name")], self)
         self.project_list = QListView()
         self.project_list.setModel(self.projects)
@@ -140,9 +141,11 @@ class ProjectsView(View):
             self.progress.setValue(0)
             self.summary.setText(self.tr("No project yet: drop a text file here"))
             return
-        if not self.script.document().isModified() and self.script.toPlainText() != project.script:
+        # compare with what was last shown, not toPlainText() (100k characters per refresh)
+        if not self.script.document().isModified() and self._shown_script != project.script:
             self.script.setPlainText(project.script)
             self.script.document().setModified(False)
+            self._shown_script = project.script
         selected = self.panel.segment.id if self.panel.segment else None
         self.segments.set_rows(self.library.segment_rows(project.id))
         ids = [row["id"] for row in self.segments.rows]
@@ -232,6 +235,7 @@ class ProjectsView(View):
         def done(saved: str) -> None:
             self.apply_button.setEnabled(True)
             self.script.document().setModified(False)
+            self._shown_script = text
             self._opened(saved)
 
         split = functools.partial(prepare_script, name=label)  # picklable: a module function
