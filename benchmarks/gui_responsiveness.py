@@ -137,7 +137,6 @@ def main() -> None:
         meter.timer.stop()
         meter.timer.deleteLater()
         app.processEvents()
-        del window, meter
         library.close()
     app.shutdown()
 
