@@ -235,7 +235,8 @@ class ProjectsView(View):
         def done(saved: str) -> None:
             self.apply_button.setEnabled(True)
             self.script.document().setModified(False)
-            self._shown_script = text
+            if self.script.toPlainText() == text:  # after Apply the editor holds it already
+                self._shown_script = text
             self._opened(saved)
 
         split = functools.partial(prepare_script, name=label)  # picklable: a module function
