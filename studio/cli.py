@@ -373,6 +373,15 @@ def cmd_jobs(args: argparse.Namespace) -> int:
 
 def cmd_gui(args: argparse.Namespace) -> int:
     """``studio gui`` (and ``studio`` alone): the desktop studio."""
+    import os
+
+    screenshot = getattr(args, "screenshot", None)
+    headless = not any(os.environ.get(name) for name in
+                       ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+    if sys.platform.startswith("linux") and headless and screenshot is None:
+        raise UserError("there is no display to open the studio window on",
+                        "run it in a desktop session, or use `studio render SCRIPT` "
+                        "(`studio --help` lists the commands)")
     from studio.ui.app import run
 
     root = args.library or default_library_dir()

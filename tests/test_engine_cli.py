@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -115,3 +116,13 @@ def test_damaged_database_names_the_last_backup(studio, tmp_path, library_dir) -
     run = studio("engine", "start")
     assert run.returncode == 2 and len(run.error_lines) == 1, run.stderr
     assert "is damaged" in run.error_lines[0] and str(backups[-1]) in run.error_lines[0]
+
+
+def test_the_window_without_a_display_is_one_clear_line(library_dir) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    run = subprocess.run([sys.executable, "-m", "studio", "--library", str(library_dir)],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert run.returncode == 2
+    lines = [line for line in run.stderr.splitlines() if line.startswith("studio:")]
+    assert len(lines) == 1 and "no display" in lines[0] and "studio render" in lines[0]
