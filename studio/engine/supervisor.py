@@ -151,18 +151,6 @@ def sweep_orphans(library: Library, older_than_s: float = 60.0) -> int:
     return removed
 
 
-def _alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 # ---------------------------------------------------------------- workers
 
 @dataclass

@@ -47,11 +47,6 @@ class StoreWatcher(QObject):
             self._version = version
             self.changed.emit()
 
-    def notify(self) -> None:
-        """Announce a change made on this process's own connections (which
-        ``data_version`` does not count)."""
-        self.changed.emit()
-
     def close(self) -> None:
         """Stop polling and close the connection."""
         self._timer.stop()
