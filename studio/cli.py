@@ -14,6 +14,7 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from studio import __version__
 from studio.errors import UserError
@@ -118,6 +119,25 @@ def build_parser() -> argparse.ArgumentParser:
                      help="interface language (default: the saved choice, else the system's)")
     gui.add_argument("--theme", choices=["system", "light", "dark"],
                      help="light or dark (default: the saved choice, else the system's)")
+
+    models = sub.add_parser("models", help="download, check and remove model weights",
+                            description="Models are described in models/manifest.toml and "
+                            "kept in models/ ($STUDIO_MODELS moves them).")
+    msub = models.add_subparsers(dest="action", metavar="ACTION", required=True)
+    mlist = msub.add_parser("list", help="every model in the manifest and its state")
+    mlist.add_argument("--json", action="store_true")
+    mdown = msub.add_parser("download", help="download a model (resumes; repairs bad files)")
+    mdown.add_argument("name")
+    mdown.add_argument("--source", choices=["modelscope", "huggingface", "http"],
+                       help="fetch from this source only (default: each in turn)")
+    mdown.add_argument("--no-progress", action="store_true", help="no progress bar")
+    mverify = msub.add_parser("verify", help="check every file's size and sha256")
+    mverify.add_argument("name")
+    mverify.add_argument("--pins", action="store_true",
+                         help="print the manifest entries (size, sha256) of the files as "
+                         "downloaded, to pin them in models/manifest.toml")
+    mremove = msub.add_parser("remove", help="delete a model's folder")
+    mremove.add_argument("name")
 
     projects = sub.add_parser("projects", parents=[common], help="projects in the library")
     psub = projects.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -371,6 +391,75 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_models(args: argparse.Namespace) -> int:
+    """``studio models list|download|verify|remove``."""
+    from studio.models import ModelStore
+
+    store = ModelStore()
+    if args.action == "list":
+        rows: list[dict[str, Any]] = []
+        for name, spec in sorted(store.specs.items()):
+            status = store.status(name)
+            rows.append({"name": name, "state": status.state, "backend": spec.backend,
+                         "vram_mb": spec.vram_mb, "licence": spec.licence,
+                         "languages": list(spec.languages), "folder": str(status.folder),
+                         "bytes_on_disk": status.bytes_on_disk,
+                         "problems": [str(p) for p in status.problems]})
+        if args.json:
+            print(json.dumps(rows, indent=2))
+            return 0
+        for row in rows:
+            size = f"{row['bytes_on_disk'] / 1e9:.2f} GB" if row["bytes_on_disk"] else "-"
+            print(f"{row['name']:<20} {row['state']:<11} {size:>9}  backend {row['backend']}, "
+                  f"{row['vram_mb']} MB VRAM, {row['licence']}, {' '.join(row['languages'])}")
+            for problem in row["problems"]:
+                print(f"    {problem}")
+        return 0
+    if args.action == "download":
+        folder = _with_progress(
+            lambda progress: store.download(args.name, args.source, progress),
+            args.no_progress, f"downloading {args.name}")
+        if not store.spec(args.name).pinned:
+            print(f"note: the manifest pins no checksums for {args.name}; the files' sha256 "
+                  "as downloaded are recorded in the model folder for later checks",
+                  file=sys.stderr)
+        print(folder)
+        return 0
+    if args.action == "verify":
+        problems = _with_progress(lambda progress: store.verify(args.name, progress),
+                                  False, f"verifying {args.name}")
+        if problems:
+            raise UserError(f"model {args.name} is damaged: "
+                            + "; ".join(str(p) for p in problems),
+                            f"run: studio models download {args.name} (fetches only those files)")
+        if args.pins:
+            for path, entry in store.record(args.name).get("files", {}).items():
+                print(f'[[model.files]]\npath = "{path}"\nsize = {entry["size"]}\n'
+                      f'sha256 = "{entry["sha256"]}"')
+        print(f"model {args.name}: every file checks out", file=sys.stderr)
+        return 0
+    freed = store.remove(args.name)
+    print(f"removed model {args.name} ({freed / 1e6:.1f} MB freed)", file=sys.stderr)
+    return 0
+
+
+def _with_progress(work, quiet: bool, label: str):  # type: ignore[no-untyped-def]
+    """Run ``work(progress)`` with a byte progress bar on stderr."""
+    from tqdm import tqdm
+
+    with tqdm(total=0, unit="B", unit_scale=True, unit_divisor=1024, desc=label,
+              disable=quiet, file=sys.stderr, leave=False) as bar:
+        def progress(path: str, in_file: int, done: int, total: int) -> None:
+            if total and bar.total != total:
+                bar.total = total
+            bar.set_postfix_str(path, refresh=False)
+            bar.update(done - bar.n)
+
+        result = work(progress)
+        bar.refresh()
+        return result
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     """``studio gui`` (and ``studio`` alone): the desktop studio."""
     import os
@@ -390,7 +479,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"gui": cmd_gui, "render": cmd_render, "voices": cmd_voices, "projects": cmd_projects,
-            "engine": cmd_engine, "gpu": cmd_gpu, "jobs": cmd_jobs}
+            "engine": cmd_engine, "gpu": cmd_gpu, "jobs": cmd_jobs,
+            "models": cmd_models}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

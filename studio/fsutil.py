@@ -17,8 +17,8 @@ from typing import BinaryIO
 TEMP_PREFIX = ".partial-"
 
 
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself durable; not possible on every platform.
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (not possible on every platform)."""
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:
@@ -45,7 +45,7 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
