@@ -17,7 +17,7 @@ test: $(READY)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 lint: $(READY)
-	$(BIN)/ruff check studio tests benchmarks
+	$(BIN)/ruff check studio tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -29,7 +29,7 @@ bench: $(READY)
 # The pictures in docs/: every view of the demo library, at 1280x800, offscreen.
 screenshots: demo
 	mkdir -p docs/screenshots
-	for view in voices projects queue engine; do \
+	for view in voices projects queue engine models; do \
 		QT_QPA_PLATFORM=offscreen $(BIN)/studio --library .studio-demo gui --language en \
 			--screenshot docs/screenshots/$$view.png --view $$view; \
 	done

@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--screenshot", type=Path, metavar="FILE",
                      help="render a view offscreen to a PNG at 1280x800 and exit")
     gui.add_argument("--view", default="projects",
-                     choices=["voices", "projects", "queue", "engine"])
+                     choices=["voices", "projects", "queue", "engine", "models"])
     gui.add_argument("--language", choices=["en", "zh_CN"],
                      help="interface language (default: the saved choice, else the system's)")
     gui.add_argument("--theme", choices=["system", "light", "dark"],
@@ -138,6 +138,17 @@ def build_parser() -> argparse.ArgumentParser:
                          "downloaded, to pin them in models/manifest.toml")
     mremove = msub.add_parser("remove", help="delete a model's folder")
     mremove.add_argument("name")
+
+    config = sub.add_parser("config", parents=[common], help="the library's settings",
+                            description="Engine timings (engine.*) and backend options "
+                            "(e.g. cosyvoice2.fp16); `studio config list` shows them all.")
+    csub = config.add_subparsers(dest="action", metavar="ACTION", required=True)
+    csub.add_parser("list", parents=[common], help="every setting, its value and meaning")
+    cset = csub.add_parser("set", parents=[common], help="change a setting")
+    cset.add_argument("key")
+    cset.add_argument("value")
+    cunset = csub.add_parser("unset", parents=[common], help="back to the default")
+    cunset.add_argument("key")
 
     projects = sub.add_parser("projects", parents=[common], help="projects in the library")
     psub = projects.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -251,7 +262,7 @@ def _safe_name(name: str) -> str:
 def cmd_voices(args: argparse.Namespace) -> int:
     """``studio voices list|add|remove``."""
     from studio import prompts
-    from studio.render import backend_for_voice, ensure_presets
+    from studio.render import ensure_presets, voice_fit
 
     with _open_library(args) as library:
         ensure_presets(library)
@@ -269,14 +280,12 @@ def cmd_voices(args: argparse.Namespace) -> int:
             return 0
         rows = []
         for voice in library.voices():
-            try:
-                backend = backend_for_voice(voice).name
-            except UserError:
-                backend = "(needs a cloning backend)"
+            fit = voice_fit(library, voice)
             rows.append({
                 "name": voice.name, "kind": voice.kind, "language": voice.language,
-                "duration_s": voice.duration_s, "backend": backend,
-                "transcript": voice.transcript,
+                "duration_s": voice.duration_s, "backend": fit.backend, "mode": fit.mode,
+                "usable": fit.usable, "problem": fit.problem, "transcript": voice.transcript,
+                "fit": fit.describe(),
             })
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -284,7 +293,7 @@ def cmd_voices(args: argparse.Namespace) -> int:
         for row in rows:
             length = f"{row['duration_s']:.1f} s" if row["duration_s"] else "-"
             print(f"{row['name']:<20} {row['kind']:<7} {row['language']:<4} {length:>7}  "
-                  f"{row['backend']}")
+                  f"{row['fit']}")
     return 0
 
 
@@ -391,6 +400,30 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_config(args: argparse.Namespace) -> int:
+    """``studio config list|set|unset``."""
+    from studio.config import known_settings, parse, show
+
+    with _open_library(args) as library:
+        if args.action == "set":
+            value = parse(args.key, args.value)
+            library.set_setting(args.key, value)
+            print(f"{args.key} = {show(value)}")
+        elif args.action == "unset":
+            parse_known = known_settings()
+            if args.key not in parse_known:
+                parse(args.key, "")  # raises the unknown-key message
+            library.delete_setting(args.key)
+            print(f"{args.key} = {show(parse_known[args.key].default)} (default)")
+        else:
+            stored = library.settings()
+            for key, setting in sorted(known_settings().items()):
+                value = stored.get(key, setting.default)
+                mark = "" if key in stored else " (default)"
+                print(f"{key:<28} {show(value)}{mark}\n    {setting.help}")
+    return 0
+
+
 def cmd_models(args: argparse.Namespace) -> int:
     """``studio models list|download|verify|remove``."""
     from studio.models import ModelStore
@@ -480,7 +513,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 COMMANDS = {"gui": cmd_gui, "render": cmd_render, "voices": cmd_voices, "projects": cmd_projects,
             "engine": cmd_engine, "gpu": cmd_gpu, "jobs": cmd_jobs,
-            "models": cmd_models}
+            "models": cmd_models, "config": cmd_config}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -225,18 +225,19 @@ class ModelStore:
     def _staging(self, name: str) -> Path:
         return self.root / STAGING_NAME / name
 
-    def record(self, name: str) -> dict[str, Any]:
+    def record(self, name: str, folder: Path | None = None) -> dict[str, Any]:
         """The install record (source, revision, sizes and hashes as downloaded)."""
-        path = self.folder(name) / RECORD_NAME
+        path = (folder or self.folder(name)) / RECORD_NAME
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (FileNotFoundError, json.JSONDecodeError):
             return {}
         return data if isinstance(data, dict) else {}
 
-    def _expected(self, name: str) -> dict[str, tuple[int | None, str | None]]:
+    def _expected(self, name: str,
+                  folder: Path | None = None) -> dict[str, tuple[int | None, str | None]]:
         """Size and sha256 per file: the manifest's, else the install record's."""
-        recorded = self.record(name).get("files", {})
+        recorded = self.record(name, folder).get("files", {})
         expected = {}
         for f in self.spec(name).files:
             seen = recorded.get(f.path, {})
@@ -244,8 +245,8 @@ class ModelStore:
                                 f.sha256 or seen.get("sha256"))
         return expected
 
-    def _skipped(self, name: str) -> set[str]:
-        return set(self.record(name).get("skipped", []))
+    def _skipped(self, name: str, folder: Path | None = None) -> set[str]:
+        return set(self.record(name, folder).get("skipped", []))
 
     def status(self, name: str) -> ModelStatus:
         """Installed, incomplete, downloading or absent, by sizes alone."""
@@ -266,11 +267,16 @@ class ModelStore:
                             f"run: studio models download {name}")
         return self._check(name, hashes=True, progress=progress)
 
-    def _check(self, name: str, *, hashes: bool,
-               progress: Progress | None = None) -> list[FileProblem]:
-        folder = self.folder(name)
-        expected = self._expected(name)
-        skipped = self._skipped(name)
+    def check_folder(self, name: str, folder: Path | None = None) -> list[FileProblem]:
+        """Missing or wrong-sized files of model ``name`` in ``folder`` (by
+        default its managed folder): fast enough to run before every load."""
+        return self._check(name, hashes=False, folder=folder)
+
+    def _check(self, name: str, *, hashes: bool, progress: Progress | None = None,
+               folder: Path | None = None) -> list[FileProblem]:
+        folder = folder or self.folder(name)
+        expected = self._expected(name, folder)
+        skipped = self._skipped(name, folder)
         total = sum(size or 0 for size, _ in expected.values())
         done = 0
         problems: list[FileProblem] = []
@@ -278,7 +284,7 @@ class ModelStore:
             path = folder / f.path
             size, digest = expected[f.path]
             if not path.is_file():
-                if not (f.optional and f.path in skipped):
+                if not (f.optional and (f.path in skipped or not expected[f.path][0])):
                     problems.append(FileProblem(f.path, "missing"))
                 continue
             actual = path.stat().st_size

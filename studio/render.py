@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from studio import audio
 from studio.engine.backends import Backend, VoiceRef, backend_class, installed_backends
@@ -29,22 +30,67 @@ def ensure_presets(library: Library) -> None:
             library.ensure_preset(preset.name, cls.name, preset.language)
 
 
-def backend_for_voice(voice: Voice) -> type[Backend]:
+def backend_options(library: Library, backend: str) -> dict[str, Any]:
+    """The library's settings for ``backend`` (``<backend>.<option>``), by option."""
+    return library.settings_with_prefix(f"{backend}.")
+
+
+def backend_for_voice(voice: Voice, library: Library | None = None) -> type[Backend]:
     """The backend that renders ``voice``; a cloned voice never falls back to
     a backend that cannot clone."""
     if voice.backend:
         return backend_class(voice.backend)
     cloners = [cls for cls in installed_backends().values() if cls.can_clone]
-    usable = [cls for cls in cloners if cls.available() is None]
+
+    def reason(cls: type[Backend]) -> str | None:
+        return cls.available(backend_options(library, cls.name) if library else None)
+
+    usable = [cls for cls in cloners if reason(cls) is None]
     if usable:
         return usable[0]
-    reason = cloners[0].available() if cloners else None
+    why = reason(cloners[0]) if cloners else None
     raise UserError(
         f"voice {voice.name!r} is a cloned voice and no backend that clones can run here"
-        + (f" ({reason})" if reason else ""),
+        + (f" ({why})" if why else ""),
         "install the cosyvoice2 backend on a machine with an NVIDIA GPU, "
         "or use a preset voice such as 'joe'",
     )
+
+
+@dataclass(frozen=True)
+class VoiceFit:
+    """Which backend speaks a voice, how, and whether it can here and now."""
+
+    backend: str | None  # None: no installed backend can speak it
+    mode: str  # "preset", "zero-shot" (clip + transcript) or "cross-lingual" (clip only)
+    languages: frozenset[str]
+    problem: str | None  # why it cannot render here, with the fix; None when it can
+
+    @property
+    def usable(self) -> bool:
+        return self.problem is None
+
+    def describe(self) -> str:
+        """One line for lists: 'cosyvoice2 (zero-shot)', plus the problem if any."""
+        name = self.backend or "no backend"
+        text = f"{name} ({self.mode})"
+        return text if self.problem is None else f"{text}: {self.problem}"
+
+
+def voice_fit(library: Library, voice: Voice) -> VoiceFit:
+    """How ``voice`` would be rendered; clones only ever by a cloning backend."""
+    if voice.kind != "clone":
+        mode = "preset"
+    else:
+        mode = "zero-shot" if (voice.transcript or "").strip() else "cross-lingual"
+    try:
+        cls = backend_for_voice(voice, library)
+    except UserError as err:
+        cloners = [c for c in installed_backends().values() if c.can_clone]
+        return VoiceFit(cloners[0].name if cloners else None, mode,
+                        cloners[0].languages if cloners else frozenset(), err.problem)
+    problem = cls.available(backend_options(library, cls.name))
+    return VoiceFit(cls.name, mode, cls.languages, problem)
 
 
 def voice_ref(library: Library, voice: Voice) -> VoiceRef:
@@ -87,7 +133,7 @@ def resolve_voice(
             names = ", ".join(v.name for v in library.voices())
             raise UserError(f"no voice named {voice_name!r}", f"voices in the library: {names}")
         voice = found
-    return voice, backend_for_voice(voice)
+    return voice, backend_for_voice(voice, library)
 
 
 def plan_project(
@@ -147,15 +193,17 @@ class SegmentRenderer:
         self.library = library
         self.backend_cls = backend
         self.backend = backend()
+        self.backend.configure(backend_options(library, backend.name))
         self.backend.load(device, threads)
-        self._voices: dict[int, tuple[VoiceRef, object]] = {}
 
     def synthesize(self, text: str, voice_id: int, seed: int) -> audio.Audio:
-        """Speak ``text`` with the library's voice ``voice_id``."""
-        if voice_id not in self._voices:
-            ref = voice_ref(self.library, self.library.voice(voice_id))
-            self._voices[voice_id] = (ref, self.backend.prepare_voice(ref))
-        ref, _prepared = self._voices[voice_id]
+        """Speak ``text`` with the library's voice ``voice_id``.
+
+        The voice is read afresh for every segment (a re-trimmed prompt or an
+        edited transcript takes effect at once); the backend caches what it
+        prepares from it by :attr:`VoiceRef.cache_key`.
+        """
+        ref = voice_ref(self.library, self.library.voice(voice_id))
         samples = self.backend.synthesize(text, ref, seed=seed)
         if samples.size == 0:
             raise RuntimeError(f"backend {self.backend_cls.name} returned no audio")

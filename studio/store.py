@@ -368,6 +368,23 @@ class Library:
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else default
 
+    def settings_with_prefix(self, prefix: str) -> dict[str, Any]:
+        """Settings whose key starts with ``prefix``, by the rest of the key."""
+        rows = self.conn.execute(
+            "SELECT key, value FROM settings WHERE substr(key, 1, ?) = ?", (len(prefix), prefix)
+        ).fetchall()
+        return {row[0][len(prefix):]: json.loads(row[1]) for row in rows}
+
+    def settings(self) -> dict[str, Any]:
+        """Every setting, by key."""
+        rows = self.conn.execute("SELECT key, value FROM settings ORDER BY key").fetchall()
+        return {row[0]: json.loads(row[1]) for row in rows}
+
+    def delete_setting(self, key: str) -> bool:
+        """Forget a setting (its default applies again); False if it was not set."""
+        with self.transaction() as conn:
+            return conn.execute("DELETE FROM settings WHERE key = ?", (key,)).rowcount > 0
+
     def set_setting(self, key: str, value: Any) -> None:
         """Store a JSON-serializable setting."""
         with self.transaction() as conn:

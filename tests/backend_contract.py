@@ -8,6 +8,7 @@ import pytest
 
 from studio.engine.backends import Backend, VoiceRef
 from studio.errors import UserError
+from studio.text.lang import LANGUAGE_NAMES
 
 
 class BackendContract:
@@ -18,7 +19,8 @@ class BackendContract:
         assert cls.name and cls.sample_rate >= 16000
         assert cls.languages and all(isinstance(code, str) for code in cls.languages)
         assert cls.max_chars >= 50 and cls.vram_mb >= 0
-        assert cls.available() is None
+        assert cls.available(backend.options) is None
+        assert cls.vram_need(backend.options) >= 0
 
     def test_synthesizes_float32_mono_speech(self, backend: Backend, voice: VoiceRef) -> None:
         audio = backend.synthesize("The studio reads this sentence aloud.", voice, seed=7)
@@ -43,6 +45,6 @@ class BackendContract:
         assert fast < normal * 0.85
 
     def test_refuses_a_language_it_cannot_read(self, backend: Backend) -> None:
-        unread = next(code for code in ("ko", "ja", "zh", "en") if code not in backend.languages)
+        unread = next(code for code in LANGUAGE_NAMES if code not in backend.languages)
         with pytest.raises(UserError, match=r"reads .* only"):
             type(backend).check_language(unread, "v", "segment 1")

@@ -69,7 +69,8 @@ def studio(library_dir: Path, tmp_path: Path) -> Callable[..., Run]:
         *args: str | Path, stdin: bytes | None = None, timeout: float = 600, **env_extra: str
     ) -> Run:
         env = dict(os.environ, STUDIO_HOME=str(library_dir), PYTHONUNBUFFERED="1",
-                   PYTHONPATH=str(REPO), **env_extra)
+                   PYTHONPATH=str(REPO))
+        env.update(env_extra)
         proc = subprocess.run(
             [sys.executable, "-m", "studio", *map(str, args)],
             input=stdin,

@@ -57,3 +57,30 @@ class SlowPiper(PiperBackend):
         if "slow" in text:
             time.sleep(2.0)
         return super().synthesize(text, voice, seed=seed, speed=speed)
+
+
+class BuildOncePiper(PiperBackend):
+    """Needs a shared file built once before any worker loads, like a TensorRT
+    plan: ``plan`` in ``$STUDIO_BUILD_DIR``. Builds and loads are logged there;
+    with ``$STUDIO_BUILD_FAIL`` set the build fails as a real one can."""
+
+    @classmethod
+    def needs_build(cls, options=None):  # type: ignore[no-untyped-def]
+        return not (Path(os.environ["STUDIO_BUILD_DIR"]) / "plan").exists()
+
+    def build(self, device="cuda"):  # type: ignore[no-untyped-def]
+        folder = Path(os.environ["STUDIO_BUILD_DIR"])
+        with open(folder / "builds.log", "a") as log:
+            log.write(f"{os.getpid()} {self.options.get('fp16')}\n")
+        if os.environ.get("STUDIO_BUILD_FAIL"):
+            raise RuntimeError("not enough GPU memory to build the plan")
+        time.sleep(1.0)  # a build takes a while: workers must wait for it
+        (folder / "plan").write_text("plan")
+
+    def load(self, device="cpu", threads=None):  # type: ignore[no-untyped-def]
+        folder = Path(os.environ["STUDIO_BUILD_DIR"])
+        if not (folder / "plan").exists():
+            raise SystemExit("worker started before the plan was built")
+        with open(folder / "loads.log", "a") as log:
+            log.write(f"{os.getpid()}\n")
+        super().load(device, threads)

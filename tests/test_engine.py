@@ -231,3 +231,52 @@ def test_a_worker_whose_supervisor_died_while_it_started_exits(library: Library)
 def test_unused_root(tmp_path: Path) -> None:
     """engine_pid on a folder that was never a library is simply None."""
     assert engine_pid(tmp_path) is None
+
+
+@pytest.fixture
+def fresh_backends():
+    """The supervisor runs in this process: let it see $STUDIO_BACKENDS too."""
+    from studio.engine.backends import installed_backends
+
+    installed_backends.cache_clear()
+    yield
+    installed_backends.cache_clear()
+
+
+def test_a_backend_build_runs_once_before_its_workers(library: Library, worker_env, tmp_path,
+                                                      monkeypatch, fresh_backends) -> None:
+    worker_env("BuildOncePiper")
+    monkeypatch.setenv("STUDIO_BUILD_DIR", str(tmp_path))
+    library.set_setting("piper.fp16", True)  # backend options reach the build
+    make_project(library, 4)
+    supervisor = Supervisor(library.root, EngineSettings(workers=2))
+    supervisor.start()
+    try:
+        supervisor.step()
+        rows = library.conn.execute("SELECT state FROM workers").fetchall()
+        assert [r["state"] for r in rows] == ["building", "building"]
+        wait_until(lambda: states(library) == {"done": 4}, step=supervisor.step)
+    finally:
+        supervisor.stop()
+    assert (tmp_path / "builds.log").read_text().split()[1:] == ["True"]  # one build
+    assert len((tmp_path / "loads.log").read_text().split()) == 2  # both workers, after it
+
+
+def test_a_failed_build_fails_the_workers_with_its_error(library: Library, worker_env,
+                                                         tmp_path, monkeypatch,
+                                                         fresh_backends) -> None:
+    worker_env("BuildOncePiper")
+    monkeypatch.setenv("STUDIO_BUILD_DIR", str(tmp_path))
+    monkeypatch.setenv("STUDIO_BUILD_FAIL", "1")
+    make_project(library, 2)
+    supervisor = Supervisor(library.root, EngineSettings(workers=1))
+    supervisor.start()
+    try:
+        wait_until(lambda: supervisor.slots and supervisor.slots[0].failed,
+                   step=supervisor.step)
+    finally:
+        supervisor.stop()
+    row = library.conn.execute("SELECT state, last_error FROM workers").fetchone()
+    assert row["state"] == "failed" and "not enough GPU memory" in row["last_error"]
+    assert not (tmp_path / "loads.log").exists()
+    assert states(library) == {"queued": 2}  # nothing lost: the jobs wait for a fix

@@ -13,6 +13,10 @@
   started with ``subprocess`` (a fresh interpreter: spawn, never fork), each
   with its ``CUDA_VISIBLE_DEVICES`` set before it starts, one at a time, the
   next only after the previous reports ``loaded``.
+* **Builds**: a backend that must prepare shared files once (TensorRT plans)
+  gets one build process, on the first placement's device, before any of
+  its workers start; if it fails, those workers are marked failed with its
+  error.
 * **Watching**: a worker that exits unexpectedly has its job failed (the
   attempt counts) and is restarted after a backoff; one that crashes
   ``MAX_CRASHES`` times within ``CRASH_WINDOW_S`` is marked failed with its
@@ -49,6 +53,7 @@ from studio.engine.queue import JobQueue
 from studio.errors import UserError
 from studio.fsutil import TEMP_PREFIX
 from studio.gpu import Placement, plan, probe
+from studio.render import backend_options
 from studio.store import Library, damaged_error
 
 log = logging.getLogger("studio.engine.supervisor")
@@ -171,6 +176,14 @@ class Slot:
         return self.process.pid if self.process else None
 
 
+@dataclass
+class Build:
+    """A backend's one-off build process, run before its workers start."""
+
+    process: subprocess.Popen[bytes]
+    stderr_tail: deque[str] = field(default_factory=lambda: deque(maxlen=20))
+
+
 @dataclass(frozen=True)
 class EngineSettings:
     """How the supervisor runs (library settings ``engine.*`` override them)."""
@@ -204,6 +217,7 @@ class Supervisor:
         self.queue = JobQueue(self.library)
         self.settings = settings or EngineSettings.from_library(self.library)
         self.slots: list[Slot] = []
+        self.builds: dict[str, Build] = {}
         self.stopping = False
         self.idle_since: float | None = None
         self._lock: IO[str] | None = None
@@ -226,7 +240,7 @@ class Supervisor:
         """Placements for ``backend``'s workers on this machine."""
         cls = backend_class(backend)
         need = self.settings.per_model_mb if self.settings.per_model_mb is not None \
-            else cls.vram_mb
+            else cls.vram_need(backend_options(self.library, backend))
         if need == 0:  # a CPU backend
             result = plan([], 0, self.settings.workers, cpu_cores=os.cpu_count() or 1)
         else:
@@ -240,6 +254,7 @@ class Supervisor:
     def step(self, now: float | None = None) -> None:
         """One round: reap, time out, requeue, start; never sleeps."""
         now = time.time() if now is None else now
+        self._reap_builds()
         self._reap(now)
         self._kill_overdue(now)
         alive = {slot.pid for slot in self.slots if slot.pid and slot.process
@@ -256,16 +271,56 @@ class Supervisor:
     def _add_slots(self) -> None:
         have = {slot.backend for slot in self.slots}
         for backend in sorted(self.queue.pending_backends() - have):
-            for placement in self.plan_for(backend):
+            placements = self.plan_for(backend)
+            if placements and backend_class(backend).needs_build(
+                    backend_options(self.library, backend)):
+                self._start_build(backend, placements[0])
+            state = "building" if backend in self.builds else "waiting"
+            for placement in placements:
                 self.slots.append(Slot(backend, placement))
                 index = len(self.slots) - 1
                 with self.library.transaction() as conn:
                     conn.execute(
                         "INSERT OR REPLACE INTO workers(slot, backend, device, state, reason) "
-                        "VALUES (?, ?, ?, 'waiting', ?)",
+                        "VALUES (?, ?, ?, ?, ?)",
                         (index, backend, placement.env["CUDA_VISIBLE_DEVICES"] or "cpu",
-                         placement.reason),
+                         state, placement.reason),
                     )
+
+    def _start_build(self, backend: str, placement: Placement) -> None:
+        env = dict(os.environ, **placement.env, PYTHONUNBUFFERED="1")
+        command = [sys.executable, "-m", "studio.engine.worker", "--library", str(self.root),
+                   "--build", "--backend", backend, "--device", placement.device,
+                   "--parent", str(os.getpid())]
+        process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        build = Build(process)
+        self.builds[backend] = build
+        threading.Thread(target=self._drain_lines, args=(process, build.stderr_tail),
+                         daemon=True, name=f"build-{backend}-stderr").start()
+        log.info("building %s before its workers start (pid %d, %s)", backend, process.pid,
+                 placement.reason)
+
+    def _reap_builds(self) -> None:
+        for backend, build in list(self.builds.items()):
+            code = build.process.poll()
+            if code is None:
+                continue
+            del self.builds[backend]
+            indexes = [i for i, slot in enumerate(self.slots) if slot.backend == backend]
+            if code == 0:
+                log.info("%s built; starting its workers", backend)
+                state, error = "waiting", None
+            else:
+                last = next((line for line in reversed(build.stderr_tail) if line.strip()), "")
+                error = f"build failed (exit code {code})" + (f": {last}" if last else "")
+                log.error("%s: %s", backend, error)
+                state = "failed"
+                for index in indexes:
+                    self.slots[index].failed = True
+            with self.library.transaction() as conn:
+                conn.executemany("UPDATE workers SET state = ?, last_error = ? WHERE slot = ?",
+                                 [(state, error, index) for index in indexes])
 
     def _worker_state(self, index: int) -> str | None:
         row = self.library.conn.execute(
@@ -282,7 +337,7 @@ class Supervisor:
                     and self._worker_state(index) == "starting":
                 return
         for index, slot in enumerate(self.slots):
-            if slot.failed or slot.next_start > now:
+            if slot.failed or slot.next_start > now or slot.backend in self.builds:
                 continue
             if slot.process is None or slot.process.poll() is not None:
                 self._spawn(index, slot, now)
@@ -313,10 +368,14 @@ class Supervisor:
                  slot.backend, slot.placement.reason)
 
     def _drain(self, index: int, slot: Slot, process: subprocess.Popen[bytes]) -> None:
+        self._drain_lines(process, slot.stderr_tail)
+
+    @staticmethod
+    def _drain_lines(process: subprocess.Popen[bytes], tail: deque[str]) -> None:
         assert process.stderr is not None
         for raw in process.stderr:
             line = raw.decode("utf-8", "replace").rstrip()
-            slot.stderr_tail.append(line)
+            tail.append(line)
             # already "[time] [level] [module] [pid] message": pass it through
             log.info("%s", line, extra={"raw": line.startswith("[")})
 
@@ -389,6 +448,8 @@ class Supervisor:
         self.stopping = True
         running = [slot.process for slot in self.slots if slot.process
                    and slot.process.poll() is None]
+        running += [build.process for build in self.builds.values()
+                    if build.process.poll() is None]  # a killed build restarts next time
         for process in running:
             process.send_signal(signal.SIGTERM)  # finish the job, then exit
         deadline = time.monotonic() + self.settings.grace_s

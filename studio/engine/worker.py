@@ -168,11 +168,31 @@ class _Heartbeat:
             library.close()
 
 
+def build(root: Path, backend: str, device: str) -> int:
+    """Run ``backend``'s one-off build (e.g. TensorRT plans) with the library's options."""
+    from studio.render import backend_options
+
+    with Library.open(root) as library:
+        options = backend_options(library, backend)
+    instance = backend_class(backend)()
+    instance.configure(options)
+    started = time.monotonic()
+    try:
+        instance.build(device)
+    except Exception as err:
+        log.error("build of %s failed: %s: %s", backend, type(err).__name__, err)
+        return 1
+    log.info("built %s in %.1f s", backend, time.monotonic() - started)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of a worker process."""
     parser = argparse.ArgumentParser(prog="studio-worker")
     parser.add_argument("--library", type=Path, required=True)
-    parser.add_argument("--slot", type=int, required=True)
+    parser.add_argument("--slot", type=int, default=-1)
+    parser.add_argument("--build", action="store_true",
+                        help="run the backend's one-off build, then exit")
     parser.add_argument("--backend", required=True)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=0)
@@ -184,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     with contextlib.suppress(OSError, AttributeError):
         os.nice(5)  # rendering is background work: the desktop stays responsive
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
+    if args.build:
+        return build(args.library, args.backend, args.device)
     worker = Worker(args.library, args.slot, args.backend, args.device, args.threads or None)
     worker.load()
     worker.run(parent=args.parent or None)

@@ -30,15 +30,16 @@ from studio.store import Library
 from studio.ui.qt_store import StoreWatcher
 from studio.ui.views.base import View
 from studio.ui.views.engine import EngineView
+from studio.ui.views.models import ModelsView
 from studio.ui.views.projects import ProjectsView
 from studio.ui.views.queue import QueueView
 from studio.ui.views.voices import VoicesView
 
-VIEWS = ("voices", "projects", "queue", "engine")
+VIEWS = ("voices", "projects", "queue", "engine", "models")
 
 
 class MainWindow(QMainWindow):
-    """Voices, Projects, Queue and Engine, one page each."""
+    """Voices, Projects, Queue, Engine and Models, one page each."""
 
     def __init__(self, library: Library, *, remember: bool = True) -> None:
         super().__init__()
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
             "projects": self.projects,
             "queue": QueueView(library),
             "engine": EngineView(library),
+            "models": ModelsView(library),
         }
         self.nav = QListWidget()
         self.nav.setFixedWidth(150)

@@ -68,6 +68,8 @@ class RowsModel(QAbstractTableModel):
             return int(column.align | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
             return self.rows[index.row()]
+        if role == Qt.ItemDataRole.ToolTipRole:  # a row may explain itself
+            return self.rows[index.row()].get("tooltip")
         return None
 
     def headerData(

@@ -91,7 +91,7 @@ def test_window_state_is_remembered(qtbot, library_dir):
 
 
 def test_screenshots_of_every_view(tmp_path, library_dir):
-    for view in ("voices", "projects", "queue", "engine"):
+    for view in ("voices", "projects", "queue", "engine", "models"):
         out = tmp_path / f"{view}.png"
         result = subprocess.run(
             [sys.executable, "-m", "studio", "--library", str(library_dir), "gui",

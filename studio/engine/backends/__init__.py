@@ -13,11 +13,11 @@ import abc
 import functools
 import importlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -47,13 +47,31 @@ class VoiceRef:
     transcript: str | None = None
     prompt_path: Path | None = None  # normalized prompt clip, for clones
 
+    @property
+    def cache_key(self) -> tuple[object, ...]:
+        """Changes whenever what a backend prepares from this voice changes
+        (a re-trimmed prompt is rewritten in place: its mtime moves)."""
+        stamp = None
+        if self.prompt_path is not None:
+            try:
+                stamp = self.prompt_path.stat().st_mtime_ns
+            except OSError:
+                stamp = -1
+        return (self.name, self.kind, self.language, self.transcript,
+                str(self.prompt_path), stamp)
+
+
+Options = Mapping[str, Any]
+
 
 class Backend(abc.ABC):
     """A text-to-speech engine behind one small contract.
 
-    Class attributes describe it without loading it; :meth:`load` is called
-    once per worker process, :meth:`prepare_voice` once per voice (cached),
-    :meth:`synthesize` once per segment.
+    Class attributes describe it without loading it; :meth:`configure` and
+    :meth:`load` are called once per worker process, :meth:`prepare_voice`
+    once per voice (cached per worker by :meth:`prepared`), :meth:`synthesize`
+    once per segment. Options come from the library's settings named
+    ``<backend>.<option>`` (e.g. ``cosyvoice2.fp16``).
     """
 
     name: ClassVar[str]
@@ -64,11 +82,40 @@ class Backend(abc.ABC):
     vram_mb: ClassVar[int] = 0  # estimate for the planner; 0 runs on the CPU
     max_chars: ClassVar[int] = 300  # longest segment, in characters of spoken text
     presets: ClassVar[tuple[Preset, ...]] = ()
+    options: Options = {}  # noqa: RUF012 - replaced per instance by configure()
+    # Options a user may set (``studio config set <backend>.<option> VALUE``):
+    # option -> (kind, meaning); kind is bool, int, float, str or "a|b".
+    option_help: ClassVar[dict[str, tuple[str, str]]] = {
+        "vram_mb": ("int", "GPU memory one worker needs, in MB (the planner's budget)"),
+    }
 
     @classmethod
-    def available(cls) -> str | None:
+    def option_default(cls, option: str) -> Any:
+        """The value an option has when it is not set."""
+        return cls.vram_mb if option == "vram_mb" else None
+
+    @classmethod
+    def available(cls, options: Options | None = None) -> str | None:
         """None if the backend can run here, else why not and how to fix it."""
         return None
+
+    @classmethod
+    def vram_need(cls, options: Options | None = None) -> int:
+        """MB of GPU memory one worker needs (the ``vram_mb`` option overrides)."""
+        return int((options or {}).get("vram_mb", cls.vram_mb))
+
+    @classmethod
+    def needs_build(cls, options: Options | None = None) -> bool:
+        """True if :meth:`build` must run once before workers start."""
+        return False
+
+    def configure(self, options: Options) -> None:
+        """Take the backend's options; called before :meth:`load` or :meth:`build`."""
+        self.options = dict(options)
+
+    def build(self, device: str = "cuda") -> None:  # noqa: B027 - optional hook
+        """Prepare shared files once (e.g. TensorRT plans), in a process of its
+        own, before any worker loads; workers then only read them."""
 
     @classmethod
     def check_language(cls, language: str, voice: str, where: str) -> None:
@@ -100,8 +147,16 @@ class Backend(abc.ABC):
         """
 
     def prepare_voice(self, voice: VoiceRef) -> object:
-        """Return whatever :meth:`synthesize` needs for ``voice`` (cached by caller)."""
+        """Return whatever :meth:`synthesize` needs for ``voice``; see :meth:`prepared`."""
         return voice
+
+    def prepared(self, voice: VoiceRef) -> object:
+        """:meth:`prepare_voice`, once per version of the voice in this process."""
+        cache: dict[tuple[object, ...], object] = self.__dict__.setdefault("_prepared", {})
+        key = voice.cache_key
+        if key not in cache:
+            cache[key] = self.prepare_voice(voice)
+        return cache[key]
 
     @abc.abstractmethod
     def synthesize(

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QVBoxLayout, QWidget
 
 from studio.errors import UserError
-from studio.store import Library
+from studio.render import VoiceFit, voice_fit
+from studio.store import Library, Voice
+
+FIT_TTL_S = 5.0
+_fits: dict[tuple[object, ...], tuple[float, VoiceFit]] = {}
+
+
+def cached_fit(library: Library, voice: Voice) -> VoiceFit:
+    """:func:`voice_fit`, re-checked at most every few seconds: views refresh
+    on every store change, and a backend's check may probe the GPUs."""
+    key = (str(library.root), voice.id, voice.kind, voice.backend, voice.transcript)
+    now = time.monotonic()
+    hit = _fits.get(key)
+    if hit is None or now - hit[0] > FIT_TTL_S:
+        hit = _fits[key] = (now, voice_fit(library, voice))
+    return hit[1]
 
 
 class View(QWidget):

@@ -31,7 +31,7 @@ from studio.store import Library, Project
 from studio.text import Script
 from studio.ui.qt_models import Column, RowsModel, seconds
 from studio.ui.qt_store import run_in_process, run_task
-from studio.ui.views.base import View
+from studio.ui.views.base import View, cached_fit
 from studio.ui.views.segment_panel import SegmentPanel
 
 
@@ -78,10 +78,12 @@ class ProjectsView(View):
         self.progress = QProgressBar()
         self.progress.setFormat("%v / %m")
         self.summary = QLabel()
+        self.voice_label = QLabel()  # the project's voice and the backend that speaks it
         bar = QHBoxLayout()
         bar.addWidget(self.render_button)
         bar.addWidget(self.progress, 1)
         bar.addWidget(self.summary)
+        bar.addWidget(self.voice_label)
 
         segments_page = QWidget()
         segments_layout = QVBoxLayout(segments_page)
@@ -160,6 +162,19 @@ class ProjectsView(View):
         self.progress.setFormat(f"%v / %m{self._eta(project.id, rendered, len(rows))}")
         total_s = sum(row["duration_s"] or 0 for row in rows)
         self.summary.setText(self.tr("%s rendered, %d failed") % (seconds(total_s), failed))
+        self._show_fit(project)
+
+    def _show_fit(self, project: Project) -> None:
+        """Which backend speaks the project's voice; Render all only when it can."""
+        voice = self.library.voice(project.voice_id)
+        fit = cached_fit(self.library, voice)
+        text = self.tr("Voice: %s · %s") % (voice.name, fit.backend or "-")
+        if fit.problem:
+            text = "⚠ " + text + " " + self.tr("(cannot render here)")
+        self.voice_label.setText(text)
+        self.voice_label.setToolTip(fit.problem or "")
+        self.render_button.setEnabled(fit.usable)
+        self.render_button.setToolTip(fit.problem or "")
 
     def _eta(self, project_id: int, rendered: int, total: int) -> str:
         """Time left, from the render rate over the last minute (empty when idle)."""
@@ -247,11 +262,12 @@ class ProjectsView(View):
         project = self.current_project()
         if project is None:
             return
-        from studio.render import backend_for_voice
-
+        fit = cached_fit(self.library, self.library.voice(project.voice_id))
+        if fit.problem or fit.backend is None:  # a clone never falls back to another backend
+            self.show_error(UserError(fit.problem or self.tr("no backend can speak this voice")))
+            return
         todo = self.library.segments_to_render(project)
-        backend = backend_for_voice(self.library.voice(project.voice_id)).name
-        JobQueue(self.library).enqueue([s.id for s in todo], backend)
+        JobQueue(self.library).enqueue([s.id for s in todo], fit.backend)
         root = self.root
         run_task(lambda: start_engine(root, idle_exit_s=30, exist_ok=True),
                  lambda pid: self.refresh(), self.show_error)

@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from studio.errors import UserError
-from studio.render import backend_for_voice, ensure_presets
+from studio.render import ensure_presets
 from studio.store import Library
 from studio.ui.qt_models import Column, RowsModel, seconds
 from studio.ui.qt_store import run_in_process, run_task
-from studio.ui.views.base import View
+from studio.ui.views.base import View, cached_fit
 
 
 class VoicesView(View):
@@ -81,13 +81,16 @@ class VoicesView(View):
     def refresh(self) -> None:
         rows = []
         for voice in self.library.voices():
-            try:
-                backend = backend_for_voice(voice).name
-            except UserError:
-                backend = self.tr("needs a cloning backend")
+            fit = cached_fit(self.library, voice)
+            modes = {"preset": self.tr("preset"), "zero-shot": self.tr("zero-shot"),
+                     "cross-lingual": self.tr("cross-lingual")}
+            backend = f"{fit.backend or '-'} ({modes[fit.mode]})"
+            if fit.problem:
+                backend += " ⚠ " + self.tr("cannot render here")
             rows.append({"id": voice.id, "name": voice.name, "kind": voice.kind,
                          "language": voice.language, "duration_s": voice.duration_s,
-                         "backend": backend, "transcript": voice.transcript})
+                         "backend": backend, "transcript": voice.transcript,
+                         "tooltip": fit.problem})
         self.model.set_rows(rows)
 
     def choose_clip(self) -> None:

@@ -1,0 +1,83 @@
+"""The library's settings that a user may change (``studio config``).
+
+Every key is known with its type and meaning, so a typo or a wrong value is
+refused with the list of what is accepted instead of being stored and
+silently ignored. Engine timings are ``engine.*``; backend options are
+``<backend>.<option>`` as each backend declares them (``option_help``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import typing
+from dataclasses import dataclass
+from typing import Any
+
+from studio.engine.backends import installed_backends
+from studio.engine.queue import QueueSettings
+from studio.engine.supervisor import EngineSettings
+from studio.errors import UserError
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    kind: str  # "bool", "int", "float", "str", or "a|b|c" for a choice
+    help: str
+    default: Any = None
+
+
+def _kind(annotation: object) -> str:
+    text = str(annotation)
+    for name in ("bool", "int", "float", "str"):
+        if name in text:
+            return name
+    return "str"
+
+
+def known_settings() -> dict[str, Setting]:
+    """Every setting the studio reads, by key."""
+    found: dict[str, Setting] = {
+        "default_voice": Setting("default_voice", "str", "voice for new projects", "joe"),
+    }
+    for cls in (EngineSettings, QueueSettings):
+        hints = typing.get_type_hints(cls)
+        for f in dataclasses.fields(cls):
+            key = f"engine.{f.name}"
+            found[key] = Setting(key, _kind(hints[f.name]), f"engine: {f.name.replace('_', ' ')}",
+                                 f.default)
+    for backend in installed_backends().values():
+        for option, (kind, text) in backend.option_help.items():
+            key = f"{backend.name}.{option}"
+            found[key] = Setting(key, kind, text, backend.option_default(option))
+    return found
+
+
+def parse(key: str, text: str) -> Any:
+    """The value ``text`` means for setting ``key``; :class:`UserError` if it cannot."""
+    known = known_settings()
+    if key not in known:
+        raise UserError(f"no setting named {key!r}",
+                        f"settings: {', '.join(sorted(known))} (studio config list)")
+    kind = known[key].kind
+    lowered = text.strip().lower()
+    try:
+        if kind == "bool":
+            if lowered not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+                raise ValueError
+            return lowered in ("true", "1", "yes", "on")
+        if kind == "int":
+            return int(text)
+        if kind == "float":
+            return float(text)
+    except ValueError:
+        article = {"bool": "a true/false", "int": "an int"}.get(kind, f"a {kind}")
+        raise UserError(f"{key} takes {article} value, not {text!r}") from None
+    if "|" in kind and text not in kind.split("|"):
+        raise UserError(f"{key} is one of {kind.replace('|', ', ')}, not {text!r}")
+    return text
+
+
+def show(value: Any) -> str:
+    return json.dumps(value) if not isinstance(value, str) else value

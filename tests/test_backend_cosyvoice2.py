@@ -1,0 +1,194 @@
+"""The cosyvoice2 adapter, run against a stand-in runtime.
+
+The real CosyVoice2 runtime needs an NVIDIA GPU and 5 GB of weights that
+this machine cannot have. ``tests/standin/cosyvoice`` honours the runtime's
+API at the pinned revision and yields real speech (see its docstring); the
+adapter runs unchanged against it, and passes the same backend contract as
+Piper. ``scripts/gpu_smoke.py`` runs the real model where it exists.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from studio import gpu
+from studio.engine.backends import VoiceRef, installed_backends
+from studio.engine.backends.cosyvoice2 import RUNTIME_MISSING, CosyVoice2Backend
+from studio.models import load_manifest, repo_models_dir
+from tests.backend_contract import BackendContract
+
+STANDIN = Path(__file__).resolve().parent / "standin"
+
+
+def make_model_dir(folder: Path) -> Path:
+    """A folder with every file the manifest lists (tiny stand-ins for weights)."""
+    spec = load_manifest(repo_models_dir() / "manifest.toml")["cosyvoice2-0.5b"]
+    for f in spec.files:
+        if not f.optional:
+            path = folder / f.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"stand-in for " + f.path.encode())
+    return folder
+
+
+@pytest.fixture
+def standin(monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.syspath_prepend(str(STANDIN))
+    for name in [m for m in sys.modules if m == "cosyvoice" or m.startswith("cosyvoice.")]:
+        monkeypatch.delitem(sys.modules, name)
+    return STANDIN
+
+
+@pytest.fixture
+def model_dir(tmp_path: Path) -> Path:
+    return make_model_dir(tmp_path / "cosyvoice2-0.5b")
+
+
+@pytest.fixture
+def options(model_dir: Path) -> dict[str, object]:
+    return {"model_dir": str(model_dir), "device": "cpu"}
+
+
+@pytest.fixture
+def backend(standin: Path, options: dict[str, object]) -> CosyVoice2Backend:
+    backend = CosyVoice2Backend()
+    backend.configure(options)
+    backend.load("cpu", threads=1)
+    return backend
+
+
+@pytest.fixture
+def prompt(tmp_path: Path, clip) -> Path:  # type: ignore[no-untyped-def]
+    import soundfile as sf
+    import soxr
+
+    data, rate = sf.read(clip(6.0))
+    path = tmp_path / "prompt.flac"
+    sf.write(path, soxr.resample(data, rate, 24000), 24000)
+    return path
+
+
+@pytest.fixture
+def voice(prompt: Path) -> VoiceRef:
+    return VoiceRef("narrator", "clone", "en", "The quick brown fox jumps over the lazy dog.",
+                    prompt)
+
+
+class TestCosyVoice2Contract(BackendContract):
+    """The same contract Piper passes (the fixtures above provide backend and voice)."""
+
+
+def runtime(backend: CosyVoice2Backend):  # type: ignore[no-untyped-def]
+    return backend._model
+
+
+def test_registered_and_declared() -> None:
+    cls = installed_backends()["cosyvoice2"]
+    assert cls is CosyVoice2Backend and cls.can_clone and cls.sample_rate == 24000
+    assert cls.vram_need() == 5000 and cls.vram_need({"vram_mb": 7200}) == 7200
+    assert {"zh", "en"} <= cls.languages
+
+
+def test_zero_shot_prepares_each_voice_once_and_again_after_a_retrim(
+        backend: CosyVoice2Backend, voice: VoiceRef) -> None:
+    for seed in (1, 2, 3):
+        backend.synthesize("First. Second sentence here.", voice, seed=seed)
+    calls = [name for name, _ in runtime(backend).calls]
+    assert calls.count("add_zero_shot_spk") == 1 and calls.count("inference_zero_shot") == 3
+    last = runtime(backend).calls[-1][1]
+    assert last["spk_id"].startswith("studio-") and last["text_frontend"] is False
+    assert last["stream"] is False
+
+    stamp = voice.prompt_path.stat().st_mtime_ns + 10**9  # type: ignore[union-attr]
+    os.utime(voice.prompt_path, ns=(stamp, stamp))  # type: ignore[arg-type]
+    backend.synthesize("After the retrim.", voice, seed=4)
+    assert [n for n, _ in runtime(backend).calls].count("add_zero_shot_spk") == 2
+
+
+def test_voice_without_transcript_goes_cross_lingual(backend: CosyVoice2Backend,
+                                                     voice: VoiceRef) -> None:
+    from dataclasses import replace
+
+    audio = backend.synthesize("你好，欢迎来到录音室。", replace(voice, transcript=None), seed=5)
+    assert runtime(backend).calls[-1][0] == "inference_cross_lingual"
+    assert len(audio) > 0.3 * 24000
+
+
+def test_seed_decides_the_take(backend: CosyVoice2Backend, voice: VoiceRef) -> None:
+    text = "Every seed gives its own take."
+    a, b = (backend.synthesize(text, voice, seed=s) for s in (21, 21))
+    c = backend.synthesize(text, voice, seed=22)
+    assert np.array_equal(a, b) and not np.array_equal(a, c)
+
+
+def test_older_runtime_gets_a_16k_tensor(backend: CosyVoice2Backend, voice: VoiceRef,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Older revisions name the argument prompt_speech_16k and take a tensor."""
+    import torch
+
+    model = runtime(backend)
+    seen = []
+
+    def inference_zero_shot(tts_text, prompt_text, prompt_speech_16k, stream=False,  # type: ignore[no-untyped-def]
+                            speed=1.0):
+        seen.append(prompt_speech_16k)
+        return model.inference_zero_shot(tts_text, prompt_text, prompt_speech_16k,
+                                         stream=stream, speed=speed)
+
+    monkeypatch.setattr(model, "inference_zero_shot", inference_zero_shot)
+    monkeypatch.setattr(model, "add_zero_shot_spk", None)  # not in that revision's path
+    fresh = CosyVoice2Backend()
+    fresh.configure(backend.options)
+    fresh._model = model
+    fresh._takes_path = False
+    from dataclasses import replace
+
+    prepared = fresh.prepare_voice(replace(voice, transcript=None))
+    assert isinstance(prepared.wav, torch.Tensor) and prepared.wav.shape[0] == 1
+    seconds = prepared.wav.shape[1] / 16000
+    assert 5.0 < seconds < 7.0
+
+
+def test_unavailable_for_each_reason_with_its_fix(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, standin: Path,
+        options: dict[str, object], model_dir: Path) -> None:
+    assert CosyVoice2Backend.available(options) is None
+
+    missing = {"model_dir": str(tmp_path / "nowhere"), "device": "cpu"}
+    assert "studio models download cosyvoice2-0.5b" in CosyVoice2Backend.available(missing)
+
+    (model_dir / "llm.pt").unlink()
+    reason = CosyVoice2Backend.available(options)
+    assert "incomplete (llm.pt: missing)" in reason and "to repair it" in reason
+    make_model_dir(model_dir)
+
+    monkeypatch.setattr(gpu, "probe", lambda: ([], "NVML: no NVIDIA driver"))
+    reason = CosyVoice2Backend.available({"model_dir": str(model_dir)})
+    assert reason.startswith("no NVIDIA GPU with CUDA") and "NVML: no NVIDIA driver" in reason
+
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p != str(STANDIN)])
+    monkeypatch.delitem(sys.modules, "cosyvoice", raising=False)
+    assert CosyVoice2Backend.available(options) == RUNTIME_MISSING
+
+
+def test_load_reports_a_missing_folder_not_a_traceback(standin: Path, tmp_path: Path) -> None:
+    backend = CosyVoice2Backend()
+    backend.configure({"model_dir": str(tmp_path / "gone"), "device": "cpu"})
+    with pytest.raises(RuntimeError, match=r"studio models download cosyvoice2-0\.5b"):
+        backend.load("cpu")
+
+
+def test_trt_needs_a_build_until_the_plan_is_whole(model_dir: Path) -> None:
+    options = {"model_dir": str(model_dir), "trt": True, "fp16": True}
+    assert CosyVoice2Backend.needs_build(options)
+    plan = model_dir / "flow.decoder.estimator.fp16.mygpu.plan"
+    plan.write_bytes(b"plan")
+    assert not CosyVoice2Backend.needs_build(options)
+    (model_dir / ".studio-plan-building").write_text("")  # a build was killed
+    assert CosyVoice2Backend.needs_build(options)
+    assert not CosyVoice2Backend.needs_build(options | {"trt": False})
