@@ -159,187 +159,340 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="48" />
+        <location filename="../../studio/ui/main_window.py" line="49" />
         <source>Voice Studio</source>
         <translation>Voice Studio</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="72" />
+        <location filename="../../studio/ui/main_window.py" line="74" />
         <source>Library: %s</source>
         <translation>媒体库：%s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="86" />
+        <location filename="../../studio/ui/main_window.py" line="88" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="88" />
+        <location filename="../../studio/ui/main_window.py" line="90" />
         <source>&amp;Import voice clip…</source>
         <translation>导入声音片段(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="89" />
+        <location filename="../../studio/ui/main_window.py" line="91" />
         <source>&amp;Open script…</source>
         <translation>打开稿件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="90" />
+        <location filename="../../studio/ui/main_window.py" line="92" />
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="91" />
+        <location filename="../../studio/ui/main_window.py" line="93" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="97" />
+        <location filename="../../studio/ui/main_window.py" line="99" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="98" />
+        <location filename="../../studio/ui/main_window.py" line="100" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="100" />
+        <location filename="../../studio/ui/main_window.py" line="102" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="103" />
+        <location filename="../../studio/ui/main_window.py" line="105" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="110" />
+        <location filename="../../studio/ui/main_window.py" line="112" />
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="111" />
+        <location filename="../../studio/ui/main_window.py" line="113" />
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="112" />
+        <location filename="../../studio/ui/main_window.py" line="114" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="112" />
+        <location filename="../../studio/ui/main_window.py" line="114" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="116" />
+        <location filename="../../studio/ui/main_window.py" line="118" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="139" />
+        <location filename="../../studio/ui/main_window.py" line="141" />
         <source>The language changes when Voice Studio starts again.</source>
         <translation>重新启动 Voice Studio 后切换语言。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="163" />
+        <location filename="../../studio/ui/main_window.py" line="165" />
         <source>No project to export</source>
         <translation>没有可导出的项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="169" />
+        <location filename="../../studio/ui/main_window.py" line="171" />
         <source>Open a script</source>
         <translation>打开稿件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="170" />
+        <location filename="../../studio/ui/main_window.py" line="172" />
         <source>Text (*.txt *.md)</source>
         <translation>文本 (*.txt *.md)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="198" />
+        <location filename="../../studio/ui/main_window.py" line="200" />
         <source>Rendering</source>
         <translation>正在渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="199" />
+        <location filename="../../studio/ui/main_window.py" line="201" />
         <source>%d segments are still rendering. Keep rendering in the background?</source>
         <translation>还有 %d 个片段正在渲染。要在后台继续渲染吗？</translation>
     </message>
 </context>
 <context>
+    <name>ModelsView</name>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="46" />
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="47" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="48" />
+        <source>On disk</source>
+        <translation>占用空间</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="49" />
+        <source>Backend</source>
+        <translation>后端</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="50" />
+        <source>VRAM</source>
+        <translation>显存</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="51" />
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="52" />
+        <source>Languages</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="53" />
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="62" />
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="64" />
+        <source>Cancel download</source>
+        <translation>取消下载</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="67" />
+        <source>Verify</source>
+        <translation>校验</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="69" />
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="78" />
+        <source>Models are downloaded only from this page or `studio models download`, never while rendering.</source>
+        <translation>模型只在此页面或通过 `studio models download` 下载，渲染时从不下载。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="138" />
+        <source>download cancelled</source>
+        <translation>下载已取消</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="139" />
+        <source>download again to resume where it stopped</source>
+        <translation>再次下载即可从中断处继续</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="165" />
+        <source>%s: %.1f of %.1f MB</source>
+        <translation>%s：%.1f / %.1f MB</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="173" />
+        <source>Downloading %s…</source>
+        <translation>正在下载 %s…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="175" />
+        <source>%s is ready in %s</source>
+        <translation>%s 已就绪，位于 %s</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="180" />
+        <source>Cancelling: the part downloaded so far is kept…</source>
+        <translation>正在取消：已下载的部分会保留…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="191" />
+        <source>%s is damaged: %s</source>
+        <translation>%s 已损坏：%s</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="192" />
+        <source>Download repairs only these files</source>
+        <translation>重新下载只会修复这些文件</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="194" />
+        <source>%s: every file checks out</source>
+        <translation>%s：所有文件校验通过</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="196" />
+        <source>Verifying %s…</source>
+        <translation>正在校验 %s…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="204" />
+        <source>Remove model</source>
+        <translation>删除模型</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="205" />
+        <source>Delete the files of %s? Downloading it again takes a while.</source>
+        <translation>删除 %s 的文件？重新下载需要一些时间。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="209" />
+        <source>Removing %s…</source>
+        <translation>正在删除 %s…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="210" />
+        <source>Removed %s (%.1f MB freed)</source>
+        <translation>已删除 %s（释放 %.1f MB）</translation>
+    </message>
+</context>
+<context>
     <name>ProjectsView</name>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="48" />
+        <location filename="../../studio/ui/views/projects.py" line="49" />
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="55" />
+        <location filename="../../studio/ui/views/projects.py" line="56" />
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="56" />
+        <location filename="../../studio/ui/views/projects.py" line="57" />
         <source>Voice</source>
         <translation>声音</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="57" />
+        <location filename="../../studio/ui/views/projects.py" line="58" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="58" />
+        <location filename="../../studio/ui/views/projects.py" line="59" />
         <source>Length</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="59" />
+        <location filename="../../studio/ui/views/projects.py" line="60" />
         <source>Takes</source>
         <translation>版本数</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="75" />
+        <location filename="../../studio/ui/views/projects.py" line="76" />
         <source>Render all</source>
         <translation>全部渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="91" />
+        <location filename="../../studio/ui/views/projects.py" line="94" />
         <source>Paste or type the script here.</source>
         <translation>在此粘贴或输入稿件。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="92" />
+        <location filename="../../studio/ui/views/projects.py" line="95" />
         <source>Apply changes (only changed segments re-render)</source>
         <translation>应用修改（只重新渲染改动的片段）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="100" />
+        <location filename="../../studio/ui/views/projects.py" line="103" />
         <source>Segments</source>
         <translation>片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="101" />
+        <location filename="../../studio/ui/views/projects.py" line="104" />
         <source>Script</source>
         <translation>稿件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="141" />
+        <location filename="../../studio/ui/views/projects.py" line="144" />
         <source>No project yet: drop a text file here</source>
         <translation>还没有项目：把文本文件拖到这里</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="159" />
+        <location filename="../../studio/ui/views/projects.py" line="164" />
         <source>%s rendered, %d failed</source>
         <translation>已渲染 %s，失败 %d 个</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="174" />
+        <location filename="../../studio/ui/views/projects.py" line="171" />
+        <source>Voice: %s · %s</source>
+        <translation>声音：%s · %s</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="173" />
+        <source>(cannot render here)</source>
+        <translation>（无法在本机渲染）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="192" />
         <source> — about %s left</source>
         <translation> — 约剩 %s</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="267" />
+        <source>no backend can speak this voice</source>
+        <translation>没有后端能使用这个声音</translation>
     </message>
 </context>
 <context>
@@ -625,12 +778,12 @@
 <context>
     <name>View</name>
     <message>
-        <location filename="../../studio/ui/views/base.py" line="45" />
+        <location filename="../../studio/ui/views/base.py" line="61" />
         <source>Voice Studio</source>
         <translation>Voice Studio</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/base.py" line="47" />
+        <location filename="../../studio/ui/views/base.py" line="63" />
         <source>Something went wrong: %s</source>
         <translation>出现问题：%s</translation>
     </message>
@@ -653,6 +806,11 @@
         <location filename="../../studio/ui/views/voices.py" line="30" />
         <source>Voices</source>
         <translation>声音库</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="38" />
+        <source>Models</source>
+        <translation>模型</translation>
     </message>
 </context>
 <context>
@@ -684,7 +842,7 @@
     </message>
     <message>
         <location filename="../../studio/ui/views/voices.py" line="40" />
-        <location filename="../../studio/ui/views/voices.py" line="125" />
+        <location filename="../../studio/ui/views/voices.py" line="128" />
         <source>Transcript</source>
         <translation>文字稿</translation>
     </message>
@@ -714,37 +872,52 @@
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="87" />
-        <source>needs a cloning backend</source>
-        <translation>需要支持克隆的引擎</translation>
+        <location filename="../../studio/ui/views/voices.py" line="85" />
+        <source>preset</source>
+        <translation>预置</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="96" />
+        <location filename="../../studio/ui/views/voices.py" line="85" />
+        <source>zero-shot</source>
+        <translation>零样本克隆</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="86" />
+        <source>cross-lingual</source>
+        <translation>跨语种克隆</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="89" />
+        <source>cannot render here</source>
+        <translation>无法在本机渲染</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/voices.py" line="99" />
         <source>Import a voice clip</source>
         <translation>导入声音片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="97" />
+        <location filename="../../studio/ui/views/voices.py" line="100" />
         <source>Audio (*.wav *.flac *.ogg *.mp3)</source>
         <translation>音频 (*.wav *.flac *.ogg *.mp3)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="119" />
+        <location filename="../../studio/ui/views/voices.py" line="122" />
         <source>Voice name</source>
         <translation>声音名称</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="119" />
+        <location filename="../../studio/ui/views/voices.py" line="122" />
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="125" />
+        <location filename="../../studio/ui/views/voices.py" line="128" />
         <source>What does the clip say?</source>
         <translation>这段录音说了什么？</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/voices.py" line="148" />
+        <location filename="../../studio/ui/views/voices.py" line="151" />
         <source>Added voice %s</source>
         <translation>已添加声音 %s</translation>
     </message>
