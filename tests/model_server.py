@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -23,6 +24,7 @@ class FakeRepo:
     cut_after: dict[str, int] = field(default_factory=dict)  # path -> bytes, then close
     corrupt: set[str] = field(default_factory=set)
     ignore_ranges: bool = False
+    slow: set[str] = field(default_factory=set)  # sent 64 KiB at a time, 20 ms apart
     requests: list[tuple[str, str | None]] = field(default_factory=list)  # (path, Range)
     sent: dict[str, int] = field(default_factory=dict)  # path -> body bytes sent
 
@@ -82,7 +84,16 @@ class _Handler(BaseHTTPRequestHandler):
         cut = repo.cut_after.pop(name, None)
         if cut is not None:
             body = body[:cut]
-        self.wfile.write(body)
+        if name in repo.slow:
+            for start in range(0, len(body), 1 << 16):
+                try:
+                    self.wfile.write(body[start:start + (1 << 16)])
+                    self.wfile.flush()
+                except OSError:  # the client went away
+                    return
+                time.sleep(0.02)
+        else:
+            self.wfile.write(body)
         repo.sent[name] = repo.sent.get(name, 0) + len(body)
         if cut is not None:
             self.wfile.flush()

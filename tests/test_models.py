@@ -184,3 +184,38 @@ def test_shipped_manifest_describes_cosyvoice2() -> None:
     assert {s.kind for s in spec.sources} == {"modelscope", "huggingface"}
     assert {"llm.pt", "flow.pt", "hift.pt", "cosyvoice2.yaml"} <= {f.path for f in spec.files}
     assert {"zh", "en"} <= set(spec.languages) and spec.licence
+
+
+def test_kill_9_mid_download_loses_nothing_and_resumes(tmp_path, repo, server, studio) -> None:
+    """The download process is killed at an arbitrary point of a slow transfer."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import REPO
+
+    manifest = write_manifest(tmp_path, repo.manifest("tiny", server.endpoint))
+    env = dict(os.environ, STUDIO_MODELS=str(tmp_path / "models"),
+               STUDIO_MODEL_MANIFEST=str(manifest), PYTHONPATH=str(REPO))
+    repo.slow.add("weights.bin")
+    part = tmp_path / "models" / ".downloads" / "tiny" / "weights.bin.part"
+    process = subprocess.Popen([sys.executable, "-m", "studio", "models", "download", "tiny",
+                                "--no-progress"], env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not (part.exists() and part.stat().st_size > 500_000):
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    kept = part.stat().st_size
+    assert 500_000 <= kept < len(repo.files["weights.bin"])
+    assert not (tmp_path / "models" / "tiny").exists()
+
+    repo.slow.clear()
+    run = studio("models", "download", "tiny", "--no-progress",
+                 STUDIO_MODELS=str(tmp_path / "models"), STUDIO_MODEL_MANIFEST=str(manifest))
+    assert run.returncode == 0, run.stderr
+    assert ("weights.bin", f"bytes={kept}-") in repo.requests
+    assert ModelStore(tmp_path / "models", manifest).verify("tiny") == []
