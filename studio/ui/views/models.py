@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 from PySide6.QtWidgets import (
@@ -24,6 +25,16 @@ from studio.store import Library
 from studio.ui.qt_models import Column, RowsModel
 from studio.ui.qt_store import run_task
 from studio.ui.views.base import View
+
+
+def _shown(folder: Path) -> str:
+    """A folder as the user thinks of it: relative to where the studio runs, or ~/…"""
+    for base, prefix in ((Path.cwd(), ""), (Path.home(), "~/")):
+        try:
+            return prefix + str(folder.relative_to(base))
+        except ValueError:
+            continue
+    return str(folder)
 
 
 class _Progress(QObject):
@@ -104,9 +115,10 @@ class ModelsView(View):
                 "on_disk": f"{status.bytes_on_disk / 1e9:.2f} GB" if status.bytes_on_disk else "",
                 "backend": spec.backend, "vram": f"{spec.vram_mb} MB",
                 "licence": spec.licence, "languages": " ".join(spec.languages),
-                "folder": str(status.folder),
+                "folder": _shown(status.folder),
             })
         self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
         if rows and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
         self._enable()

@@ -83,6 +83,7 @@ class ProjectsView(View):
         bar.addWidget(self.render_button)
         bar.addWidget(self.progress, 1)
         bar.addWidget(self.summary)
+        bar.addSpacing(16)
         bar.addWidget(self.voice_label)
 
         segments_page = QWidget()
