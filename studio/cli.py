@@ -298,15 +298,27 @@ def cmd_voices(args: argparse.Namespace) -> int:
 
 
 def cmd_projects(args: argparse.Namespace) -> int:
-    """``studio projects list``."""
+    """``studio projects list``: each project with its voice and who speaks it."""
+    from studio.render import voice_fit
+
     with _open_library(args) as library:
         rows = library.projects()
+        fits = {}
+        for row in rows:
+            if row["voice"] not in fits:
+                voice = library.find_voice(row["voice"])
+                fits[row["voice"]] = voice_fit(library, voice) if voice else None
+            fit = fits[row["voice"]]
+            row.update(backend=fit.backend if fit else None,
+                       problem=fit.problem if fit else "the voice is gone")
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for row in rows:
+            where = f"{row['backend']}" + (f" (cannot render here: {row['problem']})"
+                                           if row["problem"] else "")
             print(f"{row['name']:<30} {row['rendered']:>5}/{row['segments']:<5} segments  "
-                  f"{row['duration_s'] / 60:6.1f} min  voice {row['voice']}")
+                  f"{row['duration_s'] / 60:6.1f} min  voice {row['voice']} on {where}")
     return 0
 
 

@@ -318,6 +318,7 @@ class ModelStore:
             else:
                 todo = {f.path for f in spec.files}
             files = [f for f in spec.files if f.path in todo]
+            _check_space(self.root, files, staging)
             fetched = _Fetch(self, spec, sources, staging, files, progress).run()
             if installed:
                 for f in files:
@@ -378,6 +379,24 @@ def _exclusive(path: Path, name: str) -> Iterator[None]:
         yield
     finally:
         handle.close()
+
+
+def _check_space(root: Path, files: list[ModelFile], staging: Path) -> None:
+    """Refuse a download that cannot fit (sizes the manifest knows, less what is
+    already staged), before a byte is fetched."""
+    need = 0
+    for f in files:
+        if f.size is None:
+            continue
+        have = 0
+        for done in (staging / f.path, staging / (f.path + ".part")):
+            if done.exists():
+                have = done.stat().st_size
+        need += max(0, f.size - have)
+    free = shutil.disk_usage(root).free
+    if need > free:
+        raise UserError(f"the download needs {_size(need)} but {root} has {_size(free)} free",
+                        "free some space, or set STUDIO_MODELS to a folder on a larger disk")
 
 
 def _progress_for(progress: Progress | None, path: str, before: int,
@@ -558,3 +577,7 @@ def _flush(handle: IO[bytes]) -> None:
 
 def _mb(size: int) -> str:
     return f"{size / 1e6:.1f} MB"
+
+
+def _size(size: int) -> str:
+    return f"{size / 1e9:.1f} GB" if size >= 10**9 else _mb(size)

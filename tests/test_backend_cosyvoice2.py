@@ -192,3 +192,16 @@ def test_trt_needs_a_build_until_the_plan_is_whole(model_dir: Path) -> None:
     (model_dir / ".studio-plan-building").write_text("")  # a build was killed
     assert CosyVoice2Backend.needs_build(options)
     assert not CosyVoice2Backend.needs_build(options | {"trt": False})
+
+
+def test_on_the_cpu_one_worker_and_no_gpu_budget(library, model_dir, monkeypatch) -> None:
+    """5 GB of weights per process: the CPU plan caps cosyvoice2 at one worker."""
+    from studio.engine.supervisor import Supervisor
+
+    library.set_setting("cosyvoice2.device", "cpu")
+    library.set_setting("cosyvoice2.model_dir", str(model_dir))
+    assert CosyVoice2Backend.vram_need({"device": "cpu"}) == 0
+    supervisor = Supervisor(library.root)
+    placements = supervisor.plan_for("cosyvoice2")
+    assert [p.device for p in placements] == ["cpu"]
+    assert len(supervisor.plan_for("piper")) == min(os.cpu_count() or 1, 8)

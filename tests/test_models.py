@@ -219,3 +219,16 @@ def test_kill_9_mid_download_loses_nothing_and_resumes(tmp_path, repo, server, s
     assert run.returncode == 0, run.stderr
     assert ("weights.bin", f"bytes={kept}-") in repo.requests
     assert ModelStore(tmp_path / "models", manifest).verify("tiny") == []
+
+
+def test_a_download_that_cannot_fit_is_refused_before_it_starts(tmp_path, repo, server,
+                                                                 monkeypatch) -> None:
+    import shutil
+    from collections import namedtuple
+
+    store = store_for(tmp_path, repo.manifest("tiny", server.endpoint))
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**9, 10**9 - 1000, 1000))
+    with pytest.raises(UserError, match=r"needs 3\.1 MB but .* has 0\.0 MB free"):
+        store.download("tiny")
+    assert repo.requests == [] and not store.folder("tiny").exists()

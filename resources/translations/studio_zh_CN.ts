@@ -272,137 +272,142 @@
 <context>
     <name>ModelsView</name>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="46" />
+        <location filename="../../studio/ui/views/models.py" line="57" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="47" />
+        <location filename="../../studio/ui/views/models.py" line="58" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="48" />
+        <location filename="../../studio/ui/views/models.py" line="59" />
         <source>On disk</source>
         <translation>占用空间</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="49" />
+        <location filename="../../studio/ui/views/models.py" line="60" />
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="50" />
+        <location filename="../../studio/ui/views/models.py" line="61" />
         <source>VRAM</source>
         <translation>显存</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="51" />
+        <location filename="../../studio/ui/views/models.py" line="62" />
         <source>Licence</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="52" />
+        <location filename="../../studio/ui/views/models.py" line="63" />
         <source>Languages</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="53" />
+        <location filename="../../studio/ui/views/models.py" line="64" />
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="62" />
+        <location filename="../../studio/ui/views/models.py" line="73" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="64" />
+        <location filename="../../studio/ui/views/models.py" line="75" />
         <source>Cancel download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="67" />
+        <location filename="../../studio/ui/views/models.py" line="78" />
         <source>Verify</source>
         <translation>校验</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="69" />
+        <location filename="../../studio/ui/views/models.py" line="80" />
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="78" />
+        <location filename="../../studio/ui/views/models.py" line="89" />
         <source>Models are downloaded only from this page or `studio models download`, never while rendering.</source>
         <translation>模型只在此页面或通过 `studio models download` 下载，渲染时从不下载。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="138" />
+        <location filename="../../studio/ui/views/models.py" line="150" />
         <source>download cancelled</source>
         <translation>下载已取消</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="139" />
+        <location filename="../../studio/ui/views/models.py" line="151" />
         <source>download again to resume where it stopped</source>
         <translation>再次下载即可从中断处继续</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="165" />
+        <location filename="../../studio/ui/views/models.py" line="177" />
         <source>%s: %.1f of %.1f MB</source>
         <translation>%s：%.1f / %.1f MB</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="173" />
+        <location filename="../../studio/ui/views/models.py" line="180" />
+        <source>%s: %.1f MB</source>
+        <translation>%s：%.1f MB</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/models.py" line="187" />
         <source>Downloading %s…</source>
         <translation>正在下载 %s…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="175" />
+        <location filename="../../studio/ui/views/models.py" line="189" />
         <source>%s is ready in %s</source>
         <translation>%s 已就绪，位于 %s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="180" />
+        <location filename="../../studio/ui/views/models.py" line="194" />
         <source>Cancelling: the part downloaded so far is kept…</source>
         <translation>正在取消：已下载的部分会保留…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="191" />
+        <location filename="../../studio/ui/views/models.py" line="205" />
         <source>%s is damaged: %s</source>
         <translation>%s 已损坏：%s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="192" />
+        <location filename="../../studio/ui/views/models.py" line="206" />
         <source>Download repairs only these files</source>
         <translation>重新下载只会修复这些文件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="194" />
+        <location filename="../../studio/ui/views/models.py" line="208" />
         <source>%s: every file checks out</source>
         <translation>%s：所有文件校验通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="196" />
+        <location filename="../../studio/ui/views/models.py" line="210" />
         <source>Verifying %s…</source>
         <translation>正在校验 %s…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="204" />
+        <location filename="../../studio/ui/views/models.py" line="218" />
         <source>Remove model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="205" />
+        <location filename="../../studio/ui/views/models.py" line="219" />
         <source>Delete the files of %s? Downloading it again takes a while.</source>
         <translation>删除 %s 的文件？重新下载需要一些时间。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="209" />
+        <location filename="../../studio/ui/views/models.py" line="223" />
         <source>Removing %s…</source>
         <translation>正在删除 %s…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="210" />
+        <location filename="../../studio/ui/views/models.py" line="224" />
         <source>Removed %s (%.1f MB freed)</source>
         <translation>已删除 %s（释放 %.1f MB）</translation>
     </message>
@@ -445,52 +450,52 @@
         <translation>全部渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="94" />
+        <location filename="../../studio/ui/views/projects.py" line="95" />
         <source>Paste or type the script here.</source>
         <translation>在此粘贴或输入稿件。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="95" />
+        <location filename="../../studio/ui/views/projects.py" line="96" />
         <source>Apply changes (only changed segments re-render)</source>
         <translation>应用修改（只重新渲染改动的片段）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="103" />
+        <location filename="../../studio/ui/views/projects.py" line="104" />
         <source>Segments</source>
         <translation>片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="104" />
+        <location filename="../../studio/ui/views/projects.py" line="105" />
         <source>Script</source>
         <translation>稿件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="144" />
+        <location filename="../../studio/ui/views/projects.py" line="145" />
         <source>No project yet: drop a text file here</source>
         <translation>还没有项目：把文本文件拖到这里</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="164" />
+        <location filename="../../studio/ui/views/projects.py" line="165" />
         <source>%s rendered, %d failed</source>
         <translation>已渲染 %s，失败 %d 个</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="171" />
+        <location filename="../../studio/ui/views/projects.py" line="172" />
         <source>Voice: %s · %s</source>
         <translation>声音：%s · %s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="173" />
+        <location filename="../../studio/ui/views/projects.py" line="174" />
         <source>(cannot render here)</source>
         <translation>（无法在本机渲染）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="192" />
+        <location filename="../../studio/ui/views/projects.py" line="193" />
         <source> — about %s left</source>
         <translation> — 约剩 %s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="267" />
+        <location filename="../../studio/ui/views/projects.py" line="268" />
         <source>no backend can speak this voice</source>
         <translation>没有后端能使用这个声音</translation>
     </message>
@@ -808,7 +813,7 @@
         <translation>声音库</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/models.py" line="38" />
+        <location filename="../../studio/ui/views/models.py" line="49" />
         <source>Models</source>
         <translation>模型</translation>
     </message>

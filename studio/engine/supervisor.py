@@ -241,11 +241,11 @@ class Supervisor:
         cls = backend_class(backend)
         need = self.settings.per_model_mb if self.settings.per_model_mb is not None \
             else cls.vram_need(backend_options(self.library, backend))
-        if need == 0:  # a CPU backend
-            result = plan([], 0, self.settings.workers, cpu_cores=os.cpu_count() or 1)
-        else:
-            result = plan(self._gpus, need, self.settings.workers, self.settings.reserve_mb,
-                          cpu_cores=os.cpu_count() or 1)
+        workers = self.settings.workers
+        if workers is None and (need == 0 or not self._gpus):
+            workers = cls.max_cpu_workers  # a big model on the CPU: RAM, not cores, limits
+        result = plan(self._gpus, need, workers, self.settings.reserve_mb,
+                      cpu_cores=os.cpu_count() or 1)
         for line in result.unplaced:
             log.warning("%s: %s", backend, line)
         return list(result.placements)

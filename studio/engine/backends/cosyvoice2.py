@@ -83,6 +83,7 @@ class CosyVoice2Backend(Backend):
     # The runtime's own splitter cuts at ~80 text tokens; the studio's segments
     # stay under that so the runtime never re-splits them.
     max_chars: ClassVar[int] = 120
+    max_cpu_workers: ClassVar[int | None] = 1  # each holds ~5 GB of weights in RAM
     option_help: ClassVar[dict[str, tuple[str, str]]] = {
         **Backend.option_help,
         "fp16": ("bool", "half precision on the GPU: faster, less memory"),
@@ -151,6 +152,12 @@ class CosyVoice2Backend(Backend):
             if not gpus:
                 return _no_cuda(note)
         return None
+
+    @classmethod
+    def vram_need(cls, options: Options | None = None) -> int:
+        if (options or {}).get("device") == "cpu":
+            return 0  # runs on the CPU: nothing to budget on a GPU
+        return super().vram_need(options)
 
     @classmethod
     def needs_build(cls, options: Options | None = None) -> bool:

@@ -171,11 +171,13 @@ class ModelsView(View):
         self.refresh()
 
     def _moved(self, path: str, done: int, total: int) -> None:
-        if total:
+        if total:  # the manifest knows the sizes
             self.progress.setRange(0, 1000)
             self.progress.setValue(int(1000 * done / total))
             self.status.setText(self.tr("%s: %.1f of %.1f MB") % (path, done / 1e6,
                                                                  total / 1e6))
+        else:
+            self.status.setText(self.tr("%s: %.1f MB") % (path, done / 1e6))
 
     def download_selected(self) -> None:
         name = self.selected()
