@@ -12,6 +12,14 @@ from studio.store import Library
 from tests.conftest import REPO, write_script
 
 
+def _settle(qtbot) -> None:
+    """Let every pool task deliver its result to the window (its callback may read
+    the library) before the test closes the library under it."""
+    from studio.ui import qt_store
+
+    qtbot.waitUntil(lambda: not qt_store._running, timeout=60000)
+
+
 def _window(library_dir: Path, qtbot):
     from studio.render import ensure_presets
     from studio.ui.main_window import MainWindow
@@ -53,6 +61,7 @@ def test_import_a_voice_open_a_script_render_and_watch_it(qtbot, library_dir, tm
         from studio.engine.client import stop_engine
 
         stop_engine(library_dir)
+        _settle(qtbot)
         window.close()
         library.close()
 
@@ -71,6 +80,7 @@ def test_drop_a_text_file_makes_a_project_and_bad_files_say_why(qtbot, library_d
         box.close()
         assert library.projects() == []  # nothing written
     finally:
+        _settle(qtbot)
         window.close()
         library.close()
 
@@ -129,6 +139,7 @@ def test_record_a_voice_from_the_microphone(qtbot, library_dir):
         assert 3.0 <= row["duration_s"] <= 30.0 and row["language"] == "en"
         assert not dialog.clip.exists()  # the temporary recording is gone
     finally:
+        _settle(qtbot)
         window.close()
         library.close()
 
@@ -155,9 +166,12 @@ def test_trim_a_voice_with_handles(qtbot, library_dir, clip):
         assert "needs 3 to 30 s" in dialog.length.text()
         dialog.end.setValue(6000)
         dialog.accept()
-        qtbot.waitUntil(lambda: 4.0 < library.find_voice("Long").duration_s <= 5.1,
-                        timeout=30000)
+        # stored on a pool thread, then shown: wait for the table, not just the database
+        qtbot.waitUntil(lambda: any(r["name"] == "Long" and 4.0 < r["duration_s"] <= 5.1
+                                    for r in voices.model.rows), timeout=30000)
+        assert 4.0 < library.find_voice("Long").duration_s <= 5.1
     finally:
+        _settle(qtbot)
         window.close()
         library.close()
 
@@ -191,9 +205,13 @@ def test_preview_a_voice_and_drop_a_script(qtbot, library_dir, tmp_path, clip):
         drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data,
                           Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
         window.dropEvent(drop)
-        qtbot.waitUntil(lambda: library.find_project("dropped") is not None, timeout=30000)
+        # the project is stored on a pool thread, then shown on the GUI thread: wait for
+        # the window to show it (closing the library before that would pull it away)
+        qtbot.waitUntil(lambda: "dropped" in [r["name"] for r in window.projects.projects.rows],
+                        timeout=30000)
         assert window.current_view() == "projects"
     finally:
+        _settle(qtbot)
         window.close()
         library.close()
 

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from studio.store import Library
-from tests.gui.test_main_window import _window
+from tests.gui.test_main_window import _settle, _window
 from tests.model_server import FakeRepo, ModelServer, write_manifest
 
 
@@ -65,6 +65,7 @@ def test_download_verify_and_remove_from_the_models_page(qtbot, library_dir, ser
         qtbot.waitUntil(lambda: state(page) == "absent", timeout=30000)
         assert not (tmp_path / "models" / "tiny").exists()
     finally:
+        _settle(qtbot)
         window.close()
         library.close()
 
@@ -113,5 +114,6 @@ def test_a_clone_without_its_backend_says_so_and_does_not_render(qtbot, library_
         assert "joe · piper" in projects.voice_label.text()
         assert projects.render_button.isEnabled()
     finally:
+        _settle(qtbot)
         window.close()
         library.close()

@@ -8,6 +8,7 @@ import sys
 from studio.engine.client import stop_engine
 from studio.store import Library
 from tests.conftest import write_script
+from tests.gui.test_main_window import _settle
 
 
 def test_review_a_segment_in_the_window(qtbot, library_dir, tmp_path) -> None:
@@ -71,6 +72,7 @@ def test_review_a_segment_in_the_window(qtbot, library_dir, tmp_path) -> None:
         assert library.segment(locked_id).current_take_id == locked_take
     finally:
         stop_engine(library_dir)
+        _settle(qtbot)
         window.close()
         library.close()
 
@@ -128,6 +130,7 @@ def test_export_dialog_writes_the_file_and_per_segment_files(qtbot, library_dir,
         dialog.close()
     finally:
         stop_engine(library_dir)
+        _settle(qtbot)
         window.close()
         library.close()
 
@@ -155,6 +158,7 @@ def test_script_edit_apply_and_undo(qtbot, library_dir, tmp_path):
         assert view.script.toPlainText() == "Alpha line one. Beta line two."
         qtbot.waitUntil(lambda: view.apply_button.isEnabled(), timeout=30000)
     finally:
+        _settle(qtbot)
         window.close()
         library.close()
 
@@ -178,5 +182,6 @@ def test_progress_eta_from_the_render_rate(qtbot, library_dir, monkeypatch):
         assert view._eta(1, 10, 10) == ""  # done
         assert view._eta(1, 2, 10) == ""  # an edit made new work: the rate starts over
     finally:
+        _settle(qtbot)
         window.close()
         library.close()
