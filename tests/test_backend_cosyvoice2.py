@@ -167,7 +167,10 @@ def test_unavailable_for_each_reason_with_its_fix(
     assert "incomplete (llm.pt: missing)" in reason and "to repair it" in reason
     make_model_dir(model_dir)
 
+    from studio.engine.backends import cosyvoice2
+
     monkeypatch.setattr(gpu, "probe", lambda: ([], "NVML: no NVIDIA driver"))
+    monkeypatch.setattr(cosyvoice2, "_probed", None)
     reason = CosyVoice2Backend.available({"model_dir": str(model_dir)})
     assert reason.startswith("no NVIDIA GPU with CUDA") and "NVML: no NVIDIA driver" in reason
 

@@ -37,6 +37,7 @@ import hashlib
 import importlib.util
 import inspect
 import random
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -146,9 +147,7 @@ class CosyVoice2Backend(Backend):
         if problem:
             return problem
         if options.get("device", "cuda") != "cpu":
-            from studio.gpu import probe
-
-            gpus, note = probe()
+            gpus, note = _probe()
             if not gpus:
                 return _no_cuda(note)
         return None
@@ -270,6 +269,23 @@ class CosyVoice2Backend(Backend):
         audio = torch.cat(pieces, dim=1).squeeze(0).float().cpu().numpy()
         clipped: npt.NDArray[np.float32] = np.clip(audio, -1.0, 1.0).astype(np.float32)
         return clipped
+
+
+_PROBE_TTL_S = 5.0
+_probed: tuple[float, int, str] | None = None
+
+
+def _probe() -> tuple[int, str]:
+    """How many GPUs NVML sees (and its note), re-read at most every few seconds:
+    listings check every cloned voice, and NVML takes a while to start."""
+    global _probed
+    from studio.gpu import probe
+
+    now = time.monotonic()
+    if _probed is None or now - _probed[0] > _PROBE_TTL_S:
+        gpus, note = probe()
+        _probed = (now, len(gpus), note)
+    return _probed[1], _probed[2]
 
 
 def _no_cuda(detail: str) -> str:
