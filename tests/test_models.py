@@ -232,3 +232,20 @@ def test_a_download_that_cannot_fit_is_refused_before_it_starts(tmp_path, repo, 
     with pytest.raises(UserError, match=r"needs 3\.1 MB but .* has 0\.0 MB free"):
         store.download("tiny")
     assert repo.requests == [] and not store.folder("tiny").exists()
+
+
+def test_a_broken_manifest_is_named_with_what_is_wrong(tmp_path, studio) -> None:
+    cases = {
+        "[[model]\nname = 1": "cannot be read",
+        '[[model]]\nname = "x"\nbackend = "b"\n': "entry 1 is incomplete",
+        ('[[model]]\nname = "x"\nbackend = "b"\n[[model.sources]]\nkind = "http"\n'
+         'repo = "r"\nrevision = "1"\n[[model.files]]\npath = "../../etc/passwd"\n'):
+            "leaves the model folder",
+    }
+    for text, message in cases.items():
+        manifest = write_manifest(tmp_path, text)
+        run = studio("models", "list", STUDIO_MODEL_MANIFEST=str(manifest),
+                     STUDIO_MODELS=str(tmp_path / "models"))
+        assert run.returncode == 2 and message in run.stderr, run.stderr
+    missing = studio("models", "list", STUDIO_MODEL_MANIFEST=str(tmp_path / "nope.toml"))
+    assert missing.returncode == 2 and "is missing" in missing.stderr
