@@ -111,10 +111,6 @@ class ModelSpec:
     homepage: str = ""
 
     @property
-    def known_bytes(self) -> int:
-        return sum(f.size or 0 for f in self.files)
-
-    @property
     def pinned(self) -> bool:
         """Every required file has its sha256 in the manifest."""
         return all(f.sha256 for f in self.files if not f.optional)
@@ -319,7 +315,7 @@ class ModelStore:
                 todo = {f.path for f in spec.files}
             files = [f for f in spec.files if f.path in todo]
             _check_space(self.root, files, staging)
-            fetched = _Fetch(self, spec, sources, staging, files, progress).run()
+            fetched = _Fetch(spec, sources, staging, files, progress).run()
             if installed:
                 for f in files:
                     if f.path in fetched.skipped:
@@ -439,9 +435,9 @@ class _Fetched:
 class _Fetch:
     """One download run: the listed files into the staging folder."""
 
-    def __init__(self, store: ModelStore, spec: ModelSpec, sources: list[Source],
-                 staging: Path, files: list[ModelFile], progress: Progress | None) -> None:
-        self.store, self.spec, self.sources = store, spec, sources
+    def __init__(self, spec: ModelSpec, sources: list[Source], staging: Path,
+                 files: list[ModelFile], progress: Progress | None) -> None:
+        self.spec, self.sources = spec, sources
         self.staging, self.files, self.progress = staging, files, progress
         self.total = sum(f.size or 0 for f in files)
         self.done = 0
