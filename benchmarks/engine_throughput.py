@@ -51,7 +51,7 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> float:
 
 
 def throughput(segments: int, rounds: int, workers: int) -> None:
-    from studio.engine.backends.piper import PiperBackend
+    from studio.backends.piper import PiperBackend
     from studio.text import prepare_script
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -76,7 +76,7 @@ def throughput(segments: int, rounds: int, workers: int) -> None:
             subprocess.run([sys.executable, "-m", "studio", "voices", "list"], env=env,
                            check=True, capture_output=True)
             subprocess.run([sys.executable, "-c",
-                            "from studio.store import Library; import sys; "
+                            "from studio.core.store import Library; import sys; "
                             f"Library.open(sys.argv[1]).set_setting('engine.workers', {workers})",
                             str(library)], check=True)
             results[f"studio, {workers} workers"].append(timed(
@@ -96,10 +96,10 @@ def throughput(segments: int, rounds: int, workers: int) -> None:
 def queue_cost(jobs: int) -> None:
     os.environ["STUDIO_BACKENDS"] = "piper=noop_backend:NoopBackend"
     sys.path.insert(0, str(Path(__file__).parent))
-    from studio.engine.queue import JobQueue
+    from studio.core.jobs import JobQueue
+    from studio.core.render import ensure_presets
+    from studio.core.store import Library
     from studio.engine.worker import Worker
-    from studio.render import ensure_presets
-    from studio.store import Library
     from studio.text import prepare_script
 
     # on the disk the user's library would be on (not a RAM-backed /tmp)

@@ -72,13 +72,13 @@ def main() -> None:
 
     from PySide6.QtWidgets import QApplication
 
+    from studio.core.jobs import JobQueue
+    from studio.core.render import ensure_presets
+    from studio.core.store import Library
     from studio.engine.client import start_engine, stop_engine
-    from studio.engine.queue import JobQueue
-    from studio.render import ensure_presets
-    from studio.store import Library
     from studio.text import prepare_script
     from studio.ui.main_window import MainWindow
-    from studio.ui.qt_store import wait_for_tasks
+    from studio.ui.tasks import wait_for_tasks
 
     app = QApplication([])
     meter = StallMeter()

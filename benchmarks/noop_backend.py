@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from studio.engine.backends.piper import PiperBackend
+from studio.backends.piper import PiperBackend
 
 
 class NoopBackend(PiperBackend):

@@ -65,7 +65,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
-    from studio.engine.backends.piper import PiperBackend
+    from studio.backends.piper import PiperBackend
     from studio.text import prepare_script
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -27,14 +27,14 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from studio.engine.backends.cosyvoice2 import CosyVoice2Backend
+from studio.backends.cosyvoice2 import CosyVoice2Backend
+from studio.core.export import ExportSettings, export_project
+from studio.core.jobs import JobQueue
+from studio.core.prompts import import_voice
+from studio.core.render import plan_project
+from studio.core.store import Library
 from studio.engine.client import start_engine, stop_engine, wait_for_project
-from studio.engine.queue import JobQueue
 from studio.errors import UserError
-from studio.export import ExportSettings, export_project
-from studio.prompts import import_voice
-from studio.render import plan_project
-from studio.store import Library
 
 SCRIPT = """你好，欢迎来到语音工作室，这个声音是从一小段录音克隆出来的。
 
@@ -53,8 +53,8 @@ def fail(message: str, code: int = 2) -> int:
 
 def default_prompt(folder: Path) -> Path:
     """About six seconds of the bundled English voice, saying PROMPT_TEXT."""
-    from studio.engine.backends import VoiceRef
-    from studio.engine.backends.piper import PiperBackend
+    from studio.backends import VoiceRef
+    from studio.backends.piper import PiperBackend
 
     piper = PiperBackend()
     piper.load("cpu")

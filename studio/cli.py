@@ -176,16 +176,16 @@ def _read_script(arg: str) -> tuple[str, str, str]:
 
 
 def _open_library(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from studio.store import Library
+    from studio.core.store import Library
 
     return Library.open(args.library or default_library_dir())
 
 
 def cmd_render(args: argparse.Namespace) -> int:
     """``studio render``: script -> project -> queued jobs -> takes -> export."""
-    from studio.engine.queue import JobQueue
-    from studio.export import ExportSettings, check_output_path, export_project
-    from studio.render import plan_project
+    from studio.core.export import ExportSettings, check_output_path, export_project
+    from studio.core.jobs import JobQueue
+    from studio.core.render import plan_project
 
     raw, label, stem = _read_script(args.script)
     project_name = args.project or stem
@@ -242,7 +242,7 @@ def _wait_with_progress(library, project, show: bool):  # type: ignore[no-untype
 
 
 def _report_unrendered(library, project, progress) -> int:  # type: ignore[no-untyped-def]
-    from studio.engine.queue import JobQueue
+    from studio.core.jobs import JobQueue
 
     dead = JobQueue(library).jobs(state="dead", project_id=project.id)
     for job in dead:
@@ -261,8 +261,8 @@ def _safe_name(name: str) -> str:
 
 def cmd_voices(args: argparse.Namespace) -> int:
     """``studio voices list|add|remove``."""
-    from studio import prompts
-    from studio.render import ensure_presets, voice_fit
+    from studio.core import prompts
+    from studio.core.render import ensure_presets, voice_fit
 
     with _open_library(args) as library:
         ensure_presets(library)
@@ -299,7 +299,7 @@ def cmd_voices(args: argparse.Namespace) -> int:
 
 def cmd_projects(args: argparse.Namespace) -> int:
     """``studio projects list``: each project with its voice and who speaks it."""
-    from studio.render import voice_fit
+    from studio.core.render import voice_fit
 
     with _open_library(args) as library:
         rows = library.projects()
@@ -382,7 +382,7 @@ def cmd_gpu(args: argparse.Namespace) -> int:
 
 def cmd_jobs(args: argparse.Namespace) -> int:
     """``studio jobs list|retry|cancel|pause|resume``."""
-    from studio.engine.queue import JobQueue
+    from studio.core.jobs import JobQueue
 
     with _open_library(args) as library:
         queue = JobQueue(library)
@@ -414,7 +414,7 @@ def cmd_jobs(args: argparse.Namespace) -> int:
 
 def cmd_config(args: argparse.Namespace) -> int:
     """``studio config list|set|unset``."""
-    from studio.config import known_settings, parse, show
+    from studio.core.settings import known_settings, parse, show
 
     with _open_library(args) as library:
         if args.action == "set":
@@ -438,7 +438,7 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 def cmd_models(args: argparse.Namespace) -> int:
     """``studio models list|download|verify|remove``."""
-    from studio.models import ModelStore
+    from studio.weights import ModelStore
 
     store = ModelStore()
     if args.action == "list":

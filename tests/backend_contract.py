@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from studio.engine.backends import Backend, VoiceRef
+from studio.backends import Backend, VoiceRef
 from studio.errors import UserError
 from studio.text.lang import LANGUAGE_NAMES
 

@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from studio.engine.backends import VoiceRef
-from studio.engine.backends.piper import PiperBackend
-from studio.store import Library
+from studio.backends import VoiceRef
+from studio.backends.piper import PiperBackend
+from studio.core.store import Library
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -53,7 +53,7 @@ def library_dir(tmp_path: Path) -> Iterator[Path]:
 @pytest.fixture
 def library(library_dir: Path) -> Iterator[Library]:
     """An open, empty library with the preset voices registered."""
-    from studio.render import ensure_presets
+    from studio.core.render import ensure_presets
 
     lib = Library.open(library_dir)
     ensure_presets(lib)

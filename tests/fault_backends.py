@@ -8,7 +8,7 @@ import os
 import time
 from pathlib import Path
 
-from studio.engine.backends.piper import PiperBackend
+from studio.backends.piper import PiperBackend
 
 
 class PoisonedPiper(PiperBackend):

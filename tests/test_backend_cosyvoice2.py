@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 
 from studio import gpu
-from studio.engine.backends import VoiceRef, installed_backends
-from studio.engine.backends.cosyvoice2 import RUNTIME_MISSING, CosyVoice2Backend
-from studio.models import load_manifest, repo_models_dir
+from studio.backends import VoiceRef, installed_backends
+from studio.backends.cosyvoice2 import RUNTIME_MISSING, CosyVoice2Backend
+from studio.weights import load_manifest, repo_models_dir
 from tests.backend_contract import BackendContract
 
 STANDIN = Path(__file__).resolve().parent / "standin"
@@ -167,7 +167,7 @@ def test_unavailable_for_each_reason_with_its_fix(
     assert "incomplete (llm.pt: missing)" in reason and "to repair it" in reason
     make_model_dir(model_dir)
 
-    from studio.engine.backends import cosyvoice2
+    from studio.backends import cosyvoice2
 
     monkeypatch.setattr(gpu, "probe", lambda: ([], "NVML: no NVIDIA driver"))
     monkeypatch.setattr(cosyvoice2, "_probed", None)

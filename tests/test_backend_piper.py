@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from studio.engine.backends import VoiceRef, installed_backends
-from studio.engine.backends.piper import PiperBackend
+from studio.backends import VoiceRef, installed_backends
+from studio.backends.piper import PiperBackend
 from tests.backend_contract import BackendContract
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import soundfile as sf
 
+from studio.core.store import Library
 from studio.gpu import probe
-from studio.store import Library
 from tests.conftest import REPO, snapshot, write_script
 from tests.test_backend_cosyvoice2 import STANDIN, make_model_dir
 

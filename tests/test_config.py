@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from studio.store import Library
+from studio.core.store import Library
 from tests.conftest import snapshot
 
 
@@ -14,8 +14,8 @@ def test_set_list_and_unset_a_backend_option(studio, library_dir) -> None:
     assert "cosyvoice2.fp16              true\n" in listing
     assert "cosyvoice2.trt               false (default)" in listing
     with Library.open(library_dir) as library:
-        from studio.engine.backends.cosyvoice2 import CosyVoice2Backend
-        from studio.render import backend_options
+        from studio.backends.cosyvoice2 import CosyVoice2Backend
+        from studio.core.render import backend_options
 
         options = backend_options(library, "cosyvoice2")
         assert options == {"fp16": True, "vram_mb": 7200}

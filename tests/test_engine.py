@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from studio.engine.queue import JobQueue
-from studio.engine.supervisor import EngineRunning, EngineSettings, Supervisor, engine_pid
+from studio.core.jobs import JobQueue
+from studio.core.settings import EngineSettings
+from studio.core.store import Library
+from studio.engine.supervisor import EngineRunning, Supervisor, engine_pid
 from studio.engine.worker import Worker
-from studio.store import Library
 from studio.text import prepare_script
 from tests.conftest import REPO
 
@@ -71,7 +72,7 @@ def test_heartbeats_keep_a_long_job_leased(library: Library, worker_env) -> None
     """A job longer than its lease is not taken away while its worker beats."""
     import threading
 
-    from studio.engine.backends import installed_backends
+    from studio.backends import installed_backends
 
     worker_env("SlowPiper")
     installed_backends.cache_clear()
@@ -236,7 +237,7 @@ def test_unused_root(tmp_path: Path) -> None:
 @pytest.fixture
 def fresh_backends():
     """The supervisor runs in this process: let it see $STUDIO_BACKENDS too."""
-    from studio.engine.backends import installed_backends
+    from studio.backends import installed_backends
 
     installed_backends.cache_clear()
     yield

@@ -156,7 +156,7 @@ def test_poisoned_segment_goes_dead_then_retry_completes(tmp_path, library_dir, 
     poison.write_text("xylophone")
     env = {"STUDIO_BACKENDS": "piper=tests.fault_backends:PoisonedPiper",
            "STUDIO_POISON_FILE": str(poison)}
-    from studio.store import Library
+    from studio.core.store import Library
 
     with Library.open(library_dir) as library:
         library.set_setting("engine.backoff_base_s", 0.05)

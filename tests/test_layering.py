@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 CORE = [
-    "studio.cli", "studio.store", "studio.text", "studio.audio", "studio.render",
-    "studio.export", "studio.prompts", "studio.engine.backends.piper", "studio.gpu",
+    "studio.cli", "studio.core.store", "studio.text", "studio.audio", "studio.core.render",
+    "studio.core.export", "studio.core.prompts", "studio.backends.piper", "studio.gpu",
 ]
 
 
@@ -15,7 +15,7 @@ def test_core_imports_neither_qt_nor_torch() -> None:
     code = (
         "import importlib, sys\n"
         f"for name in {CORE!r}: importlib.import_module(name)\n"
-        "from studio.engine.backends.piper import PiperBackend\n"
+        "from studio.backends.piper import PiperBackend\n"
         "PiperBackend().load('cpu')\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
         "('PySide6', 'shiboken6', 'torch', 'torchaudio'))\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from studio.errors import UserError
-from studio.models import RECORD_NAME, ModelStore, load_manifest, repo_models_dir
+from studio.weights import RECORD_NAME, ModelStore, load_manifest, repo_models_dir
 from tests.model_server import FakeRepo, ModelServer, write_manifest
 
 MB = 1 << 20

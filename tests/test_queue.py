@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from studio.engine.queue import PRIORITY_INTERACTIVE, JobQueue, QueueSettings
+from studio.core.jobs import PRIORITY_INTERACTIVE, JobQueue, QueueSettings
+from studio.core.render import save_take_audio
+from studio.core.store import Library
 from studio.errors import UserError
-from studio.render import save_take_audio
-from studio.store import Library
 from studio.text import prepare_script
 
 FAST = QueueSettings(lease_s=10, max_attempts=3, backoff_base_s=1.0, backoff_max_s=60)

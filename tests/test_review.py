@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from studio.core.jobs import JobQueue
+from studio.core.review import approve, choose_take, edit_text, regenerate, set_locked
+from studio.core.store import Library
 from studio.engine.client import start_engine, stop_engine, wait_for_project
-from studio.engine.queue import JobQueue
 from studio.errors import UserError
-from studio.review import approve, choose_take, edit_text, regenerate, set_locked
-from studio.store import Library
 from studio.text import prepare_script
 
 SCRIPT = "The first line is here. The second line follows. The last one ends it."
@@ -61,8 +61,8 @@ def test_regenerate_edit_lock_approve_and_choose(library: Library, rendered) -> 
 
 
 def test_segment_voice_must_fit(library: Library, clip) -> None:
-    from studio.prompts import import_voice
-    from studio.review import set_voice
+    from studio.core.prompts import import_voice
+    from studio.core.review import set_voice
 
     joe = library.find_voice("joe")
     sync = library.sync_project("v", SCRIPT, joe, prepare_script(SCRIPT).segments)

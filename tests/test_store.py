@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from studio.core.render import save_take_audio
+from studio.core.store import SCHEMA_VERSION, Library
 from studio.errors import UserError
-from studio.render import save_take_audio
-from studio.store import SCHEMA_VERSION, Library
 from studio.text import prepare_script
 
 

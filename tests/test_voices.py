@@ -90,8 +90,8 @@ def test_duplicate_name_and_preset_removal_are_refused(studio, clip, library_dir
 
 
 def test_retrim_cuts_the_prompt_anew_from_the_original(library, clip) -> None:
+    from studio.core.prompts import import_voice, retrim
     from studio.errors import UserError
-    from studio.prompts import import_voice, retrim
 
     voice, _ = import_voice(library, "Long", clip(10.0), "The quick brown fox.")
     assert 9.0 < voice.duration_s <= 10.5

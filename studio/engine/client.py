@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from studio.engine.queue import JobQueue
+from studio.core.jobs import JobQueue
+from studio.core.store import Library, Project
 from studio.engine.supervisor import EngineRunning, engine_pid
 from studio.errors import UserError
-from studio.store import Library, Project
 
 
 def start_engine(

@@ -48,13 +48,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from studio.engine.backends import backend_class
-from studio.engine.queue import JobQueue
+from studio.backends import backend_class
+from studio.core.jobs import JobQueue
+from studio.core.render import backend_options
+from studio.core.settings import EngineSettings
+from studio.core.store import Library, damaged_error
 from studio.errors import UserError
 from studio.fsutil import TEMP_PREFIX
 from studio.gpu import Placement, plan, probe
-from studio.render import backend_options
-from studio.store import Library, damaged_error
 
 log = logging.getLogger("studio.engine.supervisor")
 
@@ -182,30 +183,6 @@ class Build:
 
     process: subprocess.Popen[bytes]
     stderr_tail: deque[str] = field(default_factory=lambda: deque(maxlen=20))
-
-
-@dataclass(frozen=True)
-class EngineSettings:
-    """How the supervisor runs (library settings ``engine.*`` override them)."""
-
-    workers: int | None = None  # None: as the plan allows
-    per_model_mb: int | None = None  # None: the backend's own estimate
-    reserve_mb: int = 512
-    job_timeout_s: float = 600.0
-    grace_s: float = 30.0
-    idle_exit_s: float | None = None  # exit after this long with nothing to do
-    restart_backoff_s: float = 1.0
-
-    @classmethod
-    def from_library(cls, library: Library, **overrides: object) -> EngineSettings:
-        """Defaults, then the library's settings, then explicit overrides."""
-        values: dict[str, object] = {}
-        for name in cls.__dataclass_fields__:
-            stored = library.get_setting(f"engine.{name}")
-            if stored is not None:
-                values[name] = stored
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)  # type: ignore[arg-type]
 
 
 class Supervisor:

@@ -25,10 +25,10 @@ import time
 import traceback
 from pathlib import Path
 
-from studio.engine.backends import backend_class
-from studio.engine.queue import JobQueue
-from studio.render import SegmentRenderer, save_take_audio
-from studio.store import Library
+from studio.backends import backend_class
+from studio.core.jobs import JobQueue
+from studio.core.render import SegmentRenderer, save_take_audio
+from studio.core.store import Library
 
 log = logging.getLogger("studio.engine.worker")
 
@@ -170,7 +170,7 @@ class _Heartbeat:
 
 def build(root: Path, backend: str, device: str) -> int:
     """Run ``backend``'s one-off build (e.g. TensorRT plans) with the library's options."""
-    from studio.render import backend_options
+    from studio.core.render import backend_options
 
     with Library.open(root) as library:
         options = backend_options(library, backend)

@@ -16,10 +16,10 @@ def run(root: Path, screenshot: Path | None = None, view: str = "projects",
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from studio.store import Library
+    from studio.core.store import Library
     from studio.ui import i18n
     from studio.ui.main_window import MainWindow
-    from studio.ui.qt_store import wait_for_tasks
+    from studio.ui.tasks import wait_for_tasks
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Voice Studio")

@@ -25,15 +25,15 @@ from PySide6.QtWidgets import (
 )
 
 from studio.audio import READABLE_SUFFIXES
-from studio.engine.queue import JobQueue
-from studio.store import Library
-from studio.ui.qt_store import StoreWatcher
+from studio.core.jobs import JobQueue
+from studio.core.store import Library
 from studio.ui.views.base import View
 from studio.ui.views.engine import EngineView
 from studio.ui.views.models import ModelsView
 from studio.ui.views.projects import ProjectsView
 from studio.ui.views.queue import QueueView
 from studio.ui.views.voices import VoicesView
+from studio.ui.watcher import StoreWatcher
 
 VIEWS = ("voices", "projects", "queue", "engine", "models")
 

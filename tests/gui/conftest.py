@@ -24,8 +24,8 @@ _HOME = tempfile.mkdtemp(prefix="studio-gui-home-")
 def _speech_device(home: str) -> None:
     import numpy as np
 
-    from studio.engine.backends import VoiceRef
-    from studio.engine.backends.piper import PiperBackend
+    from studio.backends import VoiceRef
+    from studio.backends.piper import PiperBackend
 
     piper = PiperBackend()
     piper.load("cpu")
@@ -60,7 +60,7 @@ def nothing_left_behind(qapp):
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from studio.ui.qt_store import wait_for_tasks
+    from studio.ui.tasks import wait_for_tasks
 
     threads_before = {t.ident for t in threading.enumerate()}
     yield

@@ -20,7 +20,7 @@ def test_every_string_has_a_chinese_translation() -> None:
 def test_the_window_speaks_chinese(qapp, qtbot, library_dir) -> None:
     from PySide6.QtCore import QCoreApplication
 
-    from studio.store import Library
+    from studio.core.store import Library
     from studio.ui import i18n
     from studio.ui.main_window import MainWindow
 

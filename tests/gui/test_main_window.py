@@ -8,20 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from studio.store import Library
+from studio.core.store import Library
 from tests.conftest import REPO, write_script
 
 
 def _settle(qtbot) -> None:
     """Let every pool task deliver its result to the window (its callback may read
     the library) before the test closes the library under it."""
-    from studio.ui import qt_store
+    from studio.ui import tasks as qt_tasks
 
-    qtbot.waitUntil(lambda: not qt_store._running, timeout=60000)
+    qtbot.waitUntil(lambda: not qt_tasks._running, timeout=60000)
 
 
 def _window(library_dir: Path, qtbot):
-    from studio.render import ensure_presets
+    from studio.core.render import ensure_presets
     from studio.ui.main_window import MainWindow
 
     library = Library.open(library_dir)
@@ -145,7 +145,7 @@ def test_record_a_voice_from_the_microphone(qtbot, library_dir):
 
 
 def test_trim_a_voice_with_handles(qtbot, library_dir, clip):
-    from studio.prompts import import_voice
+    from studio.core.prompts import import_voice
 
     window, library = _window(library_dir, qtbot)
     try:
@@ -180,7 +180,7 @@ def test_preview_a_voice_and_drop_a_script(qtbot, library_dir, tmp_path, clip):
     from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
     from PySide6.QtGui import QDropEvent
 
-    from studio.prompts import import_voice
+    from studio.core.prompts import import_voice
 
     window, library = _window(library_dir, qtbot)
     try:
@@ -219,10 +219,10 @@ def test_preview_a_voice_and_drop_a_script(qtbot, library_dir, tmp_path, clip):
 def test_closing_while_rendering_asks(qtbot, library_dir, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
+    from studio.core.jobs import JobQueue
+    from studio.core.render import plan_project
     from studio.engine.client import start_engine, stop_engine
-    from studio.engine.queue import JobQueue
     from studio.engine.supervisor import engine_pid
-    from studio.render import plan_project
 
     window, library = _window(library_dir, qtbot)
     text = " ".join(f"Line number {n} of a long render." for n in range(40))

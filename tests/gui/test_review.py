@@ -5,14 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from studio.core.store import Library
 from studio.engine.client import stop_engine
-from studio.store import Library
 from tests.conftest import write_script
 from tests.gui.test_main_window import _settle
 
 
 def test_review_a_segment_in_the_window(qtbot, library_dir, tmp_path) -> None:
-    from studio.render import ensure_presets
+    from studio.core.render import ensure_presets
     from studio.ui.main_window import MainWindow
     from studio.ui.views.segment_panel import EditTextCommand
 
@@ -81,7 +81,7 @@ def test_no_audio_device_disables_playback_with_a_reason(tmp_path) -> None:
     """A machine with no sound card: a fresh process with no ALSA device."""
     home = tmp_path / "home"
     home.mkdir()
-    code = ("from studio.playback import output_problem, input_problem; "
+    code = ("from studio.audio.playback import output_problem, input_problem; "
             "print(output_problem()); print(input_problem())")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={"HOME": str(home), "PATH": "/usr/bin:/bin"}, timeout=60)
@@ -91,9 +91,9 @@ def test_no_audio_device_disables_playback_with_a_reason(tmp_path) -> None:
 
 
 def test_export_dialog_writes_the_file_and_per_segment_files(qtbot, library_dir, tmp_path):
+    from studio.core.jobs import JobQueue
+    from studio.core.render import plan_project
     from studio.engine.client import start_engine, wait_for_project
-    from studio.engine.queue import JobQueue
-    from studio.render import plan_project
     from studio.ui.main_window import MainWindow
 
     library = Library.open(library_dir)
@@ -136,7 +136,7 @@ def test_export_dialog_writes_the_file_and_per_segment_files(qtbot, library_dir,
 
 
 def test_script_edit_apply_and_undo(qtbot, library_dir, tmp_path):
-    from studio.render import ensure_presets
+    from studio.core.render import ensure_presets
     from studio.ui.main_window import MainWindow
 
     library = Library.open(library_dir)

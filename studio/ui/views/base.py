@@ -8,9 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QVBoxLayout, QWidget
 
+from studio.core.render import VoiceFit, voice_fit
+from studio.core.store import Library, Voice
 from studio.errors import UserError
-from studio.render import VoiceFit, voice_fit
-from studio.store import Library, Voice
 
 FIT_TTL_S = 5.0
 _fits: dict[tuple[object, ...], tuple[float, VoiceFit]] = {}

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
+from studio.core.store import Library
 from studio.engine.client import engine_status, start_engine, stop_engine
 from studio.gpu import plan, probe
-from studio.store import Library
 from studio.ui.qt_models import Column, RowsModel
-from studio.ui.qt_store import run_task
+from studio.ui.tasks import run_task
 from studio.ui.views.base import View
 
 

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.export import DEFAULT_PAUSES, ExportSettings, export_project, export_segments
-from studio.store import Library, Project
+from studio.core.export import DEFAULT_PAUSES, ExportSettings, export_project, export_segments
+from studio.core.store import Library, Project
 from studio.ui.qt_models import seconds
-from studio.ui.qt_store import run_task
+from studio.ui.tasks import run_task
 
 
 class ExportDialog(QDialog):

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
+from studio.core.store import Library
 from studio.errors import UserError
-from studio.models import ModelStore
-from studio.store import Library
 from studio.ui.qt_models import Column, RowsModel
-from studio.ui.qt_store import run_task
+from studio.ui.tasks import run_task
 from studio.ui.views.base import View
+from studio.weights import ModelStore
 
 
 def _shown(folder: Path) -> str:

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.core.jobs import JobQueue
+from studio.core.store import Library, Project
 from studio.engine.client import start_engine
-from studio.engine.queue import JobQueue
 from studio.errors import UserError
-from studio.store import Library, Project
 from studio.text import Script
 from studio.ui.qt_models import Column, RowsModel, seconds
-from studio.ui.qt_store import run_in_process, run_task
+from studio.ui.tasks import run_in_process, run_task
 from studio.ui.views.base import View, cached_fit
 from studio.ui.views.segment_panel import SegmentPanel
 
@@ -226,7 +226,7 @@ class ProjectsView(View):
     def set_script(self, name: str, text: str, label: str = "the script") -> None:
         """Re-split project ``name`` to ``text``: the split runs in the helper
         process (it is CPU-bound), the store update on the thread pool."""
-        from studio.render import plan_project, resolve_voice
+        from studio.core.render import plan_project, resolve_voice
         from studio.text import prepare_script
 
         root = self.root

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from studio.engine.queue import JobQueue
+from studio.core.jobs import JobQueue
+from studio.core.store import Library
 from studio.errors import UserError
-from studio.store import Library
 from studio.ui.qt_models import Column, RowsModel
 from studio.ui.views.base import View
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.recording import Recorder, input_devices
+from studio.audio.recording import Recorder, input_devices
 
 
 class RecordDialog(QDialog):

@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio import review
+from studio.audio.playback import Player
+from studio.core import review
+from studio.core.store import Library, Segment
 from studio.errors import UserError
-from studio.playback import Player
-from studio.store import Library, Segment
-from studio.ui.qt_store import run_task
+from studio.ui.tasks import run_task
 from studio.ui.widgets.waveform import Waveform
 
 
@@ -224,7 +224,7 @@ class SegmentPanel(QWidget):
                                    self.segment.position or 0)
 
         def assemble() -> Any:
-            from studio.export import ExportSettings, assemble
+            from studio.core.export import ExportSettings, assemble
 
             with Library.open(root) as library:
                 project = library.conn.execute(

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.audio import Audio
-from studio.playback import Player
+from studio.audio.playback import Player
 from studio.ui.widgets.waveform import Waveform
 
 

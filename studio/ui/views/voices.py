@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
+from studio.core.render import ensure_presets
+from studio.core.store import Library
 from studio.errors import UserError
-from studio.render import ensure_presets
-from studio.store import Library
 from studio.ui.qt_models import Column, RowsModel, seconds
-from studio.ui.qt_store import run_in_process, run_task
+from studio.ui.tasks import run_in_process, run_task
 from studio.ui.views.base import View, cached_fit
 
 
@@ -49,13 +49,13 @@ class VoicesView(View):
         self.import_button.clicked.connect(self.choose_clip)
         self.record_button = QPushButton(self.tr("Record…"))
         self.record_button.clicked.connect(self.record)
-        from studio.recording import input_problem
+        from studio.audio.recording import input_problem
 
         problem = input_problem()
         if problem:
             self.record_button.setEnabled(False)
             self.record_button.setToolTip(problem)
-        from studio.playback import Player
+        from studio.audio.playback import Player
 
         self.player = Player()
         self.play_button = QPushButton(self.tr("Play"))
@@ -131,7 +131,7 @@ class VoicesView(View):
         root = self.root
 
         def work() -> tuple[str, tuple[str, ...]]:
-            from studio.prompts import import_voice
+            from studio.core.prompts import import_voice
 
             try:
                 with Library.open(root) as library:
@@ -165,14 +165,14 @@ class VoicesView(View):
         voice = self.library.find_voice(self.model.row(rows[0].row())["name"])
         if voice is None:
             return
-        from studio.review import preview
+        from studio.core.review import preview
 
         run_in_process(preview, (str(self.root), voice.name),
                        lambda result: self.player.play(*result), self.show_error)
 
     def trim_selected(self) -> None:
         """Open the trim handles for the selected cloned voice."""
-        from studio.prompts import original_audio
+        from studio.core.prompts import original_audio
         from studio.ui.views.trim_dialog import TrimDialog
 
         rows = self.table.selectionModel().selectedRows()
@@ -195,7 +195,7 @@ class VoicesView(View):
         root = self.root
 
         def work() -> str:
-            from studio.prompts import retrim
+            from studio.core.prompts import retrim
 
             with Library.open(root) as library:
                 return retrim(library, name, start, end).name
@@ -204,7 +204,7 @@ class VoicesView(View):
 
     def remove_selected(self) -> None:
         """Remove the selected cloned voice."""
-        from studio.prompts import remove_voice
+        from studio.core.prompts import remove_voice
 
         for index in self.table.selectionModel().selectedRows():
             try:

@@ -194,7 +194,7 @@ def installed_backends() -> dict[str, type[Backend]]:
         if isinstance(cls, type) and issubclass(cls, Backend):
             found[cls.name] = cls
     if "piper" not in found:  # running from a source tree without installed metadata
-        from studio.engine.backends.piper import PiperBackend
+        from studio.backends.piper import PiperBackend
 
         found["piper"] = PiperBackend
     return found

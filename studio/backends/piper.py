@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import numpy as np
 import numpy.typing as npt
 
-from studio.engine.backends import Backend, Preset, VoiceRef
+from studio.backends import Backend, Preset, VoiceRef
 
 # Silence Piper puts between the sentences of one segment it reads.
 _SENTENCE_GAP_S = 0.2

@@ -14,10 +14,34 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
-from studio.engine.backends import installed_backends
-from studio.engine.queue import QueueSettings
-from studio.engine.supervisor import EngineSettings
+from studio.backends import installed_backends
+from studio.core.jobs import QueueSettings
+from studio.core.store import Library
 from studio.errors import UserError
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """How the supervisor runs (library settings ``engine.*`` override them)."""
+
+    workers: int | None = None  # None: as the plan allows
+    per_model_mb: int | None = None  # None: the backend's own estimate
+    reserve_mb: int = 512
+    job_timeout_s: float = 600.0
+    grace_s: float = 30.0
+    idle_exit_s: float | None = None  # exit after this long with nothing to do
+    restart_backoff_s: float = 1.0
+
+    @classmethod
+    def from_library(cls, library: Library, **overrides: object) -> EngineSettings:
+        """Defaults, then the library's settings, then explicit overrides."""
+        values: dict[str, object] = {}
+        for name in cls.__dataclass_fields__:
+            stored = library.get_setting(f"engine.{name}")
+            if stored is not None:
+                values[name] = stored
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

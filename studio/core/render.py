@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from studio import audio
-from studio.engine.backends import Backend, VoiceRef, backend_class, installed_backends
+from studio.backends import Backend, VoiceRef, backend_class, installed_backends
+from studio.core.store import Library, Segment, SyncResult, Voice
 from studio.errors import UserError
 from studio.fsutil import write_bytes_atomic
-from studio.store import Library, Segment, SyncResult, Voice
 from studio.text import Script, prepare_script
 
 DEFAULT_VOICE = "joe"

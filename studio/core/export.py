@@ -20,9 +20,9 @@ import numpy as np
 import srt
 
 from studio import audio
+from studio.core.store import Library, Project, Segment
 from studio.errors import UserError
 from studio.fsutil import check_writable_file, write_bytes_atomic
-from studio.store import Library, Project, Segment
 from studio.text.segment import Pause
 
 DEFAULT_PAUSES = {

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import random
 
-from studio.engine.queue import PRIORITY_INTERACTIVE, JobQueue
+from studio.core.jobs import PRIORITY_INTERACTIVE, JobQueue
+from studio.core.render import backend_for_voice
+from studio.core.store import Library, Segment
 from studio.errors import UserError
-from studio.render import backend_for_voice
-from studio.store import Library, Segment
 from studio.text import prepare_script
 
 
@@ -145,7 +145,7 @@ def preview(root: str, name: str) -> tuple[object, int]:
     """A voice's sound: its prompt clip, or for a preset a sample line spoken
     by its backend. Runs in a helper process (the GUI never loads a model)."""
     from studio.audio import read_audio
-    from studio.render import SegmentRenderer, backend_for_voice
+    from studio.core.render import SegmentRenderer, backend_for_voice
 
     with Library.open(root) as library:
         voice = library.find_voice(name)

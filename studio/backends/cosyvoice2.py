@@ -45,7 +45,7 @@ from typing import Any, ClassVar
 import numpy as np
 import numpy.typing as npt
 
-from studio.engine.backends import Backend, Options, VoiceRef
+from studio.backends import Backend, Options, VoiceRef
 from studio.errors import UserError
 
 MODEL_NAME = "cosyvoice2-0.5b"
@@ -110,7 +110,7 @@ class CosyVoice2Backend(Backend):
     @classmethod
     def model_dir(cls, options: Options | None = None) -> Path:
         """The model folder: the ``model_dir`` option, else the model manager's."""
-        from studio.models import models_dir
+        from studio.weights import models_dir
 
         given = (options or {}).get("model_dir")
         return Path(given).expanduser() if given else models_dir() / MODEL_NAME
@@ -118,7 +118,7 @@ class CosyVoice2Backend(Backend):
     @classmethod
     def model_problem(cls, options: Options | None = None) -> str | None:
         """Why the model folder cannot be loaded, with the command that fixes it."""
-        from studio.models import ModelStore
+        from studio.weights import ModelStore
 
         folder = cls.model_dir(options)
         fix = f"run `studio models download {MODEL_NAME}`"

@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 
 from studio import audio
+from studio.core.store import Library, Voice
 from studio.errors import UserError
 from studio.fsutil import write_bytes_atomic
-from studio.store import Library, Voice
 from studio.text.lang import detect_language
 
 MIN_SECONDS = 3.0

@@ -3,7 +3,7 @@
 The stream's callback only copies blocks and notes their peak; the caller
 polls :attr:`Recorder.level_db` for a meter and gets the audio on
 :meth:`Recorder.stop`. What was recorded goes through the same prompt checks
-as an imported clip (studio.prompts), so a silent or clipped take gets the
+as an imported clip (studio.core.prompts), so a silent or clipped take gets the
 same clear message.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from studio.audio import Audio
-from studio.playback import _sounddevice, input_problem
+from studio.audio.playback import _sounddevice, input_problem
 
 __all__ = ["Recorder", "input_devices", "input_problem"]
 

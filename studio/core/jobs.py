@@ -25,8 +25,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from studio.core.store import Library, Take, record_take
 from studio.errors import UserError
-from studio.store import Library, Take, record_take
 
 ACTIVE = ("queued", "running", "failed")
 PRIORITY_BULK = 0

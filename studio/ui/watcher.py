@@ -1,0 +1,44 @@
+"""Store changes as Qt signals.
+
+:class:`StoreWatcher` polls ``PRAGMA data_version`` on a connection of its
+own: the number changes whenever another connection (a worker, the CLI)
+commits, so views refresh on real changes only, at no cost in between.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from studio.core.store import DB_NAME
+
+
+class StoreWatcher(QObject):
+    """Emits :attr:`changed` when any process commits to the library."""
+
+    changed = Signal()
+
+    def __init__(self, root: Path, interval_ms: int = 250, parent: QObject | None = None):
+        super().__init__(parent)
+        self._conn = sqlite3.connect(Path(root) / DB_NAME, check_same_thread=True)
+        self._version = self._read()
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._poll)
+        self._timer.start()
+
+    def _read(self) -> int:
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def _poll(self) -> None:
+        version = self._read()
+        if version != self._version:
+            self._version = version
+            self.changed.emit()
+
+    def close(self) -> None:
+        """Stop polling and close the connection."""
+        self._timer.stop()
+        self._conn.close()
