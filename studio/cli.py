@@ -12,6 +12,7 @@ import json
 import logging
 import sqlite3
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -42,15 +43,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     _library_option(parser, None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # The global options work before or after any command: every command has
+    # them too, with defaults that leave the top-level values alone.
     common = argparse.ArgumentParser(add_help=False)
     _library_option(common, argparse.SUPPRESS)
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="log details to stderr")
 
     render = sub.add_parser(
         "render", parents=[common], help="render a script to a finished voiceover",
         description="Create or update the project named after SCRIPT, render every segment "
-        "without a current take, and export the joined, loudness-normalized audio.",
+        "without a current take, and export the joined, loudness-normalized audio. Without "
+        "SCRIPT, render the project named by --project as it stands.",
     )
-    render.add_argument("script", help="text file (UTF-8), or - for standard input")
+    render.add_argument("script", nargs="?",
+                        help="text file (UTF-8), or - for standard input; omit it to render "
+                        "--project as it stands")
     render.add_argument("--voice", help="voice name (default: the project's, else 'joe')")
     render.add_argument("--project", help="project name (default: the script's file name)")
     render.add_argument("--out", type=Path, help="output .wav or .flac (default: in exports/)")
@@ -81,9 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     estatus = esub.add_parser("status", parents=[common], help="workers and queue")
     estatus.add_argument("--json", action="store_true")
 
-    gpu = sub.add_parser("gpu", help="GPUs and the worker placement plan")
+    gpu = sub.add_parser("gpu", parents=[common], help="GPUs and the worker placement plan")
     gsub = gpu.add_subparsers(dest="action", metavar="ACTION", required=True)
-    gplan = gsub.add_parser("plan", help="show where workers would run")
+    gplan = gsub.add_parser("plan", parents=[common], help="show where workers would run")
     gplan.add_argument("--per-model-mb", type=int, default=5000,
                        help="VRAM per worker in MB, -1 to spread evenly, 0 for the CPU")
     gplan.add_argument("--workers", type=int, help="number of workers (default: as fit)")
@@ -120,23 +128,26 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--theme", choices=["system", "light", "dark"],
                      help="light or dark (default: the saved choice, else the system's)")
 
-    models = sub.add_parser("models", help="download, check and remove model weights",
+    models = sub.add_parser("models", parents=[common],
+                            help="download, check and remove model weights",
                             description="Models are described in models/manifest.toml and "
                             "kept in models/ ($STUDIO_MODELS moves them).")
     msub = models.add_subparsers(dest="action", metavar="ACTION", required=True)
-    mlist = msub.add_parser("list", help="every model in the manifest and its state")
+    mlist = msub.add_parser("list", parents=[common],
+                            help="every model in the manifest and its state")
     mlist.add_argument("--json", action="store_true")
-    mdown = msub.add_parser("download", help="download a model (resumes; repairs bad files)")
+    mdown = msub.add_parser("download", parents=[common],
+                            help="download a model (resumes; repairs bad files)")
     mdown.add_argument("name")
     mdown.add_argument("--source", choices=["modelscope", "huggingface", "http"],
                        help="fetch from this source only (default: each in turn)")
     mdown.add_argument("--no-progress", action="store_true", help="no progress bar")
-    mverify = msub.add_parser("verify", help="check every file's size and sha256")
+    mverify = msub.add_parser("verify", parents=[common], help="check every file's size and sha256")
     mverify.add_argument("name")
     mverify.add_argument("--pins", action="store_true",
                          help="print the manifest entries (size, sha256) of the files as "
                          "downloaded, to pin them in models/manifest.toml")
-    mremove = msub.add_parser("remove", help="delete a model's folder")
+    mremove = msub.add_parser("remove", parents=[common], help="delete a model's folder")
     mremove.add_argument("name")
 
     config = sub.add_parser("config", parents=[common], help="the library's settings",
@@ -154,7 +165,60 @@ def build_parser() -> argparse.ArgumentParser:
     psub = projects.add_subparsers(dest="action", metavar="ACTION", required=True)
     plist = psub.add_parser("list", parents=[common], help="list projects")
     plist.add_argument("--json", action="store_true")
+    premove = psub.add_parser("remove", parents=[common],
+                              help="delete a project with its segments and takes")
+    premove.add_argument("name")
+
+    _review_commands(sub, common)
     return parser
+
+
+def _review_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    """The review verbs of the desktop app, headless (see docs/cli.md)."""
+    numbers_help = "segment numbers from 1: 3, 3-7 or 2,5,9"
+    segs = sub.add_parser("segments", parents=[common],
+                          help="a project's segments: text, voice, state, takes")
+    segs.add_argument("project")
+    segs.add_argument("--json", action="store_true")
+
+    regen = sub.add_parser("regenerate", parents=[common],
+                           help="render new takes of segments, ahead of other work")
+    regen.add_argument("project")
+    regen.add_argument("numbers", nargs="+", metavar="N", help=numbers_help)
+    regen.add_argument("--wait", action="store_true", help="wait until they are rendered")
+
+    edit = sub.add_parser("edit", parents=[common], help="change what a segment says")
+    edit.add_argument("project")
+    edit.add_argument("number", type=int, metavar="N")
+    edit.add_argument("--text", required=True, help="the new text, as written")
+
+    for verb, text in (("lock", "keep segments' takes: never re-rendered or edited"),
+                       ("unlock", "allow segments to be re-rendered and edited again"),
+                       ("approve", "approve segments' current takes"),
+                       ("unapprove", "withdraw the approval of segments' takes")):
+        cmd = sub.add_parser(verb, parents=[common], help=text)
+        cmd.add_argument("project")
+        cmd.add_argument("numbers", nargs="+", metavar="N", help=numbers_help)
+
+    takes = sub.add_parser("takes", parents=[common], help="a segment's takes")
+    takes.add_argument("project")
+    takes.add_argument("number", type=int, metavar="N")
+    takes.add_argument("--json", action="store_true")
+
+    take = sub.add_parser("take", parents=[common], help="choose a segment's current take")
+    take.add_argument("project")
+    take.add_argument("number", type=int, metavar="N")
+    take.add_argument("take", type=int, metavar="TAKE", help="the take's id (studio takes)")
+
+    export = sub.add_parser("export", parents=[common],
+                            help="export a rendered project (renders nothing)")
+    export.add_argument("project")
+    export.add_argument("--out", type=Path, help="output file (default: exports/PROJECT.wav)")
+    export.add_argument("--srt", type=Path, help="also write SubRip subtitles here")
+    export.add_argument("--lufs", type=float, default=-16.0,
+                        help="loudness target in LUFS (default: -16)")
+    export.add_argument("--format", choices=["wav", "flac"],
+                        help="audio format (default: from --out, else wav)")
 
 
 def _read_script(arg: str) -> tuple[str, str, str]:
@@ -181,37 +245,61 @@ def _open_library(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return Library.open(args.library or default_library_dir())
 
 
+def _check_lufs(lufs: float) -> None:
+    if not -70.0 <= lufs <= -5.0:
+        raise UserError(f"--lufs {lufs} is out of range", "use a target from -70 to -5")
+
+
 def cmd_render(args: argparse.Namespace) -> int:
-    """``studio render``: script -> project -> queued jobs -> takes -> export."""
+    """``studio render``: script -> project -> queued jobs -> takes -> export.
+
+    Without a script, the project named by ``--project`` is rendered as it
+    stands (after edits made with ``studio edit``, say).
+    """
+    from studio import service
     from studio.core.export import ExportSettings, check_output_path, export_project
-    from studio.core.jobs import JobQueue
     from studio.core.render import plan_project
 
-    raw, label, stem = _read_script(args.script)
+    if args.script is None and not args.project:
+        raise UserError("nothing to render", "name a script file, or a project with --project")
+    raw = label = None
+    if args.script is not None:
+        raw, label, stem = _read_script(args.script)
     project_name = args.project or stem
-    if not -70.0 <= args.lufs <= -5.0:
-        raise UserError(f"--lufs {args.lufs} is out of range", "use a target from -70 to -5")
+    _check_lufs(args.lufs)
     out = check_output_path(args.out) if args.out else None
     srt_path = check_output_path(args.srt, "subtitle") if args.srt else None
     with _open_library(args) as library:
-        planned = plan_project(
-            library, raw, project_name, args.voice, strip_symbols=args.strip_symbols,
-            script_label=label,
-        )
-        project = planned.sync.project
-        JobQueue(library).enqueue([s.id for s in planned.todo], planned.backend.name)
-        total = len(library.segments(project.id))
-        print(
-            f"project {project.name!r}: {total} segments, {len(planned.todo)} to render "
-            f"(voice {planned.voice.name}, backend {planned.backend.name})",
-            file=sys.stderr,
-        )
-        progress = _wait_with_progress(library, project, show=not args.no_progress)
+        if raw is not None:
+            project = plan_project(
+                library, raw, project_name, args.voice, strip_symbols=args.strip_symbols,
+                script_label=label or "the script",
+            ).sync.project
+        else:
+            project = _project(library, project_name)
+            if args.voice:
+                raise UserError("--voice needs a script",
+                                "give a segment its own voice in the studio, or render the "
+                                "script again with --voice")
+
+        def announce(queued: service.Queued) -> None:
+            total = len(library.segments(project.id))
+            print(f"project {project.name!r}: {total} segments, {queued.todo} to render",
+                  file=sys.stderr)
+            if queued.locked:
+                print(f"studio: {queued.describe()}", file=sys.stderr)
+
+        progress = _render_with_progress(library, project, announce, show=not args.no_progress)
         if progress.rendered < progress.total:
             return _report_unrendered(library, project, progress)
         if out is None:
             out = library.path(f"exports/{_safe_name(project.name)}.wav")
         result = export_project(library, project, out, srt_path, ExportSettings(lufs=args.lufs))
+    _print_export(result)
+    return 0
+
+
+def _print_export(result: Any) -> None:
     print(
         f"{result.duration_s / 60:.1f} min, {result.lufs:.1f} LUFS, peak {result.peak_db:.1f} dBFS",
         file=sys.stderr,
@@ -219,36 +307,57 @@ def cmd_render(args: argparse.Namespace) -> int:
     print(result.audio_path)
     if result.srt_path:
         print(result.srt_path)
-    return 0
+
+
+def _project(library: Any, name: str) -> Any:
+    project = library.find_project(name)
+    if project is None:
+        names = ", ".join(row["name"] for row in library.projects()) or "none yet"
+        raise UserError(f"no project named {name!r}", f"projects in the library: {names}")
+    return project
 
 
 EXIT_INCOMPLETE = 3
 
 
-def _wait_with_progress(library, project, show: bool):  # type: ignore[no-untyped-def]
+def _render_with_progress(library, project, on_queued, show: bool):  # type: ignore[no-untyped-def]
+    """The service's render with a progress bar on stderr."""
     from tqdm import tqdm
 
-    from studio.engine.client import project_progress, wait_for_project
+    from studio import service
 
-    start = project_progress(library, project)
-    if start.active == 0:
-        return start
-    with tqdm(total=start.total, initial=start.rendered, unit="seg", file=sys.stderr,
-              disable=not show, dynamic_ncols=True, desc="render") as bar:
-        def update(progress) -> None:  # type: ignore[no-untyped-def]
-            bar.update(progress.rendered - bar.n)
+    bar = None
 
-        return wait_for_project(library, project, update)
+    def update(progress) -> None:  # type: ignore[no-untyped-def]
+        nonlocal bar
+        if bar is None:
+            if progress.active == 0:
+                return
+            bar = tqdm(total=progress.total, initial=progress.rendered, unit="seg",
+                       file=sys.stderr, disable=not show, dynamic_ncols=True, desc="render")
+        bar.update(progress.rendered - bar.n)
+
+    try:
+        return service.render(library, project, update, on_queued)
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def _report_unrendered(library, project, progress) -> int:  # type: ignore[no-untyped-def]
     from studio.core.jobs import JobQueue
 
     dead = JobQueue(library).jobs(state="dead", project_id=project.id)
+    failed = set()
     for job in dead:
+        failed.add(job["segment"])
         text = job["text"] if len(job["text"]) <= 40 else job["text"][:37] + "…"
         print(f"studio: segment {job['segment']} ({text!r}) failed after {job['attempts']} "
               f"attempt(s): {job['error']}", file=sys.stderr)
+    for segment in library.not_done(project):
+        if segment.locked and segment.number not in failed:
+            print(f"studio: segment {segment.number} is locked and has no current take "
+                  f"(it is {segment.state}): unlock it to render it", file=sys.stderr)
     missing = progress.total - progress.rendered
     print(f"studio: {missing} of {progress.total} segments are not rendered; fix the cause, "
           "then `studio jobs retry --dead` and render again", file=sys.stderr)
@@ -257,6 +366,193 @@ def _report_unrendered(library, project, progress) -> int:  # type: ignore[no-un
 
 def _safe_name(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_ ." else "_" for c in name).strip() or "project"
+
+
+def _numbers(library: Any, project: Any, specs: Sequence[str]) -> list[Any]:
+    """The segments named by ``3``, ``3-7`` or ``2,5,9`` (each checked)."""
+    numbers: list[int] = []
+    for spec in specs:
+        for part in spec.split(","):
+            first, _, last = part.strip().partition("-")
+            try:
+                low, high = int(first), int(last or first)
+            except ValueError:
+                raise UserError(f"{part!r} is not a segment number",
+                                "use numbers from 1, ranges like 3-7, or lists like 2,5") from None
+            numbers += range(low, high + 1)
+    return [library.segment_at(project, n) for n in dict.fromkeys(numbers)]
+
+
+def _segment_json(library: Any, segment: Any, voices: dict[int, str]) -> dict[str, Any]:
+    from studio.core.render import segment_voice
+
+    voice_id = segment.voice_id
+    if voice_id is None:
+        voice_id = segment_voice(library, segment).id
+    if voice_id not in voices:
+        voices[voice_id] = library.voice(voice_id).name
+    takes = library.conn.execute(
+        "SELECT COUNT(*) FROM takes WHERE segment_id = ?", (segment.id,)).fetchone()[0]
+    duration = None
+    if segment.done and segment.current_take_id:
+        duration = round(library.take(segment.current_take_id).duration_s, 3)
+    return {
+        "index": segment.number, "source": segment.source, "text": segment.text,
+        "language": segment.language, "voice": voices[voice_id],
+        "own_voice": segment.voice_id is not None, "state": segment.state,
+        "done": segment.done, "locked": segment.locked, "takes": takes,
+        "current_take": segment.current_take_id if segment.done else None,
+        "duration_s": duration, "pause_after": segment.pause,
+    }
+
+
+def cmd_segments(args: argparse.Namespace) -> int:
+    """``studio segments PROJECT``: each segment as written and as spoken."""
+    with _open_library(args) as library:
+        project = _project(library, args.project)
+        voices: dict[int, str] = {}
+        rows = [_segment_json(library, s, voices) for s in library.segments(project.id)]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        marks = ("L" if row["locked"] else "-") + ("*" if row["own_voice"] else "-")
+        length = f"{row['duration_s']:.1f} s" if row["duration_s"] else "-"
+        print(f"{row['index']:>4} {row['state']:<9} {marks} {length:>7} {row['takes']:>2} "
+              f"take(s)  {row['voice']}: {row['source']}")
+        if row["text"] != row["source"]:
+            print(f"{'':>26}spoken: {row['text']}")
+    return 0
+
+
+def cmd_regenerate(args: argparse.Namespace) -> int:
+    """``studio regenerate PROJECT N…``: new takes, ahead of bulk work."""
+    from studio import service
+
+    with _open_library(args) as library:
+        project = _project(library, args.project)
+        segments = _numbers(library, project, args.numbers)
+        if project.paused:
+            raise UserError(f"project {project.name!r} is paused",
+                            f"resume it first: studio jobs resume --project {project.name}")
+        for result in service.regenerate(library, [s.id for s in segments]):
+            print(result.describe())
+        service.ensure_engine(library.root)
+        if args.wait:
+            progress = service.wait(library, project)
+            if progress.rendered < progress.total:
+                return _report_unrendered(library, project, progress)
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    """``studio edit PROJECT N --text …``: change what a segment says."""
+    from studio.core import review
+
+    with _open_library(args) as library:
+        project = _project(library, args.project)
+        segment = review.edit_text(library, library.segment_at(project, args.number).id,
+                                   args.text)
+    print(f"segment {segment.number} now says {segment.source!r}; it needs rendering "
+          f"(studio render --project {_shell(project.name)})")
+    return 0
+
+
+def cmd_mark(args: argparse.Namespace) -> int:
+    """``studio lock|unlock|approve|unapprove PROJECT N…``."""
+    from studio.core import review
+
+    with _open_library(args) as library:
+        project = _project(library, args.project)
+        segments = _numbers(library, project, args.numbers)
+        if args.command == "approve":
+            problems = [s for s in segments if not s.done]
+            if problems:  # check them all before changing any
+                review.approve(library, problems[0].id)
+        for segment in segments:
+            if args.command in ("lock", "unlock"):
+                review.set_locked(library, segment.id, args.command == "lock")
+            else:
+                review.approve(library, segment.id, args.command == "approve")
+    done = {"lock": "locked", "unlock": "unlocked", "approve": "approved",
+            "unapprove": "unapproved"}[args.command]
+    print(f"{done} segment(s) {', '.join(str(s.number) for s in segments)}")
+    return 0
+
+
+def cmd_takes(args: argparse.Namespace) -> int:
+    """``studio takes PROJECT N``: a segment's takes, oldest first."""
+    with _open_library(args) as library:
+        project = _project(library, args.project)
+        segment = library.segment_at(project, args.number)
+        names = {v.id: v.name for v in library.voices()}
+        rows = [{
+            "id": take.id, "created_at": take.created_at, "backend": take.backend,
+            "voice": names.get(take.voice_id), "seed": take.seed, "text": take.text,
+            "duration_s": round(take.duration_s, 3), "sample_rate": take.sample_rate,
+            "current": take.id == segment.current_take_id and segment.done,
+            "matches": library.take_is_current(take.id, segment.id),
+            "approved": take.id == segment.approved_take_id and segment.done,
+        } for take in library.takes(segment.id)]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print(f"segment {segment.number} has no takes yet")
+    for row in rows:
+        mark = "*" if row["current"] else (" " if row["matches"] else "~")
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(row["created_at"]))
+        note = "" if row["matches"] else "  (other text or voice)"
+        print(f"{mark} take {row['id']:<6} {when}  {row['duration_s']:6.2f} s  "
+              f"{row['voice']} on {row['backend']}, seed {row['seed']}"
+              + (", approved" if row["approved"] else "") + note)
+    return 0
+
+
+def cmd_take(args: argparse.Namespace) -> int:
+    """``studio take PROJECT N TAKE``: choose the current take."""
+    from studio.core import review
+
+    with _open_library(args) as library:
+        project = _project(library, args.project)
+        segment = library.segment_at(project, args.number)
+        review.choose_take(library, segment.id, args.take)
+    print(f"segment {segment.number}: take {args.take} is current")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """``studio export PROJECT``: export without rendering; refuses stale audio."""
+    from studio.core.export import (
+        ExportSettings,
+        check_exportable,
+        check_output_path,
+        export_project,
+    )
+
+    _check_lufs(args.lufs)
+    suffix = f".{args.format}" if args.format else None
+    out = args.out
+    if out is not None and suffix and out.suffix.lower() != suffix:
+        raise UserError(f"--out {out.name} does not end in {suffix}",
+                        f"name it …{suffix}, or leave out --format")
+    if out is not None:
+        out = check_output_path(out)
+    srt_path = check_output_path(args.srt, "subtitle") if args.srt else None
+    with _open_library(args) as library:
+        project = _project(library, args.project)
+        check_exportable(library, project)
+        if out is None:
+            out = library.path(f"exports/{_safe_name(project.name)}{suffix or '.wav'}")
+        result = export_project(library, project, out, srt_path, ExportSettings(lufs=args.lufs))
+    _print_export(result)
+    return 0
+
+
+def _shell(name: str) -> str:
+    import shlex
+
+    return shlex.quote(name)
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
@@ -302,6 +598,14 @@ def cmd_projects(args: argparse.Namespace) -> int:
     from studio.core.render import voice_fit
 
     with _open_library(args) as library:
+        if args.action == "remove":
+            from studio.core.jobs import JobQueue
+
+            project = _project(library, args.name)
+            JobQueue(library).cancel(project_id=project.id)
+            library.remove_project(project.name)
+            print(f"removed project {project.name!r}")
+            return 0
         rows = library.projects()
         fits = {}
         for row in rows:
@@ -525,7 +829,10 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 COMMANDS = {"gui": cmd_gui, "render": cmd_render, "voices": cmd_voices, "projects": cmd_projects,
             "engine": cmd_engine, "gpu": cmd_gpu, "jobs": cmd_jobs,
-            "models": cmd_models, "config": cmd_config}
+            "models": cmd_models, "config": cmd_config, "segments": cmd_segments,
+            "regenerate": cmd_regenerate, "edit": cmd_edit, "lock": cmd_mark,
+            "unlock": cmd_mark, "approve": cmd_mark, "unapprove": cmd_mark,
+            "takes": cmd_takes, "take": cmd_take, "export": cmd_export}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -37,7 +37,8 @@ def test_claim_order_priority_then_age_and_one_take_per_segment(library, project
     assert len(bulk) == 20
     assert queue.enqueue([segments[0].id], "piper") == []  # already active
     urgent = queue.enqueue([segments[5].id], "piper", priority=PRIORITY_INTERACTIVE, now=1)
-    assert urgent == []  # the segment has a job already; regenerate after it is done
+    assert urgent == []  # the segment keeps its job, and the job moves to the front
+    assert queue.claim("piper", worker_pid=1, now=1).id == bulk[5]
     first = queue.claim("piper", worker_pid=1, now=1)
     assert first.id == bulk[0] and first.attempts == 1
     take = _complete(queue, first)
@@ -62,8 +63,9 @@ def test_failures_back_off_then_go_dead_and_retry_revives(library, project) -> N
     assert queue.fail(job, "RuntimeError: boom", now) == "dead"
     dead = queue.jobs(state="dead")
     assert dead[0]["id"] == job_id and dead[0]["error"] == "RuntimeError: boom"
-    assert library.segments(project.id)[0].status == "failed"
+    assert library.segments(project.id)[0].state == "failed"
     assert queue.retry(job_id) == 1
+    assert library.segments(project.id)[0].state == "queued"
     assert queue.claim("piper", 7, now).attempts == 1
 
 

@@ -49,7 +49,7 @@ def test_regenerate_edit_lock_approve_and_choose(library: Library, rendered) -> 
     choose_take(library, second.id, before[second.id])  # A/B: back to the first take
     assert library.segments(rendered.id)[1].current_take_id == before[second.id]
     approve(library, second.id)
-    assert library.segments(rendered.id)[1].status == "approved"
+    assert library.segments(rendered.id)[1].state == "approved"
     with pytest.raises(UserError, match="is locked"):
         regenerate(library, first.id)
     with pytest.raises(UserError, match="is locked"):

@@ -89,6 +89,48 @@ def check_output_path(path: Path, what: str = "output") -> Path:
     return path
 
 
+_WHY = {
+    "stale": "its take is for other text or another voice",
+    "pending": "never rendered",
+    "queued": "waiting to render",
+    "rendering": "rendering now",
+    "failed": "its render failed",
+}
+
+
+class NotRendered(UserError):
+    """A project with segments that are not done cannot be exported: the
+    audio would not match the script. ``segments`` are the ones to render."""
+
+    def __init__(self, project: Project, segments: list[Segment]) -> None:
+        self.segments = segments
+        listed = "; ".join(
+            f"{s.number} ({'locked, and ' if s.locked else ''}{_WHY.get(s.state, s.state)})"
+            for s in segments[:5]
+        ) + (f"; and {len(segments) - 5} more" if len(segments) > 5 else "")
+        locked = [s for s in segments if s.locked]
+        fix = f"render them first: studio render --project {_quote(project.name)}"
+        if locked:
+            fix += (f" (locked segments are never re-rendered: unlock "
+                    f"{', '.join(str(s.number) for s in locked[:5])} first)")
+        super().__init__(
+            f"project {project.name!r} has {len(segments)} segment(s) without a current "
+            f"take: {listed}",
+            fix,
+        )
+
+
+def _quote(name: str) -> str:
+    return name if name.replace("-", "").replace("_", "").isalnum() else repr(name)
+
+
+def check_exportable(library: Library, project: Project) -> None:
+    """Raise :class:`NotRendered` unless every segment is done."""
+    missing = library.not_done(project)
+    if missing:
+        raise NotRendered(project, missing)
+
+
 def assemble(
     library: Library,
     project: Project,
@@ -101,20 +143,17 @@ def assemble(
     """Join the project's current takes with pauses and fades (not normalized).
 
     ``start`` and ``count`` select segments by position (for "play from
-    here"); ``skip_missing`` leaves out segments without a take instead of
-    refusing.
+    here"); ``skip_missing`` leaves out segments that are not done instead
+    of refusing (:class:`NotRendered`): stale audio is never played or
+    exported as if it were current.
     """
     pairs = library.current_takes(project.id)[start:]
     pairs = pairs[:count] if count is not None else pairs
     if skip_missing:
         pairs = [(seg, take) for seg, take in pairs if take is not None]
-    missing = [seg.position + 1 for seg, take in pairs if take is None and seg.position is not None]
+    missing = [seg for seg, take in pairs if take is None]
     if missing:
-        listed = ", ".join(map(str, missing[:5])) + (" …" if len(missing) > 5 else "")
-        raise UserError(
-            f"project {project.name!r} has {len(missing)} segment(s) without a take ({listed})",
-            "render them first (studio render)",
-        )
+        raise NotRendered(project, missing)
     rates = {take.sample_rate for _, take in pairs if take}
     rate = settings.sample_rate or max(rates, default=22050)
     pieces: list[audio.Audio] = [np.zeros(int(settings.lead_in_s * rate), dtype=np.float32)]
@@ -161,6 +200,9 @@ def export_project(
     out = check_output_path(out)
     if srt_path is not None:
         srt_path = check_output_path(srt_path, "subtitle")
+    if not library.segments(project.id):
+        raise UserError(f"project {project.name!r} has no segments to export",
+                        "give it a script first")
     samples, rate, cues = assemble(library, project, settings)
     samples, lufs = audio.normalize_loudness(samples, rate, settings.lufs)
     audio.write_audio(out, samples, rate)
@@ -190,10 +232,8 @@ def export_segments(
     folder = Path(folder).expanduser()
     folder.mkdir(parents=True, exist_ok=True)
     check_output_path(folder / f"probe{suffix}")
+    check_exportable(library, project)
     pairs = library.current_takes(project.id)
-    if any(take is None for _, take in pairs):
-        raise UserError(f"project {project.name!r} has segments without a take",
-                        "render them first")
     written = []
     width = max(3, len(str(len(pairs))))
     for number, (_segment, take) in enumerate(pairs, start=1):

@@ -80,32 +80,53 @@ class JobQueue:
     def enqueue(
         self,
         segment_ids: list[int],
-        backend: str,
+        backend: str | list[str],
         *,
         priority: int = PRIORITY_BULK,
         seeds: list[int] | None = None,
         now: float | None = None,
     ) -> list[int]:
-        """Queue a render of each segment that has no active job; returns new job ids."""
+        """Queue a render of each segment that has no active job; returns new
+        job ids. ``backend`` is one name for all, or one per segment.
+
+        A segment that already has a waiting job keeps it, at the higher of
+        the two priorities (a regenerate moves a bulk job to the front).
+        """
         now = time.time() if now is None else now
+        backends = [backend] * len(segment_ids) if isinstance(backend, str) else backend
         created: list[int] = []
         with self.library.transaction() as conn:
             for index, segment_id in enumerate(segment_ids):
                 active = conn.execute(
-                    "SELECT 1 FROM jobs WHERE segment_id = ? AND state IN "
+                    "SELECT id FROM jobs WHERE segment_id = ? AND state IN "
                     "('queued', 'running', 'failed')",
                     (segment_id,),
                 ).fetchone()
                 if active:
+                    conn.execute(
+                        "UPDATE jobs SET priority = ?, updated_at = ? WHERE id = ? "
+                        "AND state IN ('queued', 'failed') AND priority < ?",
+                        (priority, now, active[0], priority),
+                    )
                     continue
                 seed = seeds[index] if seeds else random.randrange(2**31)
                 cursor = conn.execute(
                     "INSERT INTO jobs(segment_id, state, priority, seed, backend, max_attempts, "
                     "created_at, updated_at) VALUES (?, 'queued', ?, ?, ?, ?, ?, ?)",
-                    (segment_id, priority, seed, backend, self.settings.max_attempts, now, now),
+                    (segment_id, priority, seed, backends[index], self.settings.max_attempts,
+                     now, now),
                 )
                 created.append(int(cursor.lastrowid or 0))
         return created
+
+    def active_job(self, segment_id: int) -> dict[str, Any] | None:
+        """The segment's waiting or running job (id, state, priority), or None."""
+        row = self.library.conn.execute(
+            "SELECT id, state, priority FROM jobs WHERE segment_id = ? AND state IN "
+            "('queued', 'running', 'failed') ORDER BY id DESC LIMIT 1",
+            (segment_id,),
+        ).fetchone()
+        return dict(row) if row else None
 
     # ------------------------------------------------------------ workers
     def claim(self, backend: str, worker_pid: int, now: float | None = None) -> Job | None:
@@ -155,7 +176,11 @@ class JobQueue:
         """Record the take and finish the job, in one transaction.
 
         The take file must exist. A job cancelled meanwhile records nothing
-        (its file is swept later) and returns None.
+        (its file is swept later) and returns None. A take whose segment was
+        edited (or given another voice) while it rendered is kept in the
+        history but does not become current, and the job goes back to the
+        queue to render what the segment says now (the attempt is not held
+        against it).
         """
         now = time.time() if now is None else now
         if not self.library.path(path).is_file():
@@ -164,15 +189,26 @@ class JobQueue:
             state = conn.execute("SELECT state FROM jobs WHERE id = ?", (job.id,)).fetchone()
             if state is None or state[0] == "cancelled":
                 return None
-            take_id = record_take(
+            take_id, current = record_take(
                 conn, job.segment_id, path=path, text=job.text, voice_id=job.voice_id,
                 backend=backend, seed=job.seed, sample_rate=sample_rate, frames=frames,
             )
-            conn.execute(
-                "UPDATE jobs SET state = 'done', last_error = NULL, worker_pid = NULL, "
-                "lease_until = NULL, updated_at = ? WHERE id = ?",
-                (now, job.id),
-            )
+            locked = conn.execute(
+                "SELECT locked FROM segments WHERE id = ?", (job.segment_id,)
+            ).fetchone()
+            if current or (locked and locked[0]):
+                conn.execute(
+                    "UPDATE jobs SET state = 'done', last_error = NULL, worker_pid = NULL, "
+                    "lease_until = NULL, updated_at = ? WHERE id = ?",
+                    (now, job.id),
+                )
+            else:
+                conn.execute(
+                    "UPDATE jobs SET state = 'queued', attempts = MAX(attempts - 1, 0), "
+                    "last_error = 'the segment changed while it rendered', worker_pid = NULL, "
+                    "lease_until = NULL, run_after = 0, updated_at = ? WHERE id = ?",
+                    (now, job.id),
+                )
         return self.library.take(take_id)
 
     def fail(self, job: Job, error: str, now: float | None = None) -> str:
@@ -197,11 +233,6 @@ class JobQueue:
             "UPDATE jobs SET state = ?, last_error = ?, run_after = ?, worker_pid = NULL, "
             "lease_until = NULL, updated_at = ? WHERE id = ? AND state = 'running'",
             (state, error[:2000], run_after, now, job_id),
-        )
-        conn.execute(
-            "UPDATE segments SET status = 'failed' WHERE id = "
-            "(SELECT segment_id FROM jobs WHERE id = ?) AND ? = 'dead'",
-            (job_id, state),
         )
         return state
 
@@ -267,10 +298,6 @@ class JobQueue:
                 + ("WHERE id = ?" if job_id is not None else "WHERE state = 'dead'"),
                 (now, job_id) if job_id is not None else (now,),
             )
-            conn.execute(
-                "UPDATE segments SET status = 'pending' WHERE status = 'failed' AND id IN "
-                "(SELECT segment_id FROM jobs WHERE state = 'queued')"
-            )
         return cursor.rowcount
 
     def cancel(self, job_id: int | None = None, project_id: int | None = None) -> int:
@@ -309,9 +336,8 @@ class JobQueue:
             """SELECT p.id, p.name, p.paused,
                       (SELECT COUNT(*) FROM segments s WHERE s.project_id = p.id
                          AND s.position IS NOT NULL) AS segments,
-                      (SELECT COUNT(*) FROM segments s WHERE s.project_id = p.id
-                         AND s.position IS NOT NULL AND s.status IN ('rendered', 'approved'))
-                         AS rendered,
+                      (SELECT COALESCE(SUM(st.done), 0) FROM segment_states st
+                         WHERE st.project_id = p.id AND st.position IS NOT NULL) AS rendered,
                       (SELECT COUNT(*) FROM jobs j JOIN segments s ON s.id = j.segment_id
                          WHERE s.project_id = p.id AND j.state IN ('queued', 'running', 'failed'))
                          AS active,

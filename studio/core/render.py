@@ -15,6 +15,7 @@ from typing import Any
 
 from studio import audio
 from studio.backends import Backend, VoiceRef, backend_class, installed_backends
+from studio.core.jobs import PRIORITY_BULK, JobQueue
 from studio.core.store import Library, Segment, SyncResult, Voice
 from studio.errors import UserError
 from studio.fsutil import write_bytes_atomic
@@ -162,6 +163,37 @@ def plan_project(
         backend.check_language(plan.language, voice.name, f"segment {index} ({excerpt!r})")
     sync = library.sync_project(project_name, raw_script, voice, script.segments)
     return PlannedProject(sync, voice, backend, library.segments_to_render(sync.project))
+
+
+def segment_voice(library: Library, segment: Segment) -> Voice:
+    """The voice that speaks ``segment``: its own, else its project's."""
+    if segment.voice_id:
+        return library.voice(segment.voice_id)
+    row = library.conn.execute(
+        "SELECT voice_id FROM projects WHERE id = ?", (segment.project_id,)
+    ).fetchone()
+    return library.voice(int(row[0]))
+
+
+def enqueue_segments(
+    library: Library,
+    segments: list[Segment],
+    *,
+    priority: int = PRIORITY_BULK,
+    seeds: list[int] | None = None,
+) -> list[int]:
+    """Queue a render of each segment by the backend of its own voice (a
+    segment may have a voice of its own); returns the new job ids. Segments
+    that already have a waiting job keep it, at the higher priority."""
+    backends: dict[int, str] = {}
+    names = []
+    for segment in segments:
+        voice = segment_voice(library, segment)
+        if voice.id not in backends:
+            backends[voice.id] = backend_for_voice(voice, library).name
+        names.append(backends[voice.id])
+    return JobQueue(library).enqueue([s.id for s in segments], names, priority=priority,
+                                     seeds=seeds)
 
 
 def save_take_audio(library: Library, samples: audio.Audio, rate: int) -> str:

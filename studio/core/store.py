@@ -43,6 +43,56 @@ from studio.text.segment import SegmentPlan
 
 DB_NAME = "studio.db"
 
+
+# The one definition of where a segment stands, used by the store, the queue,
+# the engine client, the GUI, the CLI and the export. A take ``t`` is *current*
+# for segment ``s`` (of project ``p``) only if it speaks the segment's present
+# text with its present voice (the segment's own, else the project's); a
+# segment is *done* only when its current take is current. Everything that
+# changes a segment's audio belongs in TAKE_IS_CURRENT.
+TAKE_IS_CURRENT = "t.text = s.text AND t.voice_id = COALESCE(s.voice_id, p.voice_id)"
+
+# A segment's state, in this order of precedence:
+#
+#   approved   done, and the user approved this very take
+#   rendered   done
+#   rendering  a worker is rendering it        (not done)
+#   queued     a render is waiting             (not done)
+#   failed     its last render is a dead job   (not done; `studio jobs retry`)
+#   stale      it has a take, but for other text or another voice
+#   pending    it has never been rendered
+#
+# A locked segment is never re-rendered; with no current take it is not done.
+# ``job`` is the state of its active job, if any (a done segment can have one:
+# a regenerate). The view is created per connection (TEMP): it is code, not
+# data, so changing it needs no migration.
+SEGMENT_STATES_VIEW = f"""
+    CREATE TEMP VIEW segment_states AS
+    SELECT s.id AS segment_id, s.project_id, s.position, s.locked,
+           COALESCE(s.voice_id, p.voice_id) AS voice_id,
+           s.current_take_id AS take_id,
+           (t.id IS NOT NULL AND {TAKE_IS_CURRENT}) AS done,
+           (SELECT j.state FROM jobs j WHERE j.segment_id = s.id
+              AND j.state IN ('queued', 'running', 'failed')
+            ORDER BY j.id DESC LIMIT 1) AS job,
+           CASE
+             WHEN t.id IS NOT NULL AND {TAKE_IS_CURRENT}
+               THEN CASE WHEN s.approved_take_id = t.id THEN 'approved' ELSE 'rendered' END
+             WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.segment_id = s.id
+                          AND j.state = 'running') THEN 'rendering'
+             WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.segment_id = s.id
+                          AND j.state IN ('queued', 'failed')) THEN 'queued'
+             WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.segment_id = s.id
+                          AND j.state = 'dead') THEN 'failed'
+             WHEN t.id IS NOT NULL THEN 'stale'
+             ELSE 'pending'
+           END AS state
+    FROM main.segments s JOIN main.projects p ON p.id = s.project_id
+    LEFT JOIN main.takes t ON t.id = s.current_take_id
+"""
+STATES = ("approved", "rendered", "rendering", "queued", "failed", "stale", "pending")
+DONE_STATES = ("approved", "rendered")
+
 # Each entry migrates the schema from version i to i + 1. Append only.
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -139,6 +189,14 @@ MIGRATIONS: tuple[str, ...] = (
         reason      TEXT                        -- why the planner placed it there
     );
     """,
+    # A segment's state is derived, never stored (SEGMENT_STATES_VIEW is its
+    # one definition). Approval is of a take: a new current take is not approved.
+    """
+    ALTER TABLE segments ADD COLUMN approved_take_id INTEGER REFERENCES takes(id)
+        ON DELETE SET NULL;
+    UPDATE segments SET approved_take_id = current_take_id WHERE status = 'approved';
+    ALTER TABLE segments DROP COLUMN status;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -185,9 +243,16 @@ class Segment:
     language: str
     pause: str
     voice_id: int | None
-    status: str
     locked: bool
     current_take_id: int | None
+    approved_take_id: int | None
+    state: str  # from the ``segment_states`` view: see SEGMENT_STATES_VIEW
+    done: bool  # its current take speaks its present text with its present voice
+
+    @property
+    def number(self) -> int:
+        """Its place in the script, from 1 (0 for a detached segment)."""
+        return (self.position or 0) + 1
 
 
 @dataclass(frozen=True)
@@ -232,20 +297,27 @@ def record_take(
     seed: int,
     sample_rate: int,
     frames: int,
-) -> int:
-    """Inside the caller's transaction: insert a take and make it the
-    segment's current take, unless the segment is locked. Returns its id."""
+) -> tuple[int, bool]:
+    """Inside the caller's transaction: insert a take, and make it the
+    segment's current take if it speaks what the segment says now (its text
+    and voice) and the segment is not locked.
+
+    Returns the take's id and whether it became current. A take rendered from
+    text that was edited meanwhile stays in the history only.
+    """
     cursor = conn.execute(
         "INSERT INTO takes(segment_id, path, text, voice_id, backend, seed, sample_rate, "
         "frames, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (segment_id, path, text, voice_id, backend, seed, sample_rate, frames, time.time()),
     )
     take_id = int(cursor.lastrowid or 0)
-    conn.execute(
-        "UPDATE segments SET current_take_id = ?, status = 'rendered' WHERE id = ? AND locked = 0",
+    updated = conn.execute(
+        f"""UPDATE segments SET current_take_id = ?1 WHERE id = ?2 AND locked = 0
+            AND EXISTS (SELECT 1 FROM segments s JOIN projects p ON p.id = s.project_id
+                        JOIN takes t ON t.id = ?1 WHERE s.id = ?2 AND {TAKE_IS_CURRENT})""",
         (take_id, segment_id),
-    )
-    return take_id
+    ).rowcount
+    return take_id, updated == 1
 
 
 def damaged_error(root: Path, detail: str) -> UserError:
@@ -309,6 +381,7 @@ class Library:
             conn.execute(f"PRAGMA busy_timeout = {int(timeout_s * 1000)}")
             library = cls(root, conn)
             library._migrate()
+            conn.execute(SEGMENT_STATES_VIEW)
         except sqlite3.DatabaseError as err:
             if "malformed" in str(err) or "not a database" in str(err):
                 raise damaged_error(root, str(err)) from None
@@ -478,18 +551,33 @@ class Library:
         return _row(Project, row) if row else None
 
     def projects(self) -> list[dict[str, Any]]:
-        """Projects with their segment counts, for listings."""
+        """Projects with their segment counts, for listings: ``rendered``
+        counts segments that are done (see :data:`SEGMENT_STATES_VIEW`)."""
         rows = self.conn.execute(
             """SELECT p.name, v.name AS voice, p.updated_at,
-                      COUNT(s.id) AS segments,
-                      COALESCE(SUM(s.current_take_id IS NOT NULL), 0) AS rendered,
-                      COALESCE(SUM(t.frames * 1.0 / t.sample_rate), 0) AS duration_s
+                      COUNT(st.segment_id) AS segments,
+                      COALESCE(SUM(st.done), 0) AS rendered,
+                      COALESCE(SUM(CASE WHEN st.done THEN t.frames * 1.0 / t.sample_rate END),
+                               0) AS duration_s
                FROM projects p JOIN voices v ON v.id = p.voice_id
-               LEFT JOIN segments s ON s.project_id = p.id AND s.position IS NOT NULL
-               LEFT JOIN takes t ON t.id = s.current_take_id
+               LEFT JOIN segment_states st ON st.project_id = p.id AND st.position IS NOT NULL
+               LEFT JOIN takes t ON t.id = st.take_id
                GROUP BY p.id ORDER BY p.name"""
         )
         return [dict(row) for row in rows]
+
+    def remove_project(self, name: str) -> Project:
+        """Delete a project with its segments, takes and jobs (one transaction).
+
+        Take files are left to the engine's sweep of unreferenced files, so a
+        worker finishing a job of this project meanwhile writes nothing back.
+        """
+        project = self.find_project(name)
+        if project is None:
+            raise UserError(f"no project named {name!r}", "see `studio projects list`")
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM projects WHERE id = ?", (project.id,))
+        return project
 
     def sync_project(
         self, name: str, script: str, voice: Voice, plans: Sequence[SegmentPlan]
@@ -514,6 +602,13 @@ class Library:
                 project_id = int(cursor.lastrowid or 0)
             else:
                 project_id = row["id"]
+                if row["voice_id"] != voice.id:
+                    # A lock keeps its take: a locked segment keeps the voice it has.
+                    conn.execute(
+                        "UPDATE segments SET voice_id = ? WHERE project_id = ? AND locked = 1 "
+                        "AND voice_id IS NULL",
+                        (row["voice_id"], project_id),
+                    )
                 conn.execute(
                     "UPDATE projects SET script = ?, voice_id = ?, updated_at = ? WHERE id = ?",
                     (script, voice.id, now, project_id),
@@ -543,6 +638,12 @@ class Library:
             conn.executemany(
                 "UPDATE segments SET position = NULL WHERE id = ?", [(i,) for i in gone]
             )
+            # A segment gone from the script is not rendered any more.
+            conn.executemany(
+                "UPDATE jobs SET state = 'cancelled', updated_at = ? WHERE segment_id = ? "
+                "AND state IN ('queued', 'running', 'failed')",
+                [(now, i) for i in gone],
+            )
             kept = added = 0
             for position, (plan, seg_id) in enumerate(zip(plans, new_ids)):
                 if seg_id is None and detached.get(plan.text):
@@ -571,28 +672,46 @@ class Library:
     def segments(self, project_id: int) -> list[Segment]:
         """The project's segments in script order (detached ones excluded)."""
         rows = self.conn.execute(
-            "SELECT * FROM segments WHERE project_id = ? AND position IS NOT NULL "
-            "ORDER BY position",
+            f"{_SEGMENT_SELECT} WHERE s.project_id = ? AND s.position IS NOT NULL "
+            "ORDER BY s.position",
             (project_id,),
         )
         return [_segment(row) for row in rows]
 
     def segment(self, segment_id: int) -> Segment:
         """The segment with this id; :class:`UserError` if there is none."""
-        row = self.conn.execute("SELECT * FROM segments WHERE id = ?", (segment_id,)).fetchone()
+        row = self.conn.execute(f"{_SEGMENT_SELECT} WHERE s.id = ?", (segment_id,)).fetchone()
         if row is None:
             raise UserError(f"no segment with id {segment_id}")
         return _segment(row)
 
+    def segment_at(self, project: Project, number: int) -> Segment:
+        """The project's segment number ``number`` (from 1), or :class:`UserError`."""
+        row = self.conn.execute(
+            f"{_SEGMENT_SELECT} WHERE s.project_id = ? AND s.position = ?",
+            (project.id, number - 1),
+        ).fetchone()
+        if row is None:
+            count = self.conn.execute(
+                "SELECT COUNT(*) FROM segments WHERE project_id = ? AND position IS NOT NULL",
+                (project.id,),
+            ).fetchone()[0]
+            raise UserError(f"project {project.name!r} has no segment {number}",
+                            f"its segments are numbered 1 to {count}" if count
+                            else "it has no segments")
+        return _segment(row)
+
     def segment_rows(self, project_id: int) -> list[dict[str, Any]]:
-        """The project's segments for display: one query, with voice, current
-        take's duration and take count."""
+        """The project's segments for display: one query, with state, voice,
+        current take's duration and take count."""
         rows = self.conn.execute(
-            """SELECT s.id, s.position + 1 AS number, s.source AS text, s.status, s.locked,
+            """SELECT s.id, s.position + 1 AS number, s.source AS text, st.state AS status,
+                      st.job, s.locked,
                       COALESCE(v.name, pv.name) AS voice,
                       t.frames * 1.0 / t.sample_rate AS duration_s,
                       COALESCE(k.takes, 0) AS takes
-               FROM segments s JOIN projects p ON p.id = s.project_id
+               FROM segments s JOIN segment_states st ON st.segment_id = s.id
+               JOIN projects p ON p.id = s.project_id
                JOIN voices pv ON pv.id = p.voice_id
                LEFT JOIN voices v ON v.id = s.voice_id
                LEFT JOIN takes t ON t.id = s.current_take_id
@@ -605,21 +724,36 @@ class Library:
         return [dict(row) for row in rows]
 
     def segments_to_render(self, project: Project) -> list[Segment]:
-        """Segments with no current take for their text and voice, in order.
-
-        Locked segments are never re-rendered.
-        """
+        """Segments that are not done and not locked, in order (locked
+        segments are never re-rendered)."""
         rows = self.conn.execute(
-            """SELECT s.* FROM segments s LEFT JOIN takes t ON t.id = s.current_take_id
-               WHERE s.project_id = ? AND s.position IS NOT NULL AND s.locked = 0
-                 AND (t.id IS NULL OR t.text != s.text
-                      OR t.voice_id != COALESCE(s.voice_id, ?))
-               ORDER BY s.position""",
-            (project.id, project.voice_id),
+            f"{_SEGMENT_SELECT} WHERE s.project_id = ? AND s.position IS NOT NULL "
+            "AND s.locked = 0 AND NOT st.done ORDER BY s.position",
+            (project.id,),
+        )
+        return [_segment(row) for row in rows]
+
+    def not_done(self, project: Project) -> list[Segment]:
+        """Segments without a current take (stale, missing, failed, locked
+        without one), in order: what stands between the project and an export."""
+        rows = self.conn.execute(
+            f"{_SEGMENT_SELECT} WHERE s.project_id = ? AND s.position IS NOT NULL "
+            "AND NOT st.done ORDER BY s.position",
+            (project.id,),
         )
         return [_segment(row) for row in rows]
 
     # ------------------------------------------------------------ takes
+    def take_is_current(self, take_id: int, segment_id: int) -> bool:
+        """Whether take ``take_id`` speaks what segment ``segment_id`` says now."""
+        row = self.conn.execute(
+            f"SELECT 1 FROM segments s JOIN projects p ON p.id = s.project_id "
+            f"JOIN takes t ON t.id = ? AND t.segment_id = s.id "
+            f"WHERE s.id = ? AND {TAKE_IS_CURRENT}",
+            (take_id, segment_id),
+        ).fetchone()
+        return row is not None
+
     def take(self, take_id: int) -> Take:
         """The take with this id."""
         row = self.conn.execute("SELECT * FROM takes WHERE id = ?", (take_id,)).fetchone()
@@ -644,27 +778,38 @@ class Library:
         sample_rate: int,
         frames: int,
     ) -> Take:
-        """Record a take whose file exists, and make it the segment's current one."""
+        """Record a take whose file exists; it becomes the segment's current
+        one if it speaks the segment's present text and voice (and the
+        segment is not locked)."""
         if not self.path(path).is_file():
             raise FileNotFoundError(f"take file {path} must exist before its row")
         with self.transaction() as conn:
-            take_id = record_take(conn, segment_id, path=path, text=text, voice_id=voice_id,
-                                  backend=backend, seed=seed, sample_rate=sample_rate,
-                                  frames=frames)
+            take_id, _ = record_take(conn, segment_id, path=path, text=text, voice_id=voice_id,
+                                     backend=backend, seed=seed, sample_rate=sample_rate,
+                                     frames=frames)
         return self.take(take_id)
 
     def current_takes(self, project_id: int) -> list[tuple[Segment, Take | None]]:
-        """Each segment in order with its current take (None if not rendered)."""
+        """Each segment in order with its current take, or None where it is not
+        done (no take, or one for other text or another voice)."""
         result: list[tuple[Segment, Take | None]] = []
         for segment in self.segments(project_id):
-            take = self.take(segment.current_take_id) if segment.current_take_id else None
+            done = segment.done and segment.current_take_id is not None
+            take = self.take(segment.current_take_id) if done else None  # type: ignore[arg-type]
             result.append((segment, take))
         return result
+
+
+_SEGMENT_SELECT = (
+    "SELECT s.*, st.state, st.done FROM segments s "
+    "JOIN segment_states st ON st.segment_id = s.id"
+)
 
 
 def _segment(row: sqlite3.Row) -> Segment:
     values = {key: row[key] for key in row.keys()}
     values["locked"] = bool(values["locked"])
+    values["done"] = bool(values["done"])
     return Segment(**values)
 
 

@@ -120,13 +120,17 @@ class Progress:
 
 
 def project_progress(library: Library, project: Project) -> Progress:
-    """Segments rendered, jobs still active and dead jobs for ``project``."""
-    total = len(library.segments(project.id))
-    todo = len(library.segments_to_render(project))
+    """Segments done, jobs still active and dead jobs for ``project`` ("done"
+    as the ``segment_states`` view defines it)."""
+    total, rendered = library.conn.execute(
+        "SELECT COUNT(*), COALESCE(SUM(done), 0) FROM segment_states "
+        "WHERE project_id = ? AND position IS NOT NULL",
+        (project.id,),
+    ).fetchone()
     counts = JobQueue(library).counts(project.id)
     return Progress(
-        total=total,
-        rendered=total - todo,
+        total=int(total),
+        rendered=int(rendered),
         active=sum(counts.get(state, 0) for state in ("queued", "running", "failed")),
         dead=counts.get("dead", 0),
     )

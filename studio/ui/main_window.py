@@ -164,8 +164,10 @@ class MainWindow(QMainWindow):
         if project is None:
             self.statusBar().showMessage(self.tr("No project to export"), 5000)
             return
-        self.export_dialog = ExportDialog(self.library, project, self)
-        self.export_dialog.open()
+        dialog = self.export_dialog = ExportDialog(self.library, project, self)
+        self.watcher.changed.connect(dialog.check_rendered)  # takes arriving enable Export
+        dialog.finished.connect(lambda _: self.watcher.changed.disconnect(dialog.check_rendered))
+        dialog.open()
 
     def choose_script(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a script"), "",

@@ -24,8 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core.export import DEFAULT_PAUSES, ExportSettings, export_project, export_segments
+from studio.core.export import (
+    DEFAULT_PAUSES,
+    ExportSettings,
+    NotRendered,
+    check_exportable,
+    export_project,
+    export_segments,
+)
 from studio.core.store import Library, Project
+from studio.errors import UserError
 from studio.ui.qt_models import seconds
 from studio.ui.tasks import run_task
 
@@ -88,12 +96,55 @@ class ExportDialog(QDialog):
                                                     QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.export)
         self.buttons.rejected.connect(self.reject)
+        # Stale or missing takes: the export would not match the script.
+        self.not_rendered = QLabel()
+        self.not_rendered.setWordWrap(True)
+        self.render_first = QPushButton(self.tr("Render these first"))
+        self.render_first.clicked.connect(self._render_first)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.not_rendered)
+        layout.addWidget(self.render_first)
         layout.addLayout(form)
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
         layout.addWidget(self.reveal)
         layout.addWidget(self.buttons)
+        self.check_rendered()
+
+    def check_rendered(self) -> bool:
+        """Show what is not rendered (and offer to render it); True if all is."""
+        if self.progress.maximum() == 0:  # exporting now: leave the buttons alone
+            return True
+        try:
+            check_exportable(self.library, self.project)
+        except NotRendered as err:
+            self.not_rendered.setText("⚠ " + str(err))
+            locked = all(s.locked for s in err.segments)
+            self.render_first.setEnabled(not locked)
+            self.not_rendered.show()
+            self.render_first.show()
+            self.export_button.setEnabled(False)
+            return False
+        self.not_rendered.hide()
+        self.render_first.hide()
+        self.export_button.setEnabled(True)
+        return True
+
+    def _render_first(self) -> None:
+        """Queue what is not rendered and start the engine; the dialog checks
+        again as takes arrive (the window calls :meth:`check_rendered` on
+        every change of the library) and enables Export when all is done."""
+        from studio import service
+
+        try:
+            queued = service.queue_project(self.library, self.project)
+        except UserError as err:
+            self.summary.setText(str(err))
+            return
+        self.summary.setText(queued.describe())
+        self.render_first.setEnabled(False)
+        root = self.library.root
+        run_task(lambda: service.ensure_engine(root), lambda _: None, self._failed)
 
     def _update_suffix(self) -> None:
         path = Path(self.path.text())
@@ -131,6 +182,8 @@ class ExportDialog(QDialog):
                 return (f"{result.audio_path.name}: {seconds(result.duration_s)}, "
                         f"{result.lufs:.1f} LUFS")
 
+        if not self.check_rendered():
+            return
         self.export_button.setEnabled(False)
         self.progress.setRange(0, 0)  # busy
         self.summary.setText(self.tr("Exporting…"))
@@ -143,11 +196,11 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(True)
         self.reveal.setEnabled(True)
 
-    def _failed(self, err: Exception, details: str) -> None:
+    def _failed(self, err: Exception, details: str = "") -> None:
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.summary.setText(str(err))
-        self.export_button.setEnabled(True)
+        self.check_rendered()
 
     def _reveal(self) -> None:
         folder = Path(self.path.text()).expanduser()

@@ -24,9 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core.jobs import JobQueue
-from studio.core.store import Library, Project
-from studio.engine.client import start_engine
+from studio.core.store import DONE_STATES, Library, Project
 from studio.errors import UserError
 from studio.text import Script
 from studio.ui.qt_models import Column, RowsModel, seconds
@@ -55,7 +53,7 @@ class ProjectsView(View):
             Column("#", "number", align=Qt.AlignmentFlag.AlignRight),
             Column(self.tr("Text"), "text"),
             Column(self.tr("Voice"), "voice"),
-            Column(self.tr("Status"), "status"),
+            Column(self.tr("Status"), "status", self._state_label),
             Column(self.tr("Length"), "duration_s", seconds, Qt.AlignmentFlag.AlignRight),
             Column(self.tr("Takes"), "takes", align=Qt.AlignmentFlag.AlignRight),
         ], self)
@@ -156,7 +154,7 @@ class ProjectsView(View):
             self.table.selectRow(ids.index(selected))
             self.panel.show_segment(selected)
         rows = self.segments.rows  # progress from what was just read: no more queries
-        rendered = sum(1 for row in rows if row["status"] in ("rendered", "approved"))
+        rendered = sum(1 for row in rows if row["status"] in DONE_STATES)
         failed = sum(1 for row in rows if row["status"] == "failed")
         self.progress.setRange(0, max(1, len(rows)))
         self.progress.setValue(rendered)
@@ -164,6 +162,16 @@ class ProjectsView(View):
         total_s = sum(row["duration_s"] or 0 for row in rows)
         self.summary.setText(self.tr("%s rendered, %d failed") % (seconds(total_s), failed))
         self._show_fit(project)
+
+    def _state_label(self, state: str) -> str:
+        """A segment's state (see the store's segment_states view), in words."""
+        labels = {
+            "approved": self.tr("approved"), "rendered": self.tr("rendered"),
+            "rendering": self.tr("rendering…"), "queued": self.tr("queued"),
+            "failed": self.tr("failed"), "stale": self.tr("changed: render again"),
+            "pending": self.tr("not rendered"),
+        }
+        return labels.get(state, state)
 
     def _show_fit(self, project: Project) -> None:
         """Which backend speaks the project's voice; Render all only when it can."""
@@ -260,6 +268,8 @@ class ProjectsView(View):
 
     def render_all(self) -> None:
         """Queue every segment that needs a take, and make sure the engine runs."""
+        from studio import service
+
         project = self.current_project()
         if project is None:
             return
@@ -267,11 +277,16 @@ class ProjectsView(View):
         if fit.problem or fit.backend is None:  # a clone never falls back to another backend
             self.show_error(UserError(fit.problem or self.tr("no backend can speak this voice")))
             return
-        todo = self.library.segments_to_render(project)
-        JobQueue(self.library).enqueue([s.id for s in todo], fit.backend)
-        root = self.root
-        run_task(lambda: start_engine(root, idle_exit_s=30, exist_ok=True),
-                 lambda pid: self.refresh(), self.show_error)
+        try:
+            queued = service.queue_project(self.library, project)
+        except UserError as err:
+            self.show_error(err)
+            return
+        self.panel._say(queued.describe())
+        if queued.todo:
+            root = self.root
+            run_task(lambda: service.ensure_engine(root), lambda pid: self.refresh(),
+                     self.show_error)
 
 
 class ScriptCommand(QUndoCommand):

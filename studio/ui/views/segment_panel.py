@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMainWindow,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -115,7 +116,7 @@ class SegmentPanel(QWidget):
         self.text.setText(f"<b>{(segment.position or 0) + 1}.</b> {segment.source}{spoken}")
         self.buttons["lock"].setText(self.tr("Unlock") if segment.locked else self.tr("Lock"))
         self.buttons["approve"].setText(
-            self.tr("Unapprove") if segment.status == "approved" else self.tr("Approve"))
+            self.tr("Unapprove") if segment.state == "approved" else self.tr("Approve"))
         self.voice.addItem(self.tr("Project's voice"), None)
         for voice in self.library.voices():
             self.voice.addItem(voice.name, voice.name)
@@ -160,13 +161,21 @@ class SegmentPanel(QWidget):
         self.changed()
 
     def regenerate(self) -> None:
-        self._act(lambda s: review.regenerate(self.library, s.id))
-        if self.segment:
-            from studio.engine.client import start_engine
+        """R: a new take ahead of bulk work (a waiting job moves to the front)."""
+        from studio import service
 
+        done: list[review.Regenerated] = []
+        self._act(lambda s: done.extend(service.regenerate(self.library, [s.id])))
+        if done:
+            self._say(done[0].describe())
             root = self.library.root
-            run_task(lambda: start_engine(root, idle_exit_s=30, exist_ok=True),
-                     lambda _: None, self.on_error)
+            run_task(lambda: service.ensure_engine(root), lambda _: None, self.on_error)
+
+    def _say(self, text: str) -> None:
+        """A passing message in the window's status bar."""
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, 8000)
 
     def edit(self) -> None:
         segment = self.segment
@@ -185,7 +194,7 @@ class SegmentPanel(QWidget):
         self._act(lambda s: review.set_locked(self.library, s.id, not s.locked))
 
     def toggle_approve(self) -> None:
-        self._act(lambda s: review.approve(self.library, s.id, s.status != "approved"))
+        self._act(lambda s: review.approve(self.library, s.id, s.state != "approved"))
 
     def _choose_take(self, index: int) -> None:
         take_id = self.takes.itemData(index)
