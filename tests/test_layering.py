@@ -7,7 +7,9 @@ import sys
 
 CORE = [
     "studio.cli", "studio.core.store", "studio.text", "studio.audio", "studio.core.render",
-    "studio.core.export", "studio.core.prompts", "studio.backends.piper", "studio.gpu",
+    "studio.core.export", "studio.core.prompts", "studio.core.review", "studio.core.settings",
+    "studio.service", "studio.engine.client", "studio.engine.worker", "studio.weights",
+    "studio.backends.piper", "studio.backends.cosyvoice2", "studio.gpu",
 ]
 
 
