@@ -202,3 +202,20 @@ def test_a_schema_2_library_keeps_its_approvals(tmp_path: Path):
     conn.close()
     with Library.open(root) as library:
         assert [s.state for s in library.segments(1)] == ["approved", "rendered"]
+
+
+def test_a_script_edit_never_silently_undoes_a_lock(library, project):
+    """Re-splitting a script that changes a locked segment is refused, and
+    nothing changes; the same script with the locked text kept goes through."""
+    second = library.segments(project.id)[1]
+    review.set_locked(library, second.id, True)
+    joe = library.find_voice("joe")
+    changed = SCRIPT.replace("The second line follows.", "The second line changed.")
+    with pytest.raises(UserError, match=r"changes or removes locked segment\(s\) 2 "
+                                        r"\('The second line follows.'\): unlock them"):
+        library.sync_project("p", changed, joe, prepare_script(changed).segments)
+    assert library.find_project("p").script == SCRIPT
+    assert library.segment(second.id).locked and library.segment(second.id).position == 1
+    added = SCRIPT + " A new last line."
+    library.sync_project("p", added, joe, prepare_script(added).segments)
+    assert [s.id for s in library.segments(project.id)][1] == second.id

@@ -614,8 +614,8 @@ class Library:
                     (script, voice.id, now, project_id),
                 )
             old = conn.execute(
-                "SELECT id, text FROM segments WHERE project_id = ? AND position IS NOT NULL "
-                "ORDER BY position",
+                "SELECT id, text, source, position, locked FROM segments "
+                "WHERE project_id = ? AND position IS NOT NULL ORDER BY position",
                 (project_id,),
             ).fetchall()
             detached: dict[str, list[int]] = {}
@@ -635,6 +635,16 @@ class Library:
                     new_ids[block.b + k] = old[block.a + k]["id"]
             matched = {i for i in new_ids if i is not None}
             gone = [r["id"] for r in old if r["id"] not in matched]
+            # An edit never silently undoes a lock (the transaction rolls back).
+            locked = [r for r in old if r["id"] not in matched and r["locked"]]
+            if locked:
+                listed = "; ".join(f"{r['position'] + 1} ({_excerpt(r['source'])})"
+                                   for r in locked[:3])
+                raise UserError(
+                    f"the new script changes or removes locked segment(s) {listed}"
+                    + (f" and {len(locked) - 3} more" if len(locked) > 3 else ""),
+                    "unlock them first, or keep their text as it is",
+                )
             conn.executemany(
                 "UPDATE segments SET position = NULL WHERE id = ?", [(i,) for i in gone]
             )
@@ -804,6 +814,10 @@ _SEGMENT_SELECT = (
     "SELECT s.*, st.state, st.done FROM segments s "
     "JOIN segment_states st ON st.segment_id = s.id"
 )
+
+
+def _excerpt(text: str, width: int = 40) -> str:
+    return repr(text if len(text) <= width else text[: width - 1] + "…")
 
 
 def _segment(row: sqlite3.Row) -> Segment:

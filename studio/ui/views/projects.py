@@ -138,6 +138,7 @@ class ProjectsView(View):
         project = self.current_project()
         if project is None:
             self.segments.set_rows([])
+            self.panel.show_segment(None)
             self.progress.setRange(0, 1)
             self.progress.setValue(0)
             self.summary.setText(self.tr("No project yet: drop a text file here"))
@@ -153,6 +154,9 @@ class ProjectsView(View):
         if selected in ids:
             self.table.selectRow(ids.index(selected))
             self.panel.show_segment(selected)
+        else:  # another project, or the segment is gone: nothing may act on it
+            self.table.clearSelection()
+            self.panel.show_segment(None)
         rows = self.segments.rows  # progress from what was just read: no more queries
         rendered = sum(1 for row in rows if row["status"] in DONE_STATES)
         failed = sum(1 for row in rows if row["status"] == "failed")

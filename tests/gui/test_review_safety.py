@@ -1,0 +1,80 @@
+"""Nothing in the window acts on a segment the user is not looking at, and an
+undone edit gives the segment its take back (real widgets offscreen; takes
+completed by hand on the real queue, so no engine is needed)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from studio.core.jobs import JobQueue
+from studio.core.render import ensure_presets, save_take_audio
+from studio.core.store import Library
+from studio.text import prepare_script
+
+SCRIPT = "The first line is here. The second line follows. The last one ends it."
+
+
+def _project(library: Library, name: str, rendered: bool = False):
+    joe = library.find_voice("joe")
+    project = library.sync_project(name, SCRIPT, joe, prepare_script(SCRIPT).segments).project
+    if rendered:
+        queue = JobQueue(library)
+        queue.enqueue([s.id for s in library.segments(project.id)], "piper")
+        while (job := queue.claim("piper", worker_pid=1)) is not None:
+            path = save_take_audio(library, np.full(2205, 0.1, np.float32), 22050)
+            queue.complete(job, path=path, backend="piper", sample_rate=22050, frames=2205)
+    return project
+
+
+def _window(qtbot, library: Library):
+    from studio.ui.main_window import MainWindow
+
+    window = MainWindow(library)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_switching_projects_leaves_nothing_to_act_on(qtbot, library_dir) -> None:
+    library = Library.open(library_dir)
+    ensure_presets(library)
+    first = _project(library, "a first", rendered=True)
+    _project(library, "b second", rendered=True)
+    window = _window(qtbot, library)
+    view, panel = window.projects, window.projects.panel
+    try:
+        view.project_list.setCurrentIndex(view.projects.index(0, 0))
+        view.table.selectRow(2)
+        assert panel.segment is not None and panel.segment.project_id == first.id
+        view.project_list.setCurrentIndex(view.projects.index(1, 0))  # another project
+        assert panel.segment is None
+        assert not panel.buttons["approve"].isEnabled()
+        panel.toggle_approve()  # A: nothing selected, nothing approved
+        assert [s.state for s in library.segments(first.id)] == ["rendered"] * 3
+    finally:
+        window.close()
+        library.close()
+
+
+def test_undo_of_an_edit_gives_the_take_back(qtbot, library_dir) -> None:
+    from studio.ui.views.segment_panel import EditTextCommand
+
+    library = Library.open(library_dir)
+    ensure_presets(library)
+    project = _project(library, "u", rendered=True)
+    window = _window(qtbot, library)
+    view = window.projects
+    try:
+        view.refresh()
+        segment = library.segments(project.id)[1]
+        window.undo.push(EditTextCommand(library, segment.id, segment.source,
+                                         "An edited line.", view.refresh))
+        assert [r["status"] for r in view.segments.rows] == ["rendered", "stale", "rendered"]
+        assert view.progress.value() == 2
+        window.undo.undo()  # Ctrl+Z: the old text, and with it the old take, is current again
+        assert [r["status"] for r in view.segments.rows] == ["rendered"] * 3
+        assert view.progress.value() == 3
+        assert library.segments_to_render(project) == []
+    finally:
+        window.close()
+        library.close()
