@@ -78,3 +78,26 @@ def test_undo_of_an_edit_gives_the_take_back(qtbot, library_dir) -> None:
     finally:
         window.close()
         library.close()
+
+
+def test_locks_and_a_paused_project_show(qtbot, library_dir) -> None:
+    """A lock is visible in the table; a paused project promises no time left."""
+    from studio.core import review
+
+    library = Library.open(library_dir)
+    ensure_presets(library)
+    project = _project(library, "p")
+    first = library.segments(project.id)[0]
+    review.set_locked(library, first.id, True)
+    JobQueue(library).enqueue([s.id for s in library.segments(project.id)[1:]], "piper")
+    JobQueue(library).set_paused(project.id, True)
+    window = _window(qtbot, library)
+    view = window.projects
+    try:
+        view.refresh()
+        shown = [view.segments.data(view.segments.index(row, 3)) for row in range(3)]
+        assert shown == ["not rendered · locked", "queued", "queued"]
+        assert "paused" in view.progress.format() and "left" not in view.progress.format()
+    finally:
+        window.close()
+        library.close()

@@ -53,7 +53,7 @@ class ProjectsView(View):
             Column("#", "number", align=Qt.AlignmentFlag.AlignRight),
             Column(self.tr("Text"), "text"),
             Column(self.tr("Voice"), "voice"),
-            Column(self.tr("Status"), "status", self._state_label),
+            Column(self.tr("Status"), "shown_state", self._state_label),
             Column(self.tr("Length"), "duration_s", seconds, Qt.AlignmentFlag.AlignRight),
             Column(self.tr("Takes"), "takes", align=Qt.AlignmentFlag.AlignRight),
         ], self)
@@ -149,7 +149,10 @@ class ProjectsView(View):
             self.script.document().setModified(False)
             self._shown_script = project.script
         selected = self.panel.segment.id if self.panel.segment else None
-        self.segments.set_rows(self.library.segment_rows(project.id))
+        rows = self.library.segment_rows(project.id)
+        for row in rows:  # the state and the lock, shown together in one column
+            row["shown_state"] = (row["status"], bool(row["locked"]))
+        self.segments.set_rows(rows)
         ids = [row["id"] for row in self.segments.rows]
         if selected in ids:
             self.table.selectRow(ids.index(selected))
@@ -162,20 +165,29 @@ class ProjectsView(View):
         failed = sum(1 for row in rows if row["status"] == "failed")
         self.progress.setRange(0, max(1, len(rows)))
         self.progress.setValue(rendered)
-        self.progress.setFormat(f"%v / %m{self._eta(project.id, rendered, len(rows))}")
+        active = any(row["job"] for row in rows)
+        if project.paused and active:  # nothing renders: no time left to promise
+            self._rate_history.pop(project.id, None)
+            self.progress.setFormat("%v / %m" + self.tr(" — paused (resume it in the Queue)"))
+        else:
+            eta = self._eta(project.id, rendered, len(rows)) if active else ""
+            self.progress.setFormat(f"%v / %m{eta}")
         total_s = sum(row["duration_s"] or 0 for row in rows)
         self.summary.setText(self.tr("%s rendered, %d failed") % (seconds(total_s), failed))
         self._show_fit(project)
 
-    def _state_label(self, state: str) -> str:
-        """A segment's state (see the store's segment_states view), in words."""
+    def _state_label(self, shown: tuple[str, bool]) -> str:
+        """A segment's state (see the store's segment_states view) in words,
+        and its lock."""
+        state, locked = shown
         labels = {
             "approved": self.tr("approved"), "rendered": self.tr("rendered"),
             "rendering": self.tr("rendering…"), "queued": self.tr("queued"),
             "failed": self.tr("failed"), "stale": self.tr("changed: render again"),
             "pending": self.tr("not rendered"),
         }
-        return labels.get(state, state)
+        label = labels.get(state, state)
+        return f"{label} · {self.tr('locked')}" if locked else label
 
     def _show_fit(self, project: Project) -> None:
         """Which backend speaks the project's voice; Render all only when it can."""
