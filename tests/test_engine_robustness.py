@@ -8,14 +8,21 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from studio.core.jobs import JobQueue
 from studio.core.store import Library
 from studio.text import prepare_script
+from tests.conftest import REPO
+
+ROUNDS = 1500  # lock takes while the probes run
 
 
 def wait_until(condition: Callable[[], object], timeout_s: float = 10.0) -> bool:
@@ -77,3 +84,56 @@ def test_heartbeat_survives_a_locked_database_and_renews_again(
             "locked); trying again" in caplog.text
     finally:
         heartbeat.stop()
+
+
+PROBE_LOOP = """
+import sys
+from pathlib import Path
+from studio.engine.supervisor import engine_pid
+root, seen = Path(sys.argv[1]), set()
+print("probing", flush=True)
+while not (root / "stop").exists():
+    seen.add(engine_pid(root))
+print(" ".join(sorted(map(str, seen))), flush=True)
+"""
+
+
+def test_status_probes_never_make_a_starting_engine_fail(tmp_path: Path) -> None:
+    """``engine_pid`` (what `studio engine status`, the GUI and `studio render`
+    ask) runs in a loop in another process and on another thread while a
+    supervisor takes and drops the lock again and again: every take succeeds,
+    and the probes see either no engine or this one."""
+    from studio.engine.supervisor import EngineRunning, acquire_lock, engine_pid
+
+    (tmp_path / "engine.lock").write_text("")
+    prober = subprocess.Popen([sys.executable, "-c", PROBE_LOOP, str(tmp_path)],
+                              stdout=subprocess.PIPE, text=True, cwd=REPO)
+    stop = threading.Event()
+    seen: set[int | None] = set()
+
+    def probe() -> None:
+        while not stop.is_set():
+            seen.add(engine_pid(tmp_path))
+
+    thread = threading.Thread(target=probe, daemon=True)
+    refused = 0
+    try:
+        assert prober.stdout is not None and prober.stdout.readline() == "probing\n"
+        thread.start()
+        for _ in range(ROUNDS):
+            try:
+                handle = acquire_lock(tmp_path)
+            except EngineRunning:
+                refused += 1
+                continue
+            assert engine_pid(tmp_path) == os.getpid()
+            handle.close()
+    finally:
+        stop.set()
+        thread.join()
+        (tmp_path / "stop").touch()
+        out, _ = prober.communicate(timeout=30)
+    assert refused == 0, f"{refused} of {ROUNDS} starts refused as 'already running'"
+    assert prober.returncode == 0
+    allowed = {None, -1, os.getpid()}  # -1: the lock is held, its pid not yet written
+    assert seen <= allowed and set(out.split()) <= set(map(str, allowed))
