@@ -5,6 +5,7 @@ each wait is for a condition, with a deadline."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -137,3 +138,22 @@ def test_status_probes_never_make_a_starting_engine_fail(tmp_path: Path) -> None
     assert prober.returncode == 0
     allowed = {None, -1, os.getpid()}  # -1: the lock is held, its pid not yet written
     assert seen <= allowed and set(out.split()) <= set(map(str, allowed))
+
+
+BROKEN = "broken=tests.broken_backend:BrokenBackend"
+BROKEN_REASON = ("cannot load tests.broken_backend:BrokenBackend (ModuleNotFoundError: No "
+                 "module named 'studio_missing_runtime'): fix or remove it in STUDIO_BACKENDS")
+
+
+def test_engine_status_says_which_backend_failed_to_load_and_why(studio) -> None:  # type: ignore[no-untyped-def]
+    """The broken backend is left out, not fatal, and `studio engine status`
+    names it with the import error, in text and in JSON."""
+    text = studio("engine", "status", STUDIO_BACKENDS=BROKEN)
+    assert text.returncode == 0, text.stderr
+    assert f"backend broken: not available: {BROKEN_REASON}" in text.stdout.splitlines()
+    assert f"backend 'broken' is not available: {BROKEN_REASON}" in text.stderr  # the log
+    as_json = studio("engine", "status", "--json", STUDIO_BACKENDS=BROKEN)
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads(as_json.stdout)["backend_problems"] == {"broken": BROKEN_REASON}
+    healthy = studio("engine", "status", "--json")
+    assert json.loads(healthy.stdout)["backend_problems"] == {}

@@ -38,6 +38,13 @@ class EngineView(View):
         self.plan_label = QLabel("\n".join(lines))
         self.plan_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.state_label = QLabel()
+        # Registered backends that failed to load: without this they would
+        # simply be missing, with no word of why.
+        self.problems_label = QLabel()
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems_label.setStyleSheet("color: #c0392b")
         self.start_button = QPushButton(self.tr("Start"))
         self.stop_button = QPushButton(self.tr("Stop"))
         self.start_button.clicked.connect(self.start)
@@ -65,6 +72,7 @@ class EngineView(View):
         self.log.setReadOnly(True)
         self.log.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.layout_.addWidget(self.plan_label)
+        self.layout_.addWidget(self.problems_label)
         self.layout_.addLayout(bar)
         self.layout_.addWidget(self.table, 1)
         self.layout_.addWidget(QLabel(self.tr("Log")))
@@ -79,6 +87,11 @@ class EngineView(View):
         self.start_button.setEnabled(not running)
         self.stop_button.setEnabled(running)
         self.workers.set_rows(status["workers"])
+        problems = status["backend_problems"]
+        self.problems_label.setText("\n".join(
+            self.tr("Backend %s is not available: %s") % (name, problem)
+            for name, problem in sorted(problems.items())))
+        self.problems_label.setVisible(bool(problems))
         log = self.root / "logs" / "engine.log"
         if log.exists():
             with open(log, "rb") as handle:
