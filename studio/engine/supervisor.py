@@ -59,7 +59,7 @@ from studio.core.settings import EngineSettings
 from studio.core.store import Library, damaged_error
 from studio.errors import UserError
 from studio.fsutil import TEMP_PREFIX
-from studio.gpu import Placement, plan, probe
+from studio.gpu import Gpu, Placement, Plan, plan, probe
 
 log = logging.getLogger("studio.engine.supervisor")
 
@@ -207,6 +207,28 @@ def sweep_orphans(library: Library, older_than_s: float = 60.0) -> int:
     return removed
 
 
+# ---------------------------------------------------------------- placement
+
+def backend_need_mb(library: Library, backend: str, settings: EngineSettings) -> int:
+    """MB of GPU memory one worker of ``backend`` is planned with: the engine's
+    ``per_model_mb`` if set, else the backend's need with the library's options."""
+    if settings.per_model_mb is not None:
+        return settings.per_model_mb
+    return backend_class(backend).vram_need(backend_options(library, backend))
+
+
+def plan_backend(library: Library, backend: str, gpus: list[Gpu],
+                 settings: EngineSettings) -> Plan:
+    """The plan for ``backend``'s workers on ``gpus``: what the supervisor
+    starts, and what the Engine page shows before it does."""
+    need = backend_need_mb(library, backend, settings)
+    workers = settings.workers
+    if workers is None and (need == 0 or not gpus):
+        # a big model on the CPU: RAM, not cores, limits
+        workers = backend_class(backend).max_cpu_workers
+    return plan(gpus, need, workers, settings.reserve_mb, cpu_cores=os.cpu_count() or 1)
+
+
 # ---------------------------------------------------------------- workers
 
 @dataclass
@@ -265,14 +287,7 @@ class Supervisor:
 
     def plan_for(self, backend: str) -> list[Placement]:
         """Placements for ``backend``'s workers on this machine."""
-        cls = backend_class(backend)
-        need = self.settings.per_model_mb if self.settings.per_model_mb is not None \
-            else cls.vram_need(backend_options(self.library, backend))
-        workers = self.settings.workers
-        if workers is None and (need == 0 or not self._gpus):
-            workers = cls.max_cpu_workers  # a big model on the CPU: RAM, not cores, limits
-        result = plan(self._gpus, need, workers, self.settings.reserve_mb,
-                      cpu_cores=os.cpu_count() or 1)
+        result = plan_backend(self.library, backend, self._gpus, self.settings)
         for line in result.unplaced:
             log.warning("%s: %s", backend, line)
         return list(result.placements)

@@ -35,3 +35,29 @@ def test_the_page_names_a_backend_that_failed_to_load(qtbot, library: Library,
     backends_from_env("")
     page.refresh()
     assert page.problems_label.isHidden()
+
+
+def test_the_plan_uses_each_backends_configured_need(qtbot, library: Library,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """With cosyvoice2.vram_mb set to 7000, the page plans two cosyvoice2
+    workers on a GPU with 16 GB free (the supervisor's plan), not three of a
+    fixed 5000 MB; Piper needs no GPU memory and stays on the CPU."""
+    from studio.gpu import Gpu
+    from studio.ui.views import engine
+
+    gpu = Gpu(0, "NVIDIA L4", "GPU-0f1e", total_mb=23034, free_mb=16000)
+    monkeypatch.setattr(engine, "probe", lambda: ([gpu], "1 GPU, driver 550"))
+    library.set_setting("cosyvoice2.vram_mb", 7000)
+
+    page = engine.EngineView(library)
+    qtbot.addWidget(page)
+    text = page.plan_label.text()
+    assert "5000 MB" not in text and "7000 MB of 15488 MB free" in text, text
+    lines = text.splitlines()
+    at = lines.index("cosyvoice2: 7000 MB of GPU memory per worker")
+    assert lines[at + 1:at + 4] == [
+        "  worker 1: NVIDIA L4 #0: 7000 MB of 15488 MB free after the reserve",
+        "  worker 2: NVIDIA L4 #0: 7000 MB of 8488 MB free after the reserve",
+        "piper:",
+    ]
+    assert lines[at + 4].startswith("  worker 1: CPU (backend runs on the CPU)")
