@@ -653,6 +653,8 @@ def cmd_engine(args: argparse.Namespace) -> int:
               + (f"\n    last error: {w['last_error']}" if w["last_error"] else ""))
     counts = ", ".join(f"{n} {state}" for state, n in sorted(status["jobs"].items()))
     print(f"jobs: {counts or 'none'}")
+    for name, problem in sorted(status["backend_problems"].items()):
+        print(f"backend {name}: not available: {problem}")
     return 0
 
 

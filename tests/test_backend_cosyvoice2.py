@@ -208,3 +208,49 @@ def test_on_the_cpu_one_worker_and_no_gpu_budget(library, model_dir, monkeypatch
     placements = supervisor.plan_for("cosyvoice2")
     assert [p.device for p in placements] == ["cpu"]
     assert len(supervisor.plan_for("piper")) == min(os.cpu_count() or 1, 8)
+
+
+def test_a_runtime_without_text_frontend_is_refused_at_load(
+        standin: Path, options: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without text_frontend=False the runtime would normalize and re-split
+    the segment itself: what is spoken would no longer be the segment. The
+    worker refuses to load, naming the installer of the pinned revision."""
+    from cosyvoice.cli import cosyvoice as installed
+
+    from studio.backends import cosyvoice2
+
+    monkeypatch.setattr(installed, "CosyVoice2", installed.CosyVoice2WithoutTextFrontend)
+    backend = CosyVoice2Backend()
+    backend.configure(options)
+    with pytest.raises(RuntimeError) as refused:
+        backend.load("cpu", threads=1)
+    where = STANDIN.resolve()
+    assert str(refused.value) == (
+        f"the installed CosyVoice runtime does not accept text_frontend (revision unknown, at "
+        f"{where}; the studio needs {cosyvoice2.PINNED_REVISION[:12]}): install the pinned "
+        "revision with installers/cosyvoice-runtime.sh")
+
+
+def test_only_arguments_that_keep_what_is_spoken_are_adapted() -> None:
+    """A revision lacking stream, speed or the speaker cache still speaks the
+    same text at the default speed; a speed it cannot honour is refused."""
+    from studio.backends.cosyvoice2 import _call
+
+    said = []
+
+    def minimal(tts_text, prompt_text, prompt_wav, text_frontend=True):  # type: ignore[no-untyped-def]
+        said.append((tts_text, prompt_text, text_frontend))
+        return []
+
+    _call(minimal, "Hello.", "The fox.", "p.flac", zero_shot_spk_id="x", stream=False,
+          speed=1.0, text_frontend=False)
+    assert said == [("Hello.", "The fox.", False)]
+    with pytest.raises(RuntimeError, match="does not accept speed"):
+        _call(minimal, "Hello.", "The fox.", "p.flac", speed=1.5, text_frontend=False)
+
+
+def test_the_pinned_revision_is_the_installers() -> None:
+    from studio.backends.cosyvoice2 import PINNED_REVISION
+
+    script = (Path(__file__).resolve().parent.parent / "installers" / "cosyvoice-runtime.sh")
+    assert f'REV="${{COSYVOICE_REV:-{PINNED_REVISION}}}"' in script.read_text()

@@ -72,6 +72,11 @@
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="92" />
+        <source>Backend %s is not available: %s</source>
+        <translation>后端 %s 不可用：%s</translation>
+    </message>
 </context>
 <context>
     <name>ExportDialog</name>

@@ -12,6 +12,7 @@ from __future__ import annotations
 import abc
 import functools
 import importlib
+import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from studio.errors import UserError
 from studio.text.lang import LANGUAGE_NAMES
 
 ENTRY_POINT_GROUP = "studio.backends"
+
+log = logging.getLogger("studio.backends")
 
 
 @dataclass(frozen=True)
@@ -171,33 +174,53 @@ def _load_class(spec: str) -> object:
     return getattr(importlib.import_module(module), attr)
 
 
+_problems: dict[str, str] = {}  # filled by installed_backends()
+
+
 @functools.lru_cache(maxsize=1)
 def installed_backends() -> dict[str, type[Backend]]:
     """Backend classes registered under ``studio.backends``, by name.
 
     ``$STUDIO_BACKENDS`` (``name=module:Class,…``) adds or replaces backends
     without installing a package: for developing a backend, and for the
-    fault-injection tests' stand-ins.
+    fault-injection tests' stand-ins. A registration that fails to load is
+    left out, logged, and listed by :func:`backend_problems`.
     """
     found: dict[str, type[Backend]] = {}
-    loaders: list[tuple[str, Callable[[], object]]] = [
-        (entry.name, entry.load) for entry in entry_points(group=ENTRY_POINT_GROUP)
+    _problems.clear()
+    loaders: list[tuple[str, str, str, Callable[[], object]]] = [
+        (entry.name, entry.value, "reinstall or uninstall the package that registers it",
+         entry.load)
+        for entry in entry_points(group=ENTRY_POINT_GROUP)
     ]
     for item in filter(None, os.environ.get("STUDIO_BACKENDS", "").split(",")):
         name, _, spec = item.partition("=")
-        loaders.append((name.strip(), functools.partial(_load_class, spec.strip())))
-    for _name, load in loaders:
+        loaders.append((name.strip(), spec.strip(), "fix or remove it in STUDIO_BACKENDS",
+                        functools.partial(_load_class, spec.strip())))
+    for name, spec, fix, load in loaders:
         try:
             cls = load()
-        except Exception:  # a broken third-party backend must not break the studio
-            continue
-        if isinstance(cls, type) and issubclass(cls, Backend):
-            found[cls.name] = cls
+        except Exception as err:  # a broken third-party backend must not break the studio
+            problem = f"cannot load {spec} ({type(err).__name__}: {err}): {fix}"
+        else:
+            if isinstance(cls, type) and issubclass(cls, Backend):
+                found[cls.name] = cls
+                _problems.pop(cls.name, None)  # a later registration replaced a broken one
+                continue
+            problem = f"{spec} is not a studio backend class: {fix}"
+        _problems[name] = problem
+        log.warning("backend %r is not available: %s", name, problem)
     if "piper" not in found:  # running from a source tree without installed metadata
         from studio.backends.piper import PiperBackend
 
         found["piper"] = PiperBackend
     return found
+
+
+def backend_problems() -> dict[str, str]:
+    """Registered backends that could not be loaded: name -> what is wrong and the fix."""
+    installed_backends()
+    return dict(_problems)
 
 
 def backend_class(name: str) -> type[Backend]:

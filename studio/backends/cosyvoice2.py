@@ -17,7 +17,14 @@ adapter reads the signature once at load and passes what it asks for.
 
 The studio normalizes and splits the script itself, so the runtime's text
 front end is switched off (``text_frontend=False``): what is spoken is
-exactly the segment's text, and subtitles match it.
+exactly the segment's text, and subtitles match it. A runtime that does not
+take that argument is refused at load, naming the installer of the pinned
+revision: leaving it out would change what is spoken. Arguments that do not
+change what is spoken are adapted to the installed revision instead: the
+constructor's speed and memory switches (``load_jit``, ``load_trt``,
+``load_vllm``, ``fp16``), ``stream=False`` and ``speed=1.0`` (every
+revision's defaults), and ``zero_shot_spk_id`` (a cache of the prompt's
+features, which are then extracted again from the same clip and transcript).
 
 Reproducible takes: the segment's seed goes into Python's, NumPy's and
 torch's generators (CPU and every GPU) right before each non-streaming call.
@@ -52,6 +59,13 @@ MODEL_NAME = "cosyvoice2-0.5b"
 PROMPT_MAX_S = 30.0
 PROMPT_MIN_RATE = 16000
 PLAN_BUILDING = ".studio-plan-building"
+
+# The revision installers/cosyvoice-runtime.sh installs (its REV).
+PINNED_REVISION = "7538c6a73d8f8f80672518112092279bb431a4d7"
+INSTALLER = "installers/cosyvoice-runtime.sh"
+# Arguments a revision may lack without changing what is spoken (see above),
+# with the value each may be left out at (None: any value).
+_ADAPTABLE: dict[str, Any] = {"stream": False, "speed": 1.0, "zero_shot_spk_id": None}
 
 RUNTIME_MISSING = (
     "the CosyVoice2 runtime is not installed: run `pip install '.[cosyvoice]'` and then "
@@ -222,6 +236,9 @@ class CosyVoice2Backend(Backend):
         if threads:
             torch.set_num_threads(threads)
         self._model = self._construct(device, trt=trt)
+        for name in ("inference_zero_shot", "inference_cross_lingual"):
+            if not _accepts(getattr(self._model, name), "text_frontend"):
+                raise RuntimeError(_unsupported("text_frontend"))
         method = self._model.inference_zero_shot
         self._takes_path = "prompt_wav" in inspect.signature(method).parameters
 
@@ -293,10 +310,40 @@ def _no_cuda(detail: str) -> str:
             "the NVIDIA driver, or set `studio config set cosyvoice2.device cpu` (very slow)")
 
 
+def _accepts(method: Any, argument: str) -> bool:
+    parameters = inspect.signature(method).parameters
+    return argument in parameters or any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+
+
+def _runtime_revision() -> str:
+    """The installed runtime's git commit (the installer checks it out), or where it is."""
+    import cosyvoice
+
+    root = Path(cosyvoice.__file__).resolve().parent.parent
+    try:
+        head = (root / ".git" / "HEAD").read_text().strip()
+    except OSError:
+        return f"unknown, at {root}"
+    return head.removeprefix("ref: ")
+
+
+def _unsupported(argument: str) -> str:
+    return (f"the installed CosyVoice runtime does not accept {argument} (revision "
+            f"{_runtime_revision()}; the studio needs {PINNED_REVISION[:12]}): install the "
+            f"pinned revision with {INSTALLER}")
+
+
 def _call(method: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call a runtime method with the keyword arguments its revision accepts."""
-    accepted = inspect.signature(method).parameters
-    return method(*args, **{k: v for k, v in kwargs.items() if k in accepted})
+    """Call a runtime method, leaving out only the arguments its revision lacks
+    that do not change what is spoken (``_ADAPTABLE``); any other is refused."""
+    passed = {}
+    for key, value in kwargs.items():
+        if _accepts(method, key):
+            passed[key] = value
+        elif key not in _ADAPTABLE or _ADAPTABLE[key] not in (None, value):
+            raise RuntimeError(_unsupported(key))
+    return method(*args, **passed)
 
 
 def _seed_everything(seed: int) -> None:

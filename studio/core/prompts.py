@@ -52,7 +52,14 @@ def check_prompt(path: Path) -> PromptCheck:
             "give a WAV, FLAC, OGG or MP3 file",
         )
     samples, rate = audio.read_audio(Path(path), name)
-    peak = float(np.max(np.abs(samples)))
+    return check_samples(samples, rate, name)
+
+
+def check_samples(samples: audio.Audio, rate: int, name: str) -> PromptCheck:
+    """The checks every prompt passes, imported or re-trimmed: not silent, not
+    clipped, 3 to 30 s of sound after trimming; ``name`` says what was checked
+    in the message. Returns it trimmed and normalized."""
+    peak = float(np.max(np.abs(samples))) if len(samples) else 0.0
     lufs = audio.loudness_lufs(samples, rate)
     if peak < 1e-3 or (np.isfinite(lufs) and lufs < -70):
         raise UserError(f"{name} is silent", "record the voice again, closer to the microphone")
@@ -136,22 +143,28 @@ def remove_voice(library: Library, name: str) -> Voice:
     return voice
 
 
-def original_audio(library: Library, voice: Voice) -> tuple[audio.Audio, int]:
-    """The clip as it was imported, mono, at the prompt rate."""
+def _original(library: Library, voice: Voice) -> tuple[audio.Audio, int]:
+    """The clip as it was imported, mono, at its own rate."""
     if not voice.original_path:
         raise UserError(f"voice {voice.name!r} has no clip", "only cloned voices can be trimmed")
-    samples, rate = audio.read_audio(library.path(voice.original_path))
+    return audio.read_audio(library.path(voice.original_path))
+
+
+def original_audio(library: Library, voice: Voice) -> tuple[audio.Audio, int]:
+    """The clip as it was imported, mono, at the prompt rate."""
+    samples, rate = _original(library, voice)
     return audio.resample(samples, rate, PROMPT_RATE), PROMPT_RATE
 
 
 def retrim(library: Library, name: str, start_s: float, end_s: float) -> Voice:
     """Cut the voice's prompt anew from its original, between ``start_s`` and
-    ``end_s`` (seconds in the original); the same checks as an import apply,
+    ``end_s`` (seconds in the original); the checks of an import
+    (:func:`check_samples`) apply to the selection at the original's rate,
     and the new prompt replaces the old one atomically."""
     voice = library.find_voice(name)
     if voice is None:
         raise UserError(f"no voice named {name!r}")
-    samples, rate = original_audio(library, voice)
+    samples, rate = _original(library, voice)
     start, end = max(0, int(start_s * rate)), min(len(samples), int(end_s * rate))
     duration = (end - start) / rate
     if not MIN_SECONDS <= duration <= MAX_SECONDS:
@@ -160,17 +173,12 @@ def retrim(library: Library, name: str, start_s: float, end_s: float) -> Voice:
             f"{MIN_SECONDS:.0f} to {MAX_SECONDS:.0f} s",
             "move the handles",
         )
-    clip = audio.trim_silence(samples[start:end], rate)
-    if len(clip) / rate < MIN_SECONDS:
-        raise UserError(f"the selection has {len(clip) / rate:.1f} s of sound; a voice "
-                        f"prompt needs {MIN_SECONDS:.0f} to {MAX_SECONDS:.0f} s",
-                        "include more speech")
-    normalized, _ = audio.normalize_loudness(clip, rate, PROMPT_LUFS)
+    check = check_samples(samples[start:end], rate, "the selection")
     assert voice.prompt_path
-    audio.write_audio(library.path(voice.prompt_path), normalized, rate)
+    audio.write_audio(library.path(voice.prompt_path), check.audio, PROMPT_RATE)
     with library.transaction() as conn:
         conn.execute("UPDATE voices SET duration_s = ? WHERE id = ?",
-                     (len(normalized) / rate, voice.id))
+                     (check.duration_s, voice.id))
     found = library.find_voice(name)
     assert found is not None
     return found

@@ -90,7 +90,10 @@ def stop_engine(root: Path, timeout_s: float = 60.0, *, wait: bool = True) -> in
 
 
 def engine_status(library: Library) -> dict[str, Any]:
-    """The engine's pid, its workers and the queue's counts."""
+    """The engine's pid, its workers, the queue's counts, and the registered
+    backends that could not be loaded here (name -> why, and the fix)."""
+    from studio.backends import backend_problems
+
     now = time.time()
     live = ("starting", "loaded", "busy")
     workers = [
@@ -106,7 +109,7 @@ def engine_status(library: Library) -> dict[str, Any]:
         workers = [w | {"state": "failed" if w["state"] == "failed" else "stopped", "pid": None,
                         "current_job": None, "uptime_s": None} for w in workers]
     return {"running": pid is not None, "pid": pid, "workers": workers,
-            "jobs": JobQueue(library).counts()}
+            "jobs": JobQueue(library).counts(), "backend_problems": backend_problems()}
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """The engine supervisor: one per library, owning the worker processes.
 
-* **One per library**: an exclusive ``flock`` on ``LIBRARY/engine.lock`` (which
-  holds its pid). The kernel drops the lock when the process dies, however
-  it dies, so a crashed supervisor never blocks the next one.
+* **One per library**: an exclusive lock on ``LIBRARY/engine.lock`` (which
+  holds its pid): an open file description lock on Linux, which a status
+  probe can query without taking it, plus a ``flock``. The kernel drops the
+  lock when the process dies, however it dies, so a crashed supervisor never
+  blocks the next one.
 * **Recovery on start**: ``PRAGMA integrity_check`` (a damaged database is
   reported with the newest good backup, and nothing runs); a rotating backup
   of the database; jobs leased by processes that no longer exist go back to
@@ -33,12 +35,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import fcntl
 import logging
 import logging.handlers
 import os
 import signal
 import sqlite3
+import struct
 import subprocess
 import sys
 import threading
@@ -55,7 +59,7 @@ from studio.core.settings import EngineSettings
 from studio.core.store import Library, damaged_error
 from studio.errors import UserError
 from studio.fsutil import TEMP_PREFIX
-from studio.gpu import Placement, plan, probe
+from studio.gpu import Gpu, Placement, Plan, plan, probe
 
 log = logging.getLogger("studio.engine.supervisor")
 
@@ -72,20 +76,68 @@ def _lock_path(root: Path) -> Path:
     return Path(root) / LOCK_NAME
 
 
+# Open file description locks (Linux): owned by the open file, like flock, so
+# no other file the process opens or closes can drop them (as it drops classic
+# POSIX locks), and unlike flock they can be *queried* (F_OFD_GETLK) without
+# being taken. A probe that takes the lock, even for a moment, makes a
+# supervisor starting at that instant fail as "already running".
+_OFD = hasattr(fcntl, "F_OFD_SETLK")
+# struct flock on 64-bit Linux: l_type, l_whence, l_start, l_len, l_pid, padding
+_FLOCK = "hhqqi4x"
+
+
+def _whole_file(kind: int) -> bytes:
+    return struct.pack(_FLOCK, kind, os.SEEK_SET, 0, 0, 0)
+
+
+def _held(handle: IO[str]) -> bool:
+    """Whether another open file holds a lock on ``handle``'s file; takes none."""
+    if _OFD:
+        answer = fcntl.fcntl(handle, fcntl.F_OFD_GETLK, _whole_file(fcntl.F_WRLCK))
+        kind: int = struct.unpack(_FLOCK, answer)[0]
+        return kind != fcntl.F_UNLCK
+    try:  # no way to ask without taking: a probe racing a start can fail it
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
+def _take(handle: IO[str]) -> bool:
+    """Take the lock for ``handle``'s life (closing it releases it); False if held.
+
+    With OFD locks the flock is taken as well: studio versions before them
+    took only the flock, and either kind alone would let an engine of an older
+    studio and one of this studio run side by side on one library."""
+    try:
+        if _OFD:
+            fcntl.fcntl(handle, fcntl.F_OFD_SETLK, _whole_file(fcntl.F_WRLCK))
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as err:
+        if err.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+            return False
+        raise
+    return True
+
+
 def engine_pid(root: Path) -> int | None:
-    """The pid of the supervisor running for this library, or None."""
+    """The pid of the supervisor running for this library, or None (-1 while
+    one is starting and has not written its pid yet).
+
+    Asks the kernel whether the lock is held without taking it (see
+    ``_OFD``), so any number of status probes can run while a supervisor
+    starts."""
     path = _lock_path(root)
-    if not path.exists():
+    try:
+        handle = open(path)  # noqa: SIM115 - closed below; reading is all a probe does
+    except FileNotFoundError:
         return None
-    with open(path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            text = handle.read().strip()
-            return int(text) if text.isdigit() else -1
-        fcntl.flock(handle, fcntl.LOCK_UN)
-    return None
+    with handle:
+        if not _held(handle):
+            return None
+        text = handle.read().strip()
+    return int(text) if text.isdigit() else -1
 
 
 class EngineRunning(UserError):
@@ -95,16 +147,14 @@ class EngineRunning(UserError):
 def acquire_lock(root: Path) -> IO[str]:
     """Take the library's engine lock and write our pid into it."""
     handle = open(_lock_path(root), "a+")  # noqa: SIM115 - held for the process's life
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+    if not _take(handle):
         handle.seek(0)
         pid = handle.read().strip() or "?"
         handle.close()
         raise EngineRunning(
             f"the engine is already running for {root} (pid {pid})",
             "use `studio engine status`, or `studio engine stop` first",
-        ) from None
+        )
     handle.seek(0)
     handle.truncate()
     handle.write(str(os.getpid()))
@@ -155,6 +205,28 @@ def sweep_orphans(library: Library, older_than_s: float = 60.0) -> int:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+# ---------------------------------------------------------------- placement
+
+def backend_need_mb(library: Library, backend: str, settings: EngineSettings) -> int:
+    """MB of GPU memory one worker of ``backend`` is planned with: the engine's
+    ``per_model_mb`` if set, else the backend's need with the library's options."""
+    if settings.per_model_mb is not None:
+        return settings.per_model_mb
+    return backend_class(backend).vram_need(backend_options(library, backend))
+
+
+def plan_backend(library: Library, backend: str, gpus: list[Gpu],
+                 settings: EngineSettings) -> Plan:
+    """The plan for ``backend``'s workers on ``gpus``: what the supervisor
+    starts, and what the Engine page shows before it does."""
+    need = backend_need_mb(library, backend, settings)
+    workers = settings.workers
+    if workers is None and (need == 0 or not gpus):
+        # a big model on the CPU: RAM, not cores, limits
+        workers = backend_class(backend).max_cpu_workers
+    return plan(gpus, need, workers, settings.reserve_mb, cpu_cores=os.cpu_count() or 1)
 
 
 # ---------------------------------------------------------------- workers
@@ -215,14 +287,7 @@ class Supervisor:
 
     def plan_for(self, backend: str) -> list[Placement]:
         """Placements for ``backend``'s workers on this machine."""
-        cls = backend_class(backend)
-        need = self.settings.per_model_mb if self.settings.per_model_mb is not None \
-            else cls.vram_need(backend_options(self.library, backend))
-        workers = self.settings.workers
-        if workers is None and (need == 0 or not self._gpus):
-            workers = cls.max_cpu_workers  # a big model on the CPU: RAM, not cores, limits
-        result = plan(self._gpus, need, workers, self.settings.reserve_mb,
-                      cpu_cores=os.cpu_count() or 1)
+        result = plan_backend(self.library, backend, self._gpus, self.settings)
         for line in result.unplaced:
             log.warning("%s: %s", backend, line)
         return list(result.placements)

@@ -143,7 +143,14 @@ class Worker:
 class _Heartbeat:
     """Renews the current job's lease from a side thread while the backend
     works (synthesis blocks the worker's main thread). One thread and one
-    database connection for the worker's life; ``job`` says what to renew."""
+    database connection for the worker's life; ``job`` says what to renew.
+
+    A renewal that fails (the database locked past its busy timeout by
+    another program, a full disk) is logged and tried again on the next tick:
+    a tick comes every third of a lease, so one missed renewal leaves the job
+    two thirds of its lease, while a thread that ended would let the job
+    expire under a worker still rendering it. Anything that still ends the
+    thread is logged as an error."""
 
     def __init__(self, root: Path, pid: int, every_s: float) -> None:
         self.root, self.pid, self.every_s = root, pid, every_s
@@ -157,15 +164,34 @@ class _Heartbeat:
         self._thread.join()
 
     def _run(self) -> None:
-        library = Library.open(self.root)  # connections are per thread
         try:
-            queue = JobQueue(library)
+            self._loop()
+        except BaseException:
+            log.error("the lease heartbeat thread stopped: jobs will expire while they "
+                      "render\n%s", traceback.format_exc())
+            raise
+
+    def _loop(self) -> None:
+        library: Library | None = None  # connections are per thread: opened here
+        queue: JobQueue | None = None
+        try:
             while not self._stop.wait(self.every_s):
                 job = self.job
-                if job is not None and not queue.heartbeat(job, self.pid):
-                    log.warning("lost the lease of job %d", job)
+                if job is None:
+                    continue
+                try:
+                    if library is None:
+                        library = Library.open(self.root)
+                    if queue is None:
+                        queue = JobQueue(library)
+                    if not queue.heartbeat(job, self.pid):
+                        log.warning("lost the lease of job %d", job)
+                except Exception as err:
+                    log.warning("could not renew the lease of job %d (%s: %s); trying again "
+                                "in %.1f s", job, type(err).__name__, err, self.every_s)
         finally:
-            library.close()
+            if library is not None:
+                library.close()
 
 
 def build(root: Path, backend: str, device: str) -> int:

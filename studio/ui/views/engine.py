@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
@@ -15,9 +13,12 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
+from studio.backends import installed_backends
+from studio.core.settings import EngineSettings
 from studio.core.store import Library
 from studio.engine.client import engine_status, start_engine, stop_engine
-from studio.gpu import plan, probe
+from studio.engine.supervisor import backend_need_mb, plan_backend
+from studio.gpu import probe
 from studio.ui.qt_models import Column, RowsModel
 from studio.ui.tasks import run_task
 from studio.ui.views.base import View
@@ -30,14 +31,16 @@ class EngineView(View):
 
     def __init__(self, library: Library, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(library, parent)
-        gpus, note = probe()
-        placements = plan(gpus, 0 if not gpus else 5000, cpu_cores=os.cpu_count() or 1)
-        lines = [f"GPUs: {note}"] + [
-            f"#{g.index} {g.name}: {g.free_mb} of {g.total_mb} MB free" for g in gpus
-        ] + [f"worker {p.slot + 1}: {p.reason}" for p in placements.placements]
-        self.plan_label = QLabel("\n".join(lines))
+        self.plan_label = QLabel("\n".join(self._plan_lines()))
         self.plan_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.state_label = QLabel()
+        # Registered backends that failed to load: without this they would
+        # simply be missing, with no word of why.
+        self.problems_label = QLabel()
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems_label.setStyleSheet("color: #c0392b")
         self.start_button = QPushButton(self.tr("Start"))
         self.stop_button = QPushButton(self.tr("Stop"))
         self.start_button.clicked.connect(self.start)
@@ -65,11 +68,28 @@ class EngineView(View):
         self.log.setReadOnly(True)
         self.log.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.layout_.addWidget(self.plan_label)
+        self.layout_.addWidget(self.problems_label)
         self.layout_.addLayout(bar)
         self.layout_.addWidget(self.table, 1)
         self.layout_.addWidget(QLabel(self.tr("Log")))
         self.layout_.addWidget(self.log, 1)
         self.refresh()
+
+    def _plan_lines(self) -> list[str]:
+        """The GPUs, then each backend's plan as the supervisor would make it
+        now: the backend's own memory need with the library's options."""
+        gpus, note = probe()
+        settings = EngineSettings.from_library(self.library)
+        lines = [f"GPUs: {note}"] + [
+            f"#{g.index} {g.name}: {g.free_mb} of {g.total_mb} MB free" for g in gpus]
+        for name in sorted(installed_backends()):
+            need = backend_need_mb(self.library, name, settings)
+            result = plan_backend(self.library, name, gpus, settings)
+            lines.append(f"{name}: {need} MB of GPU memory per worker" if need and gpus
+                         else f"{name}:")
+            lines += [f"  worker {p.slot + 1}: {p.reason}" for p in result.placements]
+            lines += [f"  not placed: {line}" for line in result.unplaced]
+        return lines
 
     def refresh(self) -> None:
         status = engine_status(self.library)
@@ -79,6 +99,11 @@ class EngineView(View):
         self.start_button.setEnabled(not running)
         self.stop_button.setEnabled(running)
         self.workers.set_rows(status["workers"])
+        problems = status["backend_problems"]
+        self.problems_label.setText("\n".join(
+            self.tr("Backend %s is not available: %s") % (name, problem)
+            for name, problem in sorted(problems.items())))
+        self.problems_label.setVisible(bool(problems))
         log = self.root / "logs" / "engine.log"
         if log.exists():
             with open(log, "rb") as handle:

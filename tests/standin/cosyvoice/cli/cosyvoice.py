@@ -17,6 +17,10 @@ revision the studio pins, so the studio's adapter runs unchanged against it:
   stream=False, speed=1.0, text_frontend=True)`` yield
   ``{'tts_speech': tensor(1, T)}`` at 24 kHz, one per sentence.
 
+``CosyVoice2WithoutTextFrontend`` is the same runtime as a revision whose
+inference methods lack ``text_frontend`` (older ones): tests put it in the
+place of ``CosyVoice2`` to show that the adapter refuses it.
+
 The audio is real speech: the bundled Piper voice with its noise switched
 off (so it depends only on its inputs), resampled to 24 kHz, at the prompt's
 loudness. Like the real model's sampling, the global torch generator decides
@@ -145,3 +149,21 @@ class CosyVoice2:
             rms = float(np.sqrt(np.mean(audio**2))) or 1.0
             audio = np.clip(audio * (prompt["rms"] / rms), -1.0, 1.0).astype(np.float32)
             yield {"tts_speech": torch.from_numpy(audio).unsqueeze(0)}
+
+
+class CosyVoice2WithoutTextFrontend(CosyVoice2):
+    """A revision whose inference methods have no ``text_frontend`` argument:
+    it always runs its own text normalization and splitting."""
+
+    def inference_zero_shot(self, tts_text: str, prompt_text: str,  # type: ignore[override]
+                            prompt_wav: Any, zero_shot_spk_id: str = "", stream: bool = False,
+                            speed: float = 1.0) -> Iterator[dict[str, Any]]:
+        return super().inference_zero_shot(tts_text, prompt_text, prompt_wav,
+                                           zero_shot_spk_id, stream, speed)
+
+    def inference_cross_lingual(self, tts_text: str,  # type: ignore[override]
+                                prompt_wav: Any, zero_shot_spk_id: str = "",
+                                stream: bool = False,
+                                speed: float = 1.0) -> Iterator[dict[str, Any]]:
+        return super().inference_cross_lingual(tts_text, prompt_wav, zero_shot_spk_id,
+                                               stream, speed)
