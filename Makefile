@@ -1,11 +1,12 @@
-# Two commands do all the set-up on a fresh machine (a venv in .venv from the
-# lockfile, then the studio itself, editable): `make demo` and `make test`.
+# Two commands do all the set-up on a fresh machine (the system packages where
+# it may install them, a venv in .venv from the lockfile, then the studio
+# itself, editable): `make demo` and `make test`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 
-.PHONY: demo test lint bench screenshots clean
+.PHONY: demo test system-packages lint bench screenshots clean
 
 demo: $(READY)
 	@mkdir -p out
@@ -34,8 +35,13 @@ screenshots: demo
 			--screenshot docs/screenshots/$$view.png --view $$view; \
 	done
 
+# The system packages are checked on every run (dpkg, quick and quiet when
+# nothing is missing), so a machine that loses one gets it back.
+system-packages:
+	@installers/system-packages.sh
+
 # Reinstalls whenever the lockfile or the project's metadata changes.
-$(READY): requirements.lock pyproject.toml
+$(READY): requirements.lock pyproject.toml | system-packages
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
