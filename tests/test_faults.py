@@ -44,11 +44,13 @@ def _scalar(library_dir: Path, sql: str) -> object:
     return row[0] if row else None
 
 
-def _wait(condition, timeout: float = 120) -> None:
+def _wait(condition, timeout: float = 120):
+    """Poll until ``condition()`` is truthy; return that value (what was seen)."""
     deadline = time.monotonic() + timeout
-    while not condition():
+    while not (value := condition()):
         assert time.monotonic() < deadline, "timed out waiting"
         time.sleep(0.05)
+    return value
 
 
 def _start_render(script: Path, library_dir: Path, out: Path) -> subprocess.Popen[bytes]:
@@ -112,8 +114,9 @@ def _busy_worker(library_dir: Path) -> int | None:
 def test_kill_a_worker_mid_job(setup, library_dir) -> None:
     script, out = setup
     render = _start_render(script, library_dir, out)
-    _wait(lambda: _takes(library_dir) >= 10 and _busy_worker(library_dir))
-    os.kill(_busy_worker(library_dir), signal.SIGKILL)
+    # the pid seen busy, not a second query: by then the worker may be between jobs
+    worker = _wait(lambda: _takes(library_dir) >= 10 and _busy_worker(library_dir))
+    os.kill(worker, signal.SIGKILL)
     assert render.wait(timeout=300) == 0, render.stderr.read().decode()
     _assert_complete(library_dir, out)
     restarts = _scalar(library_dir, "SELECT SUM(restarts) FROM workers")
