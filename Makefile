@@ -6,16 +6,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 
-.PHONY: demo test system-packages lint bench screenshots clean
+.PHONY: demo test test-slow system-packages lint bench screenshots clean
 
 demo: $(READY)
 	@mkdir -p out
 	$(BIN)/studio --library .studio-demo render resources/examples/welcome.txt \
 		--out out/welcome.wav --srt out/welcome.srt
 
+# The fast tests (pytest deselects `slow` by default: see pyproject.toml).
 test: $(READY)
 	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# The slow ones: long renders and the fault injections whose coverage the
+# fast run keeps with one of each kind. CI runs both.
+test-slow: $(READY)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m slow
 
 lint: $(READY)
 	$(BIN)/ruff check studio tests benchmarks scripts

@@ -1,6 +1,13 @@
 """Fault injection through the real command: kill -9 of each process during a
 100-segment render, and a poisoned segment. After the next `studio render`
-the project is complete, every segment exactly once, nothing corrupt."""
+the project is complete, every segment exactly once, nothing corrupt.
+
+`make test` runs the worker kill (the engine restarts it within the same
+render) and the poisoned segment. The other three kills (the supervisor, the
+render command, everything at once: 25-35 s each, a new engine or a second
+render finishing the hundred segments) run with `make test-slow`; the
+recovery steps they rely on are also tested one by one in test_engine.py
+and test_queue.py."""
 
 from __future__ import annotations
 
@@ -123,6 +130,7 @@ def test_kill_a_worker_mid_job(setup, library_dir) -> None:
     assert restarts and int(restarts) >= 1
 
 
+@pytest.mark.slow
 def test_kill_the_supervisor(setup, library_dir) -> None:
     script, out = setup
     render = _start_render(script, library_dir, out)
@@ -134,6 +142,7 @@ def test_kill_the_supervisor(setup, library_dir) -> None:
     _assert_complete(library_dir, out)
 
 
+@pytest.mark.slow
 def test_kill_the_render_command(setup, library_dir, studio) -> None:
     script, out = setup
     render = _start_render(script, library_dir, out)
@@ -143,6 +152,7 @@ def test_kill_the_render_command(setup, library_dir, studio) -> None:
     _render_again_and_check(studio, script, library_dir, out)
 
 
+@pytest.mark.slow
 def test_power_loss_kills_everything_at_once(setup, library_dir, studio) -> None:
     script, out = setup
     render = _start_render(script, library_dir, out)
