@@ -104,17 +104,23 @@ def test_heartbeats_keep_a_long_job_leased(library: Library, worker_env) -> None
     assert JobQueue(library).jobs()[0]["attempts"] == 1
 
 
-def test_supervisor_starts_workers_one_at_a_time_and_finishes(library: Library) -> None:
+def test_cpu_workers_start_together_and_finish(library: Library) -> None:
+    """CPU workers have no memory budget to wait for (GPU ones do: below), so
+    all of them start in the first step; each job is done exactly once."""
     make_project(library, 12)
     supervisor = Supervisor(library.root, EngineSettings(workers=2, idle_exit_s=0.5))
     supervisor.start()
     try:
         supervisor.step()
         rows = library.conn.execute("SELECT state FROM workers ORDER BY slot").fetchall()
-        assert [r[0] for r in rows] == ["starting", "starting"]  # CPU workers start together
+        assert [r[0] for r in rows] == ["starting", "starting"]
         wait_until(lambda: states(library) == {"done": 12}, step=supervisor.step)
+        # How the jobs split between the workers depends on which loads first:
+        # what the engine guarantees is once each, none lost, none repeated.
         done = [r[0] for r in library.conn.execute("SELECT jobs_done FROM workers")]
-        assert sum(done) == 12 and all(n > 0 for n in done)  # both worked
+        assert sum(done) == 12
+        assert [job["attempts"] for job in JobQueue(library).jobs()] == [1] * 12
+        assert library.conn.execute("SELECT COUNT(*) FROM takes").fetchone()[0] == 12
         wait_until(lambda: supervisor.stopping, step=supervisor.step)  # idle exit
     finally:
         supervisor.stop()
