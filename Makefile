@@ -1,20 +1,27 @@
-# Two commands do all the set-up on a fresh machine (a venv in .venv from the
-# lockfile, then the studio itself, editable): `make demo` and `make test`.
+# Two commands do all the set-up on a fresh machine (the system packages where
+# it may install them, a venv in .venv from the lockfile, then the studio
+# itself, editable): `make demo` and `make test`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 
-.PHONY: demo test lint bench screenshots clean
+.PHONY: demo test test-slow system-packages lint bench screenshots clean
 
 demo: $(READY)
 	@mkdir -p out
 	$(BIN)/studio --library .studio-demo render resources/examples/welcome.txt \
 		--out out/welcome.wav --srt out/welcome.srt
 
+# The fast tests (pytest deselects `slow` by default: see pyproject.toml).
 test: $(READY)
 	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# The slow ones: long renders and the fault injections whose coverage the
+# fast run keeps with one of each kind. CI runs both.
+test-slow: $(READY)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m slow
 
 lint: $(READY)
 	$(BIN)/ruff check studio tests benchmarks scripts
@@ -34,8 +41,13 @@ screenshots: demo
 			--screenshot docs/screenshots/$$view.png --view $$view; \
 	done
 
+# The system packages are checked on every run (dpkg, quick and quiet when
+# nothing is missing), so a machine that loses one gets it back.
+system-packages:
+	@installers/system-packages.sh
+
 # Reinstalls whenever the lockfile or the project's metadata changes.
-$(READY): requirements.lock pyproject.toml
+$(READY): requirements.lock pyproject.toml | system-packages
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .

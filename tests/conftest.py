@@ -61,25 +61,31 @@ def library(library_dir: Path) -> Iterator[Library]:
     lib.close()
 
 
+def run_studio(
+    library_dir: Path, cwd: Path, *args: str | Path, stdin: bytes | None = None,
+    timeout: float = 600, **env_extra: str,
+) -> Run:
+    """Run the real ``studio`` command (``python -m studio``) on a library, in ``cwd``."""
+    env = dict(os.environ, STUDIO_HOME=str(library_dir), PYTHONUNBUFFERED="1",
+               PYTHONPATH=str(REPO))
+    env.update(env_extra)
+    proc = subprocess.run(
+        [sys.executable, "-m", "studio", *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        timeout=timeout,
+        env=env,
+        cwd=cwd,
+    )
+    return Run(proc.returncode, proc.stdout.decode(), proc.stderr.decode())
+
+
 @pytest.fixture
 def studio(library_dir: Path, tmp_path: Path) -> Callable[..., Run]:
     """Run the real ``studio`` command (``python -m studio``) on the test's library."""
 
-    def run(
-        *args: str | Path, stdin: bytes | None = None, timeout: float = 600, **env_extra: str
-    ) -> Run:
-        env = dict(os.environ, STUDIO_HOME=str(library_dir), PYTHONUNBUFFERED="1",
-                   PYTHONPATH=str(REPO))
-        env.update(env_extra)
-        proc = subprocess.run(
-            [sys.executable, "-m", "studio", *map(str, args)],
-            input=stdin,
-            capture_output=True,
-            timeout=timeout,
-            env=env,
-            cwd=tmp_path,
-        )
-        return Run(proc.returncode, proc.stdout.decode(), proc.stderr.decode())
+    def run(*args: str | Path, **kwargs: object) -> Run:
+        return run_studio(library_dir, tmp_path, *args, **kwargs)  # type: ignore[arg-type]
 
     return run
 

@@ -1,25 +1,62 @@
 """Bad input to `studio render`: exit code 2, one clear line, library unchanged.
 
-Each case runs after a successful render, so the library holds a project,
-takes and an export whose every byte (and the database's content) is
-compared before and after the failing command.
+Each case runs on a copy of a library after a successful render, so it holds
+a project, takes and an export whose every byte (and the database's content)
+is compared before and after the failing command. The render is done once for
+the module: the cases only read it, and each gets its own copy.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import time
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import snapshot, write_script
+from tests.conftest import run_studio, snapshot, write_script
+
+
+@pytest.fixture(scope="module")
+def rendered_once(tmp_path_factory):
+    """A library after a successful render, its engine stopped: the original."""
+    from studio.engine.client import stop_engine
+
+    folder = tmp_path_factory.mktemp("rendered")
+    root = folder / "library"
+    script = write_script(folder, "good.txt", "A finished project. It must stay intact.")
+    run = run_studio(root, folder, "render", script, "--no-progress")
+    pid = stop_engine(root)
+    if pid is not None:
+        _wait_until_gone(pid)  # its database connections closed: nothing writes any more
+    assert run.returncode == 0, run.stderr
+    return root
+
+
+def _wait_until_gone(pid: int, timeout: float = 60) -> None:
+    """Until the process has exited (gone, or a zombie nobody reaped yet)."""
+    stat = Path(f"/proc/{pid}/stat")
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            state = stat.read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            return
+        if state in ("Z", "X"):
+            return
+        assert time.monotonic() < deadline, f"process {pid} did not exit"
+        time.sleep(0.05)
 
 
 @pytest.fixture
-def rendered(studio, tmp_path, library_dir):
-    script = write_script(tmp_path, "good.txt", "A finished project. It must stay intact.")
-    run = studio("render", script, "--no-progress")
-    assert run.returncode == 0, run.stderr
-    return snapshot(library_dir)
+def rendered(rendered_once, library_dir):
+    """This test's copy of the rendered library, and its snapshot."""
+    shutil.copytree(rendered_once, library_dir)
+    state = snapshot(library_dir)
+    assert state == snapshot(rendered_once)  # the copy holds what the render made
+    assert any(name.startswith("takes/") for name in state)
+    return state
 
 
 def _unwritable(tmp_path):
