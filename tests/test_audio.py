@@ -86,6 +86,10 @@ def test_lossy_and_24_bit_formats_read_back(tmp_path, speech) -> None:
         assert abs(container.duration / av.time_base - 6.0) < 0.01  # the edit list's length
         decoded = np.concatenate([f.to_ndarray()[0] for f in container.decode(stream)])
     assert 0 <= len(decoded) - len(x) <= 1024  # raw frames: up to one frame of padding
+    m4a = tmp_path / "x.m4a"
+    audio.write_audio(m4a, x[:44100], 44100)
+    with av.open(str(m4a)) as container:
+        assert container.metadata["major_brand"] == "M4A " and not container.chapters()
     assert abs(audio.loudness_lufs(decoded.astype(np.float32), 44100)
                - audio.loudness_lufs(x, 44100)) < 0.5
 

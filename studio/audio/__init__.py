@@ -48,7 +48,7 @@ class ExportFormat:
 
 
 #: Every format the export writes, by suffix. MP3 at 96 kb/s CBR and AAC at
-#: 64 kb/s are transparent enough for mono speech (see docs/architecture.md).
+#: 64 kb/s leave a margin for mono speech (see docs/architecture.md).
 EXPORT_FORMATS = {
     ".wav": ExportFormat(".wav", "WAV", lossy=False, bits=16),
     ".flac": ExportFormat(".flac", "FLAC", lossy=False, bits=24),
@@ -299,8 +299,7 @@ def encode(
     fmt = format_for(suffix)
     samples = np.clip(audio, -1.0, 1.0)
     if fmt.suffix in (".m4b", ".m4a"):
-        return _encode_aac(samples, rate, kbps or fmt.kbps, chapters, title,
-                           brand="M4B " if fmt.suffix == ".m4b" else "M4A ")
+        return _encode_aac(samples, rate, fmt, kbps or fmt.kbps, chapters, title)
     buffer = io.BytesIO()
     if fmt.suffix == ".mp3":
         _check_lossy_rate(rate, fmt)
@@ -336,10 +335,10 @@ def _mp3_level(rate: int, kbps: int) -> float:
 def _encode_aac(
     samples: Audio,
     rate: int,
+    fmt: ExportFormat,
     kbps: int,
     chapters: Sequence[Chapter],
     title: str | None,
-    brand: str,
 ) -> bytes:
     """AAC-LC in an MP4 (FFmpeg's ``ipod`` muxer, brand ``M4B `` for an
     audiobook, which players file under audiobooks) with chapter marks, by
@@ -349,8 +348,8 @@ def _encode_aac(
     except ImportError:
         raise UserError("writing M4B/M4A needs PyAV (the 'av' package), which is missing",
                         "install it: pip install av, or export .mp3, .wav or .flac") from None
-    fmt = EXPORT_FORMATS[".m4b"]
     _check_lossy_rate(rate, fmt)
+    brand = "M4B " if fmt.suffix == ".m4b" else "M4A "
     buffer = io.BytesIO()
     with av.open(buffer, mode="w", format="ipod", options={"brand": brand}) as container:
         stream = container.add_stream("aac", rate=rate, layout="mono")
