@@ -34,6 +34,10 @@ def _library_option(parser: argparse.ArgumentParser, default: object) -> None:
     )
 
 
+_PRESET_HELP = ("video (WAV 24-bit, 48 kHz), podcast (MP3, -16 LUFS), audiobook (M4B with "
+                "chapters); --out, --format, --rate and --lufs override it")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(
@@ -61,10 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
                         "--project as it stands")
     render.add_argument("--voice", help="voice name (default: the project's, else 'joe')")
     render.add_argument("--project", help="project name (default: the script's file name)")
-    render.add_argument("--out", type=Path, help="output .wav or .flac (default: in exports/)")
+    render.add_argument("--out", type=Path,
+                        help="output .wav, .flac, .mp3, .m4b or .m4a (default: in exports/)")
     render.add_argument("--srt", type=Path, help="also write SubRip subtitles here")
-    render.add_argument("--lufs", type=float, default=-16.0,
-                        help="loudness target in LUFS (default: -16)")
+    render.add_argument("--vtt", type=Path, help="also write WebVTT subtitles here")
+    render.add_argument("--preset", help=f"export preset: {_PRESET_HELP}")
+    render.add_argument("--rate", type=int, metavar="HZ",
+                        help="sample rate (default: the preset's, else as rendered)")
+    render.add_argument("--lufs", type=float, default=None,
+                        help="loudness target in LUFS (default: the preset's, else -16)")
     render.add_argument("--strip-symbols", action="store_true",
                         help="drop emoji instead of refusing the script")
     render.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -213,12 +222,18 @@ def _review_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     export = sub.add_parser("export", parents=[common],
                             help="export a rendered project (renders nothing)")
     export.add_argument("project")
-    export.add_argument("--out", type=Path, help="output file (default: exports/PROJECT.wav)")
+    export.add_argument("--out", type=Path,
+                        help="output .wav, .flac, .mp3, .m4b or .m4a (the format is its suffix; "
+                        "default: exports/PROJECT.wav, or the preset's format)")
     export.add_argument("--srt", type=Path, help="also write SubRip subtitles here")
-    export.add_argument("--lufs", type=float, default=-16.0,
-                        help="loudness target in LUFS (default: -16)")
-    export.add_argument("--format", choices=["wav", "flac"],
-                        help="audio format (default: from --out, else wav)")
+    export.add_argument("--vtt", type=Path, help="also write WebVTT subtitles here")
+    export.add_argument("--preset", help=f"export preset: {_PRESET_HELP}")
+    export.add_argument("--rate", type=int, metavar="HZ",
+                        help="sample rate (default: the preset's, else as rendered)")
+    export.add_argument("--lufs", type=float, default=None,
+                        help="loudness target in LUFS (default: the preset's, else -16)")
+    export.add_argument("--format", choices=["wav", "flac", "mp3", "m4b", "m4a"],
+                        help="audio format (default: from --out, else the preset's, else wav)")
 
 
 def _read_script(arg: str) -> tuple[str, str, str]:
@@ -257,7 +272,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     stands (after edits made with ``studio edit``, say).
     """
     from studio import service
-    from studio.core.export import ExportSettings, check_output_path, export_project
+    from studio.core.export import check_output_path, export_project
+    from studio.core.presets import resolve
     from studio.core.render import plan_project
 
     if args.script is None and not args.project:
@@ -266,9 +282,13 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.script is not None:
         raw, label, stem = _read_script(args.script)
     project_name = args.project or stem
-    _check_lufs(args.lufs)
+    if args.lufs is not None:
+        _check_lufs(args.lufs)
     out = check_output_path(args.out) if args.out else None
+    suffix, settings = resolve(args.preset, suffix=out.suffix if out else None,
+                               sample_rate=args.rate, lufs=args.lufs)
     srt_path = check_output_path(args.srt, "subtitle") if args.srt else None
+    vtt_path = check_output_path(args.vtt, "subtitle") if args.vtt else None
     with _open_library(args) as library:
         if raw is not None:
             project = plan_project(
@@ -293,20 +313,23 @@ def cmd_render(args: argparse.Namespace) -> int:
         if progress.rendered < progress.total:
             return _report_unrendered(library, project, progress)
         if out is None:
-            out = library.path(f"exports/{_safe_name(project.name)}.wav")
-        result = export_project(library, project, out, srt_path, ExportSettings(lufs=args.lufs))
+            out = library.path(f"exports/{_safe_name(project.name)}{suffix}")
+        result = export_project(library, project, out, srt_path, settings, vtt_path)
     _print_export(result)
     return 0
 
 
 def _print_export(result: Any) -> None:
+    chapters = f", {len(result.chapters)} chapters" if result.chapters else ""
     print(
-        f"{result.duration_s / 60:.1f} min, {result.lufs:.1f} LUFS, peak {result.peak_db:.1f} dBFS",
+        f"{result.duration_s / 60:.1f} min, {result.sample_rate} Hz, {result.lufs:.1f} LUFS, "
+        f"peak {result.peak_db:.1f} dBFS{chapters}",
         file=sys.stderr,
     )
     print(result.audio_path)
-    if result.srt_path:
-        print(result.srt_path)
+    for path in (result.srt_path, result.vtt_path):
+        if path:
+            print(path)
 
 
 def _project(library: Any, name: str) -> Any:
@@ -523,14 +546,11 @@ def cmd_take(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """``studio export PROJECT``: export without rendering; refuses stale audio."""
-    from studio.core.export import (
-        ExportSettings,
-        check_exportable,
-        check_output_path,
-        export_project,
-    )
+    from studio.core.export import check_exportable, check_output_path, export_project
+    from studio.core.presets import resolve
 
-    _check_lufs(args.lufs)
+    if args.lufs is not None:
+        _check_lufs(args.lufs)
     suffix = f".{args.format}" if args.format else None
     out = args.out
     if out is not None and suffix and out.suffix.lower() != suffix:
@@ -538,13 +558,16 @@ def cmd_export(args: argparse.Namespace) -> int:
                         f"name it …{suffix}, or leave out --format")
     if out is not None:
         out = check_output_path(out)
+    suffix, settings = resolve(args.preset, suffix=out.suffix if out else suffix,
+                               sample_rate=args.rate, lufs=args.lufs)
     srt_path = check_output_path(args.srt, "subtitle") if args.srt else None
+    vtt_path = check_output_path(args.vtt, "subtitle") if args.vtt else None
     with _open_library(args) as library:
         project = _project(library, args.project)
         check_exportable(library, project)
         if out is None:
-            out = library.path(f"exports/{_safe_name(project.name)}{suffix or '.wav'}")
-        result = export_project(library, project, out, srt_path, ExportSettings(lufs=args.lufs))
+            out = library.path(f"exports/{_safe_name(project.name)}{suffix}")
+        result = export_project(library, project, out, srt_path, settings, vtt_path)
     _print_export(result)
     return 0
 

@@ -96,6 +96,21 @@
         <translation>在音频旁生成字幕 (.srt)</translation>
     </message>
     <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="78" />
+        <source>WebVTT subtitles (.vtt) beside the audio</source>
+        <translation>在音频旁生成 WebVTT 字幕 (.vtt)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="54" />
+        <source>None (choose below)</source>
+        <translation>无（在下方选择）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="87" />
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
         <location filename="../../studio/ui/views/export_dialog.py" line="56" />
         <source>One file per segment (in a folder)</source>
         <translation>每个片段一个文件（放在一个文件夹中）</translation>

@@ -2,7 +2,9 @@
 encode and write atomically.
 
 Libraries chosen for the job: libsndfile (soundfile) reads and writes WAV,
-FLAC, OGG and MP3; soxr is a reference-quality resampler; pyebur128 binds
+FLAC, OGG and MP3 (LAME inside libsndfile 1.1+); PyAV (FFmpeg's native AAC
+encoder and its mp4/ipod muxer, imported only when an M4B/M4A is written)
+writes AAC with chapters; soxr is a reference-quality resampler; pyebur128 binds
 libebur128, the reference C implementation of EBU R128 / ITU-R BS.1770-4
 loudness (twelve times faster than a NumPy implementation on an hour of
 audio, which matters because export measures loudness several times).
@@ -15,6 +17,9 @@ All audio is float32, mono, in [-1, 1] between these functions.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -26,9 +31,54 @@ from studio.fsutil import write_bytes_atomic
 
 Audio = npt.NDArray[np.float32]
 
-#: Formats we read for prompt clips; export writes WAV or FLAC.
+#: Formats we read for prompt clips.
 READABLE_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".mp3")
-EXPORT_FORMATS = {".wav": ("WAV", "PCM_16"), ".flac": ("FLAC", "PCM_24")}
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """A file format the export writes, chosen by the file's suffix."""
+
+    suffix: str
+    label: str
+    lossy: bool
+    bits: int = 0  # PCM bit depth written by default (lossless formats)
+    kbps: int = 0  # bitrate written by default (lossy formats)
+    chapters: bool = False  # carries chapter marks
+
+
+#: Every format the export writes, by suffix. MP3 at 96 kb/s CBR and AAC at
+#: 64 kb/s leave a margin for mono speech (see docs/architecture.md).
+EXPORT_FORMATS = {
+    ".wav": ExportFormat(".wav", "WAV", lossy=False, bits=16),
+    ".flac": ExportFormat(".flac", "FLAC", lossy=False, bits=24),
+    ".mp3": ExportFormat(".mp3", "MP3", lossy=True, kbps=96),
+    ".m4b": ExportFormat(".m4b", "M4B (AAC, audiobook)", lossy=True, kbps=64, chapters=True),
+    ".m4a": ExportFormat(".m4a", "M4A (AAC)", lossy=True, kbps=64, chapters=True),
+}
+PCM_BITS = (16, 24)
+#: MP3 and AAC sample rates (MPEG-1/2 layer III; AAC allows these too).
+LOSSY_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter mark: from ``start_s`` to ``end_s`` of the file, with a title."""
+
+    start_s: float
+    end_s: float
+    title: str
+
+
+def format_for(suffix: str) -> ExportFormat:
+    """The export format of a suffix; :class:`UserError` listing the formats if unknown."""
+    try:
+        return EXPORT_FORMATS[suffix.lower()]
+    except KeyError:
+        raise UserError(
+            f"unknown audio format {suffix or '(none)'}",
+            f"name the output {', '.join(EXPORT_FORMATS)}",
+        ) from None
 
 #: Sample-peak ceiling after loudness normalization (−1.5 dBFS leaves room
 #: for inter-sample peaks that a later lossy encode may create).
@@ -230,14 +280,112 @@ def fade(audio: Audio, rate: int, fade_in_s: float, fade_out_s: float) -> Audio:
     return out
 
 
-def encode(audio: Audio, rate: int, suffix: str) -> bytes:
-    """Encode mono float audio as a WAV (16-bit) or FLAC (24-bit) file's bytes."""
-    fmt, subtype = EXPORT_FORMATS[suffix.lower()]
+def encode(
+    audio: Audio,
+    rate: int,
+    suffix: str,
+    *,
+    bits: int | None = None,
+    kbps: int | None = None,
+    chapters: Sequence[Chapter] = (),
+    title: str | None = None,
+) -> bytes:
+    """Encode mono float audio as the bytes of a file of the format of ``suffix``.
+
+    ``bits`` (16 or 24) for WAV and FLAC, ``kbps`` for MP3 and AAC, else the
+    format's defaults; ``chapters`` and ``title`` only where the format
+    carries them (M4B/M4A).
+    """
+    fmt = format_for(suffix)
+    samples = np.clip(audio, -1.0, 1.0)
+    if fmt.suffix in (".m4b", ".m4a"):
+        return _encode_aac(samples, rate, fmt, kbps or fmt.kbps, chapters, title)
     buffer = io.BytesIO()
-    sf.write(buffer, np.clip(audio, -1.0, 1.0), rate, format=fmt, subtype=subtype)
+    if fmt.suffix == ".mp3":
+        _check_lossy_rate(rate, fmt)
+        level, mode = _mp3_level(rate, kbps or fmt.kbps), "CONSTANT"
+        sf.write(buffer, samples, rate, format="MP3", subtype="MPEG_LAYER_III",
+                 compression_level=level, bitrate_mode=mode)
+    else:
+        depth = bits or fmt.bits
+        if depth not in PCM_BITS:
+            raise UserError(f"cannot write {depth}-bit {fmt.label}", "use 16 or 24 bits")
+        sf.write(buffer, samples, rate, format=fmt.label, subtype=f"PCM_{depth}")
     return buffer.getvalue()
 
 
-def write_audio(path: Path, audio: Audio, rate: int) -> None:
+def _check_lossy_rate(rate: int, fmt: ExportFormat) -> None:
+    if rate not in LOSSY_RATES:
+        raise UserError(f"{fmt.label} cannot be written at {rate} Hz",
+                        f"choose a sample rate of {', '.join(map(str, LOSSY_RATES))}")
+
+
+def _mp3_level(rate: int, kbps: int) -> float:
+    """libsndfile's compression level for a constant bitrate: it maps the
+    level linearly from LAME's highest bitrate (0.0) to its lowest (1.0),
+    320..32 kb/s for MPEG-1 rates (32 kHz and up), 160..8 kb/s below; LAME
+    then takes the nearest valid bitrate."""
+    top, bottom = (320, 32) if rate >= 32000 else (160, 8)
+    if not bottom <= kbps <= top:
+        raise UserError(f"MP3 at {rate} Hz cannot be {kbps} kb/s",
+                        f"choose {bottom} to {top} kb/s")
+    return min(0.999, (top - kbps) / (top - bottom))
+
+
+def _encode_aac(
+    samples: Audio,
+    rate: int,
+    fmt: ExportFormat,
+    kbps: int,
+    chapters: Sequence[Chapter],
+    title: str | None,
+) -> bytes:
+    """AAC-LC in an MP4 (FFmpeg's ``ipod`` muxer, brand ``M4B `` for an
+    audiobook, which players file under audiobooks) with chapter marks, by
+    FFmpeg through PyAV (imported here: it is only needed for this format)."""
+    try:
+        import av
+    except ImportError:
+        raise UserError("writing M4B/M4A needs PyAV (the 'av' package), which is missing",
+                        "install it: pip install av, or export .mp3, .wav or .flac") from None
+    _check_lossy_rate(rate, fmt)
+    brand = "M4B " if fmt.suffix == ".m4b" else "M4A "
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format="ipod", options={"brand": brand}) as container:
+        stream = container.add_stream("aac", rate=rate, layout="mono")
+        stream.bit_rate = kbps * 1000
+        if title:
+            container.metadata["title"] = title
+        if chapters:
+            container.set_chapters([
+                {"id": number, "start": round(ch.start_s * 1000), "end": round(ch.end_s * 1000),
+                 "time_base": Fraction(1, 1000), "metadata": {"title": ch.title}}
+                for number, ch in enumerate(chapters, start=1)
+            ])
+        block = 1024 * 64
+        pcm = np.ascontiguousarray(samples, dtype=np.float32)
+        for start in range(0, len(pcm), block):
+            frame = av.AudioFrame.from_ndarray(pcm[None, start:start + block], format="flt",
+                                               layout="mono")
+            frame.sample_rate = rate
+            frame.pts = start
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return buffer.getvalue()
+
+
+def write_audio(
+    path: Path,
+    audio: Audio,
+    rate: int,
+    *,
+    bits: int | None = None,
+    kbps: int | None = None,
+    chapters: Sequence[Chapter] = (),
+    title: str | None = None,
+) -> None:
     """Write ``audio`` to ``path`` atomically, format by the path's suffix."""
-    write_bytes_atomic(path, encode(audio, rate, path.suffix))
+    write_bytes_atomic(path, encode(audio, rate, path.suffix, bits=bits, kbps=kbps,
+                                    chapters=chapters, title=title))

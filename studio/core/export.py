@@ -1,5 +1,6 @@
 """Export a project: its current takes joined into one loudness-normalized
-file, and SubRip subtitles timed from the same joins.
+file (WAV, FLAC, MP3, or M4B/M4A with chapters), and SubRip or WebVTT
+subtitles timed from the same joins (cues by :mod:`studio.core.subtitles`).
 
 Each take's leading and trailing silence is trimmed so the pauses between
 segments are the studio's, chosen by punctuation and paragraph; every join
@@ -11,15 +12,14 @@ names and renamed, so an interrupted export never leaves half a file.
 
 from __future__ import annotations
 
-import datetime
-import textwrap
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import srt
 
 from studio import audio
+from studio.core import subtitles as subs
 from studio.core.store import Library, Project, Segment
 from studio.errors import UserError
 from studio.fsutil import check_writable_file, write_bytes_atomic
@@ -45,6 +45,9 @@ class ExportSettings:
     fade_s: float = 0.008
     lead_in_s: float = 0.25
     tail_s: float = 0.5
+    peak_db: float = audio.PEAK_CEILING_DB  # sample-peak ceiling of the limiter
+    bits: int | None = None  # PCM depth for WAV/FLAC (None: the format's default)
+    kbps: int | None = None  # bitrate for MP3/AAC (None: the format's default)
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,9 @@ class ExportResult:
     lufs: float
     peak_db: float
     cues: tuple[Cue, ...]
+    vtt_path: Path | None = None
+    sample_rate: int = 0
+    chapters: tuple[audio.Chapter, ...] = ()
 
 
 def check_output_path(path: Path, what: str = "output") -> Path:
@@ -77,7 +83,7 @@ def check_output_path(path: Path, what: str = "output") -> Path:
     if what == "output" and path.suffix.lower() not in audio.EXPORT_FORMATS:
         raise UserError(
             f"cannot write {path.name}: unknown audio format {path.suffix or '(none)'}",
-            "name the output .wav or .flac",
+            f"name the output {', '.join(audio.EXPORT_FORMATS)}",
         )
     try:
         check_writable_file(path)
@@ -174,18 +180,67 @@ def assemble(
     return np.concatenate(pieces), rate, cues
 
 
-def subtitles(cues: list[Cue], width: int = 42) -> str:
-    """SubRip text: one cue per segment, its written text wrapped to two-ish lines."""
-    items = [
-        srt.Subtitle(
-            index=i,
-            start=datetime.timedelta(seconds=cue.start_s),
-            end=datetime.timedelta(seconds=cue.end_s),
-            content="\n".join(textwrap.wrap(cue.segment.source, width)) or cue.segment.text,
-        )
-        for i, cue in enumerate(cues, start=1)
-    ]
-    return str(srt.compose(items, reindex=False))
+def subtitle_cues(cues: list[Cue], rules: subs.Rules | None = None) -> list[subs.SubtitleCue]:
+    """Subtitle cues for the segments' spans, by the rules of :mod:`studio.core.subtitles`."""
+    return subs.make_cues(
+        [subs.Span(cue.segment.source or cue.segment.text, cue.start_s, cue.end_s,
+                   cue.segment.language) for cue in cues],
+        rules,
+    )
+
+
+def subtitles(cues: list[Cue]) -> str:
+    """SubRip text for the segments' spans."""
+    return subs.to_srt(subtitle_cues(cues))
+
+
+_HEADING_END = re.compile(r"[.!?…:;,。！？；：，]['\"”’)）」』]*$")
+HEADING_MAX_CHARS = 60
+
+
+def is_heading(paragraph: list[Segment]) -> bool:
+    """A paragraph that is one short segment not ending in punctuation
+    (``Chapter One``, ``Part 2 — The Return``) reads as a heading."""
+    if len(paragraph) != 1:
+        return False
+    written = paragraph[0].source.strip()
+    return 0 < len(written) <= HEADING_MAX_CHARS and not _HEADING_END.search(written)
+
+
+def _title(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(",;:—-") + "…"
+
+
+def chapters(cues: list[Cue], duration_s: float) -> list[audio.Chapter]:
+    """Chapter marks for an audiobook: one per paragraph, titled by its first
+    words; but if the script has headings (:func:`is_heading`), one per
+    heading, titled by it, each running to the next heading (text before the
+    first heading is a chapter of its own). Chapters cover the whole file
+    without gaps: each starts where its first segment starts (the first at 0)."""
+    paragraphs: list[list[Cue]] = []
+    for cue in cues:
+        if paragraphs and paragraphs[-1][-1].segment.paragraph == cue.segment.paragraph:
+            paragraphs[-1].append(cue)
+        else:
+            paragraphs.append([cue])
+    headed = [is_heading([c.segment for c in p]) for p in paragraphs]
+    starts: list[tuple[float, str]] = []
+    for number, (paragraph, heading) in enumerate(zip(paragraphs, headed)):
+        first = paragraph[0].segment
+        if heading:
+            starts.append((paragraph[0].start_s, first.source.strip()))
+        elif not any(headed) or number == 0:
+            starts.append((paragraph[0].start_s, _title(first.source or first.text)))
+    marks = []
+    for number, (start, title) in enumerate(starts):
+        begin = 0.0 if number == 0 else start
+        end = starts[number + 1][0] if number + 1 < len(starts) else duration_s
+        marks.append(audio.Chapter(round(begin, 3), round(end, 3), title))
+    return marks
 
 
 def export_project(
@@ -194,28 +249,44 @@ def export_project(
     out: Path,
     srt_path: Path | None = None,
     settings: ExportSettings | None = None,
+    vtt_path: Path | None = None,
 ) -> ExportResult:
-    """Write the project's audio to ``out`` (WAV or FLAC) and, if asked, its SRT."""
+    """Write the project's audio to ``out`` (format by its suffix) and, if
+    asked, its SRT and WebVTT subtitles. Chapters go into formats that carry
+    them (M4B/M4A). Every file is written atomically."""
     settings = settings or ExportSettings()
     out = check_output_path(out)
+    fmt = audio.format_for(out.suffix)
     if srt_path is not None:
         srt_path = check_output_path(srt_path, "subtitle")
+    if vtt_path is not None:
+        vtt_path = check_output_path(vtt_path, "subtitle")
     if not library.segments(project.id):
         raise UserError(f"project {project.name!r} has no segments to export",
                         "give it a script first")
     samples, rate, cues = assemble(library, project, settings)
-    samples, lufs = audio.normalize_loudness(samples, rate, settings.lufs)
-    audio.write_audio(out, samples, rate)
-    if srt_path is not None:
-        write_bytes_atomic(srt_path, subtitles(cues).encode("utf-8"))
+    samples, lufs = audio.normalize_loudness(samples, rate, settings.lufs, settings.peak_db)
+    duration = len(samples) / rate
+    marks = chapters(cues, duration) if fmt.chapters else []
+    audio.write_audio(out, samples, rate, bits=settings.bits, kbps=settings.kbps,
+                      chapters=marks, title=project.name)
+    if srt_path is not None or vtt_path is not None:
+        timed = subtitle_cues(cues)
+        if srt_path is not None:
+            write_bytes_atomic(srt_path, subs.to_srt(timed).encode("utf-8"))
+        if vtt_path is not None:
+            write_bytes_atomic(vtt_path, subs.to_vtt(timed).encode("utf-8"))
     peak = float(np.max(np.abs(samples))) if samples.size else 0.0
     return ExportResult(
         audio_path=out,
         srt_path=srt_path,
-        duration_s=len(samples) / rate,
+        duration_s=duration,
         lufs=lufs,
         peak_db=20 * np.log10(max(peak, 1e-9)),
         cues=tuple(cues),
+        vtt_path=vtt_path,
+        sample_rate=rate,
+        chapters=tuple(marks),
     )
 
 
@@ -243,8 +314,9 @@ def export_segments(
         samples = audio.resample(samples, rate, target_rate)
         samples = audio.fade(audio.trim_silence(samples, target_rate, pad_s=0.02),
                              target_rate, settings.fade_s, settings.fade_s)
-        samples, _ = audio.normalize_loudness(samples, target_rate, settings.lufs)
+        samples, _ = audio.normalize_loudness(samples, target_rate, settings.lufs,
+                                              settings.peak_db)
         path = folder / f"{number:0{width}d}{suffix}"
-        audio.write_audio(path, samples, target_rate)
+        audio.write_audio(path, samples, target_rate, bits=settings.bits, kbps=settings.kbps)
         written.append(path)
     return written

@@ -1,8 +1,11 @@
-"""Export a project: format, sample rate, loudness, pauses, subtitles,
-one file per segment; runs off the GUI thread; reveals the folder."""
+"""Export a project: a preset (video, podcast, audiobook) or format, sample
+rate and loudness by hand, pauses, SRT and WebVTT subtitles, one file per
+segment; runs off the GUI thread; reveals the folder. The presets are the
+command line's (``studio.core.presets``)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
@@ -24,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio import audio
 from studio.core.export import (
     DEFAULT_PAUSES,
     ExportSettings,
@@ -32,6 +36,7 @@ from studio.core.export import (
     export_project,
     export_segments,
 )
+from studio.core.presets import PRESETS, resolve
 from studio.core.store import Library, Project
 from studio.errors import UserError
 from studio.ui.qt_models import seconds
@@ -45,9 +50,18 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.library, self.project = library, project
         self.setWindowTitle(self.tr("Export %s") % project.name)
+        self.preset = QComboBox()
+        self.preset.addItem(self.tr("None (choose below)"), None)
+        for preset in PRESETS.values():
+            self.preset.addItem(f"{preset.name.capitalize()}: {preset.description}", preset.name)
+        self.preset.currentIndexChanged.connect(self._apply_preset)
         self.format = QComboBox()
-        self.format.addItem("WAV (16-bit)", ".wav")
-        self.format.addItem("FLAC (24-bit)", ".flac")
+        for suffix, fmt in audio.EXPORT_FORMATS.items():
+            if fmt.lossy:
+                self.format.addItem(f"{fmt.label}, {fmt.kbps} kb/s", suffix)
+                continue
+            for bits in sorted({fmt.bits, *audio.PCM_BITS}):
+                self.format.addItem(f"{fmt.label} ({bits}-bit)", f"{suffix}/{bits}")
         self.format.currentIndexChanged.connect(self._update_suffix)
         self.rate = QComboBox()
         self.rate.addItem(self.tr("As rendered"), None)
@@ -61,6 +75,7 @@ class ExportDialog(QDialog):
         self.pauses: dict[str, QDoubleSpinBox] = {}
         self.srt = QCheckBox(self.tr("Subtitles (.srt) beside the audio"))
         self.srt.setChecked(True)
+        self.vtt = QCheckBox(self.tr("WebVTT subtitles (.vtt) beside the audio"))
         self.per_segment = QCheckBox(self.tr("One file per segment (in a folder)"))
         self.path = QLineEdit(str(library.path(f"exports/{project.name}.wav")))
         browse = QPushButton(self.tr("Browse…"))
@@ -69,6 +84,7 @@ class ExportDialog(QDialog):
         path_row.addWidget(self.path, 1)
         path_row.addWidget(browse)
         form = QFormLayout()
+        form.addRow(self.tr("Preset"), self.preset)
         form.addRow(self.tr("Format"), self.format)
         form.addRow(self.tr("Sample rate"), self.rate)
         form.addRow(self.tr("Loudness"), self.lufs)
@@ -83,6 +99,7 @@ class ExportDialog(QDialog):
             self.pauses[kind] = spin
             form.addRow(label, spin)
         form.addRow(self.srt)
+        form.addRow(self.vtt)
         form.addRow(self.per_segment)
         form.addRow(self.tr("Save to"), path_row)
         self.progress = QProgressBar()
@@ -146,9 +163,27 @@ class ExportDialog(QDialog):
         root = self.library.root
         run_task(lambda: service.ensure_engine(root), lambda _: None, self._failed)
 
+    def _apply_preset(self) -> None:
+        """Set format, sample rate and loudness from the chosen preset; any of
+        them may be changed afterwards (as options override it on the command line)."""
+        name = self.preset.currentData()
+        if name is None:
+            return
+        preset = PRESETS[name]
+        bits = preset.bits or audio.EXPORT_FORMATS[preset.suffix].bits
+        self.format.setCurrentIndex(self.format.findData(f"{preset.suffix}/{bits}" if bits
+                                                         else preset.suffix))
+        self.rate.setCurrentIndex(self.rate.findData(preset.sample_rate))
+        self.lufs.setValue(preset.lufs)
+
     def _update_suffix(self) -> None:
         path = Path(self.path.text())
-        self.path.setText(str(path.with_suffix(self.format.currentData())))
+        self.path.setText(str(path.with_suffix(self.chosen_format()[0])))
+
+    def chosen_format(self) -> tuple[str, int | None]:
+        """The suffix and, for WAV and FLAC, the bit depth chosen."""
+        suffix, _, bits = self.format.currentData().partition("/")
+        return suffix, int(bits) if bits else None
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export to"), self.path.text())
@@ -156,18 +191,28 @@ class ExportDialog(QDialog):
             self.path.setText(path)
 
     def settings(self) -> ExportSettings:
-        """The export settings chosen in the dialog."""
+        """The export settings chosen in the dialog: the preset's, with the
+        format, rate and loudness shown (the preset's own unless changed)."""
         pauses = dict(DEFAULT_PAUSES)
         pauses.update({kind: spin.value() for kind, spin in self.pauses.items()})
-        return ExportSettings(lufs=self.lufs.value(), sample_rate=self.rate.currentData(),
-                              pauses=pauses)
+        suffix, bits = self.chosen_format()
+        _, settings = resolve(self.preset.currentData(), suffix=suffix,
+                              sample_rate=self.rate.currentData(), lufs=self.lufs.value(),
+                              base=ExportSettings(pauses=pauses))
+        return replace(settings, bits=bits) if bits else settings
 
     def export(self) -> None:
         """Export off the GUI thread (the dialog stays responsive)."""
         root, name = self.library.root, self.project.name
         target = Path(self.path.text()).expanduser()
-        suffix, settings = self.format.currentData(), self.settings()
-        per_segment, srt = self.per_segment.isChecked(), self.srt.isChecked()
+        suffix = self.chosen_format()[0]
+        try:
+            settings = self.settings()
+        except UserError as err:
+            self.summary.setText(str(err))
+            return
+        per_segment, srt, vtt = (self.per_segment.isChecked(), self.srt.isChecked(),
+                                 self.vtt.isChecked())
 
         def work() -> str:
             with Library.open(root) as library:
@@ -178,9 +223,11 @@ class ExportDialog(QDialog):
                                             settings)
                     return f"{len(files)} files in {target.with_suffix('')}"
                 result = export_project(library, project, target.with_suffix(suffix),
-                                        target.with_suffix(".srt") if srt else None, settings)
+                                        target.with_suffix(".srt") if srt else None, settings,
+                                        target.with_suffix(".vtt") if vtt else None)
+                chapters = f", {len(result.chapters)} chapters" if result.chapters else ""
                 return (f"{result.audio_path.name}: {seconds(result.duration_s)}, "
-                        f"{result.lufs:.1f} LUFS")
+                        f"{result.sample_rate} Hz, {result.lufs:.1f} LUFS{chapters}")
 
         if not self.check_rendered():
             return
