@@ -13,8 +13,10 @@
 * **Placement**: a plan per backend with work waiting — from NVML for GPU
   backends, one worker per core (at most 8) for CPU backends. Workers are
   started with ``subprocess`` (a fresh interpreter: spawn, never fork), each
-  with its ``CUDA_VISIBLE_DEVICES`` set before it starts, one at a time, the
-  next only after the previous reports ``loaded``.
+  with its ``CUDA_VISIBLE_DEVICES`` set before it starts. GPU workers start
+  one at a time, the next only after the previous reports ``loaded`` (free
+  memory is a moving snapshot); CPU workers have no such budget and start
+  together.
 * **Builds**: a backend that must prepare shared files once (TensorRT plans)
   gets one build process, on the first placement's device, before any of
   its workers start; if it fails, those workers are marked failed with its
