@@ -99,5 +99,6 @@ def test_locks_and_a_paused_project_show(qtbot, library_dir) -> None:
         assert shown == ["not rendered · locked", "queued", "queued"]
         assert "paused" in view.progress.format() and "left" not in view.progress.format()
     finally:
+        JobQueue(library).cancel(project_id=project.id)  # else closing asks about them
         window.close()
         library.close()
