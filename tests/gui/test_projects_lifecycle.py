@@ -79,6 +79,10 @@ def test_pasting_into_an_empty_library_asks_a_name_and_creates_segments(
         assert _names(view) == ["Pasted"] and view.current_project().name == "Pasted"
         assert view.render_button.isEnabled() and window.actions_["export"].isEnabled()
         assert view.progress.text().startswith("0 / 3")
+        window.undo.undo()  # the first Apply undone: an empty project again, no error
+        assert view.segments.rows == [] and library.find_project("Pasted").script == ""
+        window.undo.redo()
+        qtbot.waitUntil(lambda: len(view.segments.rows) == 3, timeout=30000)
     finally:
         window.close()
         library.close()

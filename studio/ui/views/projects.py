@@ -499,4 +499,19 @@ class ScriptCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.view.script.setPlainText(self.old)
-        self.view.set_script(self.name, self.old)
+        if self.old.strip():
+            self.view.set_script(self.name, self.old)
+            return
+        # the first script of a new project: back to empty (its segments are
+        # detached with their takes, as any edit does, and come back on redo)
+        library = self.view.library
+        project = library.find_project(self.name)
+        if project is None:
+            return
+        try:
+            library.sync_project(self.name, "", library.voice(project.voice_id), [])
+        except UserError as err:
+            self.view.show_error(err)
+        self.view.script.document().setModified(False)
+        self.view._shown_script = ""
+        self.view.refresh()
