@@ -179,6 +179,26 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <location filename="../../studio/ui/main_window.py" line="0" />
+        <source>&amp;New project…</source>
+        <translation>新建项目(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="0" />
+        <source>&amp;Rename project…</source>
+        <translation>重命名项目(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="0" />
+        <source>D&amp;uplicate project…</source>
+        <translation>复制项目(&amp;U)…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="0" />
+        <source>&amp;Delete project…</source>
+        <translation>删除项目(&amp;D)…</translation>
+    </message>
+    <message>
         <location filename="../../studio/ui/main_window.py" line="49" />
         <source>Voice Studio</source>
         <translation>Voice Studio</translation>
@@ -434,6 +454,71 @@
 </context>
 <context>
     <name>ProjectsView</name>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="0" />
+        <source>The project's voice (locked segments keep theirs)</source>
+        <translation>项目的声音（锁定的片段保留各自的声音）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="0" />
+        <source>New project…</source>
+        <translation>新建项目…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="0" />
+        <source>No project</source>
+        <translation>没有项目</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="0" />
+        <source>No project yet: New project, paste a script, or drop a text file here</source>
+        <translation>还没有项目：新建项目、粘贴脚本，或将文本文件拖到这里</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="0" />
+        <source>New project</source>
+        <translation>新建项目</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="0" />
+        <source>Rename project</source>
+        <translation>重命名项目</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="0" />
+        <source>Duplicate project</source>
+        <translation>复制项目</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="0" />
+        <source>%s copy</source>
+        <translation>%s 副本</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="0" />
+        <source>Delete project</source>
+        <translation>删除项目</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="0" />
+        <source>Move the project %r to the trash? Its queued renders stop; Undo (Ctrl+Z) or `studio projects restore` brings it back.</source>
+        <translation>将项目 %r 移到回收站？其排队中的渲染将停止；撤销（Ctrl+Z）或 `studio projects restore` 可以恢复它。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="0" />
+        <source>Every segment is rendered with this voice.</source>
+        <translation>所有片段都已用此声音渲染。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="0" />
+        <source>Voice changed</source>
+        <translation>声音已更改</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="0" />
+        <source>%d segments now need rendering (locked segments keep their voice). Render them now?</source>
+        <translation>现在有 %d 个片段需要渲染（锁定的片段保留其声音）。现在渲染吗？</translation>
+    </message>
     <message>
         <location filename="../../studio/ui/views/projects.py" line="49" />
         <source>Project</source>
@@ -945,6 +1030,19 @@
         <location filename="../../studio/ui/views/voices.py" line="151" />
         <source>Added voice %s</source>
         <translation>已添加声音 %s</translation>
+    </message>
+</context>
+<context>
+    <name>ProjectDialog</name>
+    <message>
+        <location filename="../../studio/ui/views/project_dialog.py" line="0" />
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/project_dialog.py" line="0" />
+        <source>Voice:</source>
+        <translation>声音：</translation>
     </message>
 </context>
 </TS>

@@ -197,6 +197,11 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE segments SET approved_take_id = current_take_id WHERE status = 'approved';
     ALTER TABLE segments DROP COLUMN status;
     """,
+    # Deleting a project moves it to the trash (restorable); only a purge
+    # deletes its rows. A trashed project keeps its name (see trash_project).
+    """
+    ALTER TABLE projects ADD COLUMN deleted_at REAL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -228,6 +233,7 @@ class Project:
     created_at: float
     updated_at: float
     paused: int = 0
+    deleted_at: float | None = None  # in the trash since then; None: a live project
 
 
 @dataclass(frozen=True)
@@ -546,15 +552,33 @@ class Library:
 
     # ------------------------------------------------------------ projects
     def find_project(self, name: str) -> Project | None:
-        """The project named ``name`` (case-insensitive), or None."""
-        row = self.conn.execute("SELECT * FROM projects WHERE name = ?", (name,)).fetchone()
+        """The live project named ``name`` (case-insensitive), or None
+        (a project in the trash is not found: see :meth:`find_trashed`)."""
+        row = self.conn.execute(
+            "SELECT * FROM projects WHERE name = ? AND deleted_at IS NULL", (name,)
+        ).fetchone()
+        return _row(Project, row) if row else None
+
+    def find_trashed(self, name: str) -> Project | None:
+        """The project in the trash named ``name``, or None."""
+        row = self.conn.execute(
+            "SELECT * FROM projects WHERE name = ? AND deleted_at IS NOT NULL", (name,)
+        ).fetchone()
         return _row(Project, row) if row else None
 
     def projects(self) -> list[dict[str, Any]]:
-        """Projects with their segment counts, for listings: ``rendered``
+        """Live projects with their segment counts, for listings: ``rendered``
         counts segments that are done (see :data:`SEGMENT_STATES_VIEW`)."""
+        return self._project_rows("p.deleted_at IS NULL")
+
+    def trash(self) -> list[dict[str, Any]]:
+        """Projects in the trash, like :meth:`projects` plus ``deleted_at``."""
+        return self._project_rows("p.deleted_at IS NOT NULL")
+
+    def _project_rows(self, where: str) -> list[dict[str, Any]]:
+        extra = ", p.deleted_at" if "NOT NULL" in where else ""
         rows = self.conn.execute(
-            """SELECT p.name, v.name AS voice, p.updated_at,
+            f"""SELECT p.name, v.name AS voice, p.updated_at{extra},
                       COUNT(st.segment_id) AS segments,
                       COALESCE(SUM(st.done), 0) AS rendered,
                       COALESCE(SUM(CASE WHEN st.done THEN t.frames * 1.0 / t.sample_rate END),
@@ -562,22 +586,172 @@ class Library:
                FROM projects p JOIN voices v ON v.id = p.voice_id
                LEFT JOIN segment_states st ON st.project_id = p.id AND st.position IS NOT NULL
                LEFT JOIN takes t ON t.id = st.take_id
+               WHERE {where}
                GROUP BY p.id ORDER BY p.name"""
         )
         return [dict(row) for row in rows]
 
+    def project_count(self) -> int:
+        """How many live projects there are."""
+        return int(self.conn.execute(
+            "SELECT COUNT(*) FROM projects WHERE deleted_at IS NULL").fetchone()[0])
+
+    def project_names(self) -> list[str]:
+        """Live projects' names in listing order (cheap: no segment counts)."""
+        return [row[0] for row in self.conn.execute(
+            "SELECT name FROM projects WHERE deleted_at IS NULL ORDER BY name")]
+
+    def check_new_name(self, name: str) -> str:
+        """``name`` stripped, if a project may take it; else :class:`UserError`.
+
+        Names are unique among all projects, those in the trash included: a
+        trashed project keeps its name so that restoring it never clashes.
+        """
+        name = name.strip()
+        if not name:
+            raise UserError("a project needs a name", "type a name")
+        row = self.conn.execute(
+            "SELECT name, deleted_at FROM projects WHERE name = ?", (name,)
+        ).fetchone()
+        if row is not None and row["deleted_at"] is not None:
+            raise UserError(
+                f"the name {row['name']!r} belongs to a project in the trash",
+                f"choose another name, or restore it (`studio projects restore "
+                f"{row['name']!r}`) or purge it (`studio projects remove --purge "
+                f"{row['name']!r}`)",
+            )
+        if row is not None:
+            raise UserError(f"there is already a project named {row['name']!r}",
+                            "choose another name")
+        return name
+
+    def _live(self, name: str) -> Project:
+        project = self.find_project(name)
+        if project is None:
+            raise UserError(f"no project named {name!r}", "see `studio projects list`")
+        return project
+
+    def create_project(self, name: str, voice: Voice, script: str = "") -> Project:
+        """A new, empty project (no segments yet): paste its script and apply."""
+        name = self.check_new_name(name)
+        now = time.time()
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO projects(name, script, voice_id, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (name, script, voice.id, now, now),
+            )
+        return self._live(name)
+
+    def rename_project(self, old: str, new: str) -> Project:
+        """Give a live project another name (free among all projects)."""
+        project = self._live(old)
+        if new.strip().casefold() != project.name.casefold():
+            new = self.check_new_name(new)
+        new = new.strip()
+        with self.transaction() as conn:
+            conn.execute("UPDATE projects SET name = ?, updated_at = ? WHERE id = ?",
+                         (new, time.time(), project.id))
+        return self._live(new)
+
+    def duplicate_project(self, name: str, new: str) -> Project:
+        """A copy of a live project named ``new``: its script, voice, and its
+        segments (voice, lock) with their current takes only, in one transaction.
+
+        The copy's take rows point to the same content-addressed files, so
+        nothing is copied on disk and the sweep keeps the files while any row
+        points to them. The take history and the approval of other takes stay
+        with the original; an approved current take stays approved.
+        """
+        project = self._live(name)
+        new = self.check_new_name(new)
+        now = time.time()
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO projects(name, script, voice_id, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (new, project.script, project.voice_id, now, now),
+            )
+            copy_id = int(cursor.lastrowid or 0)
+            for seg in conn.execute(
+                "SELECT * FROM segments WHERE project_id = ? AND position IS NOT NULL "
+                "ORDER BY position", (project.id,),
+            ).fetchall():
+                seg_id = int(conn.execute(
+                    "INSERT INTO segments(project_id, position, paragraph, text, source, "
+                    "language, pause, voice_id, locked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (copy_id, seg["position"], seg["paragraph"], seg["text"], seg["source"],
+                     seg["language"], seg["pause"], seg["voice_id"], seg["locked"]),
+                ).lastrowid or 0)
+                if seg["current_take_id"] is None:
+                    continue
+                take = conn.execute("SELECT * FROM takes WHERE id = ?",
+                                    (seg["current_take_id"],)).fetchone()
+                take_id = int(conn.execute(
+                    "INSERT INTO takes(segment_id, path, text, voice_id, backend, seed, "
+                    "sample_rate, frames, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (seg_id, take["path"], take["text"], take["voice_id"], take["backend"],
+                     take["seed"], take["sample_rate"], take["frames"], take["created_at"]),
+                ).lastrowid or 0)
+                approved = take_id if seg["approved_take_id"] == take["id"] else None
+                conn.execute(
+                    "UPDATE segments SET current_take_id = ?, approved_take_id = ? WHERE id = ?",
+                    (take_id, approved, seg_id),
+                )
+        return self._live(new)
+
+    def trash_project(self, name: str) -> Project:
+        """Move a live project to the trash: it leaves every listing, its
+        queued and running jobs are cancelled, and its rows (takes included,
+        so the engine's sweep keeps their files) stay until it is purged."""
+        project = self._live(name)
+        now = time.time()
+        with self.transaction() as conn:
+            conn.execute("UPDATE projects SET deleted_at = ? WHERE id = ?", (now, project.id))
+            conn.execute(
+                "UPDATE jobs SET state = 'cancelled', updated_at = ? WHERE state IN "
+                "('queued', 'running', 'failed') AND segment_id IN "
+                "(SELECT id FROM segments WHERE project_id = ?)",
+                (now, project.id),
+            )
+        return project
+
+    def restore_project(self, name: str) -> Project:
+        """Bring a project back from the trash, as it was (its cancelled jobs
+        stay cancelled: render it again)."""
+        project = self.find_trashed(name)
+        if project is None:
+            raise UserError(f"no project named {name!r} in the trash",
+                            "see `studio projects trash`")
+        with self.transaction() as conn:
+            conn.execute("UPDATE projects SET deleted_at = NULL WHERE id = ?", (project.id,))
+        return self._live(project.name)
+
     def remove_project(self, name: str) -> Project:
-        """Delete a project with its segments, takes and jobs (one transaction).
+        """Delete a project for good (live or in the trash) with its segments,
+        takes and jobs (one transaction).
 
         Take files are left to the engine's sweep of unreferenced files, so a
         worker finishing a job of this project meanwhile writes nothing back.
         """
-        project = self.find_project(name)
-        if project is None:
+        row = self.conn.execute("SELECT * FROM projects WHERE name = ?", (name,)).fetchone()
+        if row is None:
             raise UserError(f"no project named {name!r}", "see `studio projects list`")
+        project: Project = _row(Project, row)
         with self.transaction() as conn:
             conn.execute("DELETE FROM projects WHERE id = ?", (project.id,))
         return project
+
+    def set_project_voice(self, name: str, voice: Voice) -> list[Segment]:
+        """Give a live project another voice; locked segments keep the voice
+        they have. Returns the segments that now need rendering."""
+        project = self._live(name)
+        if project.voice_id != voice.id:
+            with self.transaction() as conn:
+                _pin_locked_voices(conn, project.id, project.voice_id)
+                conn.execute("UPDATE projects SET voice_id = ?, updated_at = ? WHERE id = ?",
+                             (voice.id, time.time(), project.id))
+        return self.segments_to_render(self._live(project.name))
 
     def sync_project(
         self, name: str, script: str, voice: Voice, plans: Sequence[SegmentPlan]
@@ -593,6 +767,12 @@ class Library:
         now = time.time()
         with self.transaction() as conn:
             row = conn.execute("SELECT * FROM projects WHERE name = ?", (name,)).fetchone()
+            if row is not None and row["deleted_at"] is not None:
+                raise UserError(
+                    f"the project {row['name']!r} is in the trash",
+                    f"restore it first (`studio projects restore {row['name']!r}`), "
+                    "or use another name",
+                )
             if row is None:
                 cursor = conn.execute(
                     "INSERT INTO projects(name, script, voice_id, created_at, updated_at) "
@@ -603,12 +783,7 @@ class Library:
             else:
                 project_id = row["id"]
                 if row["voice_id"] != voice.id:
-                    # A lock keeps its take: a locked segment keeps the voice it has.
-                    conn.execute(
-                        "UPDATE segments SET voice_id = ? WHERE project_id = ? AND locked = 1 "
-                        "AND voice_id IS NULL",
-                        (row["voice_id"], project_id),
-                    )
+                    _pin_locked_voices(conn, project_id, row["voice_id"])
                 conn.execute(
                     "UPDATE projects SET script = ?, voice_id = ?, updated_at = ? WHERE id = ?",
                     (script, voice.id, now, project_id),
@@ -814,6 +989,16 @@ _SEGMENT_SELECT = (
     "SELECT s.*, st.state, st.done FROM segments s "
     "JOIN segment_states st ON st.segment_id = s.id"
 )
+
+
+def _pin_locked_voices(conn: sqlite3.Connection, project_id: int, old_voice_id: int) -> None:
+    """Before a project's voice changes: a lock keeps its take, so a locked
+    segment that spoke with the project's voice keeps that voice as its own."""
+    conn.execute(
+        "UPDATE segments SET voice_id = ? WHERE project_id = ? AND locked = 1 "
+        "AND voice_id IS NULL",
+        (old_voice_id, project_id),
+    )
 
 
 def _excerpt(text: str, width: int = 40) -> str:

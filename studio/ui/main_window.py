@@ -82,20 +82,35 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        # reopen on the project the user left (not whichever sorts first)
+        self.projects.select_project(str(self.settings.value("project", "")))
+        self.projects.project_list.selectionModel().currentChanged.connect(
+            lambda *_: self._project_actions())
+        self.projects.projects.modelReset.connect(self._project_actions)
+        self._project_actions()
         self.show_view(str(self.settings.value("view", "projects")))
 
     def _menus(self) -> None:
         file = self.menuBar().addMenu(self.tr("&File"))
-        for text, shortcut, slot in (
-            (self.tr("&Import voice clip…"), "Ctrl+I", self.voices.choose_clip),
-            (self.tr("&Open script…"), QKeySequence.StandardKey.Open, self.choose_script),
-            (self.tr("&Export…"), "Ctrl+E", self.export),
-            (self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close),
+        self.actions_: dict[str, QAction] = {}
+        for key, text, shortcut, slot in (
+            ("new", self.tr("&New project…"), "Ctrl+N", self.new_project),
+            ("rename", self.tr("&Rename project…"), "", self.project_action("rename_project")),
+            ("duplicate", self.tr("D&uplicate project…"), "",
+             self.project_action("duplicate_project")),
+            ("delete", self.tr("&Delete project…"), "", self.project_action("delete_project")),
+            ("import", self.tr("&Import voice clip…"), "Ctrl+I", self.voices.choose_clip),
+            ("open", self.tr("&Open script…"), QKeySequence.StandardKey.Open,
+             self.choose_script),
+            ("export", self.tr("&Export…"), "Ctrl+E", self.export),
+            ("quit", self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close),
         ):
             action = QAction(text, self)
-            action.setShortcut(QKeySequence(shortcut))
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(slot)
             file.addAction(action)
+            self.actions_[key] = action
         edit = self.menuBar().addMenu(self.tr("&Edit"))
         undo = self.undo.createUndoAction(self, self.tr("&Undo"))
         undo.setShortcut(QKeySequence("Ctrl+Z"))
@@ -122,6 +137,24 @@ class MainWindow(QMainWindow):
             action = QAction(label, self)
             action.triggered.connect(lambda _=False, code=code: self.set_language(code))
             languages.addAction(action)
+
+    def new_project(self) -> None:
+        """Ctrl+N: name a new project, then paste its script."""
+        self.show_view("projects")
+        self.projects.new_project()
+
+    def project_action(self, method: str):  # type: ignore[no-untyped-def]
+        """A File menu slot acting on the selected project, on the Projects page."""
+        def act() -> None:
+            self.show_view("projects")
+            getattr(self.projects, method)()
+        return act
+
+    def _project_actions(self) -> None:
+        """What needs a project is enabled only when one is selected."""
+        has = self.projects.current_project() is not None
+        for key in ("rename", "duplicate", "delete", "export"):
+            self.actions_[key].setEnabled(has)
 
     def set_theme(self, code: str) -> None:
         """Switch light/dark now, and remember it."""
@@ -155,6 +188,7 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """The store changed: the visible view re-reads it."""
         self.views[self.current_view()].refresh()
+        self._project_actions()
 
     def export(self) -> None:
         """Ctrl+E: the export dialog for the selected project."""
@@ -217,6 +251,8 @@ class MainWindow(QMainWindow):
         if self.remember:
             self.settings.setValue("geometry", self.saveGeometry())
             self.settings.setValue("view", self.current_view())
+            project = self.projects.current_project()
+            self.settings.setValue("project", project.name if project else "")
         self.watcher.close()
         self.closed = True
         event.accept()

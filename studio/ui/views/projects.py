@@ -10,10 +10,12 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListView,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -77,11 +79,15 @@ class ProjectsView(View):
         self.progress.setFormat("%v / %m")
         self.summary = QLabel()
         self.voice_label = QLabel()  # the project's voice and the backend that speaks it
+        self.voice_picker = QComboBox()  # the project's voice, chosen here
+        self.voice_picker.setToolTip(self.tr("The project's voice (locked segments keep theirs)"))
+        self.voice_picker.activated.connect(self._voice_chosen)
         bar = QHBoxLayout()
         bar.addWidget(self.render_button)
         bar.addWidget(self.progress, 1)
         bar.addWidget(self.summary)
         bar.addSpacing(16)
+        bar.addWidget(self.voice_picker)
         bar.addWidget(self.voice_label)
 
         segments_page = QWidget()
@@ -101,14 +107,23 @@ class ProjectsView(View):
         self.tabs = QTabWidget()
         self.tabs.addTab(segments_page, self.tr("Segments"))
         self.tabs.addTab(script_page, self.tr("Script"))
+        self.script_page = script_page
         self.undo = undo
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addLayout(bar)
         right_layout.addWidget(self.tabs, 1)
+        self.new_button = QPushButton(self.tr("New project…"))
+        self.new_button.clicked.connect(lambda: self.new_project())
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.project_list, 1)
+        left_layout.addWidget(self.new_button)
+        self.dialog: QWidget | None = None  # the open name dialog, if any
         splitter = QSplitter()
-        splitter.addWidget(self.project_list)
+        splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 4)
         splitter.setSizes([220, 900])
@@ -131,9 +146,17 @@ class ProjectsView(View):
             row = names.index(current.name) if current and current.name in names else 0
             self.project_list.setCurrentIndex(self.projects.index(row, 0))
 
+    def select_project(self, name: str) -> bool:
+        """Select the project named ``name``; False if there is none."""
+        names = [row["name"].casefold() for row in self.projects.rows]
+        if name.casefold() not in names:
+            return False
+        self.project_list.setCurrentIndex(self.projects.index(names.index(name.casefold()), 0))
+        return True
+
     def refresh(self) -> None:
-        count = self.library.conn.execute("SELECT COUNT(*) FROM projects").fetchone()[0]
-        if len(self.projects.rows) != count:
+        names = [row["name"] for row in self.projects.rows]
+        if names != self.library.project_names():  # a project new, renamed or trashed
             self.refresh_projects()
         project = self.current_project()
         if project is None:
@@ -141,8 +164,14 @@ class ProjectsView(View):
             self.panel.show_segment(None)
             self.progress.setRange(0, 1)
             self.progress.setValue(0)
-            self.summary.setText(self.tr("No project yet: drop a text file here"))
+            self.progress.setFormat(self.tr("No project"))  # not "0 / 1"
+            self.render_button.setEnabled(False)
+            self.voice_picker.setEnabled(False)
+            self.voice_label.clear()
+            self.summary.setText(self.tr("No project yet: New project, paste a script, "
+                                         "or drop a text file here"))
             return
+        self.voice_picker.setEnabled(True)
         # compare with what was last shown, not toPlainText() (100k characters per refresh)
         if not self.script.document().isModified() and self._shown_script != project.script:
             self.script.setPlainText(project.script)
@@ -192,6 +221,13 @@ class ProjectsView(View):
     def _show_fit(self, project: Project) -> None:
         """Which backend speaks the project's voice; Render all only when it can."""
         voice = self.library.voice(project.voice_id)
+        voices = [(v.name, v.id) for v in self.library.voices()]
+        if [(self.voice_picker.itemText(i), self.voice_picker.itemData(i))
+                for i in range(self.voice_picker.count())] != voices:
+            self.voice_picker.clear()
+            for name, voice_id in voices:
+                self.voice_picker.addItem(name, voice_id)
+        self.voice_picker.setCurrentIndex(self.voice_picker.findData(voice.id))
         fit = cached_fit(self.library, voice)
         text = self.tr("Voice: %s · %s") % (voice.name, fit.backend or "-")
         if fit.problem:
@@ -240,9 +276,11 @@ class ProjectsView(View):
         self.refresh()
 
     def apply_script(self) -> None:
-        """Re-split the edited script off the GUI thread (undoable)."""
+        """Re-split the edited script off the GUI thread (undoable); with no
+        project yet, ask its name first, then split into it."""
         project = self.current_project()
         if project is None:
+            self.new_project(self.script.toPlainText())
             return
         self.undo.push(ScriptCommand(self, project.name, project.script,
                                      self.script.toPlainText()))
@@ -305,6 +343,148 @@ class ProjectsView(View):
                      self.show_error)
 
 
+    # ------------------------------------------------------------ lifecycle
+    def new_project(self, text: str | None = None) -> None:
+        """Ask a name and a voice; create the empty project, select it and
+        open its Script tab (with ``text``, the pasted script, split into it)."""
+        from studio.ui.views.project_dialog import ProjectDialog
+
+        dialog = ProjectDialog(self.library, self.tr("New project"), ask_voice=True,
+                               parent=self)
+
+        def create() -> None:
+            voice = dialog.voice()
+            assert voice is not None
+            try:
+                project = self.library.create_project(dialog.name(), voice)
+            except UserError as err:
+                self.show_error(err)
+                return
+            self._opened(project.name)
+            self.tabs.setCurrentWidget(self.script_page)
+            self.script.setFocus()
+            if text and text.strip():
+                self.undo.push(ScriptCommand(self, project.name, "", text))
+
+        dialog.accepted.connect(create)
+        self.dialog = dialog
+        dialog.open()
+
+    def rename_project(self) -> None:
+        """Ask a new name for the selected project (undoable)."""
+        from studio.ui.views.project_dialog import ProjectDialog
+
+        project = self.current_project()
+        if project is None:
+            return
+        dialog = ProjectDialog(self.library, self.tr("Rename project"), name=project.name,
+                               keep=project.name, parent=self)
+        dialog.accepted.connect(lambda: self.undo.push(
+            LifecycleCommand(self, "rename", project.name, dialog.name())))
+        self.dialog = dialog
+        dialog.open()
+
+    def duplicate_project(self) -> None:
+        """Ask the copy's name; copy the project with its current takes (undoable)."""
+        from studio.ui.views.project_dialog import ProjectDialog
+
+        project = self.current_project()
+        if project is None:
+            return
+        dialog = ProjectDialog(self.library, self.tr("Duplicate project"),
+                               name=self.tr("%s copy") % project.name, parent=self)
+        dialog.accepted.connect(lambda: self.undo.push(
+            LifecycleCommand(self, "duplicate", project.name, dialog.name())))
+        self.dialog = dialog
+        dialog.open()
+
+    def delete_project(self) -> None:
+        """Move the selected project to the trash, once the user says so
+        (Undo, or ``studio projects restore``, brings it back)."""
+        project = self.current_project()
+        if project is None:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Delete project"),
+            self.tr("Move the project %r to the trash? Its queued renders stop; Undo "
+                    "(Ctrl+Z) or `studio projects restore` brings it back.") % project.name)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.undo.push(LifecycleCommand(self, "trash", project.name, project.name))
+
+    def _voice_chosen(self, index: int) -> None:
+        """The user picked the project's voice: change it, then say what now
+        needs rendering and offer to render it."""
+        project = self.current_project()
+        voice_id = self.voice_picker.itemData(index)
+        if project is None or voice_id is None or voice_id == project.voice_id:
+            return
+        try:
+            todo = self.library.set_project_voice(project.name, self.library.voice(voice_id))
+        except UserError as err:
+            self.show_error(err)
+            return
+        self.refresh()
+        if not todo:
+            self.panel._say(self.tr("Every segment is rendered with this voice."))
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Voice changed"),
+            self.tr("%d segments now need rendering (locked segments keep their voice). "
+                    "Render them now?") % len(todo))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.render_all()
+
+
+class LifecycleCommand(QUndoCommand):
+    """Undoable rename, duplicate or trash of a project, through the store.
+
+    Undoing a duplicate moves the copy to the trash (anything done to it
+    since is kept there); redoing it restores the copy.
+    """
+
+    def __init__(self, view: ProjectsView, action: str, name: str, new: str) -> None:
+        super().__init__(f"{action} project {name}")
+        self.view, self.action, self.name, self.new = view, action, name, new
+        self.done_once = False
+
+    def _run(self, step: str, select: str) -> None:
+        library = self.view.library
+        try:
+            if step == "rename":
+                library.rename_project(self.name, self.new)
+            elif step == "unrename":
+                library.rename_project(self.new, self.name)
+            elif step == "duplicate":
+                library.duplicate_project(self.name, self.new)
+            elif step == "trash":
+                library.trash_project(select)
+            elif step == "restore":
+                library.restore_project(select)
+        except UserError as err:
+            self.view.show_error(err)
+            return
+        self.view.refresh_projects()
+        self.view.select_project(select)  # a trashed one is gone: the list picks another
+        self.view.refresh()
+
+    def redo(self) -> None:
+        if self.action == "rename":
+            self._run("rename", self.new)
+        elif self.action == "duplicate":
+            self._run("restore" if self.done_once else "duplicate", self.new)
+        else:
+            self._run("trash", self.name)
+        self.done_once = True
+
+    def undo(self) -> None:
+        if self.action == "rename":
+            self._run("unrename", self.name)
+        elif self.action == "duplicate":
+            self._run("trash", self.new)
+        else:
+            self._run("restore", self.name)
+
+
 class ScriptCommand(QUndoCommand):
     """Undoable re-split of a project's script (takes of unchanged segments
     survive both ways: segments are matched by content)."""
@@ -319,4 +499,19 @@ class ScriptCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.view.script.setPlainText(self.old)
-        self.view.set_script(self.name, self.old)
+        if self.old.strip():
+            self.view.set_script(self.name, self.old)
+            return
+        # the first script of a new project: back to empty (its segments are
+        # detached with their takes, as any edit does, and come back on redo)
+        library = self.view.library
+        project = library.find_project(self.name)
+        if project is None:
+            return
+        try:
+            library.sync_project(self.name, "", library.voice(project.voice_id), [])
+        except UserError as err:
+            self.view.show_error(err)
+        self.view.script.document().setModified(False)
+        self.view._shown_script = ""
+        self.view.refresh()
