@@ -97,6 +97,7 @@ def test_trash_hides_cancels_jobs_keeps_takes_and_restores(library: Library) -> 
     assert library.conn.execute("SELECT COUNT(*) FROM jobs WHERE state = 'queued'"
                                 ).fetchone()[0] == 0
     assert queue.claim("piper", worker_pid=1) is None
+    assert queue.project_rows() == []  # the Queue page does not list it either
     # the rows stay, so the engine's sweep keeps the files they point to
     assert library.conn.execute("SELECT COUNT(*) FROM takes").fetchone()[0] == takes_before
     for (path,) in library.conn.execute("SELECT path FROM takes"):

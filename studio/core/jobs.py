@@ -346,7 +346,7 @@ class JobQueue:
                       (SELECT MAX(j.priority) FROM jobs j JOIN segments s ON s.id = j.segment_id
                          WHERE s.project_id = p.id AND j.state IN ('queued', 'failed'))
                          AS priority
-               FROM projects p ORDER BY p.name"""
+               FROM projects p WHERE p.deleted_at IS NULL ORDER BY p.name"""
         )
         return [dict(row) for row in rows]
 
