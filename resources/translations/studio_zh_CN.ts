@@ -175,6 +175,11 @@
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="1" />
+        <source>Render these first</source>
+        <translation>先渲染这些</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -604,6 +609,51 @@
         <source>no backend can speak this voice</source>
         <translation>没有后端能使用这个声音</translation>
     </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="1" />
+        <source>approved</source>
+        <translation>已通过</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="1" />
+        <source>rendered</source>
+        <translation>已渲染</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="1" />
+        <source>rendering…</source>
+        <translation>渲染中…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="1" />
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="1" />
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="1" />
+        <source>changed: render again</source>
+        <translation>已更改：需重新渲染</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="1" />
+        <source>not rendered</source>
+        <translation>未渲染</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="1" />
+        <source>locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="1" />
+        <source> — paused (resume it in the Queue)</source>
+        <translation> — 已暂停（可在队列中恢复）</translation>
+    </message>
 </context>
 <context>
     <name>QueueView</name>
@@ -1030,6 +1080,89 @@
         <location filename="../../studio/ui/views/voices.py" line="151" />
         <source>Added voice %s</source>
         <translation>已添加声音 %s</translation>
+    </message>
+</context>
+<context>
+    <name>ImportVoiceDialog</name>
+    <message>
+        <location filename="../../studio/ui/views/import_dialog.py" line="1" />
+        <source>Import a voice</source>
+        <translation>导入声音</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/import_dialog.py" line="1" />
+        <source>What the clip says, word for word (cloning works best with it)</source>
+        <translation>片段所说的内容，逐字填写（有它克隆效果最好）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/import_dialog.py" line="1" />
+        <source>Detect from the transcript</source>
+        <translation>根据文本检测</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/import_dialog.py" line="1" />
+        <source>Reading the clip…</source>
+        <translation>正在读取片段…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/import_dialog.py" line="1" />
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/import_dialog.py" line="1" />
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/import_dialog.py" line="1" />
+        <source>Listen to the clip</source>
+        <translation>试听片段</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/import_dialog.py" line="1" />
+        <source>Clip</source>
+        <translation>片段</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/import_dialog.py" line="1" />
+        <source>Length</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/import_dialog.py" line="1" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/import_dialog.py" line="1" />
+        <source>Transcript</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/import_dialog.py" line="1" />
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/import_dialog.py" line="1" />
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/import_dialog.py" line="1" />
+        <source>%.1f s (3 to 30 s of speech are used)</source>
+        <translation>%.1f 秒（使用其中 3 到 30 秒的语音）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/import_dialog.py" line="1" />
+        <source>Cannot read the clip: %s</source>
+        <translation>无法读取片段：%s</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/import_dialog.py" line="1" />
+        <source>Give the voice a name.</source>
+        <translation>请为声音命名。</translation>
     </message>
 </context>
 <context>

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QMainWindow,
     QPushButton,
     QTableView,
@@ -94,7 +93,7 @@ class VoicesView(View):
         self.model.set_rows(rows)
 
     def choose_clip(self) -> None:
-        """Ask for a clip, then its name and transcript, and import it."""
+        """Ask for a clip, then the import form."""
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("Import a voice clip"), "",
             self.tr("Audio (*.wav *.flac *.ogg *.mp3)"))
@@ -117,17 +116,20 @@ class VoicesView(View):
 
     def import_clip(self, clip: Path, name: str | None = None,
                     transcript: str | None = None, *, remove_after: bool = False) -> None:
-        """Import ``clip`` off the GUI thread (asks for what is not given)."""
+        """Import ``clip``: a dropped or chosen file first opens the import form
+        (name, transcript, language, listen); a recording comes with its own."""
         if name is None:
-            name, ok = QInputDialog.getText(self, self.tr("Voice name"), self.tr("Name:"),
-                                            text=clip.stem)
-            if not ok:
-                return
-        if transcript is None:
-            transcript, ok = QInputDialog.getText(
-                self, self.tr("Transcript"), self.tr("What does the clip say?"))
-            if not ok:
-                return
+            from studio.ui.views.import_dialog import ImportVoiceDialog
+
+            dialog = self.import_dialog = ImportVoiceDialog(clip, self)
+            dialog.accepted.connect(lambda: self._start_import(clip, *dialog.values()))
+            dialog.open()
+            return
+        self._start_import(clip, name, transcript, None, remove_after=remove_after)
+
+    def _start_import(self, clip: Path, name: str, transcript: str | None,
+                      language: str | None, *, remove_after: bool = False) -> None:
+        """Import off the GUI thread, with the checks of `studio voices add`."""
         root = self.root
 
         def work() -> tuple[str, tuple[str, ...]]:
@@ -135,7 +137,8 @@ class VoicesView(View):
 
             try:
                 with Library.open(root) as library:
-                    voice, warnings = import_voice(library, name, clip, transcript or None)
+                    voice, warnings = import_voice(library, name, clip, transcript or None,
+                                                   language)
             finally:
                 if remove_after:
                     clip.unlink(missing_ok=True)
