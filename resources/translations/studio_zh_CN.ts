@@ -313,6 +313,103 @@
         <source>%d segments are still rendering. Keep rendering in the background?</source>
         <translation>还有 %d 个片段正在渲染。要在后台继续渲染吗？</translation>
     </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="1" />
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="1" />
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="1" />
+        <source>&amp;About Voice Studio</source>
+        <translation>关于 Voice Studio(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="1" />
+        <source>Play or stop the selected segment</source>
+        <translation>播放或停止所选片段</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="1" />
+        <source>Play from the selected segment on</source>
+        <translation>从所选片段开始播放</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="1" />
+        <source>Compare takes (A/B)</source>
+        <translation>比较录音版本（A/B）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="1" />
+        <source>Regenerate the selected segment</source>
+        <translation>重新生成所选片段</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="1" />
+        <source>Edit the selected segment's text</source>
+        <translation>编辑所选片段的文本</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="1" />
+        <source>Lock or unlock</source>
+        <translation>锁定或解锁</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="1" />
+        <source>Approve or withdraw the approval</source>
+        <translation>通过或撤回通过</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="1" />
+        <source>Undo / redo</source>
+        <translation>撤销 / 重做</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="1" />
+        <source>New project</source>
+        <translation>新建项目</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="1" />
+        <source>Import a voice clip</source>
+        <translation>导入声音片段</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="1" />
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="1" />
+        <source>Voices, Projects, Queue, Engine, Models</source>
+        <translation>声音、项目、队列、引擎、模型</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="1" />
+        <source>This list</source>
+        <translation>本列表</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="1" />
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="1" />
+        <source>About Voice Studio</source>
+        <translation>关于 Voice Studio</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="1" />
+        <source>Voice Studio %s
+Library: %s</source>
+        <translation>Voice Studio %s
+库：%s</translation>
+    </message>
 </context>
 <context>
     <name>ModelsView</name>

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
@@ -70,15 +71,15 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        # INI named explicitly: the (org, app) constructor ignores the default
+        # format, and with it the folder tests set with QSettings.setPath
+        self.settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                                  "VoiceStudio", "Voice Studio")
         self._menus()
         self.statusBar().showMessage(self.tr("Library: %s") % library.root.name)
         self.statusBar().setToolTip(str(library.root))
         self.watcher = StoreWatcher(library.root, parent=self)
         self.watcher.changed.connect(self.refresh)
-        # INI named explicitly: the (org, app) constructor ignores the default
-        # format, and with it the folder tests set with QSettings.setPath
-        self.settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                                  "VoiceStudio", "Voice Studio")
         geometry = self.settings.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -124,19 +125,77 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _=False, name=name: self.show_view(name))
             view.addAction(action)
+        # Theme and language are a choice of one: the menus show which, checked.
         themes = view.addMenu(self.tr("&Theme"))
-        for code, label in (("system", self.tr("Follow the system")),
-                            ("light", self.tr("Light")), ("dark", self.tr("Dark"))):
-            action = QAction(label, self)
-            action.triggered.connect(lambda _=False, code=code: self.set_theme(code))
-            themes.addAction(action)
+        self.theme_actions = self._choice(themes, (
+            ("system", self.tr("Follow the system")), ("light", self.tr("Light")),
+            ("dark", self.tr("Dark"))), str(self.settings.value("theme", "system")),
+            self.set_theme)
         languages = view.addMenu(self.tr("&Language"))
-        from studio.ui.i18n import LANGUAGES
+        from studio.ui.i18n import LANGUAGES, system_language
 
-        for code, label in LANGUAGES.items():
-            action = QAction(label, self)
-            action.triggered.connect(lambda _=False, code=code: self.set_language(code))
-            languages.addAction(action)
+        current = str(self.settings.value("language", system_language()))
+        self.language_actions = self._choice(languages, tuple(LANGUAGES.items()), current,
+                                             self.set_language)
+        help_ = self.menuBar().addMenu(self.tr("&Help"))
+        shortcuts = QAction(self.tr("&Keyboard shortcuts"), self)
+        shortcuts.setShortcut(QKeySequence("F1"))
+        shortcuts.triggered.connect(self.show_shortcuts)
+        about = QAction(self.tr("&About Voice Studio"), self)
+        about.triggered.connect(self.show_about)
+        help_.addActions([shortcuts, about])
+
+    def _choice(self, menu, choices, current, slot):  # type: ignore[no-untyped-def]
+        """Checkable, exclusive actions in ``menu``; the current one checked."""
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        actions = {}
+        for code, label in choices:
+            action = QAction(label, self, checkable=True)
+            action.setChecked(code == current)
+            action.triggered.connect(lambda _=False, code=code: slot(code))
+            group.addAction(action)
+            menu.addAction(action)
+            actions[code] = action
+        return actions
+
+    def shortcut_lines(self) -> list[tuple[str, str]]:
+        """Every keyboard shortcut of the window, for the Help dialog."""
+        return [
+            ("Space", self.tr("Play or stop the selected segment")),
+            ("Shift+Space", self.tr("Play from the selected segment on")),
+            ("B", self.tr("Compare takes (A/B)")),
+            ("R", self.tr("Regenerate the selected segment")),
+            ("F2", self.tr("Edit the selected segment's text")),
+            ("L", self.tr("Lock or unlock")),
+            ("A", self.tr("Approve or withdraw the approval")),
+            ("Ctrl+Z / Ctrl+Shift+Z", self.tr("Undo / redo")),
+            ("Ctrl+N", self.tr("New project")),
+            ("Ctrl+O", self.tr("Open a script")),
+            ("Ctrl+I", self.tr("Import a voice clip")),
+            ("Ctrl+E", self.tr("Export")),
+            ("Ctrl+1 … Ctrl+5", self.tr("Voices, Projects, Queue, Engine, Models")),
+            ("F1", self.tr("This list")),
+        ]
+
+    def show_shortcuts(self) -> None:
+        """F1: the keyboard shortcuts."""
+        rows = "".join(f"<tr><td><b>{keys}</b></td><td>&nbsp;&nbsp;{what}</td></tr>"
+                       for keys, what in self.shortcut_lines())
+        self.help_box = QMessageBox(QMessageBox.Icon.NoIcon, self.tr("Keyboard shortcuts"),
+                                    f"<table>{rows}</table>", QMessageBox.StandardButton.Close,
+                                    self)
+        self.help_box.open()
+
+    def show_about(self) -> None:
+        """Help > About: the version and where the library is."""
+        from studio import __version__
+
+        self.help_box = QMessageBox(
+            QMessageBox.Icon.Information, self.tr("About Voice Studio"),
+            self.tr("Voice Studio %s\nLibrary: %s") % (__version__, self.library.root),
+            QMessageBox.StandardButton.Close, self)
+        self.help_box.open()
 
     def new_project(self) -> None:
         """Ctrl+N: name a new project, then paste its script."""

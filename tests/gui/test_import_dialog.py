@@ -43,3 +43,31 @@ def test_import_form_names_transcribes_and_imports(qtbot, library_dir, clip) -> 
     finally:
         window.close()
         library.close()
+
+
+def test_menus_show_the_choice_and_help_lists_the_shortcuts(qtbot, library_dir) -> None:
+    """The Theme and Language menus check the current choice; F1 lists the keys."""
+    from studio.ui.main_window import MainWindow
+
+    library = Library.open(library_dir)
+    window = MainWindow(library)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        assert window.theme_actions["system"].isChecked()
+        window.theme_actions["dark"].trigger()
+        assert window.theme_actions["dark"].isChecked()
+        assert not window.theme_actions["system"].isChecked()
+        assert window.settings.value("theme") == "dark"
+        assert sum(a.isChecked() for a in window.language_actions.values()) == 1
+        menus = [a.text() for a in window.menuBar().actions()]
+        assert "&Help" in menus
+        window.show_shortcuts()
+        text = window.help_box.text()
+        for keys in ("Space", "Shift+Space", "F2", "Ctrl+E"):
+            assert f"<b>{keys}</b>" in text
+        window.help_box.close()
+        window.set_theme("system")
+    finally:
+        window.close()
+        library.close()
