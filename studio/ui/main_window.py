@@ -3,6 +3,7 @@ remembered geometry, and an honest question when closing mid-render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QWidget,
@@ -145,11 +147,12 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.show_about)
         help_.addActions([shortcuts, about])
 
-    def _choice(self, menu, choices, current, slot):  # type: ignore[no-untyped-def]
+    def _choice(self, menu: QMenu, choices: Iterable[tuple[str, str]], current: str,
+                slot: Callable[[str], None]) -> dict[str, QAction]:
         """Checkable, exclusive actions in ``menu``; the current one checked."""
         group = QActionGroup(self)
         group.setExclusive(True)
-        actions = {}
+        actions: dict[str, QAction] = {}
         for code, label in choices:
             action = QAction(label, self, checkable=True)
             action.setChecked(code == current)
