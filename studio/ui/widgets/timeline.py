@@ -34,6 +34,7 @@ STATE_COLORS = {
     "queued": "#bdbdbd", "failed": "#e53935", "stale": "#ab47bc", "pending": "#e0e0e0",
 }
 DONE = ("approved", "rendered")
+_STATES = {state: n for n, state in enumerate(STATE_COLORS)}
 
 
 def build_envelopes(root: Any, project_name: str, wanted: set[int],
@@ -96,6 +97,11 @@ class Timeline(QAbstractScrollArea):
         self.pps = 0.0  # pixels per second; 0: fit the whole project
         self.playhead_s: float | None = None
         self.selected: int | None = None
+        self._codes = np.zeros(0, np.int64)
+        self._colors = [QColor(STATE_COLORS[state]) for state in _STATES] + [QColor("#e0e0e0")]
+        for color in self._colors:
+            color.setAlpha(90)
+        self._lock_color = QColor("#616161")
 
     @property
     def total_s(self) -> float:
@@ -106,6 +112,8 @@ class Timeline(QAbstractScrollArea):
         self.ids = np.array([row["id"] for row in rows], np.int64)
         self.states = [row["status"] for row in rows]
         self.locked = np.array([bool(row["locked"]) for row in rows], bool)
+        self._codes = np.array([_STATES.get(state, len(_STATES)) for state in self.states],
+                               np.int64)
         self.index = {int(i): n for n, i in enumerate(self.ids)}
         chars = np.array([len(row["text"] or "") for row in rows], float)
         done = [(row["duration_s"] or 0.0, len(row["text"] or "")) for row in rows
@@ -234,22 +242,25 @@ class Timeline(QAbstractScrollArea):
         times = (left + np.arange(width) + 0.5) / scale
         columns = np.clip(np.searchsorted(self.starts, times, "right") - 1, 0, len(self.ids) - 1)
         inside = times < self.total_s
-        # state colours, one rectangle per run of columns in the same segment
-        changes = np.flatnonzero(np.diff(columns)) + 1
-        runs = np.concatenate([[0], changes, [width]])
+        # state colours: one rectangle per run of columns of one state (and lock)
         top, band = 4, height - 8
+        codes = self._codes[columns] * 2 + self.locked[columns]
+        codes[~inside] = -1
+        runs = np.concatenate([[0], np.flatnonzero(np.diff(codes)) + 1, [width]])
         for a, b in zip(runs[:-1].tolist(), runs[1:].tolist(), strict=True):
-            if not inside[a]:
-                break
-            n = int(columns[a])
-            color = QColor(STATE_COLORS.get(self.states[n], "#e0e0e0"))
-            color.setAlpha(90)
-            painter.fillRect(a, top, b - a, band, color)
-            if self.locked[n]:
-                painter.fillRect(a, top, b - a, 3, QColor("#616161"))
-            if b - a >= 3:  # a boundary, where there is room to see it
-                painter.setPen(palette.color(QPalette.ColorRole.Mid))
-                painter.drawLine(a, 0, a, height)
+            code = int(codes[a])
+            if code < 0:
+                continue
+            painter.fillRect(a, top, b - a, band, self._colors[code // 2])
+            if code % 2:
+                painter.fillRect(a, top, b - a, 3, self._lock_color)
+        # boundaries, where there is room to see them (3 px or more apart)
+        starts = np.flatnonzero(np.diff(columns)) + 1
+        wide = starts[np.diff(np.append(starts, width)) >= 3]
+        if len(wide) and len(wide) < width // 3 + 1:
+            painter.setPen(palette.color(QPalette.ColorRole.Mid))
+            painter.drawLines([QLineF(float(x), 0.0, float(x), float(height))
+                               for x in wide.tolist()])
         # waveforms: per column, the envelope bins of the audio under it
         into = times - self.starts[columns]
         first = self._flat_at[columns]
