@@ -169,3 +169,55 @@ def test_a_5000_segment_timeline_draws_fast(qtbot) -> None:
     assert time.perf_counter() - started < 0.5
     assert len(painted) >= 4
     timeline.close()
+
+
+def test_zoom_and_scroll_keep_the_time_under_the_mouse(qtbot) -> None:
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    from studio.ui.widgets.timeline import Timeline
+
+    timeline = Timeline()
+    qtbot.addWidget(timeline)
+    timeline.resize(800, 80)
+    timeline.show()
+    rows = [{"id": i, "text": "word " * 10, "status": "pending", "locked": False,
+             "duration_s": None} for i in range(100)]
+    timeline.set_segments(rows)
+    assert timeline.horizontalScrollBar().maximum() == 0  # fitted: the whole project shows
+    before = timeline.time_at(400)
+    for _ in range(3):  # Ctrl+wheel up, at the middle
+        timeline.wheelEvent(QWheelEvent(QPointF(400, 40), QPointF(400, 40), QPoint(0, 0),
+                                        QPoint(0, 120), Qt.MouseButton.NoButton,
+                                        Qt.KeyboardModifier.ControlModifier,
+                                        Qt.ScrollPhase.NoScrollPhase, False))
+    assert timeline.horizontalScrollBar().maximum() > 0
+    assert abs(timeline.time_at(400) - before) < 0.1
+    qtbot.keyClick(timeline, Qt.Key.Key_Minus)
+    qtbot.keyClick(timeline, Qt.Key.Key_Plus)
+    timeline.set_playhead(99, 0.0)  # off screen: the view scrolls to it
+    x = timeline.playhead_s * timeline._scale() - timeline.horizontalScrollBar().value()
+    assert 0 <= x < 800
+    timeline.close()
+
+
+def test_pause_and_resume_keep_the_place(qtbot, rendered) -> None:
+    library, _ = rendered
+    window = _window(qtbot, library)
+    view, panel = window.projects, window.projects.panel
+    try:
+        view.table.selectRow(0)
+        panel.transport.play_button.click()  # the transport's Play: the project from here
+        qtbot.waitUntil(lambda: panel.playing is not None, timeout=10000)
+        qtbot.waitUntil(lambda: panel.playing.elapsed() > 0.3, timeout=5000)
+        panel.transport.play_button.click()  # Pause
+        paused = panel.playing.paused_at
+        assert paused is not None and "Play" in panel.transport.play_button.text()
+        assert not panel.clock.isActive()
+        panel.transport.play_button.click()  # resume from the same place
+        assert panel.playing.paused_at is None and panel.playing.elapsed() >= paused
+        panel.transport.stop_button.click()
+        assert panel.playing is None and not panel.clock.isActive()
+    finally:
+        panel.stop()
+        window.close()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -276,6 +276,8 @@ class SegmentPanel(QWidget):
     def _start(self, audio: Any, rate: int, spans: list[tuple[int, float, float]],
                take_id: int | None, what: str, at: float = 0.0) -> None:
         """Play ``audio`` from ``at`` seconds and start the clock."""
+        if not self.isVisible():  # the window closed while the clip was read
+            return
         at = min(max(0.0, at), len(audio) / rate)
         self.player.play(audio[int(at * rate):], rate)
         self.playing = Playing(audio, rate, spans, take_id, what, time.monotonic() - at)
@@ -310,6 +312,12 @@ class SegmentPanel(QWidget):
             self.waveform.set_playhead(None)
         if playing.take_id is not None and self.now_playing.text() == "":
             self._show_playing_take()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Nothing plays, and no clock ticks, for a panel no one sees."""
+        if self.playing is not None:
+            self.stop()
+        super().hideEvent(event)
 
     def stop(self) -> None:
         """Stop playback (and forget a pause)."""
