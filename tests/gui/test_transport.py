@@ -221,3 +221,28 @@ def test_pause_and_resume_keep_the_place(qtbot, rendered) -> None:
     finally:
         panel.stop()
         window.close()
+
+
+def test_playback_goes_on_through_the_project(qtbot, rendered, monkeypatch) -> None:
+    """The project plays in chunks of segments; when one ends the next is
+    assembled and played, and the table follows into it."""
+    from studio.ui.views import segment_panel
+
+    monkeypatch.setattr(segment_panel, "PROJECT_CHUNK", 2)
+    library, _ = rendered
+    window = _window(qtbot, library)
+    view, panel = window.projects, window.projects.panel
+    try:
+        ids = [row["id"] for row in view.segments.rows]
+        view.table.selectRow(0)
+        panel.play_from_here()
+        qtbot.waitUntil(lambda: panel.playing is not None, timeout=10000)
+        assert [span[0] for span in panel.playing.spans] == ids[:2]
+        qtbot.waitUntil(lambda: panel.segment is not None and panel.segment.id == ids[2],
+                        timeout=20000)
+        assert view.table.currentIndex().row() == 2 and panel.playing is not None
+        assert [span[0] for span in panel.playing.spans] == ids[2:]
+        qtbot.waitUntil(lambda: panel.playing is None, timeout=20000)
+    finally:
+        panel.stop()
+        window.close()

@@ -28,6 +28,8 @@ from studio.ui.tasks import run_task
 from studio.ui.widgets.transport import TransportBar
 from studio.ui.widgets.waveform import Waveform
 
+PROJECT_CHUNK = 50  # segments assembled at a time for playback of the project
+
 
 @dataclass
 class Playing:
@@ -40,6 +42,7 @@ class Playing:
     what: str
     started: float  # time.monotonic() at the clip's start
     paused_at: float | None = None
+    then: tuple[int, int] | None = None  # project id and position to play on from
 
     @property
     def duration(self) -> float:
@@ -293,6 +296,8 @@ class SegmentPanel(QWidget):
         elapsed = playing.elapsed()
         if elapsed >= playing.duration and playing.paused_at is None:
             self.stop()
+            if playing.then is not None:  # continuous playback: the next segments
+                self._play_project(*playing.then)
             return
         self.transport.set_position(elapsed, playing.duration)
         self.transport.set_playing(playing.paused_at is None, playing.what)
@@ -387,14 +392,17 @@ class SegmentPanel(QWidget):
         self._play_take(other if self._last_played == current else current)
 
     def play_from_here(self, offset: float = 0.0) -> None:
-        """Shift+Space: the project from this segment on (up to 50 segments),
-        with the export's pauses and fades, assembled off the GUI thread;
-        ``offset`` seconds into the segment."""
+        """Shift+Space: the project from this segment on, with the export's
+        pauses and fades, assembled off the GUI thread 50 segments at a time
+        (the next 50 are assembled when these end); ``offset`` seconds into
+        the segment."""
         if self.player.problem or self.segment is None:
             return
-        what = self.tr("project from segment %d") % ((self.segment.position or 0) + 1)
-        root, project_id, start = (self.library.root, self.segment.project_id,
-                                   self.segment.position or 0)
+        self._play_project(self.segment.project_id, self.segment.position or 0, offset)
+
+    def _play_project(self, project_id: int, start: int, offset: float = 0.0) -> None:
+        root = self.library.root
+        what = self.tr("project from segment %d") % (start + 1)
 
         def assemble() -> Any:
             from studio.core.export import ExportSettings, assemble
@@ -405,13 +413,18 @@ class SegmentPanel(QWidget):
                 found = library.find_project(project)
                 assert found is not None
                 samples, rate, cues = assemble(library, found, ExportSettings(), start=start,
-                                               count=50, skip_missing=True)
-            return samples, rate, [(c.segment.id, c.start_s, c.end_s) for c in cues]
+                                               count=PROJECT_CHUNK, skip_missing=True)
+                more = len(library.current_takes(found.id)) > start + PROJECT_CHUNK
+            return samples, rate, [(c.segment.id, c.start_s, c.end_s) for c in cues], more
 
         def play(result: Any) -> None:
-            samples, rate, spans = result
+            samples, rate, spans, more = result
             if spans:
                 self._start(samples, rate, spans, None, what, at=spans[0][1] + offset)
+                if self.playing is not None and more:
+                    self.playing.then = (project_id, start + PROJECT_CHUNK)
+            elif more:  # 50 segments with no take: on to the next ones
+                self._play_project(project_id, start + PROJECT_CHUNK)
 
         run_task(assemble, play, self.on_error)
 
