@@ -1004,5 +1004,10 @@
         <source>Play</source>
         <translation>播放</translation>
     </message>
+    <message>
+        <location filename="../../studio/ui/widgets/transport.py" line="1" />
+        <source>Loop: play what plays again when it ends</source>
+        <translation>循环：播放结束后重新播放</translation>
+    </message>
 </context>
 </TS>

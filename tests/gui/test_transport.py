@@ -246,3 +246,23 @@ def test_playback_goes_on_through_the_project(qtbot, rendered, monkeypatch) -> N
     finally:
         panel.stop()
         window.close()
+
+
+def test_loop_plays_the_take_again(qtbot, rendered) -> None:
+    library, _ = rendered
+    window = _window(qtbot, library)
+    view, panel = window.projects, window.projects.panel
+    try:
+        view.table.selectRow(0)
+        panel.transport.loop.setChecked(True)
+        panel.toggle_play()
+        qtbot.waitUntil(lambda: panel.playing is not None, timeout=10000)
+        clip = panel.playing
+        qtbot.waitUntil(lambda: panel.playing is not clip, timeout=10000)  # it ended...
+        assert panel.playing is not None and panel.playing.take_id == clip.take_id  # ...again
+        panel.transport.loop.setChecked(False)
+        qtbot.waitUntil(lambda: panel.playing is None, timeout=10000)
+        assert panel.buttons["play"].text() == "Play"
+    finally:
+        panel.stop()
+        window.close()

@@ -295,6 +295,12 @@ class SegmentPanel(QWidget):
             return
         elapsed = playing.elapsed()
         if elapsed >= playing.duration and playing.paused_at is None:
+            if self.transport.loop.isChecked():  # again, from the first segment's start
+                self._start(playing.audio, playing.rate, playing.spans, playing.take_id,
+                            playing.what, at=playing.spans[0][1] if playing.spans else 0.0)
+                if self.playing is not None:
+                    self.playing.then = None
+                return
             self.stop()
             if playing.then is not None:  # continuous playback: the next segments
                 self._play_project(*playing.then)

@@ -34,6 +34,9 @@ class TransportBar(QWidget):
         self.stop_button.setToolTip(self.tr("Stop"))
         self.next_button = QPushButton("⏭")
         self.next_button.setToolTip(self.tr("Next segment"))
+        self.loop = QPushButton("🔁")
+        self.loop.setCheckable(True)
+        self.loop.setToolTip(self.tr("Loop: play what plays again when it ends"))
         self.position = QLabel()
         self.what = QLabel()  # what is playing: a take, or the project from a segment
         for button, signal in ((self.previous_button, self.previous),
@@ -44,7 +47,7 @@ class TransportBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.previous_button, self.play_button, self.stop_button,
-                       self.next_button):
+                       self.next_button, self.loop):
             layout.addWidget(widget)
         layout.addWidget(self.position)
         layout.addWidget(self.what, 1)
