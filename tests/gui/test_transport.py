@@ -266,3 +266,21 @@ def test_loop_plays_the_take_again(qtbot, rendered) -> None:
     finally:
         panel.stop()
         window.close()
+
+
+def test_a_new_take_redraws_its_segment(qtbot, rendered, speech) -> None:
+    library, project = rendered
+    window = _window(qtbot, library)
+    view = window.projects
+    timeline = view.timeline
+    try:
+        first = library.segments(project.id)[0]
+        qtbot.waitUntil(lambda: len(timeline.envelopes) == 3, timeout=20000)
+        before = len(timeline.envelopes[first.id][0])
+        _second_take(library, first.id, speech)  # 1.0 s instead of 0.6 s
+        view.refresh()
+        qtbot.waitUntil(lambda: len(timeline.envelopes[first.id][0]) > before + 20,
+                        timeout=20000)
+        assert timeline.lengths[0] > 0.8
+    finally:
+        window.close()

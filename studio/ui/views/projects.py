@@ -89,6 +89,7 @@ class ProjectsView(View):
         self.timeline.seek.connect(self._seek)
         self._timeline_key: tuple[object, ...] | None = None
         self._timeline_name: str | None = None
+        self._timeline_read: dict[int, float] = {}  # segment id: take length read
         self._timeline_busy = False
         self.panel.following.connect(self._select_segment)
         self.panel.playhead.connect(self.timeline.set_playhead)
@@ -243,15 +244,16 @@ class ProjectsView(View):
         rows = self.segments.rows
         if name != self._timeline_name:  # another project: forget the last one's audio
             self._timeline_name, self._timeline_key = name, None
-            self.timeline.envelopes = {}
+            self.timeline.envelopes, self._timeline_read = {}, {}
         self.timeline.set_segments(rows)
         key = tuple((r["id"], r["status"], r["duration_s"]) for r in rows)
         if key == self._timeline_key or self._timeline_busy:
             return
         self._timeline_key = key
-        have = self.timeline.envelopes
-        wanted = {r["id"] for r in rows if r["status"] in DONE_STATES and r["duration_s"]
-                  and r["id"] not in have}
+        read = self._timeline_read  # a new take (another length) is read again
+        asked = {r["id"]: r["duration_s"] for r in rows if r["status"] in DONE_STATES
+                 and r["duration_s"] and read.get(r["id"]) != r["duration_s"]}
+        wanted = set(asked)
         if not wanted:
             return
         root = self.root
@@ -260,6 +262,7 @@ class ProjectsView(View):
         def done(found: dict) -> None:  # type: ignore[type-arg]
             self._timeline_busy = False
             if self._timeline_name == name:
+                self._timeline_read.update({i: asked[i] for i in found})
                 self.timeline.set_envelopes({**self.timeline.envelopes, **found})
                 self._timeline_key = None  # read what changed meanwhile
                 self._refresh_timeline(name)
