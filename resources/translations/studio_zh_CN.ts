@@ -993,6 +993,36 @@ Library: %s</source>
         <source>Text:</source>
         <translation>文本：</translation>
     </message>
+    <message>
+        <location filename="../../studio/ui/views/segment_panel.py" line="1" />
+        <source>(current)</source>
+        <translation>（当前）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/segment_panel.py" line="1" />
+        <source>▶ take %d (current)</source>
+        <translation>▶ 第 %d 条录音（当前）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/segment_panel.py" line="1" />
+        <source>▶ take %d (not current)</source>
+        <translation>▶ 第 %d 条录音（非当前）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/segment_panel.py" line="1" />
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/segment_panel.py" line="1" />
+        <source>segment %d, take %d</source>
+        <translation>第 %d 段，第 %d 条录音</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/segment_panel.py" line="1" />
+        <source>project from segment %d</source>
+        <translation>从第 %d 段起的项目</translation>
+    </message>
 </context>
 <context>
     <name>TrimDialog</name>
@@ -1273,6 +1303,39 @@ Library: %s</source>
         <location filename="../../studio/ui/views/project_dialog.py" line="0" />
         <source>Voice:</source>
         <translation>声音：</translation>
+    </message>
+</context>
+<context>
+    <name>TransportBar</name>
+    <message>
+        <location filename="../../studio/ui/widgets/transport.py" line="1" />
+        <source>Previous segment</source>
+        <translation>上一段</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/widgets/transport.py" line="1" />
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/widgets/transport.py" line="1" />
+        <source>Next segment</source>
+        <translation>下一段</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/widgets/transport.py" line="1" />
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/widgets/transport.py" line="1" />
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/widgets/transport.py" line="1" />
+        <source>Loop: play what plays again when it ends</source>
+        <translation>循环：播放结束后重新播放</translation>
     </message>
 </context>
 </TS>

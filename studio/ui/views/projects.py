@@ -33,6 +33,7 @@ from studio.ui.qt_models import Column, RowsModel, seconds
 from studio.ui.tasks import run_in_process, run_task
 from studio.ui.views.base import View, cached_fit
 from studio.ui.views.segment_panel import SegmentPanel
+from studio.ui.widgets.timeline import Timeline, build_envelopes
 
 
 class ProjectsView(View):
@@ -90,9 +91,21 @@ class ProjectsView(View):
         bar.addWidget(self.voice_picker)
         bar.addWidget(self.voice_label)
 
+        self.timeline = Timeline()  # the whole project as exported, with a playhead
+        self.timeline.seek.connect(self._seek)
+        self._timeline_key: tuple[object, ...] | None = None
+        self._timeline_name: str | None = None
+        self._timeline_read: dict[int, float] = {}  # segment id: take length read
+        self._timeline_busy = False
+        self.panel.following.connect(self._select_segment)
+        self.panel.playhead.connect(self.timeline.set_playhead)
+        self.panel.transport.previous.connect(lambda: self._step(-1))
+        self.panel.transport.next.connect(lambda: self._step(1))
         segments_page = QWidget()
         segments_layout = QVBoxLayout(segments_page)
         segments_layout.setContentsMargins(0, 0, 0, 0)
+        segments_layout.addWidget(self.panel.transport)
+        segments_layout.addWidget(self.timeline)
         segments_layout.addWidget(self.table, 1)
         segments_layout.addWidget(self.panel)
         self.script = QPlainTextEdit()
@@ -182,6 +195,7 @@ class ProjectsView(View):
         for row in rows:  # the state and the lock, shown together in one column
             row["shown_state"] = (row["status"], bool(row["locked"]))
         self.segments.set_rows(rows)
+        self._refresh_timeline(project.name)
         ids = [row["id"] for row in self.segments.rows]
         if selected in ids:
             self.table.selectRow(ids.index(selected))
@@ -254,8 +268,71 @@ class ProjectsView(View):
 
     def _segment_selected(self, current, previous) -> None:  # type: ignore[no-untyped-def]
         row = current.row()
-        self.panel.show_segment(self.segments.row(row)["id"] if 0 <= row < len(
-            self.segments.rows) else None)
+        segment_id = self.segments.row(row)["id"] if 0 <= row < len(
+            self.segments.rows) else None
+        self.panel.show_segment(segment_id)
+        self.timeline.select(segment_id)
+
+    def _refresh_timeline(self, name: str) -> None:
+        """Lay the timeline out from the rows; envelopes of newly rendered
+        segments are read on the thread pool (never audio on the GUI thread).
+        No store query here: the rows were just read."""
+        rows = self.segments.rows
+        if name != self._timeline_name:  # another project: forget the last one's audio
+            self._timeline_name, self._timeline_key = name, None
+            self.timeline.envelopes, self._timeline_read = {}, {}
+        self.timeline.set_segments(rows)
+        key = tuple((r["id"], r["status"], r["duration_s"]) for r in rows)
+        if key == self._timeline_key or self._timeline_busy:
+            return
+        self._timeline_key = key
+        read = self._timeline_read  # a new take (another length) is read again
+        asked = {r["id"]: r["duration_s"] for r in rows if r["status"] in DONE_STATES
+                 and r["duration_s"] and read.get(r["id"]) != r["duration_s"]}
+        wanted = set(asked)
+        if not wanted:
+            return
+        root = self.root
+        self._timeline_busy = True
+
+        def done(found: dict) -> None:  # type: ignore[type-arg]
+            self._timeline_busy = False
+            if self._timeline_name == name:
+                self._timeline_read.update({i: asked[i] for i in found})
+                self.timeline.set_envelopes({**self.timeline.envelopes, **found})
+                self._timeline_key = None  # read what changed meanwhile
+                self._refresh_timeline(name)
+
+        def failed(err: Exception, details: str) -> None:
+            self._timeline_busy = False
+            self.show_error(err, details)
+
+        run_task(lambda: build_envelopes(root, name, wanted), done, failed)
+
+    def _select_segment(self, segment_id: int) -> None:
+        """Select a segment's row (playback follows along, a timeline click)."""
+        ids = [row["id"] for row in self.segments.rows]
+        if segment_id in ids:
+            self.table.selectRow(ids.index(segment_id))
+            self.table.scrollTo(self.segments.index(ids.index(segment_id), 0))
+
+    def _seek(self, segment_id: int, into: float) -> None:
+        """A click on the timeline: select the segment; if the project plays,
+        play on from there."""
+        self._select_segment(segment_id)
+        playing = self.panel.playing
+        if playing is not None and playing.take_id is None and playing.paused_at is None:
+            self.panel.play_from_here(into)
+
+    def _step(self, by: int) -> None:
+        """Previous/next segment; playback of the project moves with it."""
+        if not self.segments.rows:
+            return
+        row = min(max(0, self.table.currentIndex().row() + by), len(self.segments.rows) - 1)
+        self._select_segment(self.segments.rows[row]["id"])
+        playing = self.panel.playing
+        if playing is not None and playing.take_id is None and playing.paused_at is None:
+            self.panel.play_from_here()
 
     def open_script(self, path: Path) -> None:
         """New project (or update) from a text file."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -24,7 +25,43 @@ from studio.core import review
 from studio.core.store import Library, Segment
 from studio.errors import UserError
 from studio.ui.tasks import run_task
+from studio.ui.widgets.transport import TransportBar
 from studio.ui.widgets.waveform import Waveform
+
+PROJECT_CHUNK = 50  # segments assembled at a time for playback of the project
+
+
+@dataclass
+class Playing:
+    """What is playing: a clip, the segments' spans in it, and its clock."""
+
+    audio: Any
+    rate: int
+    spans: list[tuple[int, float, float]]  # segment id, start and end in the clip (s)
+    take_id: int | None  # a single take, or None for the project from a segment
+    what: str
+    started: float  # time.monotonic() at the clip's start
+    paused_at: float | None = None
+    then: tuple[int, int] | None = None  # project id and position to play on from
+
+    @property
+    def duration(self) -> float:
+        return len(self.audio) / self.rate
+
+    def elapsed(self) -> float:
+        if self.paused_at is not None:
+            return self.paused_at
+        return min(self.duration, time.monotonic() - self.started)
+
+    def segment_at(self, elapsed: float) -> tuple[int, float] | None:
+        """The segment playing at ``elapsed`` and how far into it (in a pause:
+        the segment before it)."""
+        found = None
+        for segment_id, start, _end in self.spans:
+            if start > elapsed and found is not None:
+                break
+            found = (segment_id, max(0.0, elapsed - start))
+        return found
 
 
 class EditTextCommand(QUndoCommand):
@@ -46,7 +83,15 @@ class EditTextCommand(QUndoCommand):
 
 
 class SegmentPanel(QWidget):
-    """Actions on one segment, with the keyboard shortcuts of the issue."""
+    """Actions on one segment, with the keyboard shortcuts of the issue.
+
+    It owns playback: a take (Space, B) or the project from a segment
+    (Shift+Space), with a clock ticking while it plays that moves the
+    playheads and the transport's position, and says which segment is
+    playing (``following``) so the table can follow along."""
+
+    following = Signal(int)  # the segment now playing (project playback)
+    playhead = Signal(int, float)  # segment id and seconds into it; -1 when stopped
 
     def __init__(self, library: Library, undo: QUndoStack, changed: Callable[[], None],
                  on_error: Callable[..., None], parent: QWidget | None = None) -> None:
@@ -63,6 +108,15 @@ class SegmentPanel(QWidget):
         self.voice = QComboBox()
         self.voice.activated.connect(self._choose_voice)
         self._last_played: int | None = None
+        self.playing: Playing | None = None
+        self._followed: int | None = None
+        self.clock = QTimer(self)
+        self.clock.setInterval(40)
+        self.clock.timeout.connect(self._tick)
+        self.transport = TransportBar()
+        self.transport.play_pause.connect(self.play_pause)
+        self.transport.stop.connect(self.stop)
+        self.now_playing = QLabel()  # which take A/B is playing
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         for name, label, key, slot in (
@@ -85,12 +139,14 @@ class SegmentPanel(QWidget):
             row.addWidget(button)
         row.addWidget(QLabel(self.tr("Take:")))
         row.addWidget(self.takes, 1)
+        row.addWidget(self.now_playing)
         row.addWidget(QLabel(self.tr("Voice:")))
         row.addWidget(self.voice)
         if self.player.problem:
             for name in ("play", "from_here", "ab"):
                 self.buttons[name].setEnabled(False)
                 self.buttons[name].setToolTip(self.player.problem)
+            self.transport.set_available(False, self.player.problem)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.text)
@@ -124,11 +180,27 @@ class SegmentPanel(QWidget):
                 self.voice.setCurrentIndex(self.voice.count() - 1)
         for number, take in enumerate(self.library.takes(segment.id), start=1):
             when = time.strftime("%H:%M:%S", time.localtime(take.created_at))
-            self.takes.addItem(f"{number}: {take.duration_s:.1f} s, seed {take.seed}, {when}",
-                               take.id)
+            label = f"{number}: {take.duration_s:.1f} s, seed {take.seed}, {when}"
+            if take.id == segment.current_take_id:
+                label += " " + self.tr("(current)")
+            self.takes.addItem(label, take.id)
             if take.id == segment.current_take_id:
                 self.takes.setCurrentIndex(self.takes.count() - 1)
+        self._show_playing_take()
         self._load_waveform()
+
+    def _show_playing_take(self) -> None:
+        """While a take of the shown segment plays, the picker names it."""
+        playing = self.playing
+        index = self.takes.findData(playing.take_id) if playing and playing.take_id else -1
+        if index >= 0 and playing is not None and playing.paused_at is None:
+            self.takes.setCurrentIndex(index)
+            current = playing.take_id == (self.segment.current_take_id if self.segment else None)
+            self.now_playing.setText(
+                self.tr("▶ take %d (current)") % (index + 1) if current
+                else self.tr("▶ take %d (not current)") % (index + 1))
+        else:
+            self.now_playing.setText("")
 
     def _load_waveform(self) -> None:
         """Read the chosen take off the GUI thread and draw it."""
@@ -204,33 +276,139 @@ class SegmentPanel(QWidget):
         name = self.voice.itemData(index)
         self._act(lambda s: review.set_voice(self.library, s.id, name))
 
+    def _start(self, audio: Any, rate: int, spans: list[tuple[int, float, float]],
+               take_id: int | None, what: str, at: float = 0.0) -> None:
+        """Play ``audio`` from ``at`` seconds and start the clock."""
+        if not self.isVisible():  # the window closed while the clip was read
+            return
+        at = min(max(0.0, at), len(audio) / rate)
+        self.player.play(audio[int(at * rate):], rate)
+        self.playing = Playing(audio, rate, spans, take_id, what, time.monotonic() - at)
+        self._followed = None
+        self.clock.start()
+        self._tick()
+
+    def _tick(self) -> None:
+        """Move the playheads and the position; follow the playing segment."""
+        playing = self.playing
+        if playing is None:
+            return
+        elapsed = playing.elapsed()
+        if elapsed >= playing.duration and playing.paused_at is None:
+            if self.transport.loop.isChecked():  # again, from the first segment's start
+                self._start(playing.audio, playing.rate, playing.spans, playing.take_id,
+                            playing.what, at=playing.spans[0][1] if playing.spans else 0.0)
+                if self.playing is not None:
+                    self.playing.then = None
+                return
+            self.stop()
+            if playing.then is not None:  # continuous playback: the next segments
+                self._play_project(*playing.then)
+            return
+        self.transport.set_position(elapsed, playing.duration)
+        self.transport.set_playing(playing.paused_at is None, playing.what)
+        self.buttons["play"].setText(self.tr("Stop"))
+        at = playing.segment_at(elapsed)
+        if at is None:
+            return
+        segment_id, into = at
+        if playing.take_id is None and segment_id != self._followed:
+            self._followed = segment_id
+            self.following.emit(segment_id)
+        self.playhead.emit(segment_id, into)
+        if self.segment is not None and self.segment.id == segment_id:
+            span = next(s for s in playing.spans if s[0] == segment_id)
+            self.waveform.set_playhead(into / max(1e-6, span[2] - span[1]))
+        else:
+            self.waveform.set_playhead(None)
+        if playing.take_id is not None and self.now_playing.text() == "":
+            self._show_playing_take()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Nothing plays, and no clock ticks, for a panel no one sees."""
+        if self.playing is not None:
+            self.stop()
+        super().hideEvent(event)
+
+    def stop(self) -> None:
+        """Stop playback (and forget a pause)."""
+        self.player.stop()
+        self.clock.stop()
+        was = self.playing
+        self.playing = None
+        self.buttons["play"].setText(self.tr("Play"))
+        self.transport.set_playing(False)
+        self.transport.set_position(0.0, was.duration if was else 0.0)
+        self.waveform.set_playhead(None)
+        self.playhead.emit(-1, 0.0)
+        if was is not None and was.take_id is not None and self.segment is not None:
+            index = self.takes.findData(self.segment.current_take_id)
+            if index >= 0:
+                self.takes.setCurrentIndex(index)  # the picker names the current take again
+        self._show_playing_take()
+
+    def play_pause(self) -> None:
+        """The transport's Play/Pause: pause, resume, or play the project from
+        the shown segment."""
+        playing = self.playing
+        if self.player.problem:
+            return
+        if playing is None:
+            self.play_from_here()
+        elif playing.paused_at is None:
+            playing.paused_at = playing.elapsed()
+            self.player.stop()
+            self.clock.stop()
+            self.transport.set_playing(False)
+            self.buttons["play"].setText(self.tr("Play"))
+            self._show_playing_take()
+        else:
+            self._start(playing.audio, playing.rate, playing.spans, playing.take_id,
+                        playing.what, at=playing.paused_at)
+
     def _play_take(self, take_id: int) -> None:
         self._last_played = take_id
         path = self.library.path(self.library.take(take_id).path)
+        segment = self.segment
+        assert segment is not None
+        ids = [self.takes.itemData(i) for i in range(self.takes.count())]
+        number = ids.index(take_id) + 1 if take_id in ids else 0
+        what = self.tr("segment %d, take %d") % ((segment.position or 0) + 1, number)
 
         def load() -> Any:
             from studio.audio import read_audio
 
             return read_audio(path)
 
-        run_task(load, lambda result: self.player.play(*result), self.on_error)
+        def play(result: Any) -> None:
+            audio, rate = result
+            self._start(audio, rate, [(segment.id, 0.0, len(audio) / rate)], take_id, what)
+            self._show_playing_take()
+
+        run_task(load, play, self.on_error)
 
     def play_other_take(self) -> None:
         """B: alternate between the current take and the one before it."""
         if self.player.problem or self.segment is None or self.takes.count() < 2:
             return
-        current = self.takes.currentData()
         ids = [self.takes.itemData(i) for i in range(self.takes.count())]
+        chosen = self.segment.current_take_id
+        current: int = chosen if chosen is not None and chosen in ids else ids[-1]
         other = ids[ids.index(current) - 1] if ids.index(current) > 0 else ids[-1]
         self._play_take(other if self._last_played == current else current)
 
-    def play_from_here(self) -> None:
-        """Shift+Space: the project from this segment on (up to 50 segments),
-        with the export's pauses and fades, assembled off the GUI thread."""
+    def play_from_here(self, offset: float = 0.0) -> None:
+        """Shift+Space: the project from this segment on, with the export's
+        pauses and fades, assembled off the GUI thread 50 segments at a time
+        (the next 50 are assembled when these end); ``offset`` seconds into
+        the segment."""
         if self.player.problem or self.segment is None:
             return
-        root, project_id, start = (self.library.root, self.segment.project_id,
-                                   self.segment.position or 0)
+        self._play_project(self.segment.project_id, self.segment.position or 0, offset)
+
+    def _play_project(self, project_id: int, start: int, offset: float = 0.0) -> None:
+        root = self.library.root
+        what = self.tr("project from segment %d") % (start + 1)
 
         def assemble() -> Any:
             from studio.core.export import ExportSettings, assemble
@@ -240,19 +418,29 @@ class SegmentPanel(QWidget):
                     "SELECT name FROM projects WHERE id = ?", (project_id,)).fetchone()[0]
                 found = library.find_project(project)
                 assert found is not None
-                samples, rate, _ = assemble(library, found, ExportSettings(), start=start,
-                                            count=50, skip_missing=True)
-            return samples, rate
+                samples, rate, cues = assemble(library, found, ExportSettings(), start=start,
+                                               count=PROJECT_CHUNK, skip_missing=True)
+                more = len(library.current_takes(found.id)) > start + PROJECT_CHUNK
+            return samples, rate, [(c.segment.id, c.start_s, c.end_s) for c in cues], more
 
-        run_task(assemble, lambda result: self.player.play(*result), self.on_error)
+        def play(result: Any) -> None:
+            samples, rate, spans, more = result
+            if spans:
+                self._start(samples, rate, spans, None, what, at=spans[0][1] + offset)
+                if self.playing is not None and more:
+                    self.playing.then = (project_id, start + PROJECT_CHUNK)
+            elif more:  # 50 segments with no take: on to the next ones
+                self._play_project(project_id, start + PROJECT_CHUNK)
+
+        run_task(assemble, play, self.on_error)
 
     def toggle_play(self) -> None:
-        """Space: play the chosen take, or stop."""
+        """Space: play the current take, or stop whatever plays."""
+        if self.playing is not None and self.playing.paused_at is None:
+            self.stop()
+            return
         if self.player.problem or self.segment is None:
             return
-        if self.player.playing:
-            self.player.stop()
-            return
-        take_id = self.takes.currentData()
+        take_id = self.segment.current_take_id or self.takes.currentData()
         if take_id is not None:
             self._play_take(take_id)

@@ -21,6 +21,13 @@ class Waveform(QWidget):
         self.rate = 1
         self.envelope: np.ndarray = np.zeros((0, 2), dtype=np.float32)
         self.markers: tuple[float, float] | None = None  # selection, as fractions
+        self.playhead: float | None = None  # where playback is, as a fraction
+
+    def set_playhead(self, fraction: float | None) -> None:
+        """Show where playback is (None hides the playhead)."""
+        if fraction != self.playhead:
+            self.playhead = fraction
+            self.update()
 
     def set_markers(self, start: float, end: float) -> None:
         """Show a selection from ``start`` to ``end`` (fractions of the clip)."""
@@ -75,4 +82,8 @@ class Waveform(QWidget):
             painter.setPen(palette.color(QPalette.ColorRole.Text))
             painter.drawLine(start, 0, start, self.height())
             painter.drawLine(end, 0, end, self.height())
+        if self.playhead is not None:
+            x = int(min(1.0, max(0.0, self.playhead)) * self.width())
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+            painter.drawLine(x, 0, x, self.height())
         painter.end()
