@@ -1337,5 +1337,10 @@ Library: %s</source>
         <source>Loop: play what plays again when it ends</source>
         <translation>循环：播放结束后重新播放</translation>
     </message>
+    <message>
+        <location filename="../../studio/ui/widgets/transport.py" line="1" />
+        <source>Loop</source>
+        <translation>循环</translation>
+    </message>
 </context>
 </TS>

@@ -41,6 +41,12 @@ def run(root: Path, screenshot: Path | None = None, view: str = "projects",
         if screenshot is not None:
             window.show()
             app.processEvents()
+            # let the view's background reads (waveforms, the timeline) arrive
+            from PySide6.QtCore import QThreadPool
+
+            for _ in range(10):
+                QThreadPool.globalInstance().waitForDone(10000)
+                app.processEvents()
             ok = window.grab().save(str(screenshot))
             window.close()
             wait_for_tasks()

@@ -7,7 +7,7 @@ the playback and tells the bar where it is, so the bar never reads audio.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStyle, QWidget
 
 
 def clock(seconds: float) -> str:
@@ -27,14 +27,18 @@ class TransportBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.previous_button = QPushButton("⏮")
+        # The style's own media icons: symbol glyphs are missing from many
+        # fonts (they drew as empty boxes with DejaVu alone).
+        style = self.style()
+        pixmap = QStyle.StandardPixmap
+        self.previous_button = QPushButton(style.standardIcon(pixmap.SP_MediaSkipBackward), "")
         self.previous_button.setToolTip(self.tr("Previous segment"))
         self.play_button = QPushButton()
-        self.stop_button = QPushButton("⏹")
+        self.stop_button = QPushButton(style.standardIcon(pixmap.SP_MediaStop), "")
         self.stop_button.setToolTip(self.tr("Stop"))
-        self.next_button = QPushButton("⏭")
+        self.next_button = QPushButton(style.standardIcon(pixmap.SP_MediaSkipForward), "")
         self.next_button.setToolTip(self.tr("Next segment"))
-        self.loop = QPushButton("🔁")
+        self.loop = QPushButton(style.standardIcon(pixmap.SP_BrowserReload), self.tr("Loop"))
         self.loop.setCheckable(True)
         self.loop.setToolTip(self.tr("Loop: play what plays again when it ends"))
         self.position = QLabel()
@@ -58,7 +62,10 @@ class TransportBar(QWidget):
     def set_playing(self, playing: bool, what: str = "") -> None:
         """Show Pause while playing, Play otherwise."""
         self.playing = playing
-        self.play_button.setText("⏸ " + self.tr("Pause") if playing else "▶ " + self.tr("Play"))
+        pixmap = QStyle.StandardPixmap
+        self.play_button.setIcon(self.style().standardIcon(
+            pixmap.SP_MediaPause if playing else pixmap.SP_MediaPlay))
+        self.play_button.setText(self.tr("Pause") if playing else self.tr("Play"))
         self.stop_button.setEnabled(playing)
         self.what.setText(what if playing else "")
 
