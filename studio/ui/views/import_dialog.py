@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -36,6 +37,10 @@ class ImportVoiceDialog(QDialog):
         self.clip = clip
         self.audio: tuple[Audio, int] | None = None
         self.player = Player()
+        self.playing = False  # our own state: the device starts a moment after play()
+        self._ended = QTimer(self)
+        self._ended.setInterval(200)
+        self._ended.timeout.connect(self._check_ended)
         self.setWindowTitle(self.tr("Import a voice"))
         self.name = QLineEdit(clip.stem)
         self.name.textChanged.connect(self._update)
@@ -71,9 +76,15 @@ class ImportVoiceDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
-        self.finished.connect(lambda _: self.player.stop())
+        self.finished.connect(self._closed)
         self._update()
         run_task(self._read, self._read_done, self._read_failed)
+
+    def _closed(self, _result: int) -> None:
+        self._ended.stop()
+        if self.playing:
+            self.player.stop()
+            self.playing = False
 
     def _read(self) -> tuple[Audio, int]:
         from studio.audio import read_audio
@@ -92,13 +103,23 @@ class ImportVoiceDialog(QDialog):
         self._update()
 
     def toggle_play(self) -> None:
-        """Play the clip, or stop it."""
-        if self.player.playing:
+        """Play the clip, or stop it (the button says which it will do)."""
+        if self.playing:
             self.player.stop()
-            self.play_button.setText(self.tr("Play"))
+            self.playing = False
         elif self.audio is not None:
             self.player.play(*self.audio)
-            self.play_button.setText(self.tr("Stop"))
+            self.playing = True
+            self._ended.start()
+        self.play_button.setText(self.tr("Stop") if self.playing else self.tr("Play"))
+
+    def _check_ended(self) -> None:
+        """Back to Play once the clip has played to its end."""
+        if self.playing and not self.player.playing:
+            self.playing = False
+            self.play_button.setText(self.tr("Play"))
+        if not self.playing:
+            self._ended.stop()
 
     def values(self) -> tuple[str, str | None, str | None]:
         """The name, the transcript (None if empty) and the language (None: detect)."""
