@@ -5,36 +5,12 @@ widgets offscreen; takes completed by hand on the queue, no engine)."""
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtWidgets import QMessageBox
 
 from studio.core.jobs import JobQueue
-from studio.core.render import ensure_presets, save_take_audio
+from studio.core.render import ensure_presets
 from studio.core.store import Library
-from studio.text import prepare_script
-
-SCRIPT = "The first line is here. The second line follows. The last one ends it."
-
-
-def _project(library: Library, name: str, rendered: bool = False):
-    joe = library.find_voice("joe")
-    project = library.sync_project(name, SCRIPT, joe, prepare_script(SCRIPT).segments).project
-    if rendered:
-        queue = JobQueue(library)
-        queue.enqueue([s.id for s in library.segments(project.id)], "piper")
-        while (job := queue.claim("piper", worker_pid=1)) is not None:
-            path = save_take_audio(library, np.full(2205, 0.1, np.float32), 22050)
-            queue.complete(job, path=path, backend="piper", sample_rate=22050, frames=2205)
-    return project
-
-
-def _window(qtbot, library: Library):
-    from studio.ui.main_window import MainWindow
-
-    window = MainWindow(library)
-    qtbot.addWidget(window)
-    window.show()
-    return window
+from tests.gui.helpers import SCRIPT, make_project, show_window
 
 
 def _names(view) -> list[str]:
@@ -44,7 +20,7 @@ def _names(view) -> list[str]:
 def test_no_project_promises_nothing(qtbot, library_dir) -> None:
     library = Library.open(library_dir)
     ensure_presets(library)
-    window = _window(qtbot, library)
+    window = show_window(qtbot, library)
     view = window.projects
     try:
         view.refresh()
@@ -62,7 +38,7 @@ def test_pasting_into_an_empty_library_asks_a_name_and_creates_segments(
         qtbot, library_dir) -> None:
     library = Library.open(library_dir)
     ensure_presets(library)
-    window = _window(qtbot, library)
+    window = show_window(qtbot, library)
     view = window.projects
     try:
         view.tabs.setCurrentIndex(1)  # the Script tab
@@ -91,8 +67,8 @@ def test_pasting_into_an_empty_library_asks_a_name_and_creates_segments(
 def test_new_project_then_paste_and_apply(qtbot, library_dir) -> None:
     library = Library.open(library_dir)
     ensure_presets(library)
-    _project(library, "existing")
-    window = _window(qtbot, library)
+    make_project(library, "existing")
+    window = show_window(qtbot, library)
     view = window.projects
     try:
         window.actions_["new"].trigger()  # Ctrl+N
@@ -118,8 +94,8 @@ def test_new_project_then_paste_and_apply(qtbot, library_dir) -> None:
 def test_rename_duplicate_and_delete_with_undo(qtbot, library_dir, monkeypatch) -> None:
     library = Library.open(library_dir)
     ensure_presets(library)
-    project = _project(library, "a", rendered=True)
-    window = _window(qtbot, library)
+    project = make_project(library, "a", rendered=True)
+    window = show_window(qtbot, library)
     view = window.projects
     try:
         view.select_project("a")
@@ -171,11 +147,11 @@ def test_voice_picker_changes_the_project_voice_and_offers_a_render(
     library = Library.open(library_dir)
     ensure_presets(library)
     ann = library.ensure_preset("ann", "piper", "en")
-    project = _project(library, "a", rendered=True)
+    project = make_project(library, "a", rendered=True)
     first = library.segments(project.id)[0]
     with library.transaction() as conn:
         conn.execute("UPDATE segments SET locked = 1 WHERE id = ?", (first.id,))
-    window = _window(qtbot, library)
+    window = show_window(qtbot, library)
     view = window.projects
     asked: list[str] = []
     monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *a: (
@@ -206,16 +182,16 @@ def test_reopening_selects_the_project_left(qtbot, library_dir) -> None:
     library = Library.open(library_dir)
     ensure_presets(library)
     for name in ("a", "b", "c"):
-        _project(library, name)
+        make_project(library, name)
     with library.transaction() as conn:  # "a" is the most recently modified
         conn.execute("UPDATE projects SET updated_at = updated_at + 1000 WHERE name = 'a'")
-    window = _window(qtbot, library)
+    window = show_window(qtbot, library)
     try:
         view = window.projects
         view.project_list.setCurrentIndex(view.projects.index(1, 0))  # the user picks "b"
     finally:
         window.close()
-    again = _window(qtbot, library)
+    again = show_window(qtbot, library)
     try:
         assert again.projects.current_project().name == "b"
     finally:

@@ -4,43 +4,18 @@ completed by hand on the real queue, so no engine is needed)."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from studio.core.jobs import JobQueue
-from studio.core.render import ensure_presets, save_take_audio
+from studio.core.render import ensure_presets
 from studio.core.store import Library
-from studio.text import prepare_script
-
-SCRIPT = "The first line is here. The second line follows. The last one ends it."
-
-
-def _project(library: Library, name: str, rendered: bool = False):
-    joe = library.find_voice("joe")
-    project = library.sync_project(name, SCRIPT, joe, prepare_script(SCRIPT).segments).project
-    if rendered:
-        queue = JobQueue(library)
-        queue.enqueue([s.id for s in library.segments(project.id)], "piper")
-        while (job := queue.claim("piper", worker_pid=1)) is not None:
-            path = save_take_audio(library, np.full(2205, 0.1, np.float32), 22050)
-            queue.complete(job, path=path, backend="piper", sample_rate=22050, frames=2205)
-    return project
-
-
-def _window(qtbot, library: Library):
-    from studio.ui.main_window import MainWindow
-
-    window = MainWindow(library)
-    qtbot.addWidget(window)
-    window.show()
-    return window
+from tests.gui.helpers import make_project, show_window
 
 
 def test_switching_projects_leaves_nothing_to_act_on(qtbot, library_dir) -> None:
     library = Library.open(library_dir)
     ensure_presets(library)
-    first = _project(library, "a first", rendered=True)
-    _project(library, "b second", rendered=True)
-    window = _window(qtbot, library)
+    first = make_project(library, "a first", rendered=True)
+    make_project(library, "b second", rendered=True)
+    window = show_window(qtbot, library)
     view, panel = window.projects, window.projects.panel
     try:
         view.project_list.setCurrentIndex(view.projects.index(0, 0))
@@ -61,8 +36,8 @@ def test_undo_of_an_edit_gives_the_take_back(qtbot, library_dir) -> None:
 
     library = Library.open(library_dir)
     ensure_presets(library)
-    project = _project(library, "u", rendered=True)
-    window = _window(qtbot, library)
+    project = make_project(library, "u", rendered=True)
+    window = show_window(qtbot, library)
     view = window.projects
     try:
         view.refresh()
@@ -86,12 +61,12 @@ def test_locks_and_a_paused_project_show(qtbot, library_dir) -> None:
 
     library = Library.open(library_dir)
     ensure_presets(library)
-    project = _project(library, "p")
+    project = make_project(library, "p")
     first = library.segments(project.id)[0]
     review.set_locked(library, first.id, True)
     JobQueue(library).enqueue([s.id for s in library.segments(project.id)[1:]], "piper")
     JobQueue(library).set_paused(project.id, True)
-    window = _window(qtbot, library)
+    window = show_window(qtbot, library)
     view = window.projects
     try:
         view.refresh()

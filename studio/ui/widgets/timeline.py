@@ -27,14 +27,16 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QSizePolicy, QWidget
 
+from studio.core.store import DONE_STATES, STATES
+
 BIN_S = 0.01  # envelope resolution: one min/max pair per 10 ms
 PLACEHOLDER_PAUSE_S = 0.5
+# A colour for each of the store's segment states (STATES is their one definition).
 STATE_COLORS = {
     "approved": "#4caf50", "rendered": "#42a5f5", "rendering": "#ffa726",
     "queued": "#bdbdbd", "failed": "#e53935", "stale": "#ab47bc", "pending": "#e0e0e0",
 }
-DONE = ("approved", "rendered")
-_STATES = {state: n for n, state in enumerate(STATE_COLORS)}
+_STATES = {state: n for n, state in enumerate(STATES)}
 
 
 def build_envelopes(root: Any, project_name: str, wanted: set[int],
@@ -117,11 +119,11 @@ class Timeline(QAbstractScrollArea):
         self.index = {int(i): n for n, i in enumerate(self.ids)}
         chars = np.array([len(row["text"] or "") for row in rows], float)
         done = [(row["duration_s"] or 0.0, len(row["text"] or "")) for row in rows
-                if row["status"] in DONE and row["duration_s"]]
+                if row["status"] in DONE_STATES and row["duration_s"]]
         per_char = (sum(d for d, _ in done) / max(1, sum(c for _, c in done))
                     if done else 0.065)
         self._estimate = chars * per_char
-        self._durations = [row["duration_s"] if row["status"] in DONE else None
+        self._durations = [row["duration_s"] if row["status"] in DONE_STATES else None
                            for row in rows]
         self._layout()
 
