@@ -890,8 +890,8 @@ class Library:
         """The project's segments for display: one query, with state, voice,
         current take's duration and take count."""
         rows = self.conn.execute(
-            """SELECT s.id, s.position + 1 AS number, s.source AS text, st.state AS status,
-                      st.job, s.locked,
+            """SELECT s.id, s.position + 1 AS number, s.paragraph, s.source AS text,
+                      st.state AS status, st.job, s.locked,
                       COALESCE(v.name, pv.name) AS voice,
                       t.frames * 1.0 / t.sample_rate AS duration_s,
                       COALESCE(k.takes, 0) AS takes
