@@ -49,17 +49,21 @@ class Queued:
 
 
 def queue_project(library: Library, project: Project, *,
-                  priority: int = PRIORITY_BULK) -> Queued:
+                  priority: int = PRIORITY_BULK,
+                  only: Sequence[int] | None = None) -> Queued:
     """Queue a render of every segment of ``project`` that is not done and
-    not locked. A paused project is refused: nothing would ever render."""
+    not locked (with ``only``: of those segments, by id). A paused project is
+    refused: nothing would ever render."""
     project = _fresh(library, project)
     if project.paused:
         raise UserError(f"project {project.name!r} is paused",
                         f"resume it first (`studio jobs resume --project {project.name}`, "
                         "or Resume in the Queue page)")
-    todo = library.segments_to_render(project)
+    wanted = None if only is None else set(only)
+    todo = [s for s in library.segments_to_render(project) if wanted is None or s.id in wanted]
     created = enqueue_segments(library, todo, priority=priority)
-    locked = tuple(s for s in library.not_done(project) if s.locked)
+    locked = tuple(s for s in library.not_done(project)
+                   if s.locked and (wanted is None or s.id in wanted))
     return Queued(project, len(todo), len(created), locked)
 
 

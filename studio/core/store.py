@@ -888,12 +888,14 @@ class Library:
 
     def segment_rows(self, project_id: int) -> list[dict[str, Any]]:
         """The project's segments for display: one query, with state, voice,
-        current take's duration and take count."""
+        current take's duration (none when the take is of other text or
+        voice) and take count."""
         rows = self.conn.execute(
             """SELECT s.id, s.position + 1 AS number, s.paragraph, s.source AS text,
                       st.state AS status, st.job, s.locked,
                       COALESCE(v.name, pv.name) AS voice,
-                      t.frames * 1.0 / t.sample_rate AS duration_s,
+                      CASE WHEN st.done THEN t.frames * 1.0 / t.sample_rate END
+                        AS duration_s,  -- only a current take's: never old audio's length
                       COALESCE(k.takes, 0) AS takes
                FROM segments s JOIN segment_states st ON st.segment_id = s.id
                JOIN projects p ON p.id = s.project_id

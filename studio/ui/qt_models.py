@@ -7,7 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -78,6 +85,33 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.columns[section].title
         return None
+
+
+class RowFilter(QSortFilterProxyModel):
+    """Shows the rows of a :class:`RowsModel` that a predicate keeps (all of
+    them when there is none); the rows stay in the source model's order."""
+
+    def __init__(self, source: RowsModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows_model = source
+        self.keep: Callable[[dict[str, Any]], bool] | None = None
+        self.setSourceModel(source)
+
+    def set_filter(self, keep: Callable[[dict[str, Any]], bool] | None) -> None:
+        self.beginFilterChange()
+        self.keep = keep
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent: Index) -> bool:
+        return self.keep is None or self.keep(self.rows_model.rows[row])
+
+    def source_row(self, row: int) -> int:
+        """The source model's row for a row shown here."""
+        return self.mapToSource(self.index(row, 0)).row()
+
+    def shown_row(self, source_row: int) -> int:
+        """The row shown for a source row; -1 when the filter hides it."""
+        return self.mapFromSource(self.rows_model.index(source_row, 0)).row()
 
 
 def seconds(value: float) -> str:

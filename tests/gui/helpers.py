@@ -13,11 +13,12 @@ from studio.text import prepare_script
 SCRIPT = "The first line is here. The second line follows. The last one ends it."
 
 
-def make_project(library: Library, name: str, rendered: bool = False) -> Project:
-    """Project ``name`` from SCRIPT; with ``rendered``, every segment has a take."""
+def make_project(library: Library, name: str, rendered: bool = False,
+                 script: str = SCRIPT) -> Project:
+    """Project ``name`` from ``script``; with ``rendered``, every segment has a take."""
     joe = library.find_voice("joe")
     assert joe is not None
-    project = library.sync_project(name, SCRIPT, joe, prepare_script(SCRIPT).segments).project
+    project = library.sync_project(name, script, joe, prepare_script(script).segments).project
     if rendered:
         queue = JobQueue(library)
         queue.enqueue([s.id for s in library.segments(project.id)], "piper")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -29,7 +31,7 @@ from PySide6.QtWidgets import (
 from studio.core.store import DONE_STATES, Library, Project
 from studio.errors import UserError
 from studio.text import Script
-from studio.ui.qt_models import Column, RowsModel, seconds
+from studio.ui.qt_models import Column, RowFilter, RowsModel, seconds
 from studio.ui.tasks import run_in_process, run_task
 from studio.ui.views.base import View, cached_fit
 from studio.ui.views.segment_panel import SegmentPanel
@@ -60,9 +62,12 @@ class ProjectsView(View):
             Column(self.tr("Length"), "duration_s", seconds, Qt.AlignmentFlag.AlignRight),
             Column(self.tr("Takes"), "takes", align=Qt.AlignmentFlag.AlignRight),
         ], self)
+        self.shown = RowFilter(self.segments, self)  # the rows the state filter keeps
         self.table = QTableView()
-        self.table.setModel(self.segments)
+        self.table.setModel(self.shown)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        # several rows at once (Shift/Ctrl+click, Ctrl+A): batch review
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()  # fixed widths: no per-row measuring
         for column, width in enumerate((60, 0, 110, 90, 80, 60)):
@@ -73,6 +78,24 @@ class ProjectsView(View):
         self.table.setWordWrap(False)
         self.table.doubleClicked.connect(lambda _: self.panel.edit())
         self.table.selectionModel().currentRowChanged.connect(self._segment_selected)
+        self.table.selectionModel().selectionChanged.connect(self._segment_selected)
+        self._shown_selection: tuple[int | None, tuple[int, ...]] = (None, ())
+        # which segments the table shows, and how many there are of each kind
+        self.filter_picker = QComboBox()
+        self.filter_picker.setToolTip(self.tr("Show only the segments in one state"))
+        self.filter_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.filters: dict[str, tuple[str, Callable[[dict[str, Any]], bool] | None]] = {
+            "all": (self.tr("All segments"), None),
+            "review": (self.tr("To review"), lambda r: r["status"] == "rendered"),
+            "todo": (self.tr("Not rendered"), lambda r: r["status"] not in DONE_STATES),
+            "failed": (self.tr("Failed"), lambda r: r["status"] == "failed"),
+            "approved": (self.tr("Approved"), lambda r: r["status"] == "approved"),
+            "locked": (self.tr("Locked"), lambda r: bool(r["locked"])),
+        }
+        for key, (label, _keep) in self.filters.items():
+            self.filter_picker.addItem(label, key)
+        self.filter_picker.currentIndexChanged.connect(lambda _: self._filter_chosen())
+        self.counts = QLabel()  # approved x / y, to review, not rendered, failed, locked
 
         self.render_button = QPushButton(self.tr("Render all"))
         self.render_button.clicked.connect(self.render_all)
@@ -106,11 +129,19 @@ class ProjectsView(View):
         segments_layout.setContentsMargins(0, 0, 0, 0)
         segments_layout.addWidget(self.panel.transport)
         segments_layout.addWidget(self.timeline)
+        filter_bar = QHBoxLayout()
+        filter_bar.addWidget(QLabel(self.tr("Show:")))
+        filter_bar.addWidget(self.filter_picker)
+        filter_bar.addWidget(self.counts, 1)
+        segments_layout.addLayout(filter_bar)
         segments_layout.addWidget(self.table, 1)
         segments_layout.addWidget(self.panel)
         self.script = QPlainTextEdit()
         self.script.setPlaceholderText(self.tr("Paste or type the script here."))
-        self.apply_button = QPushButton(self.tr("Apply changes (only changed segments re-render)"))
+        self.apply_button = QPushButton(self.tr("Apply changes"))
+        self.apply_button.setToolTip(self.tr(
+            "Split the edited script into segments. Segments you did not change keep "
+            "their takes; in a project being rendered, the changed ones render again."))
         self.apply_button.clicked.connect(self.apply_script)
         script_page = QWidget()
         script_layout = QVBoxLayout(script_page)
@@ -190,19 +221,23 @@ class ProjectsView(View):
             self.script.setPlainText(project.script)
             self.script.document().setModified(False)
             self._shown_script = project.script
-        selected = self.panel.segment.id if self.panel.segment else None
+        current = self.panel.segment.id if self.panel.segment else None
+        selected = self.selected_ids()
         rows = self.library.segment_rows(project.id)
         for row in rows:  # the state and the lock, shown together in one column
             row["shown_state"] = (row["status"], bool(row["locked"]))
         self.segments.set_rows(rows)
         self._refresh_timeline(project.name)
-        ids = [row["id"] for row in self.segments.rows]
-        if selected in ids:
-            self.table.selectRow(ids.index(selected))
-            self.panel.show_segment(selected)
+        self._show_counts()
+        ids = {row["id"] for row in self.segments.rows}
+        if current in ids:
+            if self.selected_ids() != selected:  # the rows were replaced: select again
+                self.select_ids([i for i in selected if i in ids], current)
+            self._segment_selected(force=True)
         else:  # another project, or the segment is gone: nothing may act on it
             self.table.clearSelection()
             self.panel.show_segment(None)
+            self._shown_selection = (None, ())
         rows = self.segments.rows  # progress from what was just read: no more queries
         rendered = sum(1 for row in rows if row["status"] in DONE_STATES)
         failed = sum(1 for row in rows if row["status"] == "failed")
@@ -266,12 +301,72 @@ class ProjectsView(View):
         left = (total - rendered) * (t1 - t0) / (r1 - r0)
         return self.tr(" — about %s left") % seconds(left).split(".")[0]
 
-    def _segment_selected(self, current, previous) -> None:  # type: ignore[no-untyped-def]
-        row = current.row()
-        segment_id = self.segments.row(row)["id"] if 0 <= row < len(
-            self.segments.rows) else None
-        self.panel.show_segment(segment_id)
-        self.timeline.select(segment_id)
+    def selected_ids(self) -> list[int]:
+        """The selected segments, in script order."""
+        rows = sorted(self.shown.source_row(i.row())
+                      for i in self.table.selectionModel().selectedRows())
+        return [self.segments.rows[r]["id"] for r in rows]
+
+    def current_id(self) -> int | None:
+        """The segment the table's cursor is on (the one the panel shows)."""
+        row = self.table.currentIndex().row()
+        if row < 0 or not self.table.selectionModel().isRowSelected(row):
+            return None
+        return int(self.segments.rows[self.shown.source_row(row)]["id"])
+
+    def select_ids(self, ids: list[int], current: int | None = None) -> None:
+        """Select these segments (those the filter shows), the cursor on ``current``."""
+        from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+        positions = {row["id"]: n for n, row in enumerate(self.segments.rows)}
+        selection = QItemSelection()
+        for segment_id in ids:
+            row = self.shown.shown_row(positions.get(segment_id, -1)) \
+                if segment_id in positions else -1
+            if row >= 0:
+                selection.select(self.shown.index(row, 0),
+                                 self.shown.index(row, self.shown.columnCount() - 1))
+        model = self.table.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag
+        if current in positions:
+            row = self.shown.shown_row(positions[current])
+            if row >= 0:
+                model.setCurrentIndex(self.shown.index(row, 0), flags.NoUpdate)
+        model.select(selection, flags.ClearAndSelect)
+
+    def _segment_selected(self, *_: object, force: bool = False) -> None:
+        """The table's selection or cursor moved: the panel shows the cursor's
+        segment, and batch actions apply to every selected one."""
+        current = self.current_id()
+        selected = self.selected_ids()
+        if current is None and selected:
+            current = selected[0]
+        key = (current, tuple(selected))
+        if key == self._shown_selection and not force:
+            return
+        self._shown_selection = key
+        self.panel.show_segment(current, selected)
+        self.timeline.select(current)
+
+    def _filter_chosen(self) -> None:
+        """Show the segments in the chosen state; the selection keeps what stays shown."""
+        key = self.filter_picker.currentData()
+        self.shown.set_filter(self.filters.get(key, ("", None))[1])
+        self._segment_selected()
+
+    def _show_counts(self) -> None:
+        """Approved x / y and how many need what, from the rows just read;
+        the filter's entries carry their counts."""
+        rows = self.segments.rows
+        count = {key: (sum(1 for row in rows if keep(row)) if keep else len(rows))
+                 for key, (_label, keep) in self.filters.items()}
+        self.counts.setText(self.tr(
+            "Approved %d / %d · to review %d · not rendered %d · failed %d · locked %d")
+            % (count["approved"], count["all"], count["review"], count["todo"],
+               count["failed"], count["locked"]))
+        for index, (label, _keep) in enumerate(self.filters.values()):
+            key = self.filter_picker.itemData(index)
+            self.filter_picker.setItemText(index, f"{label} ({count[key]})")
 
     def _refresh_timeline(self, name: str) -> None:
         """Lay the timeline out from the rows; envelopes of newly rendered
@@ -310,11 +405,15 @@ class ProjectsView(View):
         run_task(lambda: build_envelopes(root, name, wanted), done, failed)
 
     def _select_segment(self, segment_id: int) -> None:
-        """Select a segment's row (playback follows along, a timeline click)."""
+        """Select a segment's row (playback follows along, a timeline click);
+        a segment the filter hides is not selected."""
         ids = [row["id"] for row in self.segments.rows]
-        if segment_id in ids:
-            self.table.selectRow(ids.index(segment_id))
-            self.table.scrollTo(self.segments.index(ids.index(segment_id), 0))
+        if segment_id not in ids:
+            return
+        row = self.shown.shown_row(ids.index(segment_id))
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.shown.index(row, 0))
 
     def _seek(self, segment_id: int, into: float) -> None:
         """A click on the timeline: select the segment; if the project plays,
@@ -325,11 +424,12 @@ class ProjectsView(View):
             self.panel.play_from_here(into)
 
     def _step(self, by: int) -> None:
-        """Previous/next segment; playback of the project moves with it."""
-        if not self.segments.rows:
+        """Previous/next segment (of those shown); playback of the project moves with it."""
+        shown = self.shown.rowCount()
+        if not shown:
             return
-        row = min(max(0, self.table.currentIndex().row() + by), len(self.segments.rows) - 1)
-        self._select_segment(self.segments.rows[row]["id"])
+        row = min(max(0, self.table.currentIndex().row() + by), shown - 1)
+        self._select_segment(self.segments.rows[self.shown.source_row(row)]["id"])
         playing = self.panel.playing
         if playing is not None and playing.take_id is None and playing.paused_at is None:
             self.panel.play_from_here()
@@ -362,9 +462,12 @@ class ProjectsView(View):
         self.undo.push(ScriptCommand(self, project.name, project.script,
                                      self.script.toPlainText()))
 
-    def set_script(self, name: str, text: str, label: str = "the script") -> None:
+    def set_script(self, name: str, text: str, label: str = "the script",
+                   render_changes: bool = False) -> None:
         """Re-split project ``name`` to ``text``: the split runs in the helper
-        process (it is CPU-bound), the store update on the thread pool."""
+        process (it is CPU-bound), the store update on the thread pool. With
+        ``render_changes`` (Apply), a project that was being rendered queues
+        the segments the edit changed, and only those."""
         from studio.core.render import plan_project, resolve_voice
         from studio.text import prepare_script
 
@@ -381,18 +484,39 @@ class ProjectsView(View):
             self.show_error(err, details)
 
         def store(script: Script) -> None:
-            def work() -> str:
+            def work() -> tuple[str, str]:
+                from studio import service
+
                 with Library.open(root) as library:
-                    return plan_project(library, text, name, prepared=script).sync.project.name
+                    found = library.find_project(name)
+                    before = {r["id"]: r["status"] for r in
+                              (library.segment_rows(found.id) if found else [])}
+                    saved = plan_project(library, text, name, prepared=script).sync.project
+                    after = library.segment_rows(saved.id)
+                    changed = [r["id"] for r in after if r["status"] not in DONE_STATES
+                               and (r["id"] not in before or before[r["id"]] in DONE_STATES)]
+                    rendering = any(state in DONE_STATES for state in before.values())
+                    if not (render_changes and rendering and changed):
+                        return saved.name, ""
+                    try:
+                        queued = service.queue_project(library, saved, only=changed)
+                    except UserError as err:  # paused: the edit is saved, say why not
+                        return saved.name, err.problem
+                    if queued.new_jobs:
+                        service.ensure_engine(root)
+                    return saved.name, queued.describe()
 
             run_task(work, done, failed)
 
-        def done(saved: str) -> None:
+        def done(result: tuple[str, str]) -> None:
+            saved, said = result
             self.apply_button.setEnabled(True)
             self.script.document().setModified(False)
             if self.script.toPlainText() == text:  # after Apply the editor holds it already
                 self._shown_script = text
             self._opened(saved)
+            if said:
+                self.panel._say(said)
 
         split = functools.partial(prepare_script, name=label)  # picklable: a module function
         run_in_process(split, (text, backend.max_chars), store, failed)
@@ -572,12 +696,12 @@ class ScriptCommand(QUndoCommand):
 
     def redo(self) -> None:
         self.view.script.setPlainText(self.new)
-        self.view.set_script(self.name, self.new)
+        self.view.set_script(self.name, self.new, render_changes=True)
 
     def undo(self) -> None:
         self.view.script.setPlainText(self.old)
         if self.old.strip():
-            self.view.set_script(self.name, self.old)
+            self.view.set_script(self.name, self.old, render_changes=True)
             return
         # the first script of a new project: back to empty (its segments are
         # detached with their takes, as any edit does, and come back on redo)

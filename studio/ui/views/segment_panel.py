@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -42,7 +44,8 @@ class Playing:
     what: str
     started: float  # time.monotonic() at the clip's start
     paused_at: float | None = None
-    then: tuple[int, int] | None = None  # project id and position to play on from
+    then: tuple[int, int, int | None] | None = None  # project, position to play on, end
+    again: tuple[int, int, int | None] | None = None  # the range a loop plays again
 
     @property
     def duration(self) -> float:
@@ -82,6 +85,63 @@ class EditTextCommand(QUndoCommand):
         self.done()
 
 
+class BatchCommand(QUndoCommand):
+    """Undoable lock, approve or voice change of several segments at once.
+
+    Each segment's earlier lock, approval or voice is kept, and undo puts
+    exactly that back. A segment the change refuses (locked, not rendered)
+    is left as it is and named in ``refused``.
+    """
+
+    def __init__(self, library: Library, what: str, segment_ids: list[int], value: Any,
+                 done: Callable[[], None]) -> None:
+        super().__init__(f"{what} {len(segment_ids)} segments")
+        self.library, self.what, self.value, self.done = library, what, value, done
+        self.ids = segment_ids
+        self.before: dict[int, Any] = {}
+        self.refused: list[UserError] = []
+
+    def _read(self, segment: Segment) -> Any:
+        if self.what == "lock":
+            return segment.locked
+        if self.what == "approve":
+            return segment.state == "approved"
+        voice = self.library.conn.execute(
+            "SELECT v.name FROM segments s LEFT JOIN voices v ON v.id = s.voice_id "
+            "WHERE s.id = ?", (segment.id,)).fetchone()
+        return voice[0] if voice else None
+
+    def _write(self, segment_id: int, value: Any) -> None:
+        if self.what == "lock":
+            review.set_locked(self.library, segment_id, value)
+        elif self.what == "approve":
+            review.approve(self.library, segment_id, value)
+        else:
+            review.set_voice(self.library, segment_id, value)
+
+    def redo(self) -> None:
+        self.before, self.refused = {}, []
+        for segment_id in self.ids:
+            segment = self.library.segment(segment_id)
+            before = self._read(segment)
+            if before == self.value:
+                continue
+            try:
+                self._write(segment_id, self.value)
+            except UserError as err:
+                self.refused.append(err)
+                continue
+            self.before[segment_id] = before
+        self.setObsolete(not self.before)  # nothing changed: the stack drops it
+        self.done()
+
+    def undo(self) -> None:
+        for segment_id, before in self.before.items():
+            with contextlib.suppress(UserError):  # changed since (locked): leave it
+                self._write(segment_id, before)
+        self.done()
+
+
 class SegmentPanel(QWidget):
     """Actions on one segment, with the keyboard shortcuts of the issue.
 
@@ -118,17 +178,27 @@ class SegmentPanel(QWidget):
         self.transport.stop.connect(self.stop)
         self.now_playing = QLabel()  # which take A/B is playing
         self.buttons: dict[str, QPushButton] = {}
+        self.selected: list[int] = []  # the segments batch actions apply to, in order
         row = QHBoxLayout()
-        for name, label, key, slot in (
-            ("play", self.tr("Play"), "Space", self.toggle_play),
-            ("from_here", self.tr("Play from here"), "Shift+Space", self.play_from_here),
-            ("ab", self.tr("A/B"), "B", self.play_other_take),
-            ("regenerate", self.tr("Regenerate"), "R", self.regenerate),
-            ("edit", self.tr("Edit…"), "F2", self.edit),
-            ("lock", self.tr("Lock"), "L", self.toggle_lock),
-            ("approve", self.tr("Approve"), "A", self.toggle_approve),
+        for name, label, key, slot, tip in (
+            ("play", self.tr("Play"), "Space", self.toggle_play,
+             self.tr("Play the segment's take, or stop (Space)")),
+            ("from_here", self.tr("Play from here"), "Shift+Space", self.play_from_here,
+             self.tr("Play the project from this segment on; with several segments "
+                     "selected, play the selection (Shift+Space)")),
+            ("ab", self.tr("A/B"), "B", self.play_other_take,
+             self.tr("Compare: the current take, then the one before it (B)")),
+            ("regenerate", self.tr("Regenerate"), "R", self.regenerate,
+             self.tr("A new take of the selected segments, ahead of other work (R)")),
+            ("edit", self.tr("Edit…"), "F2", self.edit,
+             self.tr("Edit the segment's text; only it renders again (F2)")),
+            ("lock", self.tr("Lock"), "L", self.toggle_lock,
+             self.tr("Lock: the selected segments keep their take and text (L)")),
+            ("approve", self.tr("Approve"), "A", self.toggle_approve,
+             self.tr("Approve the selected segments' current takes (A)")),
         ):
             button = QPushButton(label)
+            button.setToolTip(tip)
             button.clicked.connect(slot)
             action = QAction(label, self)
             action.setShortcut(QKeySequence(key))
@@ -137,11 +207,21 @@ class SegmentPanel(QWidget):
             self.addAction(action)
             self.buttons[name] = button
             row.addWidget(button)
-        row.addWidget(QLabel(self.tr("Take:")))
-        row.addWidget(self.takes, 1)
-        row.addWidget(self.now_playing)
-        row.addWidget(QLabel(self.tr("Voice:")))
-        row.addWidget(self.voice)
+        row.addStretch()
+        # the pickers on their own row, wide enough for what they name
+        pickers = QHBoxLayout()
+        pickers.addWidget(QLabel(self.tr("Take:")))
+        self.takes.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.takes.setMinimumContentsLength(34)
+        self.takes.setToolTip(self.tr("The segment's takes; choose which one is current"))
+        pickers.addWidget(self.takes)
+        pickers.addWidget(self.now_playing)
+        pickers.addStretch()
+        pickers.addWidget(QLabel(self.tr("Voice:")))
+        self.voice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.voice.setMinimumContentsLength(16)
+        self.voice.setToolTip(self.tr("The voice of the selected segments"))
+        pickers.addWidget(self.voice)
         if self.player.problem:
             for name in ("play", "from_here", "ab"):
                 self.buttons[name].setEnabled(False)
@@ -152,11 +232,18 @@ class SegmentPanel(QWidget):
         layout.addWidget(self.text)
         layout.addWidget(self.waveform)
         layout.addLayout(row)
+        layout.addLayout(pickers)
         self.show_segment(None)
 
-    def show_segment(self, segment_id: int | None) -> None:
-        """Show the segment with this id (or nothing)."""
+    def show_segment(self, segment_id: int | None,
+                     selection: list[int] | None = None) -> None:
+        """Show the segment with this id (or nothing). ``selection``: every
+        selected segment, which the batch actions (regenerate, lock, approve,
+        voice) apply to; playing, editing and takes stay with the shown one."""
         self.segment = self.library.segment(segment_id) if segment_id else None
+        self.selected = ([] if self.segment is None else
+                         list(selection) if selection and segment_id in selection
+                         else [self.segment.id])
         enabled = self.segment is not None
         playing = ("play", "from_here", "ab")
         for name, button in self.buttons.items():
@@ -168,11 +255,25 @@ class SegmentPanel(QWidget):
             self.waveform.set_audio(None)
             return
         segment = self.segment
-        spoken = "" if segment.text == segment.source else f"<br><i>{segment.text}</i>"
-        self.text.setText(f"<b>{(segment.position or 0) + 1}.</b> {segment.source}{spoken}")
-        self.buttons["lock"].setText(self.tr("Unlock") if segment.locked else self.tr("Lock"))
+        many = len(self.selected) > 1
+        chosen = [self.library.segment(i) for i in self.selected] if many else [segment]
+        spoken = "" if segment.text == segment.source else f"<br><i>{escape(segment.text)}</i>"
+        text = f"<b>{(segment.position or 0) + 1}.</b> {escape(segment.source)}{spoken}"
+        if many:
+            text = (self.tr("<b>%d segments selected</b> — Regenerate, Lock, Approve and "
+                            "Voice apply to all of them.") % len(chosen) + "<br>" + text)
+        if segment.state == "stale":
+            text += "<br>" + self.tr("Its takes are of other text or another voice: "
+                                     "render it again (R).")
+        self.text.setText(text)
+        locked = all(s.locked for s in chosen)
+        approved = all(s.state == "approved" for s in chosen)
+        count = f" ({len(chosen)})" if many else ""
+        self.buttons["lock"].setText((self.tr("Unlock") if locked else self.tr("Lock")) + count)
         self.buttons["approve"].setText(
-            self.tr("Unapprove") if segment.state == "approved" else self.tr("Approve"))
+            (self.tr("Unapprove") if approved else self.tr("Approve")) + count)
+        self.buttons["regenerate"].setText(self.tr("Regenerate") + count)
+        self.buttons["edit"].setEnabled(not many)
         self.voice.addItem(self.tr("Project's voice"), None)
         for voice in self.library.voices():
             self.voice.addItem(voice.name, voice.name)
@@ -181,8 +282,11 @@ class SegmentPanel(QWidget):
         for number, take in enumerate(self.library.takes(segment.id), start=1):
             when = time.strftime("%H:%M:%S", time.localtime(take.created_at))
             label = f"{number}: {take.duration_s:.1f} s, seed {take.seed}, {when}"
-            if take.id == segment.current_take_id:
+            if take.id == segment.current_take_id and segment.done:
                 label += " " + self.tr("(current)")
+            elif not self.library.take_is_current(take.id, segment.id):
+                label += " " + (self.tr("(other text)") if take.text != segment.text
+                                else self.tr("(other voice)"))
             self.takes.addItem(label, take.id)
             if take.id == segment.current_take_id:
                 self.takes.setCurrentIndex(self.takes.count() - 1)
@@ -205,8 +309,8 @@ class SegmentPanel(QWidget):
     def _load_waveform(self) -> None:
         """Read the chosen take off the GUI thread and draw it."""
         take_id = self.takes.currentData()
-        if take_id is None:
-            self.waveform.set_audio(None)
+        if take_id is None or self.segment is None or not self.segment.done:
+            self.waveform.set_audio(None)  # no take speaks what the segment says now
             return
         path = self.library.path(self.library.take(take_id).path)
         shown = self.segment.id if self.segment else None
@@ -233,15 +337,51 @@ class SegmentPanel(QWidget):
         self.changed()
 
     def regenerate(self) -> None:
-        """R: a new take ahead of bulk work (a waiting job moves to the front)."""
+        """R: a new take of each selected segment, ahead of bulk work (a
+        waiting job moves to the front); locked ones are named, not changed."""
         from studio import service
 
+        if self.segment is None:
+            return
         done: list[review.Regenerated] = []
-        self._act(lambda s: done.extend(service.regenerate(self.library, [s.id])))
+        refused: list[UserError] = []
+        for segment_id in self.selected:
+            try:
+                done.extend(service.regenerate(self.library, [segment_id]))
+            except UserError as err:
+                refused.append(err)
+        self.changed()
+        self._report(done[0].describe() if len(done) == 1 else
+                     self.tr("%d segments: new takes are queued") % len(done), refused)
         if done:
-            self._say(done[0].describe())
             root = self.library.root
             run_task(lambda: service.ensure_engine(root), lambda _: None, self.on_error)
+
+    def _report(self, did: str, refused: list[UserError]) -> None:
+        """Say what a batch action did; what it refused is named (a dialog
+        when it did nothing at all)."""
+        if refused and len(refused) == len(self.selected):
+            err = refused[0]
+            if len(refused) > 1:
+                err = UserError(self.tr("none of the %d selected segments changed: %s")
+                                % (len(refused), err.problem), err.fix)
+            self.on_error(err)
+            return
+        if refused:
+            did += " · " + self.tr("%d left as they are (%s)") % (
+                len(refused), "; ".join(e.problem for e in refused[:3])
+                + (" …" if len(refused) > 3 else ""))
+        self._say(did)
+
+    def _batch(self, what: str, value: Any) -> None:
+        """Lock, approve or change the voice of the selection, as one undo step."""
+        if self.segment is None:
+            return
+        command = BatchCommand(self.library, what, list(self.selected), value, self.changed)
+        self.undo.push(command)  # runs it; a change of nothing leaves no undo step
+        changed = len(command.before)
+        self._report(self.tr("%d segments changed") % changed if changed != 1
+                     else self.tr("1 segment changed"), command.refused)
 
     def _say(self, text: str) -> None:
         """A passing message in the window's status bar."""
@@ -262,19 +402,28 @@ class SegmentPanel(QWidget):
             except UserError as err:
                 self.on_error(err)
 
+    def _chosen(self) -> list[Segment]:
+        return [self.library.segment(i) for i in self.selected]
+
     def toggle_lock(self) -> None:
-        self._act(lambda s: review.set_locked(self.library, s.id, not s.locked))
+        """L: lock the selection (unlock it when all of it is locked)."""
+        chosen = self._chosen()
+        if chosen:
+            self._batch("lock", not all(s.locked for s in chosen))
 
     def toggle_approve(self) -> None:
-        self._act(lambda s: review.approve(self.library, s.id, s.state != "approved"))
+        """A: approve the selection's current takes (withdraw the approval
+        when all of it is approved)."""
+        chosen = self._chosen()
+        if chosen:
+            self._batch("approve", not all(s.state == "approved" for s in chosen))
 
     def _choose_take(self, index: int) -> None:
         take_id = self.takes.itemData(index)
         self._act(lambda s: review.choose_take(self.library, s.id, take_id))
 
     def _choose_voice(self, index: int) -> None:
-        name = self.voice.itemData(index)
-        self._act(lambda s: review.set_voice(self.library, s.id, name))
+        self._batch("voice", self.voice.itemData(index))
 
     def _start(self, audio: Any, rate: int, spans: list[tuple[int, float, float]],
                take_id: int | None, what: str, at: float = 0.0) -> None:
@@ -295,15 +444,14 @@ class SegmentPanel(QWidget):
             return
         elapsed = playing.elapsed()
         if elapsed >= playing.duration and playing.paused_at is None:
-            if self.transport.loop.isChecked():  # again, from the first segment's start
-                self._start(playing.audio, playing.rate, playing.spans, playing.take_id,
-                            playing.what, at=playing.spans[0][1] if playing.spans else 0.0)
-                if self.playing is not None:
-                    self.playing.then = None
-                return
             self.stop()
             if playing.then is not None:  # continuous playback: the next segments
-                self._play_project(*playing.then)
+                self._play_project(*playing.then, again=playing.again)
+            elif self.transport.loop.isChecked() and playing.again is not None:
+                self._play_project(*playing.again, again=playing.again)  # the range again
+            elif self.transport.loop.isChecked():  # a take: again from its start
+                self._start(playing.audio, playing.rate, playing.spans, playing.take_id,
+                            playing.what)
             return
         self.transport.set_position(elapsed, playing.duration)
         self.transport.set_playing(playing.paused_at is None, playing.what)
@@ -401,14 +549,26 @@ class SegmentPanel(QWidget):
         """Shift+Space: the project from this segment on, with the export's
         pauses and fades, assembled off the GUI thread 50 segments at a time
         (the next 50 are assembled when these end); ``offset`` seconds into
-        the segment."""
+        the segment. With several segments selected: the selection, from its
+        first segment to its last (Loop repeats it)."""
         if self.player.problem or self.segment is None:
             return
-        self._play_project(self.segment.project_id, self.segment.position or 0, offset)
+        start, end = self.segment.position or 0, None
+        if len(self.selected) > 1:
+            positions = [self.library.segment(i).position or 0 for i in self.selected]
+            start, end = min(positions), max(positions) + 1
+        self._play_project(self.segment.project_id, start, end, offset)
 
-    def _play_project(self, project_id: int, start: int, offset: float = 0.0) -> None:
+    def _play_project(self, project_id: int, start: int, end: int | None = None,
+                      offset: float = 0.0,
+                      again: tuple[int, int, int | None] | None = None) -> None:
+        """Play positions ``start`` to ``end`` (None: to the project's end)."""
         root = self.library.root
-        what = self.tr("project from segment %d") % (start + 1)
+        count = PROJECT_CHUNK if end is None else max(1, min(PROJECT_CHUNK, end - start))
+        last = start + count
+        what = (self.tr("project from segment %d") % (start + 1) if end is None
+                else self.tr("segments %d to %d") % (start + 1, end))
+        again = again or (project_id, start, end)
 
         def assemble() -> Any:
             from studio.core.export import ExportSettings, assemble
@@ -419,18 +579,21 @@ class SegmentPanel(QWidget):
                 found = library.find_project(project)
                 assert found is not None
                 samples, rate, cues = assemble(library, found, ExportSettings(), start=start,
-                                               count=PROJECT_CHUNK, skip_missing=True)
-                more = len(library.current_takes(found.id)) > start + PROJECT_CHUNK
+                                               count=count, skip_missing=True)
+                total = len(library.current_takes(found.id))
+                more = min(total, end if end is not None else total) > last
             return samples, rate, [(c.segment.id, c.start_s, c.end_s) for c in cues], more
 
         def play(result: Any) -> None:
             samples, rate, spans, more = result
+            then = (project_id, last, end) if more else None
             if spans:
                 self._start(samples, rate, spans, None, what, at=spans[0][1] + offset)
-                if self.playing is not None and more:
-                    self.playing.then = (project_id, start + PROJECT_CHUNK)
-            elif more:  # 50 segments with no take: on to the next ones
-                self._play_project(project_id, start + PROJECT_CHUNK)
+                if self.playing is not None:
+                    self.playing.then = then
+                    self.playing.again = again
+            elif then is not None:  # 50 segments with no take: on to the next ones
+                self._play_project(*then, again=again)
 
         run_task(assemble, play, self.on_error)
 
