@@ -7,11 +7,15 @@ transaction; nothing here deletes a take: the history stays for A/B.
 from __future__ import annotations
 
 import random
+import re
+import sqlite3
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from studio.backends import Backend
 from studio.core.jobs import PRIORITY_INTERACTIVE, JobQueue
 from studio.core.render import backend_for_voice, enqueue_segments, segment_voice
-from studio.core.store import Library, Segment
+from studio.core.store import Library, Segment, Voice
 from studio.errors import UserError
 from studio.text import prepare_script
 
@@ -76,41 +80,128 @@ def edit_text(library: Library, segment_id: int, new_source: str) -> Segment:
     """
     segment = library.segment(segment_id)
     _refuse_locked(segment, "text")
-    voice = segment_voice(library, segment)
-    backend = backend_for_voice(voice, library)
-    plans = prepare_script(new_source, backend.max_chars, name="the new text").segments
-    if len(plans) > 1:
-        raise UserError(
-            f"the new text for segment {segment.number} is {len(plans)} segments' worth "
-            f"(voice {voice.name!r} reads at most {backend.max_chars} characters at a time)",
-            "shorten it, or edit the script itself to add segments",
-        )
-    spoken = plans[0].text
-    language = plans[0].language
-    backend.check_language(language, voice.name, "the new text")
-    source = new_source.strip()
-    project = library.conn.execute(
-        "SELECT script FROM projects WHERE id = ?", (segment.project_id,)
-    ).fetchone()[0]
-    before = [s for s in library.segments(segment.project_id)
-              if (s.position or 0) < (segment.position or 0) and s.source == segment.source]
-    script = _replace_nth(project, segment.source, source, len(before))
+    edit = _prepare_edit(library, segment, new_source)
+    script = _project_script(library, segment.project_id)
+    rewritten = _rewrite_script(script, library.segments(segment.project_id),
+                                {segment.id: edit.new_source})
     with library.transaction() as conn:
-        conn.execute(
-            "UPDATE segments SET source = ?, text = ?, language = ? WHERE id = ?",
-            (source, spoken, language, segment_id),
-        )
-        conn.execute("UPDATE projects SET script = ? WHERE id = ?", (script, segment.project_id))
+        _write_edits(conn, segment.project_id, [edit], rewritten)
     return library.segment(segment_id)
 
 
-def _replace_nth(text: str, old: str, new: str, n: int) -> str:
-    start = -1
-    for _ in range(n + 1):
-        start = text.find(old, start + 1)
-        if start < 0:
-            return text  # the script no longer holds it as written: keep it
-    return text[:start] + new + text[start + len(old):]
+@dataclass(frozen=True)
+class TextEdit:
+    """One segment's text before and after an edit, as stored: what is
+    written (``source``), what is spoken (``text``) and its language."""
+
+    segment_id: int
+    number: int
+    old_source: str
+    new_source: str
+    old_text: str
+    new_text: str
+    old_language: str
+    new_language: str
+
+    def reversed(self) -> TextEdit:
+        """The edit that puts the old text back."""
+        return TextEdit(self.segment_id, self.number, self.new_source, self.old_source,
+                        self.new_text, self.old_text, self.new_language, self.old_language)
+
+
+class _TooLong(UserError):
+    """New text that is more than one segment's worth for its voice."""
+
+    def __init__(self, number: int, count: int, voice: str, max_chars: int) -> None:
+        self.number, self.count, self.voice, self.max_chars = number, count, voice, max_chars
+        super().__init__(
+            f"the new text for segment {number} is {count} segments' worth "
+            f"(voice {voice!r} reads at most {max_chars} characters at a time)",
+            "shorten it, or edit the script itself to add segments",
+        )
+
+
+def _prepare_edit(library: Library, segment: Segment, new_source: str,
+                  name: str = "the new text",
+                  voices: dict[int | None, tuple[Voice, type[Backend]]] | None = None,
+                  ) -> TextEdit:
+    """Check ``new_source`` for ``segment`` and work out what it stores: the
+    text normalized like a script, one segment for its voice's backend, in
+    a language the voice reads. Reads only; :class:`UserError` if it cannot.
+    ``voices`` keeps each voice's backend across calls (finding a cloning
+    backend may probe the GPUs)."""
+    voices = {} if voices is None else voices
+    if segment.voice_id not in voices:
+        voice = segment_voice(library, segment)
+        voices[segment.voice_id] = (voice, backend_for_voice(voice, library))
+    voice, backend = voices[segment.voice_id]
+    plans = prepare_script(new_source, backend.max_chars, name=name).segments
+    if len(plans) > 1:
+        raise _TooLong(segment.number, len(plans), voice.name, backend.max_chars)
+    backend.check_language(plans[0].language, voice.name, name)
+    return TextEdit(segment.id, segment.number, segment.source, new_source.strip(),
+                    segment.text, plans[0].text, segment.language, plans[0].language)
+
+
+def _write_edits(conn: sqlite3.Connection, project_id: int, edits: Sequence[TextEdit],
+                 script: str) -> None:
+    """Inside the caller's transaction: store each edit's new text and the
+    project's script that holds them."""
+    conn.executemany(
+        "UPDATE segments SET source = ?, text = ?, language = ? WHERE id = ?",
+        [(e.new_source, e.new_text, e.new_language, e.segment_id) for e in edits],
+    )
+    conn.execute("UPDATE projects SET script = ? WHERE id = ?", (script, project_id))
+
+
+def _project_script(library: Library, project_id: int) -> str:
+    row = library.conn.execute(
+        "SELECT script FROM projects WHERE id = ?", (project_id,)).fetchone()
+    if row is None:
+        raise UserError(f"no project with id {project_id}", "see `studio projects list`")
+    return str(row[0])
+
+
+def _rewrite_script(script: str, segments: Sequence[Segment], new: Mapping[int, str]) -> str:
+    """The script with the segments in ``new`` (id: text as written) written
+    in their places.
+
+    Each segment is looked for after the one before it, so a sentence that
+    also appears inside an earlier one is replaced in its own place, and a
+    segment whose line was wrapped in the script is found across the break
+    (its new text is written on one line). A segment the script no longer
+    holds as written is left out: the script keeps what it has there.
+    """
+    spans = _locate(script, [s.source for s in segments])
+    changes = sorted((span, new[s.id]) for s, span in zip(segments, spans)
+                     if s.id in new and span is not None)
+    for (start, end), text in reversed(changes):
+        script = script[:start] + text + script[end:]
+    return script
+
+
+def _locate(script: str, sources: Sequence[str]) -> list[tuple[int, int] | None]:
+    """Where each segment's text (in script order) stands in the script."""
+    spans: list[tuple[int, int] | None] = []
+    cursor = 0
+    for source in sources:
+        # close to the one before: the gap between segments is a space or a
+        # dropped symbol, never pages (a bounded window keeps this linear)
+        window = cursor + 4 * len(source) + 2000
+        at = script.find(source, cursor, window)
+        if at >= 0 and not script[cursor:at].strip():
+            spans.append((at, at + len(source)))
+            cursor = at + len(source)
+            continue
+        words = source.split()
+        loose = re.compile(r"\s+".join(map(re.escape, words))) if words else None
+        found = loose.search(script, cursor, window) if loose else None
+        if found is None:
+            spans.append(None)
+            continue
+        spans.append(found.span())
+        cursor = found.end()
+    return spans
 
 
 def set_locked(library: Library, segment_id: int, locked: bool) -> None:
