@@ -9,13 +9,15 @@ from __future__ import annotations
 import random
 import re
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from studio.backends import Backend
 from studio.core.jobs import PRIORITY_INTERACTIVE, JobQueue
 from studio.core.render import backend_for_voice, enqueue_segments, segment_voice
-from studio.core.store import Library, Segment, Voice
+from studio.core.store import TAKE_IS_CURRENT, Library, Segment, Voice
 from studio.errors import UserError
 from studio.text import prepare_script
 
@@ -202,6 +204,270 @@ def _locate(script: str, sources: Sequence[str]) -> list[tuple[int, int] | None]
         spans.append(found.span())
         cursor = found.end()
     return spans
+
+
+# ------------------------------------------------------------ find and replace
+@dataclass(frozen=True)
+class Match:
+    """Where a pattern was found: in a segment's text as written, from
+    ``start`` to ``end`` (string offsets)."""
+
+    segment_id: int
+    number: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A segment with matches that a replace leaves as it is, and why."""
+
+    segment_id: int
+    number: int
+    reason: str  # "locked"
+
+
+@dataclass(frozen=True)
+class ReplacePlan:
+    """What a replace will change, checked and worked out before anything is
+    written: each segment's text before and after, the project's script
+    before and after, and the segments it leaves alone."""
+
+    project_id: int
+    edits: tuple[TextEdit, ...]
+    skipped: tuple[Skipped, ...]
+    script_before: str
+    script_after: str
+    replacements: int  # matches replaced, over all the edited segments
+
+    def reverse(self) -> ReplacePlan:
+        """The plan that undoes this one exactly: each segment's old text and
+        the old script back."""
+        return ReplacePlan(self.project_id, tuple(e.reversed() for e in self.edits), (),
+                           self.script_after, self.script_before, self.replacements)
+
+
+def compile_pattern(pattern: str, *, case: bool = False, whole_words: bool = False,
+                    regex: bool = False) -> re.Pattern[str]:
+    """The search for ``pattern``: as written (``regex=False``) or a regular
+    expression; ``whole_words``: not inside a longer word (no letter, digit
+    or underscore on either side). :class:`UserError` for a bad expression."""
+    if not pattern:
+        raise UserError("there is nothing to find", "give the text to look for")
+    body = pattern if regex else re.escape(pattern)
+    if whole_words:
+        body = rf"(?<!\w)(?:{body})(?!\w)"
+    try:
+        return re.compile(body, 0 if case else re.IGNORECASE)
+    except re.error as err:
+        where = f" at position {err.pos}" if err.pos is not None else ""
+        raise UserError(f"{pattern!r} is not a valid regular expression ({err.msg}{where})",
+                        "correct it, or search for the text as written") from None
+
+
+def search_texts(texts: Iterable[tuple[int, int, str]], compiled: re.Pattern[str]) -> list[Match]:
+    """Every match in (segment id, number, text) triples, in their order.
+    Empty matches (``x*``, ``^``) are not matches: there is nothing to see
+    or replace."""
+    return [Match(segment_id, number, found.start(), found.end())
+            for segment_id, number, text in texts
+            for found in compiled.finditer(text) if found.end() > found.start()]
+
+
+def find_matches(library: Library, project_id: int, pattern: str, *, case: bool = False,
+                 whole_words: bool = False, regex: bool = False) -> list[Match]:
+    """Where ``pattern`` is in the project's segments (their text as written),
+    in script order. An empty pattern finds nothing; a bad regular expression
+    is a :class:`UserError` naming the problem."""
+    if not pattern:
+        return []
+    compiled = compile_pattern(pattern, case=case, whole_words=whole_words, regex=regex)
+    return search_texts(((s.id, s.number, s.source) for s in library.segments(project_id)),
+                        compiled)
+
+
+def _numbers(numbers: Sequence[int], most: int = 12) -> str:
+    listed = ", ".join(map(str, numbers[:most]))
+    return listed + (f" and {len(numbers) - most} more" if len(numbers) > most else "")
+
+
+def _segments_word(numbers: Sequence[int]) -> str:
+    return f"segment{'s' if len(numbers) > 1 else ''} {_numbers(numbers)}"
+
+
+def plan_replace(
+    library: Library,
+    project_id: int,
+    pattern: str,
+    replacement: str,
+    *,
+    case: bool = False,
+    whole_words: bool = False,
+    regex: bool = False,
+    segment_ids: Iterable[int] | None = None,
+    only: Match | None = None,
+) -> ReplacePlan:
+    """Work out a replace in the project's segments without writing anything.
+
+    ``replacement`` is taken as written, or with ``regex`` as a template
+    (``\\1``, ``\\g<name>`` for groups). ``segment_ids`` limits it to those
+    segments; ``only`` to that one match (still there as found). Locked
+    segments are listed in ``skipped``, never changed. Every new text is
+    checked as :func:`edit_text` checks it; if any segment would be left
+    with nothing to speak, would be more than one segment's worth, or cannot
+    be read by its voice, the whole replace is refused with one
+    :class:`UserError` naming those segments, and nothing is written.
+    """
+    compiled = compile_pattern(pattern, case=case, whole_words=whole_words, regex=regex)
+    row = library.conn.execute("SELECT script, deleted_at FROM projects WHERE id = ?",
+                               (project_id,)).fetchone()
+    if row is None:
+        raise UserError(f"no project with id {project_id}", "see `studio projects list`")
+    if row["deleted_at"] is not None:
+        raise UserError("the project is in the trash", "restore it first")
+    segments = library.segments(project_id)
+    chosen: set[int] | None = None
+    if only is not None:
+        chosen = {only.segment_id}
+    elif segment_ids is not None:
+        chosen = set(segment_ids)
+    if chosen is not None:
+        missing = chosen - {s.id for s in segments}
+        if missing:
+            raise UserError(f"segment id(s) {_numbers(sorted(missing))} are not in this project "
+                            "(any more)", "search again")
+    edits: list[TextEdit] = []
+    voices: dict[int | None, tuple[Voice, type[Backend]]] = {}  # a segment's own, or None
+    skipped: list[Skipped] = []
+    blank: list[int] = []
+    too_long: dict[tuple[str, int], list[int]] = {}
+    other: list[str] = []
+    replacements = 0
+    for segment in segments:
+        if chosen is not None and segment.id not in chosen:
+            continue
+        found = [m for m in compiled.finditer(segment.source) if m.end() > m.start()]
+        if only is not None:
+            found = [m for m in found if m.span() == (only.start, only.end)]
+            if not found:
+                raise UserError(f"segment {segment.number} changed since the search "
+                                "(the match is not there any more)", "search again")
+        if not found:
+            continue
+        if segment.locked:
+            skipped.append(Skipped(segment.id, segment.number, "locked"))
+            continue
+        new_source = _substitute(segment.source, found, replacement, regex, pattern)
+        if new_source.strip() == segment.source:
+            continue
+        replacements += len(found)
+        if not re.search(r"\w", new_source):
+            blank.append(segment.number)
+            continue
+        try:
+            edits.append(_prepare_edit(library, segment, new_source,
+                                       f"the new text of segment {segment.number}", voices))
+        except _TooLong as err:
+            too_long.setdefault((err.voice, err.max_chars), []).append(segment.number)
+        except UserError as err:
+            other.append(err.problem)
+    if blank or too_long or other:
+        problems, fixes = [], []
+        if blank:
+            problems.append(f"{_segments_word(blank)} would have nothing left to speak")
+            fixes.append("replace with words, or delete those sentences in the script itself")
+        for (voice, max_chars), numbers in too_long.items():
+            problems.append(f"{_segments_word(numbers)} would be more than one segment's "
+                            f"worth (voice {voice!r} reads at most {max_chars} characters "
+                            "at a time)")
+            fixes.append("use a shorter replacement, or edit the script itself to add "
+                         "segments")
+        problems += other
+        if other:
+            fixes.append("change the replacement")
+        raise UserError("nothing was replaced: " + "; ".join(problems), "; ".join(fixes))
+    script = str(row["script"])
+    rewritten = _rewrite_script(script, segments, {e.segment_id: e.new_source for e in edits})
+    return ReplacePlan(project_id, tuple(edits), tuple(skipped), script, rewritten,
+                       replacements)
+
+
+def _substitute(text: str, found: Sequence[re.Match[str]], replacement: str, regex: bool,
+                pattern: str) -> str:
+    """``text`` with each of ``found`` replaced (a template with ``regex``)."""
+    pieces, last = [], 0
+    for match in found:
+        try:
+            new = match.expand(replacement) if regex else replacement
+        except (re.error, IndexError) as err:
+            raise UserError(f"the replacement {replacement!r} does not fit the pattern "
+                            f"{pattern!r} ({err})",
+                            r"refer only to groups the pattern has (\1, \g<name>), and write "
+                            r"\\ for a backslash") from None
+        pieces += [text[last:match.start()], new]
+        last = match.end()
+    return "".join([*pieces, text[last:]])
+
+
+def apply_replace(library: Library, plan: ReplacePlan) -> list[int]:
+    """Write a planned replace: every edit and the project's script in one
+    transaction (all or nothing). Returns the ids of the segments changed.
+
+    The plan must still fit the library: a segment or script changed since,
+    or a segment locked since, refuses it (nothing written). A segment whose
+    new text some take already speaks (with its voice) gets that take back
+    as its current one, so undoing a replace (applying ``plan.reverse()``)
+    brings back the takes as they were, even after the new text was
+    rendered.
+    """
+    if not plan.edits:
+        return []
+    with library.transaction() as conn:
+        script = conn.execute("SELECT script FROM projects WHERE id = ?",
+                              (plan.project_id,)).fetchone()
+        if script is None or script[0] != plan.script_before:
+            raise UserError("the project's script changed since the search", "search again")
+        for edit in plan.edits:
+            now = conn.execute(
+                "SELECT source, locked, position, project_id FROM segments WHERE id = ?",
+                (edit.segment_id,)).fetchone()
+            if (now is None or now["source"] != edit.old_source or now["position"] is None
+                    or now["project_id"] != plan.project_id):
+                raise UserError(f"segment {edit.number} changed since the search",
+                                "search again")
+            if now["locked"]:
+                raise UserError(f"segment {edit.number} was locked since the search, so its "
+                                "text cannot change", "unlock it, or search again")
+        _write_edits(conn, plan.project_id, plan.edits, plan.script_after)
+        for edit in plan.edits:
+            _revive_take(conn, edit.segment_id)
+    return [edit.segment_id for edit in plan.edits]
+
+
+def _revive_take(conn: sqlite3.Connection, segment_id: int) -> None:
+    """Inside the caller's transaction: if the segment's current take does not
+    speak its text any more but another of its takes does, make the newest
+    such take current (text brought back by an undo needs no render)."""
+    conn.execute(
+        f"""UPDATE segments SET current_take_id = (
+                SELECT t.id FROM segments s JOIN projects p ON p.id = s.project_id
+                JOIN takes t ON t.segment_id = s.id
+                WHERE s.id = ?1 AND {TAKE_IS_CURRENT} ORDER BY t.id DESC LIMIT 1)
+            WHERE id = ?1 AND locked = 0
+            AND NOT (SELECT done FROM segment_states WHERE segment_id = ?1)
+            AND EXISTS (SELECT 1 FROM segments s JOIN projects p ON p.id = s.project_id
+                        JOIN takes t ON t.segment_id = s.id
+                        WHERE s.id = ?1 AND {TAKE_IS_CURRENT})""",
+        (segment_id,),
+    )
+
+
+def plan_replace_in(root: Path | str, project_id: int, pattern: str, replacement: str,
+                    **options: Any) -> ReplacePlan:
+    """:func:`plan_replace` on the library at ``root``, for a helper process
+    (normalizing many new texts holds the interpreter for a while)."""
+    with Library.open(root) as library:
+        return plan_replace(library, project_id, pattern, replacement, **options)
 
 
 def set_locked(library: Library, segment_id: int, locked: bool) -> None:
