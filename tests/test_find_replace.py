@@ -181,16 +181,29 @@ def test_a_plan_that_no_longer_fits_is_refused_whole(library: Library) -> None:
     plan = review.plan_replace(library, project.id, "line", "row")
     review.edit_text(library, second.id, "The second line, edited.")
     before = snapshot(library.root)
-    with pytest.raises(UserError, match="changed since the search"):
+    with pytest.raises(UserError, match="segment 2 has been changed meanwhile, so this "
+                                        "replace no longer fits it: nothing was changed"):
         review.apply_replace(library, plan)
     assert snapshot(library.root) == before  # segment 1 was not written either
 
     plan = review.plan_replace(library, project.id, "line", "row")
     review.set_locked(library, first.id, True)
     before = snapshot(library.root)
-    with pytest.raises(UserError, match="segment 1 was locked since the search"):
+    with pytest.raises(UserError, match="segment 1 has been locked meanwhile"):
         review.apply_replace(library, plan)
     assert snapshot(library.root) == before
+
+
+def test_a_script_changed_elsewhere_gets_the_edits_in_their_places(library: Library) -> None:
+    project = _project(library, SCRIPT)
+    plan = review.plan_replace(library, project.id, "second", "next")
+    spaced = SCRIPT.replace(". ", ".\n")  # the same segments, on lines of their own
+    joe = library.find_voice("joe")
+    library.sync_project("p", spaced, joe, prepare_script(spaced).segments)
+    review.apply_replace(library, plan)
+    assert _script(library, project) == spaced.replace("second", "next")
+    review.apply_replace(library, plan.reverse())
+    assert _script(library, project) == spaced
 
 
 def test_undo_brings_back_texts_script_and_current_takes(library: Library) -> None:

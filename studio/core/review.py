@@ -6,6 +6,7 @@ transaction; nothing here deletes a take: the history stays for A/B.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 import sqlite3
@@ -413,31 +414,34 @@ def apply_replace(library: Library, plan: ReplacePlan) -> list[int]:
     """Write a planned replace: every edit and the project's script in one
     transaction (all or nothing). Returns the ids of the segments changed.
 
-    The plan must still fit the library: a segment or script changed since,
-    or a segment locked since, refuses it (nothing written). A segment whose
-    new text some take already speaks (with its voice) gets that take back
-    as its current one, so undoing a replace (applying ``plan.reverse()``)
-    brings back the takes as they were, even after the new text was
-    rendered.
+    The plan must still fit the library: a segment changed or locked since
+    it was worked out refuses it (nothing written). The script is written
+    as planned if it is as it was then; if it was changed meanwhile without
+    changing these segments (an edit elsewhere), the edits are written into
+    it in their places. A segment whose new text some take already speaks
+    (with its voice) gets that take back as its current one, so undoing a
+    replace (applying ``plan.reverse()``) brings back the takes as they
+    were, even after the new text was rendered.
     """
     if not plan.edits:
         return []
     with library.transaction() as conn:
-        script = conn.execute("SELECT script FROM projects WHERE id = ?",
-                              (plan.project_id,)).fetchone()
-        if script is None or script[0] != plan.script_before:
-            raise UserError("the project's script changed since the search", "search again")
         for edit in plan.edits:
             now = conn.execute(
                 "SELECT source, locked, position, project_id FROM segments WHERE id = ?",
                 (edit.segment_id,)).fetchone()
             if (now is None or now["source"] != edit.old_source or now["position"] is None
                     or now["project_id"] != plan.project_id):
-                raise UserError(f"segment {edit.number} changed since the search",
-                                "search again")
+                raise UserError(f"segment {edit.number} has been changed meanwhile, so this "
+                                "replace no longer fits it", "nothing was changed; search again")
             if now["locked"]:
-                raise UserError(f"segment {edit.number} was locked since the search, so its "
-                                "text cannot change", "unlock it, or search again")
+                raise UserError(f"segment {edit.number} has been locked meanwhile, so its text "
+                                "cannot change", "unlock it, or search again")
+        script = _project_script(library, plan.project_id)
+        if script != plan.script_before:
+            plan = dataclasses.replace(plan, script_after=_rewrite_script(
+                script, library.segments(plan.project_id),
+                {e.segment_id: e.new_source for e in plan.edits}))
         _write_edits(conn, plan.project_id, plan.edits, plan.script_after)
         for edit in plan.edits:
             _revive_take(conn, edit.segment_id)
