@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QStyle,
     QToolButton,
     QVBoxLayout,
@@ -164,6 +165,7 @@ class FindBar(QWidget):
         layout.addWidget(self.replace_row)
         for field in (self.find_field, self.replace_field):
             field.installEventFilter(self)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.replace_row.hide()
         self.hide()
         self._update()
