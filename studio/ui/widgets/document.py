@@ -44,6 +44,7 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextFormat,
     QTextImageFormat,
+    QTextLine,
 )
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
@@ -92,6 +93,7 @@ class DocumentView(QTextEdit):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setUndoRedoEnabled(False)
         self.viewport().setCursor(Qt.CursorShape.ArrowCursor)
+        self.viewport().setAcceptDrops(False)  # a dropped script file is the window's
         self.setAccessibleName(self.tr("Script, segment by segment"))
         self.setPlaceholderText(self.tr("The script's segments appear here once it is split."))
         self.document().setDocumentMargin(12)
@@ -310,16 +312,38 @@ class DocumentView(QTextEdit):
         return rects[0].toAlignedRect() if rects else QRect()
 
     def segment_at(self, pos: QPoint) -> int | None:
-        """The segment under a point of the viewport, if any."""
+        """The segment under a point of the viewport, if any: on its words,
+        or in the spacing around them (between lines, the gap before the
+        next segment); not in the empty space after a paragraph."""
         if not self._order:
             return None
         point = QPointF(pos) + QPointF(self.horizontalScrollBar().value(),
                                        self.verticalScrollBar().value())
-        at = self.document().documentLayout().hitTest(point, Qt.HitTestAccuracy.ExactHit)
+        document = self.document()
+        at = document.documentLayout().hitTest(point, Qt.HitTestAccuracy.FuzzyHit)
         if at < 0:
             return None
+        # the line nearest the point (a hit between lines says only "the next
+        # line's start"), then the character under it on that line
+        block = document.findBlock(at)
+        layout = block.layout()
+        inside = point - layout.position()
+        lines = [layout.lineAt(i) for i in range(layout.lineCount())]
+        if not lines:
+            return None
+        line = min(lines, key=lambda line: max(line.y() - inside.y(),
+                                                inside.y() - line.y() - line.height(), 0.0))
+        at = block.position() + line.xToCursor(inside.x(),
+                                               QTextLine.CursorPosition.CursorOnCharacter)
         n = bisect_right(self._starts, at) - 1
-        return self._order[n] if n >= 0 and at <= self._ends[n] else None
+        if n < 0:
+            return None
+        segment_id = self._order[n]
+        for rect in self._span_rects(segment_id):
+            pad = rect.height() * 0.25 + 1  # half the lines' spacing (135%)
+            if rect.adjusted(-3, -pad, 3, pad).contains(QPointF(pos)):
+                return segment_id
+        return None
 
     def _reveal(self, segment_id: int | None) -> None:
         """Scroll the segment into view if it is not."""
@@ -594,7 +618,9 @@ class DocumentView(QTextEdit):
         edit.triggered.connect(lambda: self.edit(segment_id))
         menu.addSeparator()
         labels = {
-            "play": self.tr("Play from here"), "regenerate": self.tr("Regenerate"),
+            "play": self.tr("Play from here") if len(ids) < 2
+            else self.tr("Play from the first selected"),
+            "regenerate": self.tr("Regenerate"),
             "approve": self.tr("Approve"), "unapprove": self.tr("Withdraw approval"),
             "lock": self.tr("Lock"), "unlock": self.tr("Unlock"),
         }
@@ -662,9 +688,10 @@ class DocumentView(QTextEdit):
         if editor is None or editor.segment_id != segment_id:
             return
         self.editor = None
+        if editor.hasFocus():  # Enter or Escape: the keyboard comes back here
+            self.setFocus()
         editor.hide()
         editor.deleteLater()
-        self.setFocus()
         if isinstance(text, str):
             new = text.strip()
             if new and new != editor.original.strip():
