@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import (
     QAction,
     QColor,
+    QHelpEvent,
     QKeySequence,
     QPalette,
     QTextCharFormat,
     QTextCursor,
 )
-from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QToolTip, QVBoxLayout, QWidget
 
 from studio.core import review
 from studio.core.jobs import JobQueue, QueueSettings
@@ -363,6 +364,42 @@ def test_edit_in_place_asks_for_changed_text_only(qtbot, library) -> None:
     assert asked == [(target, "The second line\nfollows, later.")]
 
 
+def test_leaving_the_editor_keeps_the_edit(qtbot, library) -> None:
+    project = make_project(library, "p", rendered=True)
+    window = QWidget()
+    qtbot.addWidget(window)
+    view, other = DocumentView(), QLineEdit()
+    layout = QVBoxLayout(window)
+    layout.addWidget(view)
+    layout.addWidget(other)
+    view.set_rows(library.segment_rows(project.id))
+    with qtbot.waitActive(window):  # focus moves only in the active window
+        window.show()
+        window.activateWindow()
+    target = view.rows[0]["id"]
+    asked: list[tuple[int, str]] = []
+    view.edit_requested.connect(lambda i, text: asked.append((i, text)))
+    assert view.edit(target)
+    editor = view.editor
+    assert editor is not None and editor.hasFocus()
+    editor.setPlainText("The first line, kept.")
+    other.setFocus(Qt.FocusReason.MouseFocusReason)  # a click elsewhere
+    assert asked == [(target, "The first line, kept.")] and view.editor is None
+    assert other.hasFocus()  # the focus stays where it went
+
+
+def test_the_tooltip_says_what_a_segment_is(qtbot, library) -> None:
+    project = make_project(library, "p", rendered=True)
+    view = _view(qtbot, library.segment_rows(project.id))
+    target = view.rows[2]["id"]
+    where = view.block_rect(target).center()
+    QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, where,
+                                                       view.viewport().mapToGlobal(where)))
+    assert QToolTip.text() == view.tooltip_for(target)
+    assert QToolTip.text().startswith("Segment 3 · rendered")
+    QToolTip.hideText()
+
+
 def test_f2_edits_here_before_the_window_shortcut(qtbot, library) -> None:
     """The window has an F2 of its own (the segment panel's Edit…): with the
     document focused, F2 opens the editor in place instead."""
@@ -375,13 +412,21 @@ def test_f2_edits_here_before_the_window_shortcut(qtbot, library) -> None:
     window.addAction(other)
     fired: list[bool] = []
     other.triggered.connect(lambda: fired.append(True))
-    view = DocumentView()
-    QVBoxLayout(window).addWidget(view)
+    view, elsewhere = DocumentView(), QLineEdit()
+    layout = QVBoxLayout(window)
+    layout.addWidget(view)
+    layout.addWidget(elsewhere)
     view.set_rows(library.segment_rows(project.id))
-    window.show()
+    with qtbot.waitActive(window):  # window shortcuts work in the active window
+        window.show()
+        window.activateWindow()
+    elsewhere.setFocus()
+    qtbot.keyClick(elsewhere, Qt.Key.Key_F2)
+    assert fired == [True]  # the window's F2, where the document has no focus
+    view.setFocus()
     view.select([view.rows[0]["id"]])
     qtbot.keyClick(view, Qt.Key.Key_F2)
-    assert fired == [] and view.editor is not None
+    assert fired == [True] and view.editor is not None
     qtbot.keyClick(view.editor, Qt.Key.Key_Escape)
 
 
