@@ -120,6 +120,18 @@ class MainWindow(QMainWindow):
         redo = self.undo.createRedoAction(self, self.tr("&Redo"))
         redo.setShortcut(QKeySequence("Ctrl+Shift+Z"))
         edit.addActions([undo, redo])
+        edit.addSeparator()
+        bar = self.projects.find_bar
+        for text, shortcut, slot in (
+            (self.tr("&Find…"), "Ctrl+F", bar.open_find),
+            (self.tr("&Replace…"), "Ctrl+H", bar.open_replace),
+            (self.tr("Find &next"), "F3", bar.find_next),
+            (self.tr("Find &previous"), "Shift+F3", bar.find_previous),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(lambda _=False, slot=slot: self._find(slot))
+            edit.addAction(action)
         view = self.menuBar().addMenu(self.tr("&View"))
         for number, name in enumerate(VIEWS, start=1):
             view_ = self.views[name]
@@ -173,6 +185,10 @@ class MainWindow(QMainWindow):
             ("L", self.tr("Lock or unlock")),
             ("A", self.tr("Approve or withdraw the approval")),
             ("Ctrl+Z / Ctrl+Shift+Z", self.tr("Undo / redo")),
+            ("Ctrl+F / Ctrl+H", self.tr("Find / replace in the segments' text")),
+            ("F3 / Shift+F3", self.tr("Next / previous match")),
+            ("Shift/Ctrl+click", self.tr("Select several segments: the actions apply "
+                                         "to all of them")),
             ("Ctrl+N", self.tr("New project")),
             ("Ctrl+O", self.tr("Open a script")),
             ("Ctrl+I", self.tr("Import a voice clip")),
@@ -204,6 +220,12 @@ class MainWindow(QMainWindow):
         """Ctrl+N: name a new project, then paste its script."""
         self.show_view("projects")
         self.projects.new_project()
+
+    def _find(self, slot: Callable[[], None]) -> None:
+        """Find and replace work on the Projects page's segments."""
+        self.show_view("projects")
+        self.projects.tabs.setCurrentIndex(0)
+        slot()
 
     def project_action(self, method: str):  # type: ignore[no-untyped-def]
         """A File menu slot acting on the selected project, on the Projects page."""

@@ -7,8 +7,10 @@ is the point)."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from studio.core.jobs import JobQueue
-from studio.core.render import ensure_presets
+from studio.core.render import ensure_presets, save_take_audio
 from studio.core.store import Library
 from studio.engine.client import stop_engine
 from tests.gui.helpers import make_project, show_window
@@ -61,9 +63,6 @@ def test_a_batch_names_what_it_left_alone(qtbot, library_dir):
     project = make_project(library, "mixed", script=SIX)  # nothing rendered
     queue = JobQueue(library)
     first = library.segments(project.id)[0]
-    from studio.core.render import save_take_audio
-    import numpy as np
-
     queue.enqueue([first.id], "piper")
     job = queue.claim("piper", worker_pid=1)
     queue.complete(job, path=save_take_audio(library, np.full(2205, 0.1, np.float32), 22050),
@@ -129,7 +128,7 @@ def test_apply_renders_what_changed_and_shows_no_old_audio(qtbot, library_dir):
     ensure_presets(library)
     project = make_project(library, "apply", rendered=True, script=SIX)
     window = show_window(qtbot, library)
-    view, panel = window.projects, window.projects.panel
+    view = window.projects
     try:
         kept = [r["id"] for r in view.segments.rows]
         view.script.setPlainText(SIX.replace("Three is here.", "Three is over there."))

@@ -34,7 +34,9 @@ from studio.text import Script
 from studio.ui.qt_models import Column, RowFilter, RowsModel, seconds
 from studio.ui.tasks import run_in_process, run_task
 from studio.ui.views.base import View, cached_fit
+from studio.ui.views.find_bar import FindBar
 from studio.ui.views.segment_panel import SegmentPanel
+from studio.ui.widgets.document import DocumentView
 from studio.ui.widgets.timeline import Timeline, build_envelopes
 
 
@@ -70,7 +72,7 @@ class ProjectsView(View):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()  # fixed widths: no per-row measuring
-        for column, width in enumerate((60, 0, 110, 90, 80, 60)):
+        for column, width in enumerate((44, 0, 84, 130, 64, 48)):
             if width:
                 self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -134,7 +136,31 @@ class ProjectsView(View):
         filter_bar.addWidget(self.filter_picker)
         filter_bar.addWidget(self.counts, 1)
         segments_layout.addLayout(filter_bar)
-        segments_layout.addWidget(self.table, 1)
+        # find and replace (Ctrl+F, Ctrl+H) over the rows in memory
+        self.find_bar = FindBar(library, undo, rows=lambda: self.segments.rows,
+                                changed=self.refresh, on_error=self.show_error)
+        self.find_bar.found.connect(lambda i, _s, _e: self._select_segment(i) if i >= 0
+                                    else None)
+        self.find_bar.closed.connect(self.table.setFocus)
+        self.find_bar.said.connect(self.panel._say)
+        segments_layout.addWidget(self.find_bar)
+        # the document beside the table: the script as paragraphs of segments,
+        # one selection shared with the table
+        self.document = DocumentView()
+        self.document.selection_changed.connect(self._document_selected)
+        self.document.play_from.connect(self._document_play)
+        self.document.edit_requested.connect(self._document_edit)
+        self.document.action_requested.connect(self._document_action)
+        self.document.refused.connect(self.panel._say)
+        self.panel.following.connect(self.document.set_playing)
+        self.panel.playhead.connect(
+            lambda segment_id, _into: self.document.set_playing(None) if segment_id < 0
+            else None)
+        self.beside = QSplitter()
+        self.beside.addWidget(self.table)
+        self.beside.addWidget(self.document)
+        self.beside.setSizes([640, 400])
+        segments_layout.addWidget(self.beside, 1)
         segments_layout.addWidget(self.panel)
         self.script = QPlainTextEdit()
         self.script.setPlaceholderText(self.tr("Paste or type the script here."))
@@ -170,7 +196,7 @@ class ProjectsView(View):
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 4)
-        splitter.setSizes([220, 900])
+        splitter.setSizes([180, 940])
         self.layout_.addWidget(splitter, 1)
         self.refresh_projects()
 
@@ -205,6 +231,7 @@ class ProjectsView(View):
         project = self.current_project()
         if project is None:
             self.segments.set_rows([])
+            self.document.set_rows([])
             self.panel.show_segment(None)
             self.progress.setRange(0, 1)
             self.progress.setValue(0)
@@ -227,8 +254,10 @@ class ProjectsView(View):
         for row in rows:  # the state and the lock, shown together in one column
             row["shown_state"] = (row["status"], bool(row["locked"]))
         self.segments.set_rows(rows)
+        self.document.set_rows(rows)
         self._refresh_timeline(project.name)
         self._show_counts()
+        self.find_bar.refresh()
         ids = {row["id"] for row in self.segments.rows}
         if current in ids:
             if self.selected_ids() != selected:  # the rows were replaced: select again
@@ -347,6 +376,53 @@ class ProjectsView(View):
         self._shown_selection = key
         self.panel.show_segment(current, selected)
         self.timeline.select(current)
+        if self.document.selected_ids() != selected:
+            self.document.select(selected)
+
+    def _document_selected(self, ids: list[int]) -> None:
+        """The user selected segments in the document: the table follows."""
+        current = self.document.current_id()
+        self.select_ids(ids, current if current in ids else (ids[-1] if ids else None))
+        if ids:
+            self._reveal(current if current in ids else ids[-1])
+
+    def _reveal(self, segment_id: int) -> None:
+        ids = [row["id"] for row in self.segments.rows]
+        if segment_id in ids:
+            row = self.shown.shown_row(ids.index(segment_id))
+            if row >= 0:
+                self.table.scrollTo(self.shown.index(row, 0))
+
+    def _document_play(self, segment_id: int) -> None:
+        """A double-click in the document: play the project from there."""
+        self._select_segment(segment_id)
+        self.panel.play_from_here()
+
+    def _document_edit(self, segment_id: int, text: str) -> None:
+        """An edit in place in the document: the same undoable edit as F2."""
+        from studio.ui.views.segment_panel import EditTextCommand
+
+        try:
+            self.undo.push(EditTextCommand(self.library, segment_id,
+                                           self.library.segment(segment_id).source, text,
+                                           self.refresh))
+        except UserError as err:
+            self.show_error(err)
+
+    def _document_action(self, name: str, ids: list[int]) -> None:
+        """The document's context menu: the panel's batch actions on those segments."""
+        if not ids:
+            return
+        self.select_ids(ids, ids[0])
+        self._segment_selected()
+        if name == "play":
+            self.panel.play_from_here()
+        elif name == "regenerate":
+            self.panel.regenerate()
+        elif name in ("lock", "unlock"):
+            self.panel.batch("lock", name == "lock")
+        elif name in ("approve", "unapprove"):
+            self.panel.batch("approve", name == "approve")
 
     def _filter_chosen(self) -> None:
         """Show the segments in the chosen state; the selection keeps what stays shown."""

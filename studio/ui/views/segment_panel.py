@@ -373,7 +373,7 @@ class SegmentPanel(QWidget):
                 + (" …" if len(refused) > 3 else ""))
         self._say(did)
 
-    def _batch(self, what: str, value: Any) -> None:
+    def batch(self, what: str, value: Any) -> None:
         """Lock, approve or change the voice of the selection, as one undo step."""
         if self.segment is None:
             return
@@ -409,21 +409,21 @@ class SegmentPanel(QWidget):
         """L: lock the selection (unlock it when all of it is locked)."""
         chosen = self._chosen()
         if chosen:
-            self._batch("lock", not all(s.locked for s in chosen))
+            self.batch("lock", not all(s.locked for s in chosen))
 
     def toggle_approve(self) -> None:
         """A: approve the selection's current takes (withdraw the approval
         when all of it is approved)."""
         chosen = self._chosen()
         if chosen:
-            self._batch("approve", not all(s.state == "approved" for s in chosen))
+            self.batch("approve", not all(s.state == "approved" for s in chosen))
 
     def _choose_take(self, index: int) -> None:
         take_id = self.takes.itemData(index)
         self._act(lambda s: review.choose_take(self.library, s.id, take_id))
 
     def _choose_voice(self, index: int) -> None:
-        self._batch("voice", self.voice.itemData(index))
+        self.batch("voice", self.voice.itemData(index))
 
     def _start(self, audio: Any, rate: int, spans: list[tuple[int, float, float]],
                take_id: int | None, what: str, at: float = 0.0) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QLineF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QKeyEvent,
@@ -104,6 +104,10 @@ class Timeline(QAbstractScrollArea):
         for color in self._colors:
             color.setAlpha(90)
         self._lock_color = QColor("#616161")
+
+    def sizeHint(self) -> QSize:
+        """A strip, not a panel: room for the waveform, the rest to the table."""
+        return QSize(600, 100)
 
     @property
     def total_s(self) -> float:
