@@ -313,7 +313,9 @@ class ProjectsView(View):
         self.voice_label.setText(text)
         self.voice_label.setToolTip(fit.problem or "")
         self.render_button.setEnabled(fit.usable)
-        self.render_button.setToolTip(fit.problem or "")
+        self.render_button.setToolTip(fit.problem or self.tr(
+            "Render every segment that has no take of its present text and voice "
+            "(locked segments are left as they are)"))
 
     def _eta(self, project_id: int, rendered: int, total: int) -> str:
         """Time left, from the render rate over the last minute (empty when idle)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -168,6 +169,7 @@ class SegmentPanel(QWidget):
         self.voice = QComboBox()
         self.voice.activated.connect(self._choose_voice)
         self._last_played: int | None = None
+        self._drawn_take: int | None = None  # the take whose waveform is shown
         self.playing: Playing | None = None
         self._followed: int | None = None
         self.clock = QTimer(self)
@@ -252,23 +254,22 @@ class SegmentPanel(QWidget):
         self.voice.clear()
         if self.segment is None:
             self.text.setText(self.tr("Select a segment to review it."))
+            self._drawn_take = None
             self.waveform.set_audio(None)
             return
         segment = self.segment
         many = len(self.selected) > 1
-        chosen = [self.library.segment(i) for i in self.selected] if many else [segment]
         spoken = "" if segment.text == segment.source else f"<br><i>{escape(segment.text)}</i>"
         text = f"<b>{(segment.position or 0) + 1}.</b> {escape(segment.source)}{spoken}"
         if many:
             text = (self.tr("<b>%d segments selected</b> — Regenerate, Lock, Approve and "
-                            "Voice apply to all of them.") % len(chosen) + "<br>" + text)
+                            "Voice apply to all of them.") % len(self.selected) + "<br>" + text)
         if segment.state == "stale":
             text += "<br>" + self.tr("Its takes are of other text or another voice: "
                                      "render it again (R).")
         self.text.setText(text)
-        locked = all(s.locked for s in chosen)
-        approved = all(s.state == "approved" for s in chosen)
-        count = f" ({len(chosen)})" if many else ""
+        locked, approved = self._all_locked_approved()
+        count = f" ({len(self.selected)})" if many else ""
         self.buttons["lock"].setText((self.tr("Unlock") if locked else self.tr("Lock")) + count)
         self.buttons["approve"].setText(
             (self.tr("Unapprove") if approved else self.tr("Approve")) + count)
@@ -310,8 +311,12 @@ class SegmentPanel(QWidget):
         """Read the chosen take off the GUI thread and draw it."""
         take_id = self.takes.currentData()
         if take_id is None or self.segment is None or not self.segment.done:
+            self._drawn_take = None
             self.waveform.set_audio(None)  # no take speaks what the segment says now
             return
+        if take_id == self._drawn_take:  # a refresh: the same audio is drawn already
+            return
+        self._drawn_take = take_id
         path = self.library.path(self.library.take(take_id).path)
         shown = self.segment.id if self.segment else None
 
@@ -402,21 +407,25 @@ class SegmentPanel(QWidget):
             except UserError as err:
                 self.on_error(err)
 
-    def _chosen(self) -> list[Segment]:
-        return [self.library.segment(i) for i in self.selected]
+    def _all_locked_approved(self) -> tuple[bool, bool]:
+        """Whether every selected segment is locked, and approved (one query,
+        however many are selected)."""
+        row = self.library.conn.execute(
+            "SELECT COALESCE(MIN(locked), 0), COALESCE(MIN(state = 'approved'), 0) "
+            "FROM segment_states WHERE segment_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(self.selected),)).fetchone()
+        return bool(row[0]), bool(row[1])
 
     def toggle_lock(self) -> None:
         """L: lock the selection (unlock it when all of it is locked)."""
-        chosen = self._chosen()
-        if chosen:
-            self.batch("lock", not all(s.locked for s in chosen))
+        if self.selected:
+            self.batch("lock", not self._all_locked_approved()[0])
 
     def toggle_approve(self) -> None:
         """A: approve the selection's current takes (withdraw the approval
         when all of it is approved)."""
-        chosen = self._chosen()
-        if chosen:
-            self.batch("approve", not all(s.state == "approved" for s in chosen))
+        if self.selected:
+            self.batch("approve", not self._all_locked_approved()[1])
 
     def _choose_take(self, index: int) -> None:
         take_id = self.takes.itemData(index)
