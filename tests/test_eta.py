@@ -82,7 +82,8 @@ def test_too_few_samples_say_nothing() -> None:
     assert eta.update(0.0, 0, 100, active=True) is None
     assert eta.update(5.0, 1, 100, active=True) is None  # the first marks the start
     assert eta.update(6.0, 2, 100, active=True) is None  # one timed, over a second
-    assert eta.update(12.0, 4, 100, active=True) is not None
+    assert eta.update(12.0, 4, 100, active=True) is None  # three, over seven seconds
+    assert eta.update(17.0, 6, 100, active=True) is not None
 
 
 def steady(eta: Eta, start: float, done: int, total: int, count: int,
