@@ -621,7 +621,7 @@ def cmd_voices(args: argparse.Namespace) -> int:
             rows.append({
                 "name": voice.name, "kind": voice.kind, "language": voice.language,
                 "duration_s": voice.duration_s, "backend": fit.backend, "mode": fit.mode,
-                "usable": fit.usable, "problem": fit.problem, "transcript": voice.transcript,
+                "usable": fit.usable, "problem": fit.explain(), "transcript": voice.transcript,
                 "fit": fit.describe(),
             })
     if args.json:
@@ -650,7 +650,7 @@ def cmd_projects(args: argparse.Namespace) -> int:
                 fits[row["voice"]] = voice_fit(library, voice) if voice else None
             fit = fits[row["voice"]]
             row.update(backend=fit.backend if fit else None,
-                       problem=fit.problem if fit else "the voice is gone")
+                       problem=fit.explain() if fit else "the voice is gone")
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:

@@ -67,6 +67,29 @@ class VoiceRef:
 Options = Mapping[str, Any]
 
 
+class Unavailable(UserError):
+    """Why a backend cannot render here, worded once for both front ends.
+
+    ``problem`` is one plain reason and ``step`` one plain next step, for
+    anyone: :attr:`plain` joins them, and the window shows that alone.
+    ``detail`` is what was found (a folder, the driver's message) and ``fix``
+    the command that fixes it: the command line and the log show ``str()``,
+    the reason with both.
+    """
+
+    def __init__(self, problem: str, step: str, fix: str = "", detail: str = "") -> None:
+        super().__init__(problem, fix)
+        self.step = step
+        self.detail = detail
+        found = f" ({detail})" if detail else ""
+        self.args = (f"{problem}{found}: {fix}" if fix else f"{problem}{found}",)
+
+    @property
+    def plain(self) -> str:
+        """The reason and the next step, in sentences, with no commands."""
+        return f"{self.problem}. {self.step}"
+
+
 class Backend(abc.ABC):
     """A text-to-speech engine behind one small contract.
 
@@ -99,7 +122,7 @@ class Backend(abc.ABC):
         return cls.vram_mb if option == "vram_mb" else None
 
     @classmethod
-    def available(cls, options: Options | None = None) -> str | None:
+    def available(cls, options: Options | None = None) -> Unavailable | None:
         """None if the backend can run here, else why not and how to fix it."""
         return None
 
