@@ -931,7 +931,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except UserError as err:
-        print(f"studio: {err}", file=sys.stderr)
+        from studio.backends import Unavailable
+
+        # a backend that cannot run here: what was found and the command that fixes it
+        message = err.explained if isinstance(err, Unavailable) else str(err)
+        print(f"studio: {message}", file=sys.stderr)
         return err.exit_code
     except sqlite3.OperationalError as err:
         if "locked" not in str(err) and "busy" not in str(err):

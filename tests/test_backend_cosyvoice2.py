@@ -157,7 +157,7 @@ def test_older_runtime_gets_a_16k_tensor(backend: CosyVoice2Backend, voice: Voic
 def _reads_as_a_sentence(why: Unavailable) -> str:
     """The window's words: capitalised, one reason and one next step, no
     commands, brackets or package-manager lines."""
-    text = why.plain
+    text = str(why)
     assert text[0].isupper() and text.endswith(".") and text.count(". ") == 1, text
     assert "[" not in text and "pip " not in text and "`" not in text, text
     return text
@@ -173,20 +173,20 @@ def test_unavailable_for_each_reason_with_its_fix(
     missing = {"model_dir": str(tmp_path / "nowhere"), "device": "cpu"}
     why = CosyVoice2Backend.available(missing)
     assert "folder set for it does not exist" in _reads_as_a_sentence(why)
-    assert "studio models download cosyvoice2-0.5b" in str(why)
-    assert str(tmp_path / "nowhere") in str(why)
+    assert "studio models download cosyvoice2-0.5b" in why.explained
+    assert str(tmp_path / "nowhere") in why.explained
 
     monkeypatch.setenv("STUDIO_MODELS", str(tmp_path / "models"))
     why = CosyVoice2Backend.available({"device": "cpu"})
     assert _reads_as_a_sentence(why) == (
         "This cloned voice needs the CosyVoice2 model, which is not downloaded on this "
         "computer. Download it on the Models page, or use a preset voice.")
-    assert str(why).endswith(": run `studio models download cosyvoice2-0.5b`")
+    assert why.explained.endswith(": run `studio models download cosyvoice2-0.5b`")
 
     (model_dir / "llm.pt").unlink()
     why = CosyVoice2Backend.available(options)
-    assert "incomplete" in _reads_as_a_sentence(why) and "Models page" in why.plain
-    assert "llm.pt: missing" in str(why) and "to repair it" in str(why)
+    assert "incomplete" in _reads_as_a_sentence(why) and "Models page" in str(why)
+    assert "llm.pt: missing" in why.explained and "to repair it" in why.explained
     make_model_dir(model_dir)
 
     from studio.backends import cosyvoice2
@@ -197,15 +197,15 @@ def test_unavailable_for_each_reason_with_its_fix(
     assert _reads_as_a_sentence(why) == (
         "This cloned voice needs the CosyVoice2 model and an NVIDIA GPU; this computer has "
         "no usable NVIDIA GPU. Use a preset voice here, or render on a computer with one.")
-    assert "(NVML: no NVIDIA driver)" in str(why)
-    assert "studio config set cosyvoice2.device cpu" in str(why)
+    assert "(NVML: no NVIDIA driver)" in why.explained
+    assert "studio config set cosyvoice2.device cpu" in why.explained
 
     monkeypatch.setattr(sys, "path", [p for p in sys.path if p != str(STANDIN)])
     monkeypatch.delitem(sys.modules, "cosyvoice", raising=False)
     why = CosyVoice2Backend.available(options)
     assert "voice-cloning software, which is not installed" in _reads_as_a_sentence(why)
-    assert "pip install '.[cosyvoice]'" in str(why)
-    assert "installers/cosyvoice-runtime.sh" in str(why)
+    assert "pip install '.[cosyvoice]'" in why.explained
+    assert "installers/cosyvoice-runtime.sh" in why.explained
 
 
 def test_load_reports_a_missing_folder_not_a_traceback(standin: Path, tmp_path: Path) -> None:

@@ -71,23 +71,24 @@ class Unavailable(UserError):
     """Why a backend cannot render here, worded once for both front ends.
 
     ``problem`` is one plain reason and ``step`` one plain next step, for
-    anyone: :attr:`plain` joins them, and the window shows that alone.
-    ``detail`` is what was found (a folder, the driver's message) and ``fix``
-    the command that fixes it: the command line and the log show ``str()``,
-    the reason with both.
+    anyone: ``str()`` joins them (capitalised sentences, no commands), so the
+    window, and a job's error, read as a person would say it. ``detail`` is
+    what was found (a folder, the driver's message) and ``fix`` the command
+    that fixes it: :attr:`explained`, the reason with both, is what the
+    command line and the log print.
     """
 
     def __init__(self, problem: str, step: str, fix: str = "", detail: str = "") -> None:
         super().__init__(problem, fix)
         self.step = step
         self.detail = detail
-        found = f" ({detail})" if detail else ""
-        self.args = (f"{problem}{found}: {fix}" if fix else f"{problem}{found}",)
+        self.args = (f"{problem}. {step}",)
 
     @property
-    def plain(self) -> str:
-        """The reason and the next step, in sentences, with no commands."""
-        return f"{self.problem}. {self.step}"
+    def explained(self) -> str:
+        """The reason, what was found and the command that fixes it (one line)."""
+        found = f" ({self.detail})" if self.detail else ""
+        return f"{self.problem}{found}: {self.fix}" if self.fix else f"{self.problem}{found}"
 
 
 class Backend(abc.ABC):

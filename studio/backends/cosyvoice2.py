@@ -231,16 +231,17 @@ class CosyVoice2Backend(Backend):
     def _construct(self, device: str, *, trt: bool) -> Any:
         problem = self.model_problem(self.options)
         if problem:
-            raise RuntimeError(str(problem))
+            raise RuntimeError(problem.explained)
         try:
             import torch
             from cosyvoice.cli.cosyvoice import CosyVoice2
         except ImportError as err:
-            raise RuntimeError(str(runtime_missing(str(err)))) from None
+            raise RuntimeError(runtime_missing(str(err)).explained) from None
         fp16, jit, _, wanted = self._options()
         on_gpu = device.startswith("cuda") and wanted != "cpu"
         if on_gpu and not torch.cuda.is_available():
-            raise RuntimeError(str(no_gpu("torch.cuda.is_available() is False in this worker")))
+            why = no_gpu("torch.cuda.is_available() is False in this worker")
+            raise RuntimeError(why.explained)
         if not on_gpu:
             fp16 = jit = trt = False  # the runtime supports none of them on the CPU
         accepted = inspect.signature(CosyVoice2).parameters

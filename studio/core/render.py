@@ -83,19 +83,19 @@ class VoiceFit:
     def problem(self) -> str | None:
         """Why it cannot render here, for the window: a plain reason and a
         next step, no commands. None when it can."""
-        return self.unavailable.plain if self.unavailable else None
+        return str(self.unavailable) if self.unavailable else None
 
     def explain(self) -> str | None:
         """Why it cannot render here, for the command line: the reason, what
         was found, and the command that fixes it. None when it can."""
-        return str(self.unavailable) if self.unavailable else None
+        return self.unavailable.explained if self.unavailable else None
 
     def describe(self) -> str:
         """One line for the command line's lists: 'cosyvoice2 (zero-shot)',
         plus why it cannot render here, if it cannot."""
         name = self.backend or "no backend"
         text = f"{name} ({self.mode})"
-        return text if self.unavailable is None else f"{text}: {self.unavailable}"
+        return text if self.unavailable is None else f"{text}: {self.unavailable.explained}"
 
 
 def voice_fit(library: Library, voice: Voice) -> VoiceFit:

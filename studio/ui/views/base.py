@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QVBoxLayout, QWidget
 
-from studio.backends import Unavailable
 from studio.core.render import VoiceFit, voice_fit
 from studio.core.store import Library, Voice
 from studio.errors import UserError
@@ -60,12 +59,8 @@ class View(QWidget):
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(self.tr("Voice Studio"))
-        if isinstance(err, Unavailable):  # a voice that cannot render here: no commands
-            box.setText(err.plain)
-        elif isinstance(err, UserError):
-            box.setText(str(err))
-        else:
-            box.setText(self.tr("Something went wrong: %s") % err)
+        box.setText(str(err) if isinstance(err, UserError) else
+                    self.tr("Something went wrong: %s") % err)
         if details and not isinstance(err, UserError):
             box.setDetailedText(details)
         box.open()
