@@ -621,7 +621,7 @@ def cmd_voices(args: argparse.Namespace) -> int:
             rows.append({
                 "name": voice.name, "kind": voice.kind, "language": voice.language,
                 "duration_s": voice.duration_s, "backend": fit.backend, "mode": fit.mode,
-                "usable": fit.usable, "problem": fit.problem, "transcript": voice.transcript,
+                "usable": fit.usable, "problem": fit.explain(), "transcript": voice.transcript,
                 "fit": fit.describe(),
             })
     if args.json:
@@ -650,7 +650,7 @@ def cmd_projects(args: argparse.Namespace) -> int:
                 fits[row["voice"]] = voice_fit(library, voice) if voice else None
             fit = fits[row["voice"]]
             row.update(backend=fit.backend if fit else None,
-                       problem=fit.problem if fit else "the voice is gone")
+                       problem=fit.explain() if fit else "the voice is gone")
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
@@ -931,7 +931,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except UserError as err:
-        print(f"studio: {err}", file=sys.stderr)
+        from studio.backends import Unavailable
+
+        # a backend that cannot run here: what was found and the command that fixes it
+        message = err.explained if isinstance(err, Unavailable) else str(err)
+        print(f"studio: {message}", file=sys.stderr)
         return err.exit_code
     except sqlite3.OperationalError as err:
         if "locked" not in str(err) and "busy" not in str(err):

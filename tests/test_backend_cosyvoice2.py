@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 
 from studio import gpu
-from studio.backends import VoiceRef, installed_backends
-from studio.backends.cosyvoice2 import RUNTIME_MISSING, CosyVoice2Backend
+from studio.backends import Unavailable, VoiceRef, installed_backends
+from studio.backends.cosyvoice2 import CosyVoice2Backend
 from studio.weights import load_manifest, repo_models_dir
 from tests.backend_contract import BackendContract
 
@@ -154,29 +154,58 @@ def test_older_runtime_gets_a_16k_tensor(backend: CosyVoice2Backend, voice: Voic
     assert 5.0 < seconds < 7.0
 
 
+def _reads_as_a_sentence(why: Unavailable) -> str:
+    """The window's words: capitalised, one reason and one next step, no
+    commands, brackets or package-manager lines."""
+    text = str(why)
+    assert text[0].isupper() and text.endswith(".") and text.count(". ") == 1, text
+    assert "[" not in text and "pip " not in text and "`" not in text, text
+    return text
+
+
 def test_unavailable_for_each_reason_with_its_fix(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, standin: Path,
         options: dict[str, object], model_dir: Path) -> None:
+    """Each reason reads as a sentence in the window; the command line gets
+    what was found and the command that fixes it."""
     assert CosyVoice2Backend.available(options) is None
 
     missing = {"model_dir": str(tmp_path / "nowhere"), "device": "cpu"}
-    assert "studio models download cosyvoice2-0.5b" in CosyVoice2Backend.available(missing)
+    why = CosyVoice2Backend.available(missing)
+    assert "folder set for it does not exist" in _reads_as_a_sentence(why)
+    assert "studio models download cosyvoice2-0.5b" in why.explained
+    assert str(tmp_path / "nowhere") in why.explained
+
+    monkeypatch.setenv("STUDIO_MODELS", str(tmp_path / "models"))
+    why = CosyVoice2Backend.available({"device": "cpu"})
+    assert _reads_as_a_sentence(why) == (
+        "This cloned voice needs the CosyVoice2 model, which is not downloaded on this "
+        "computer. Download it on the Models page, or use a preset voice.")
+    assert why.explained.endswith(": run `studio models download cosyvoice2-0.5b`")
 
     (model_dir / "llm.pt").unlink()
-    reason = CosyVoice2Backend.available(options)
-    assert "incomplete (llm.pt: missing)" in reason and "to repair it" in reason
+    why = CosyVoice2Backend.available(options)
+    assert "incomplete" in _reads_as_a_sentence(why) and "Models page" in str(why)
+    assert "llm.pt: missing" in why.explained and "to repair it" in why.explained
     make_model_dir(model_dir)
 
     from studio.backends import cosyvoice2
 
     monkeypatch.setattr(gpu, "probe", lambda: ([], "NVML: no NVIDIA driver"))
     monkeypatch.setattr(cosyvoice2, "_probed", None)
-    reason = CosyVoice2Backend.available({"model_dir": str(model_dir)})
-    assert reason.startswith("no NVIDIA GPU with CUDA") and "NVML: no NVIDIA driver" in reason
+    why = CosyVoice2Backend.available({"model_dir": str(model_dir)})
+    assert _reads_as_a_sentence(why) == (
+        "This cloned voice needs the CosyVoice2 model and an NVIDIA GPU; this computer has "
+        "no usable NVIDIA GPU. Use a preset voice here, or render on a computer with one.")
+    assert "(NVML: no NVIDIA driver)" in why.explained
+    assert "studio config set cosyvoice2.device cpu" in why.explained
 
     monkeypatch.setattr(sys, "path", [p for p in sys.path if p != str(STANDIN)])
     monkeypatch.delitem(sys.modules, "cosyvoice", raising=False)
-    assert CosyVoice2Backend.available(options) == RUNTIME_MISSING
+    why = CosyVoice2Backend.available(options)
+    assert "voice-cloning software, which is not installed" in _reads_as_a_sentence(why)
+    assert "pip install '.[cosyvoice]'" in why.explained
+    assert "installers/cosyvoice-runtime.sh" in why.explained
 
 
 def test_load_reports_a_missing_folder_not_a_traceback(standin: Path, tmp_path: Path) -> None:

@@ -63,7 +63,7 @@ def test_a_clone_never_falls_back_and_says_why(studio, clip, tmp_path, library_d
 
     no_runtime = studio("render", script, "--voice", "narrator", STUDIO_MODELS=str(models))
     assert no_runtime.returncode == 2
-    assert "CosyVoice2 runtime is not installed" in no_runtime.stderr
+    assert "voice-cloning software, which is not installed" in no_runtime.stderr
     assert "pip install '.[cosyvoice]'" in no_runtime.stderr
 
     with_runtime = {"PYTHONPATH": os.pathsep.join([str(REPO), str(STANDIN)]),
@@ -76,6 +76,7 @@ def test_a_clone_never_falls_back_and_says_why(studio, clip, tmp_path, library_d
     if probe()[0]:
         pytest.skip("this machine has an NVIDIA GPU: the no-GPU message cannot show")
     no_gpu = studio("render", script, "--voice", "narrator", **with_runtime)
-    assert no_gpu.returncode == 2 and "no NVIDIA GPU with CUDA" in no_gpu.stderr
+    assert no_gpu.returncode == 2 and "no usable NVIDIA GPU" in no_gpu.stderr
+    assert "studio config set cosyvoice2.device cpu" in no_gpu.stderr
     assert snapshot(library_dir) == before  # nothing queued, nothing rendered by piper
     assert Path(models / "cosyvoice2-0.5b").is_dir()

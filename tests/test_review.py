@@ -70,7 +70,7 @@ def test_segment_voice_must_fit(library: Library, clip) -> None:
     assert set_voice(library, first.id, "joe").voice_id == joe.id
     assert first.id in [s.id for s in library.segments_to_render(sync.project)]
     import_voice(library, "Clone", clip(5.0), "The quick brown fox.")
-    with pytest.raises(UserError, match="is a cloned voice and no backend that clones"):
+    with pytest.raises(UserError, match="This cloned voice needs"):
         set_voice(library, first.id, "Clone")  # never falls back to another backend
     assert library.segment(first.id).voice_id == joe.id  # unchanged
     assert set_voice(library, first.id, None).voice_id is None

@@ -67,6 +67,30 @@ class VoiceRef:
 Options = Mapping[str, Any]
 
 
+class Unavailable(UserError):
+    """Why a backend cannot render here, worded once for both front ends.
+
+    ``problem`` is one plain reason and ``step`` one plain next step, for
+    anyone: ``str()`` joins them (capitalised sentences, no commands), so the
+    window, and a job's error, read as a person would say it. ``detail`` is
+    what was found (a folder, the driver's message) and ``fix`` the command
+    that fixes it: :attr:`explained`, the reason with both, is what the
+    command line and the log print.
+    """
+
+    def __init__(self, problem: str, step: str, fix: str = "", detail: str = "") -> None:
+        super().__init__(problem, fix)
+        self.step = step
+        self.detail = detail
+        self.args = (f"{problem}. {step}",)
+
+    @property
+    def explained(self) -> str:
+        """The reason, what was found and the command that fixes it (one line)."""
+        found = f" ({self.detail})" if self.detail else ""
+        return f"{self.problem}{found}: {self.fix}" if self.fix else f"{self.problem}{found}"
+
+
 class Backend(abc.ABC):
     """A text-to-speech engine behind one small contract.
 
@@ -99,7 +123,7 @@ class Backend(abc.ABC):
         return cls.vram_mb if option == "vram_mb" else None
 
     @classmethod
-    def available(cls, options: Options | None = None) -> str | None:
+    def available(cls, options: Options | None = None) -> Unavailable | None:
         """None if the backend can run here, else why not and how to fix it."""
         return None
 

@@ -52,7 +52,7 @@ from typing import Any, ClassVar
 import numpy as np
 import numpy.typing as npt
 
-from studio.backends import Backend, Options, VoiceRef
+from studio.backends import Backend, Options, Unavailable, VoiceRef
 from studio.errors import UserError
 
 MODEL_NAME = "cosyvoice2-0.5b"
@@ -67,10 +67,35 @@ INSTALLER = "installers/cosyvoice-runtime.sh"
 # with the value each may be left out at (None: any value).
 _ADAPTABLE: dict[str, Any] = {"stream": False, "speed": 1.0, "zero_shot_spk_id": None}
 
-RUNTIME_MISSING = (
-    "the CosyVoice2 runtime is not installed: run `pip install '.[cosyvoice]'` and then "
-    "`installers/cosyvoice-runtime.sh` (README, 'Voice cloning')"
-)
+# Why a cloned voice cannot render here: one place per reason, a plain
+# sentence and next step for the window, what was found and the command that
+# fixes it for the command line and the log (see Unavailable).
+USE_A_PRESET = "Use a preset voice here, or render on a computer with one."
+
+
+def runtime_missing(detail: str = "") -> Unavailable:
+    """The runtime (and torch) are not installed."""
+    return Unavailable(
+        "This cloned voice needs the CosyVoice2 voice-cloning software, which is not "
+        "installed on this computer",
+        "Use a preset voice here, or install voice cloning as the README describes "
+        "under Voice cloning.",
+        "run `pip install '.[cosyvoice]'` and then `installers/cosyvoice-runtime.sh` "
+        "(README, 'Voice cloning')",
+        detail,
+    )
+
+
+def no_gpu(detail: str) -> Unavailable:
+    """No NVIDIA GPU with CUDA (``detail``: what NVML or torch said)."""
+    return Unavailable(
+        "This cloned voice needs the CosyVoice2 model and an NVIDIA GPU; this computer has "
+        "no usable NVIDIA GPU",
+        USE_A_PRESET,
+        "install the NVIDIA driver, or run `studio config set cosyvoice2.device cpu` to "
+        "render on the processor (very slow)",
+        detail,
+    )
 
 
 def _plan_name(fp16: bool) -> str:
@@ -130,40 +155,56 @@ class CosyVoice2Backend(Backend):
         return Path(given).expanduser() if given else models_dir() / MODEL_NAME
 
     @classmethod
-    def model_problem(cls, options: Options | None = None) -> str | None:
+    def model_problem(cls, options: Options | None = None) -> Unavailable | None:
         """Why the model folder cannot be loaded, with the command that fixes it."""
         from studio.weights import ModelStore
 
         folder = cls.model_dir(options)
         fix = f"run `studio models download {MODEL_NAME}`"
-        if (options or {}).get("model_dir"):
+        chosen = bool((options or {}).get("model_dir"))
+        if chosen:
             fix += " (or point cosyvoice2.model_dir at a complete copy)"
         if not folder.is_dir():
-            return f"the CosyVoice2 model is not downloaded (no folder {folder}): {fix}"
+            if chosen:
+                return Unavailable(
+                    "This cloned voice needs the CosyVoice2 model, and the model folder set "
+                    "for it does not exist",
+                    "Restore that folder, or use a preset voice.",
+                    fix, f"no folder {folder}")
+            return Unavailable(
+                "This cloned voice needs the CosyVoice2 model, which is not downloaded on "
+                "this computer",
+                "Download it on the Models page, or use a preset voice.",
+                fix, f"no folder {folder}")
         try:
             problems = ModelStore().check_folder(MODEL_NAME, folder)
-        except UserError as err:
-            return str(err)
+        except UserError as err:  # the list of models itself is unreadable
+            return Unavailable(
+                "The CosyVoice2 model cannot be checked, because the list of known models "
+                "is damaged",
+                "Reinstall Voice Studio, or use a preset voice.", err.fix, err.problem)
         if problems:
             listed = ", ".join(str(p) for p in problems[:3])
             more = f" and {len(problems) - 3} more" if len(problems) > 3 else ""
-            return (f"the CosyVoice2 model folder {folder} is incomplete ({listed}{more}): "
-                    f"{fix} to repair it")
+            return Unavailable(
+                "The CosyVoice2 model that this cloned voice needs is incomplete",
+                "Download it again on the Models page to repair it, or use a preset voice.",
+                f"{fix} to repair it", f"{listed}{more}, in {folder}")
         return None
 
     @classmethod
-    def available(cls, options: Options | None = None) -> str | None:
+    def available(cls, options: Options | None = None) -> Unavailable | None:
         options = options or {}
         if importlib.util.find_spec("torch") is None or \
                 importlib.util.find_spec("cosyvoice") is None:
-            return RUNTIME_MISSING
+            return runtime_missing()
         problem = cls.model_problem(options)
         if problem:
             return problem
         if options.get("device", "cuda") != "cpu":
             gpus, note = _probe()
             if not gpus:
-                return _no_cuda(note)
+                return no_gpu(note)
         return None
 
     @classmethod
@@ -190,16 +231,17 @@ class CosyVoice2Backend(Backend):
     def _construct(self, device: str, *, trt: bool) -> Any:
         problem = self.model_problem(self.options)
         if problem:
-            raise RuntimeError(problem)
+            raise RuntimeError(problem.explained)
         try:
             import torch
             from cosyvoice.cli.cosyvoice import CosyVoice2
         except ImportError as err:
-            raise RuntimeError(f"{RUNTIME_MISSING} ({err})") from None
+            raise RuntimeError(runtime_missing(str(err)).explained) from None
         fp16, jit, _, wanted = self._options()
         on_gpu = device.startswith("cuda") and wanted != "cpu"
         if on_gpu and not torch.cuda.is_available():
-            raise RuntimeError(_no_cuda("torch.cuda.is_available() is False in this worker"))
+            why = no_gpu("torch.cuda.is_available() is False in this worker")
+            raise RuntimeError(why.explained)
         if not on_gpu:
             fp16 = jit = trt = False  # the runtime supports none of them on the CPU
         accepted = inspect.signature(CosyVoice2).parameters
@@ -303,11 +345,6 @@ def _probe() -> tuple[int, str]:
         gpus, note = probe()
         _probed = (now, len(gpus), note)
     return _probed[1], _probed[2]
-
-
-def _no_cuda(detail: str) -> str:
-    return (f"no NVIDIA GPU with CUDA is available ({detail}): cosyvoice2 needs one; install "
-            "the NVIDIA driver, or set `studio config set cosyvoice2.device cpu` (very slow)")
 
 
 def _accepts(method: Any, argument: str) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from studio import audio
-from studio.backends import Backend, VoiceRef, backend_class, installed_backends
+from studio.backends import Backend, Unavailable, VoiceRef, backend_class, installed_backends
 from studio.core.jobs import PRIORITY_BULK, JobQueue
 from studio.core.store import Library, Segment, SyncResult, Voice
 from studio.errors import UserError
@@ -38,21 +38,29 @@ def backend_options(library: Library, backend: str) -> dict[str, Any]:
 
 def backend_for_voice(voice: Voice, library: Library | None = None) -> type[Backend]:
     """The backend that renders ``voice``; a cloned voice never falls back to
-    a backend that cannot clone."""
+    a backend that cannot clone (:class:`Unavailable` says why none can here)."""
     if voice.backend:
-        return backend_class(voice.backend)
+        try:
+            return backend_class(voice.backend)
+        except UserError as err:
+            raise Unavailable(
+                f"This voice needs the {voice.backend} backend, which is not installed on "
+                "this computer", "Choose another voice here.", err.fix) from None
     cloners = [cls for cls in installed_backends().values() if cls.can_clone]
 
-    def reason(cls: type[Backend]) -> str | None:
+    def reason(cls: type[Backend]) -> Unavailable | None:
         return cls.available(backend_options(library, cls.name) if library else None)
 
-    usable = [cls for cls in cloners if reason(cls) is None]
+    reasons = [(cls, reason(cls)) for cls in cloners]
+    usable = [cls for cls, why in reasons if why is None]
     if usable:
         return usable[0]
-    why = reason(cloners[0]) if cloners else None
-    raise UserError(
-        f"voice {voice.name!r} is a cloned voice and no backend that clones can run here"
-        + (f" ({why})" if why else ""),
+    if reasons and reasons[0][1] is not None:
+        raise reasons[0][1]  # the first cloning backend's own reason and fix
+    raise Unavailable(
+        "This cloned voice needs a voice-cloning backend, and none is installed on this "
+        "computer", "Use a preset voice here, or install voice cloning as the README "
+        "describes under Voice cloning.",
         "install the cosyvoice2 backend on a machine with an NVIDIA GPU, "
         "or use a preset voice such as 'joe'",
     )
@@ -65,17 +73,29 @@ class VoiceFit:
     backend: str | None  # None: no installed backend can speak it
     mode: str  # "preset", "zero-shot" (clip + transcript) or "cross-lingual" (clip only)
     languages: frozenset[str]
-    problem: str | None  # why it cannot render here, with the fix; None when it can
+    unavailable: Unavailable | None  # why it cannot render here; None when it can
 
     @property
     def usable(self) -> bool:
-        return self.problem is None
+        return self.unavailable is None
+
+    @property
+    def problem(self) -> str | None:
+        """Why it cannot render here, for the window: a plain reason and a
+        next step, no commands. None when it can."""
+        return str(self.unavailable) if self.unavailable else None
+
+    def explain(self) -> str | None:
+        """Why it cannot render here, for the command line: the reason, what
+        was found, and the command that fixes it. None when it can."""
+        return self.unavailable.explained if self.unavailable else None
 
     def describe(self) -> str:
-        """One line for lists: 'cosyvoice2 (zero-shot)', plus the problem if any."""
+        """One line for the command line's lists: 'cosyvoice2 (zero-shot)',
+        plus why it cannot render here, if it cannot."""
         name = self.backend or "no backend"
         text = f"{name} ({self.mode})"
-        return text if self.problem is None else f"{text}: {self.problem}"
+        return text if self.unavailable is None else f"{text}: {self.unavailable.explained}"
 
 
 def voice_fit(library: Library, voice: Voice) -> VoiceFit:
@@ -86,12 +106,14 @@ def voice_fit(library: Library, voice: Voice) -> VoiceFit:
         mode = "zero-shot" if (voice.transcript or "").strip() else "cross-lingual"
     try:
         cls = backend_for_voice(voice, library)
-    except UserError as err:
+    except Unavailable as err:
+        if voice.backend:  # a backend named by the voice, not installed here
+            return VoiceFit(voice.backend, mode, frozenset(), err)
         cloners = [c for c in installed_backends().values() if c.can_clone]
         return VoiceFit(cloners[0].name if cloners else None, mode,
-                        cloners[0].languages if cloners else frozenset(), err.problem)
-    problem = cls.available(backend_options(library, cls.name))
-    return VoiceFit(cls.name, mode, cls.languages, problem)
+                        cloners[0].languages if cloners else frozenset(), err)
+    return VoiceFit(cls.name, mode, cls.languages,
+                    cls.available(backend_options(library, cls.name)))
 
 
 def voice_ref(library: Library, voice: Voice) -> VoiceRef:

@@ -96,7 +96,10 @@ def test_a_clone_without_its_backend_says_so_and_does_not_render(qtbot, library_
         row = next(r for r in window.voices.model.rows if r["name"] == "Narrator")
         assert row["backend"].startswith("cosyvoice2 (zero-shot)")
         assert "cannot render here" in row["backend"]
-        assert "studio models download cosyvoice2-0.5b" in row["tooltip"]
+        # the user's words: one reason and one next step, no commands
+        assert row["tooltip"] == ("This cloned voice needs the CosyVoice2 model, and the model "
+                                  "folder set for it does not exist. Restore that folder, or "
+                                  "use a preset voice.")
         joe = next(r for r in window.voices.model.rows if r["name"] == "joe")
         assert joe["backend"] == "piper (preset)" and not joe["tooltip"]
 
@@ -107,7 +110,11 @@ def test_a_clone_without_its_backend_says_so_and_does_not_render(qtbot, library_
         projects.refresh()
         assert "Narrator · cosyvoice2" in projects.voice_label.text()
         assert not projects.render_button.isEnabled()
-        assert "studio models download" in projects.render_button.toolTip()
+        assert projects.render_button.toolTip() == row["tooltip"]
+        projects.set_script("cloned", "A new line for the cloned voice.")  # needs its backend
+        box = next(b for b in projects.findChildren(QMessageBox) if b.isVisible())
+        assert box.text() == row["tooltip"]  # the same words, not the command line's
+        box.close()
 
         projects.project_list.setCurrentIndex(projects.projects.index(names.index("preset"), 0))
         projects.refresh()

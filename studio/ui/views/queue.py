@@ -1,21 +1,36 @@
-"""The render queue: jobs by state, dead ones with their error, retry and cancel."""
+"""The render queue: whether anything renders it, jobs by state, dead ones
+with their error, retry and cancel."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from collections import Counter
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QTableView,
+    QVBoxLayout,
 )
 
 from studio.core.jobs import JobQueue
 from studio.core.store import Library
+from studio.engine.client import engine_status
+from studio.engine.supervisor import engine_pid
 from studio.errors import UserError
 from studio.ui.qt_models import Column, RowsModel
+from studio.ui.tasks import run_task
 from studio.ui.views.base import View
+
+WAITING = ("queued", "running", "failed")  # the Waiting column's states: work still to do
+IDLE_STATES = ("failed", "stopped")  # worker rows that render nothing
+PROBE_MS = 1000  # how often a shown page asks whether the engine still runs
 
 
 class QueueView(View):
@@ -26,6 +41,34 @@ class QueueView(View):
     def __init__(self, library: Library, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(library, parent)
         self.queue = JobQueue(library)
+        # Whether anything renders the queue: after "stop rendering" on close,
+        # jobs wait with no engine, and only this line says so.
+        self.engine_line = QLabel()
+        self.engine_line.setWordWrap(True)
+        self.engine_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.paused_line = QLabel()
+        self.paused_line.setWordWrap(True)
+        self.start_button = QPushButton(self.tr("Start the engine"))
+        self.start_button.clicked.connect(self.start_engine)
+        self.status_box = QFrame()
+        self.status_box.setFrameShape(QFrame.Shape.StyledPanel)
+        status_layout = QHBoxLayout(self.status_box)
+        lines = QFrame()
+        lines_layout = QVBoxLayout(lines)
+        lines_layout.setContentsMargins(0, 0, 0, 0)
+        lines_layout.addWidget(self.engine_line)
+        lines_layout.addWidget(self.paused_line)
+        status_layout.addWidget(lines, 1)
+        status_layout.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.layout_.addWidget(self.status_box)
+        self._starting = False
+        self._pid: int | None = None  # the engine as last shown
+        # The engine writes nothing when it exits (or is killed), so the store
+        # watcher cannot tell: while the page shows, ask the kernel each second
+        # (a lock query on one file, microseconds).
+        self._probe = QTimer(self)
+        self._probe.setInterval(PROBE_MS)
+        self._probe.timeout.connect(self._probe_engine)
         self.model = RowsModel([
             Column(self.tr("Job"), "id", align=Qt.AlignmentFlag.AlignRight),
             Column(self.tr("Project"), "project"),
@@ -83,6 +126,90 @@ class QueueView(View):
             row["progress"] = f"{row['rendered']} / {row['segments']}"
         self.projects.set_rows(projects)
         self.model.set_rows(self.queue.jobs()[:2000])
+        self._show_engine(projects)
+
+    # ------------------------------------------------------------ the engine line
+    def _show_engine(self, projects: list[dict[str, Any]]) -> None:
+        """Say whether the engine runs (and with which workers), how much
+        waits for it, and which projects are paused."""
+        status = engine_status(self.library)  # the Engine page's own reading
+        self._pid = status["pid"]
+        waiting = sum(status["jobs"].get(state, 0) for state in WAITING)
+        paused = [row for row in projects if row["paused"]]
+        held = sum(row["active"] for row in paused)  # waiting, but nothing claims them
+        ready = waiting - held
+        if self._starting:
+            text = self.tr("Starting the engine…")
+        elif status["running"] and status["pid"] == -1:
+            text = self.tr("The engine is starting…")
+        elif status["running"]:
+            text = self.tr("Engine running (pid %d): %s.") % (
+                status["pid"], self._workers_text(status["workers"]))
+            if ready:
+                text += " " + self.tr("%d jobs wait.") % ready
+        elif ready:
+            text = self.tr("Engine stopped — %d jobs wait. Start it to render them.") % ready
+        else:
+            text = self.tr("Engine stopped. Nothing waits to render.")
+        stopped_with_work = not status["running"] and ready > 0 and not self._starting
+        self.engine_line.setText(text)
+        self.engine_line.setStyleSheet("font-weight: bold" if stopped_with_work else "")
+        self.start_button.setVisible(not status["running"] and ready > 0)
+        self.start_button.setEnabled(not self._starting)
+        self.paused_line.setVisible(bool(paused))
+        if paused:
+            names = ", ".join(row["name"] for row in paused[:3])
+            if len(paused) > 3:
+                names += " " + self.tr("and %d more") % (len(paused) - 3)
+            self.paused_line.setText(
+                self.tr("Paused: %s. Their %d jobs wait until you select the project and "
+                        "press Resume.") % (names, held) if held else
+                self.tr("Paused: %s.") % names)
+
+    def _workers_text(self, workers: list[dict[str, Any]]) -> str:
+        """Live workers by backend ("2 piper workers, 1 cosyvoice2 worker"),
+        and failed ones, which render nothing."""
+        live = Counter(w["backend"] for w in workers if w["state"] not in IDLE_STATES)
+        failed = Counter(w["backend"] for w in workers if w["state"] == "failed")
+        if not live and not failed:
+            return self.tr("no workers yet")
+        parts = [(self.tr("%d %s worker") if n == 1 else self.tr("%d %s workers")) % (n, name)
+                 for name, n in sorted(live.items())]
+        parts += [self.tr("%d %s failed (see the Engine page)") % (n, name)
+                  for name, n in sorted(failed.items())]
+        return ", ".join(parts)
+
+    def start_engine(self) -> None:
+        """Start the engine off the GUI thread (starting waits for its lock)."""
+        from studio import service
+
+        root = self.root
+        self._starting = True
+        self.refresh()
+
+        def done(_pid: object) -> None:
+            self._starting = False
+            self.refresh()
+
+        def failed(err: Exception, details: str) -> None:
+            self._starting = False
+            self.refresh()
+            self.show_error(err, details)
+
+        run_task(lambda: service.ensure_engine(root), done, failed)
+
+    def _probe_engine(self) -> None:
+        """Refresh when the engine came or went since the page last looked."""
+        if not self._starting and engine_pid(self.root) != self._pid:
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._probe.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._probe.stop()
 
     def _project(self, *, pause: bool | None = None, raise_: bool = False,
                  cancel: bool = False) -> None:
