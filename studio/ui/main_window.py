@@ -313,9 +313,12 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from studio.engine.supervisor import engine_pid
+
+        # only a running engine with work to do makes closing a question
         counts = JobQueue(self.library).counts()
         active = sum(counts.get(state, 0) for state in ("queued", "running", "failed"))
-        if active and self.isVisible():
+        if active and engine_pid(self.library.root) is not None and self.isVisible():
             answer = QMessageBox.question(
                 self, self.tr("Rendering"),
                 self.tr("%d segments are still rendering. Keep rendering in the background?")

@@ -165,24 +165,44 @@ def test_script_edit_apply_and_undo(qtbot, library_dir, tmp_path):
         library.close()
 
 
-def test_progress_eta_from_the_render_rate(qtbot, library_dir, monkeypatch):
-    from studio.ui.main_window import MainWindow
+def test_progress_says_time_left_only_while_it_renders(qtbot, library_dir, monkeypatch):
+    """The bar's estimate comes from takes landing (studio.ui.eta, tested on its
+    own in tests/test_eta.py); here: shown while jobs run, gone when paused
+    or done. Takes are completed by hand on the real queue, the clock is the
+    test's."""
+    import numpy as np
+
+    from studio.core.jobs import JobQueue
+    from studio.core.render import ensure_presets, save_take_audio
     from studio.ui.views import projects as projects_module
+    from tests.gui.helpers import make_project, show_window
 
     library = Library.open(library_dir)
-    window = MainWindow(library)
-    qtbot.addWidget(window)
-    window.show()
+    ensure_presets(library)
+    script = " ".join(f"Line number {n} is here." for n in range(12))
+    project = make_project(library, "eta", script=script)
+    queue = JobQueue(library)
+    queue.enqueue([s.id for s in library.segments(project.id)], "piper")
     clock = [100.0]
     monkeypatch.setattr(projects_module.time, "monotonic", lambda: clock[0])
+    window = show_window(qtbot, library)
+    view = window.projects
     try:
-        view = window.projects
-        assert view._eta(1, 0, 10) == ""  # no rate yet
-        clock[0] += 10
-        assert view._eta(1, 5, 10) == " — about 0:10 left"  # 5 in 10 s, 5 to go
-        clock[0] += 10
-        assert view._eta(1, 10, 10) == ""  # done
-        assert view._eta(1, 2, 10) == ""  # an edit made new work: the rate starts over
+        assert "left" not in view.progress.format()  # nothing timed yet
+        for _ in range(8):  # a take every 5 s
+            clock[0] += 5
+            job = queue.claim("piper", worker_pid=1)
+            path = save_take_audio(library, np.full(2205, 0.1, np.float32), 22050)
+            queue.complete(job, path=path, backend="piper", sample_rate=22050, frames=2205)
+            view.refresh()
+        assert view.progress.format().endswith("left")  # 4 to go at 5 s each
+        assert "under a minute" in view.progress.format()
+        queue.set_paused(project.id, True)
+        view.refresh()
+        assert "paused" in view.progress.format() and "left" not in view.progress.format()
+        queue.cancel(project_id=project.id)
+        view.refresh()
+        assert view.progress.format() == "%v / %m"  # idle: no promise
     finally:
         _settle(qtbot)
         window.close()

@@ -77,3 +77,30 @@ def test_locks_and_a_paused_project_show(qtbot, library_dir) -> None:
         JobQueue(library).cancel(project_id=project.id)  # else closing asks about them
         window.close()
         library.close()
+
+
+def test_f2_edits_in_a_dialog_that_wraps_and_undo_restores(qtbot, library_dir) -> None:
+    from PySide6.QtCore import Qt
+
+    library = Library.open(library_dir)
+    ensure_presets(library)
+    project = make_project(library, "f2", rendered=True)
+    window = show_window(qtbot, library)
+    view, panel = window.projects, window.projects.panel
+    try:
+        view.table.selectRow(1)
+        panel.edit()
+        dialog = panel.dialog
+        assert dialog is not None and dialog.isVisible()
+        assert dialog.editor.lineWrapMode() != dialog.editor.LineWrapMode.NoWrap
+        dialog.editor.setPlainText("The second line, now said another way entirely.")
+        qtbot.keyClick(dialog.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        segment = library.segments(project.id)[1]
+        assert segment.source == "The second line, now said another way entirely."
+        assert segment.state == "stale"
+        window.undo.undo()
+        segment = library.segments(project.id)[1]
+        assert segment.source == "The second line follows." and segment.state == "rendered"
+    finally:
+        window.close()
+        library.close()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from studio.core.store import DONE_STATES, Library, Project
 from studio.errors import UserError
 from studio.text import Script
+from studio.ui.eta import Eta
 from studio.ui.qt_models import Column, RowFilter, RowsModel, seconds
 from studio.ui.tasks import run_in_process, run_task
 from studio.ui.views.base import View, cached_fit
@@ -49,7 +50,7 @@ class ProjectsView(View):
                  parent: QWidget | None = None) -> None:
         super().__init__(library, parent)
         self.panel = SegmentPanel(library, undo, self.refresh, self.show_error)
-        self._rate_history: dict[int, list[tuple[float, int]]] = {}
+        self._etas: dict[int, Eta] = {}  # time left, per project
         self._shown_script: str | None = None
         self.projects = RowsModel([Column(self.tr("Project"), "name")], self)
         self.project_list = QListView()
@@ -273,12 +274,12 @@ class ProjectsView(View):
         self.progress.setRange(0, max(1, len(rows)))
         self.progress.setValue(rendered)
         active = any(row["job"] for row in rows)
+        eta = self._etas.setdefault(project.id, Eta())
+        left = eta.update(time.monotonic(), rendered, len(rows), active and not project.paused)
         if project.paused and active:  # nothing renders: no time left to promise
-            self._rate_history.pop(project.id, None)
             self.progress.setFormat("%v / %m" + self.tr(" — paused (resume it in the Queue)"))
         else:
-            eta = self._eta(project.id, rendered, len(rows)) if active else ""
-            self.progress.setFormat(f"%v / %m{eta}")
+            self.progress.setFormat("%v / %m" + ("" if left is None else " — " + Eta.text(left)))
         total_s = sum(row["duration_s"] or 0 for row in rows)
         self.summary.setText(self.tr("%s rendered, %d failed") % (seconds(total_s), failed))
         self._show_fit(project)
@@ -316,21 +317,6 @@ class ProjectsView(View):
         self.render_button.setToolTip(fit.problem or self.tr(
             "Render every segment that has no take of its present text and voice "
             "(locked segments are left as they are)"))
-
-    def _eta(self, project_id: int, rendered: int, total: int) -> str:
-        """Time left, from the render rate over the last minute (empty when idle)."""
-        now = time.monotonic()
-        history = self._rate_history.setdefault(project_id, [])
-        if history and history[-1][1] > rendered:  # an edit made work: start over
-            history.clear()
-        history.append((now, rendered))
-        while len(history) > 2 and history[0][0] < now - 60:
-            history.pop(0)
-        (t0, r0), (t1, r1) = history[0], history[-1]
-        if rendered >= total or r1 <= r0 or t1 - t0 < 2:
-            return ""
-        left = (total - rendered) * (t1 - t0) / (r1 - r0)
-        return self.tr(" — about %s left") % seconds(left).split(".")[0]
 
     def selected_ids(self) -> list[int]:
         """The selected segments, in script order."""

@@ -15,7 +15,6 @@ from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QUndoCommand, QUndo
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QPushButton,
@@ -170,6 +169,7 @@ class SegmentPanel(QWidget):
         self.voice.activated.connect(self._choose_voice)
         self._last_played: int | None = None
         self._drawn_take: int | None = None  # the take whose waveform is shown
+        self.dialog: QWidget | None = None  # the open edit dialog, if any
         self.playing: Playing | None = None
         self._followed: int | None = None
         self.clock = QTimer(self)
@@ -395,17 +395,34 @@ class SegmentPanel(QWidget):
             window.statusBar().showMessage(text, 8000)
 
     def edit(self) -> None:
+        """F2: the segment's text in a dialog that wraps, with its count
+        against the voice's limit; OK is one undoable edit."""
+        from studio.core.render import backend_for_voice, segment_voice
+        from studio.ui.views.edit_dialog import EditDialog
+
         segment = self.segment
         if segment is None:
             return
-        text, ok = QInputDialog.getMultiLineText(self, self.tr("Edit segment"),
-                                                 self.tr("Text:"), segment.source)
-        if ok and text.strip() and text.strip() != segment.source:
-            try:
-                self.undo.push(EditTextCommand(self.library, segment.id, segment.source,
-                                               text.strip(), self.changed))
-            except UserError as err:
-                self.on_error(err)
+        try:
+            limit: int | None = backend_for_voice(
+                segment_voice(self.library, segment), self.library).max_chars
+        except UserError:  # a voice that cannot render here: the edit is still checked
+            limit = None
+        dialog = EditDialog(segment.number, segment.source, state=segment.state,
+                            spoken=segment.text, max_chars=limit, parent=self)
+
+        def done() -> None:
+            new = dialog.text()
+            if new and new != segment.source:
+                try:
+                    self.undo.push(EditTextCommand(self.library, segment.id, segment.source,
+                                                   new, self.changed))
+                except UserError as err:
+                    self.on_error(err)
+
+        dialog.accepted.connect(done)
+        self.dialog = dialog
+        dialog.open()
 
     def _all_locked_approved(self) -> tuple[bool, bool]:
         """Whether every selected segment is locked, and approved (one query,
