@@ -132,11 +132,9 @@ class Eta:
         """Seconds left in words, rounded coarser as they grow: "under a
         minute left", "about 4 min left", "about 25 min left", "about 1 h 20
         min left", "about 6 h left"."""
-        def tr(text: str) -> str:
-            return QCoreApplication.translate("Eta", text)
-
+        translate = QCoreApplication.translate  # (context, text): the strings are extracted
         if seconds < 60:
-            return tr("under a minute left")
+            return translate("Eta", "under a minute left")
         minutes = seconds / 60
         if minutes < 10:
             step = 1
@@ -151,7 +149,7 @@ class Eta:
         rounded = max(1, int(minutes / step + 0.5) * step)
         hours, rest = divmod(rounded, 60)
         if not hours:
-            return tr("about %d min left") % rest
+            return translate("Eta", "about %d min left") % rest
         if not rest:
-            return tr("about %d h left") % hours
-        return tr("about %d h %d min left") % (hours, rest)
+            return translate("Eta", "about %d h left") % hours
+        return translate("Eta", "about %d h %d min left") % (hours, rest)
