@@ -1,7 +1,9 @@
 """How responsive the desktop studio stays, measured offscreen.
 
 * time to open a 5,000-segment project (window built, table filled, the
-  timeline laid out), and to repaint its timeline fitted and zoomed in;
+  timeline laid out), until its document view is complete (built a chunk
+  per turn of the event loop), and to repaint its timeline fitted and
+  zoomed in;
 * the worst event-loop stall while a 100,000-character script is pasted and
   applied (split and normalized on the thread pool);
 * the worst event-loop stall while a 1,000-segment project renders on the
@@ -102,8 +104,15 @@ def main() -> None:
         window.show_view("projects")
         pump(app, lambda: len(window.projects.segments.rows) == 5000, 30)
         opened = (time.perf_counter() - started) * 1000
+        document = window.projects.document
+        meter.start()
+        pump(app, lambda: document.builds > 0 and document._pending is None, 30)
+        laid_out = (time.perf_counter() - started) * 1000
+        stall = meter.stop()
         gc.freeze()  # as studio.ui.app does once the window is up
         print(f"open a 5,000-segment project: {opened:7.0f} ms  (target < 1000 ms)")
+        print(f"  its document view complete: {laid_out:7.0f} ms, built in chunks: "
+              f"worst stall {stall:5.0f} ms  (target < 50 ms)")
         timeline = window.projects.timeline
         started = time.perf_counter()
         timeline.grab()  # a real paint, offscreen too

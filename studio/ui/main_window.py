@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Library: %s") % library.root.name)
         self.statusBar().setToolTip(str(library.root))
         self.watcher = StoreWatcher(library.root, parent=self)
-        self.watcher.changed.connect(self.refresh)
+        self.watcher.changed.connect(self._store_changed)
         geometry = self.settings.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -273,6 +273,14 @@ class MainWindow(QMainWindow):
         """The store changed: the visible view re-reads it."""
         self.views[self.current_view()].refresh()
         self._project_actions()
+
+    def _store_changed(self) -> None:
+        """Another process wrote: the Projects page reads its rows off the GUI thread."""
+        if self.current_view() == "projects":
+            self.projects.refresh_from_store()
+            self._project_actions()
+        else:
+            self.refresh()
 
     def export(self) -> None:
         """Ctrl+E: the export dialog for the selected project."""

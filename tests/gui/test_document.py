@@ -250,6 +250,8 @@ def test_select_from_outside_is_silent_and_refreshes_keep_it(qtbot, library) -> 
 def test_a_large_script_keeps_its_scroll_and_selection(qtbot) -> None:
     rows = _synthetic(5000)
     view = _view(qtbot, rows, (900, 500))
+    assert view.builds == 0  # a large document is built a chunk per turn of the loop
+    qtbot.waitUntil(lambda: view.builds == 1, timeout=10000)
     assert view.document().blockCount() == (5000 + 6) // 7
     bar = view.verticalScrollBar()
     assert bar.maximum() > 100 * view.viewport().height()  # laid out whole
@@ -276,7 +278,11 @@ def test_a_large_script_keeps_its_scroll_and_selection(qtbot) -> None:
     assert _bar(view, rows[10]["id"]) == "studio-bar:pending:locked"
     changed[20]["text"] = "A new text for one segment."
     view.set_rows(changed)
-    assert view.builds == builds + 1
+    changed[30]["status"] = "failed"  # a refresh while the new document is built
+    view.set_rows(changed)
+    qtbot.waitUntil(lambda: view.builds == builds + 1, timeout=10000)
+    assert _bar(view, rows[30]["id"]) == "studio-bar:failed:open"
+    assert _bar(view, rows[10]["id"]) == "studio-bar:pending:locked"
     assert bar.value() == top and view.selected_ids() == chosen
 
     view.set_playing(rows[4999]["id"])

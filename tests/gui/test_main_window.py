@@ -50,7 +50,7 @@ def test_import_a_voice_open_a_script_render_and_watch_it(qtbot, library_dir, tm
         qtbot.waitUntil(
             lambda: [r["takes"] for r in window.projects.segments.rows] == [1, 1, 1],
             timeout=120000)
-        assert window.projects.progress.value() == 3
+        qtbot.waitUntil(lambda: window.projects.progress.value() == 3, timeout=5000)
         window.show_view("queue")
         queue = window.views["queue"]
         assert {r["state"] for r in queue.model.rows} == {"done"}

@@ -45,10 +45,10 @@ def test_undo_of_an_edit_gives_the_take_back(qtbot, library_dir) -> None:
         window.undo.push(EditTextCommand(library, segment.id, segment.source,
                                          "An edited line.", view.refresh))
         assert [r["status"] for r in view.segments.rows] == ["rendered", "stale", "rendered"]
-        assert view.progress.value() == 2
+        qtbot.waitUntil(lambda: view.progress.value() == 2, timeout=5000)
         window.undo.undo()  # Ctrl+Z: the old text, and with it the old take, is current again
         assert [r["status"] for r in view.segments.rows] == ["rendered"] * 3
-        assert view.progress.value() == 3
+        qtbot.waitUntil(lambda: view.progress.value() == 3, timeout=5000)
         assert library.segments_to_render(project) == []
     finally:
         window.close()

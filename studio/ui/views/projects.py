@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -51,6 +51,8 @@ class ProjectsView(View):
         super().__init__(library, parent)
         self.panel = SegmentPanel(library, undo, self.refresh, self.show_error)
         self._etas: dict[int, Eta] = {}  # time left, per project
+        self._reading = False  # segment rows being read on the thread pool
+        self._read_again = False
         self._shown_script: str | None = None
         self.projects = RowsModel([Column(self.tr("Project"), "name")], self)
         self.project_list = QListView()
@@ -225,7 +227,44 @@ class ProjectsView(View):
         self.project_list.setCurrentIndex(self.projects.index(names.index(name.casefold()), 0))
         return True
 
-    def refresh(self) -> None:
+    def refresh_from_store(self) -> None:
+        """The store changed under the window (a take landed, another process
+        wrote): the segment rows are read on the thread pool, then shown, so
+        the query never holds the GUI thread during a render. One read at a
+        time; a change meanwhile reads again."""
+        project = self.current_project()
+        if self._reading:
+            self._read_again = True
+            return
+        names = [row["name"] for row in self.projects.rows]
+        if project is None or names != self.library.project_names():
+            self.refresh()
+            return
+        self._reading = True
+        root, project_id = self.root, project.id
+
+        def read() -> list[dict[str, Any]]:
+            with Library.open(root) as library:
+                return library.segment_rows(project_id)
+
+        def done(rows: list[dict[str, Any]]) -> None:
+            self._reading = False
+            current = self.current_project()
+            if current is not None and current.id == project_id:
+                self.refresh(rows)
+            if self._read_again:
+                self._read_again = False
+                self.refresh_from_store()
+
+        def failed(err: Exception, details: str) -> None:
+            self._reading = False
+            self.show_error(err, details)
+
+        run_task(read, done, failed)
+
+    def refresh(self, rows: list[dict[str, Any]] | None = None) -> None:
+        """Re-read and show the selected project (``rows``: its segment rows,
+        just read elsewhere)."""
         names = [row["name"] for row in self.projects.rows]
         if names != self.library.project_names():  # a project new, renamed or trashed
             self.refresh_projects()
@@ -251,7 +290,7 @@ class ProjectsView(View):
             self._shown_script = project.script
         current = self.panel.segment.id if self.panel.segment else None
         selected = self.selected_ids()
-        rows = self.library.segment_rows(project.id)
+        rows = self.library.segment_rows(project.id) if rows is None else rows
         for row in rows:  # the state and the lock, shown together in one column
             row["shown_state"] = (row["status"], bool(row["locked"]))
         self.segments.set_rows(rows)
@@ -272,7 +311,9 @@ class ProjectsView(View):
         rendered = sum(1 for row in rows if row["status"] in DONE_STATES)
         failed = sum(1 for row in rows if row["status"] == "failed")
         self.progress.setRange(0, max(1, len(rows)))
-        self.progress.setValue(rendered)
+        # on the next turn of the loop: QProgressBar.setValue repaints at once,
+        # which would paint the whole window's pending updates inside this refresh
+        QTimer.singleShot(0, self, lambda: self.progress.setValue(rendered))
         active = any(row["job"] for row in rows)
         eta = self._etas.setdefault(project.id, Eta())
         left = eta.update(time.monotonic(), rendered, len(rows), active and not project.paused)

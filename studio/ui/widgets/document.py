@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, cast
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -58,6 +59,7 @@ LEAD = 2
 _WORD_JOINER = "\u2060"
 _TINT_ALPHA = 64  # the state's colour behind the words: light enough for dark text and light
 _BAR_WIDTH = 3.0
+BUILD_CHUNK = 400  # segments laid out per turn of the event loop (about 20 ms)
 _PLAYING_COLOR = "#d32f2f"  # the timeline's playhead
 _FALLBACK_COLOR = "#e0e0e0"
 # The context menu's batch actions, in the order they are offered.
@@ -67,6 +69,22 @@ ACTIONS = ("play", "regenerate", "approve", "unapprove", "lock", "unlock")
 def _shown(text: str) -> str:
     """A segment's text on one line (a newline in it would start a paragraph)."""
     return " ".join(text.split())
+
+
+@dataclass
+class _Build:
+    """A document being built, a chunk at a time."""
+
+    structure: list[tuple[int, Any, str]]
+    document: QTextDocument
+    cursor: QTextCursor
+    styles: dict[int, tuple[str, bool]]  # the latest states (a refresh may update them)
+    done: int = 0
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    paragraphs: list[Any] = field(default_factory=list)
+    used: dict[int, tuple[str, bool]] = field(default_factory=dict)  # as laid out
+    bars: set[str] = field(default_factory=set)
 
 
 class DocumentView(QTextEdit):
@@ -104,6 +122,8 @@ class DocumentView(QTextEdit):
         self._starts: list[int] = []  # each segment's run in the document, [start, end)
         self._ends: list[int] = []
         self._structure: list[tuple[int, Any, str]] | None = None
+        self._pending: _Build | None = None  # a large document being built
+        self._styles_next: dict[int, tuple[str, bool]] = {}
         self._styles: dict[int, tuple[str, bool]] = {}
         self._bars: set[str] = set()  # bar images the document holds (cleared with it)
         self._highlights: dict[int, QTextEdit.ExtraSelection] = {}  # per segment, made once
@@ -127,10 +147,16 @@ class DocumentView(QTextEdit):
         styles = {int(row["id"]): (str(row["status"]), bool(row["locked"])) for row in rows}
         self.rows = list(rows)
         self._by_id = {int(row["id"]): row for row in rows}
-        if structure != self._structure:
+        self._styles_next = styles
+        pending = self._pending
+        if pending is not None and structure == pending.structure:
+            pending.styles = styles  # still being built: its rest takes the new states
+            marks = False
+        elif structure != self._structure:
             self._build(structure, styles)
             marks = True
         else:
+            self._pending = None  # back to what is shown: a build under way is dropped
             self._restyle([i for i, style in styles.items() if self._styles.get(i) != style],
                           styles)
             marks = False
@@ -152,40 +178,65 @@ class DocumentView(QTextEdit):
 
     def _build(self, structure: list[tuple[int, Any, str]],
                styles: dict[int, tuple[str, bool]]) -> None:
+        """Lay the segments out in a new document. A small one is built at
+        once; a large one (a paste of a long script) is built BUILD_CHUNK
+        segments per turn of the event loop, so the window never stalls, and
+        shown when complete (the old one stays until then)."""
+        document = QTextDocument(self)
+        document.setUndoRedoEnabled(False)
+        document.setDefaultFont(self.document().defaultFont())
+        document.setDocumentMargin(self.document().documentMargin())
+        cursor = QTextCursor(document)
+        cursor.setBlockFormat(self._paragraph_format())
+        self._pending = _Build(structure, document, cursor, styles)
+        self._build_step(self._pending)
+
+    def _build_step(self, build: _Build) -> None:
+        if build is not self._pending:  # a newer build replaced it
+            return
+        plain = QTextCharFormat()
+        cursor, structure = build.cursor, build.structure
+        cursor.beginEditBlock()
+        for n in range(build.done, min(len(structure), build.done + BUILD_CHUNK)):
+            segment_id, paragraph, text = structure[n]
+            if n and paragraph != build.paragraphs[-1]:
+                cursor.insertBlock(self._paragraph_format(), plain)
+            elif n:
+                cursor.insertText(" ", plain)
+            state, locked = build.styles[segment_id]
+            build.starts.append(cursor.position())
+            cursor.insertImage(self._bar_format(segment_id, state, locked, build.document,
+                                                build.bars))
+            cursor.insertText(_WORD_JOINER + _shown(text), self._text_format(segment_id, state))
+            build.ends.append(cursor.position())
+            build.paragraphs.append(paragraph)
+            build.used[segment_id] = (state, locked)
+        cursor.endEditBlock()
+        build.done = min(len(structure), build.done + BUILD_CHUNK)
+        if build.done < len(structure):
+            QTimer.singleShot(0, lambda: self._build_step(build))
+            return
+        self._pending = None
         bar = self.verticalScrollBar()
         top = bar.value()
         self.setExtraSelections([])  # they hold cursors into the old text
         self._highlights.clear()
-        document = self.document()
-        document.clear()  # resources too
-        self._bars = set()
-        cursor = QTextCursor(document)
-        cursor.beginEditBlock()
-        cursor.setBlockFormat(self._paragraph_format())
-        plain = QTextCharFormat()
-        starts: list[int] = []
-        ends: list[int] = []
-        paragraphs: list[Any] = []
-        for n, (segment_id, paragraph, text) in enumerate(structure):
-            if n and paragraph != paragraphs[-1]:
-                cursor.insertBlock(self._paragraph_format(), plain)
-            elif n:
-                cursor.insertText(" ", plain)
-            state, locked = styles[segment_id]
-            starts.append(cursor.position())
-            cursor.insertImage(self._bar_format(segment_id, state, locked))
-            cursor.insertText(_WORD_JOINER + _shown(text), self._text_format(segment_id, state))
-            ends.append(cursor.position())
-            paragraphs.append(paragraph)
-        cursor.endEditBlock()
+        self.setDocument(build.document)  # the old one, a child of this view, is deleted
+        self._bars = build.bars
         self._structure = structure
         self._order = [segment_id for segment_id, _, _ in structure]
         self._index = {segment_id: n for n, segment_id in enumerate(self._order)}
-        self._starts, self._ends = starts, ends
+        self._starts, self._ends = build.starts, build.ends
         self.builds += 1
         # lay it all out now, so the scroll range is whole and the position holds
+        document = build.document
         document.documentLayout().blockBoundingRect(document.lastBlock())
         bar.setValue(top)
+        # states that changed while it was built
+        latest = self._styles_next
+        self._restyle([i for i, style in latest.items() if build.used.get(i) != style], latest)
+        self._selected &= self._index.keys()
+        self._show_marks()
 
     def _restyle(self, ids: list[int], styles: dict[int, tuple[str, bool]]) -> None:
         """New formats for these segments' runs (same text, same places)."""
@@ -225,17 +276,22 @@ class DocumentView(QTextEdit):
         text.setProperty(SEGMENT_ID, segment_id)
         return text
 
-    def _bar_format(self, segment_id: int, state: str, locked: bool) -> QTextImageFormat:
-        """The run's first character: the state's bar, and a padlock if locked."""
+    def _bar_format(self, segment_id: int, state: str, locked: bool,
+                    document: QTextDocument | None = None,
+                    bars: set[str] | None = None) -> QTextImageFormat:
+        """The run's first character: the state's bar, and a padlock if locked
+        (the image a resource of ``document``, the one shown by default)."""
+        document = document or self.document()
+        bars = self._bars if bars is None else bars
         name = f"studio-bar:{state}:{'locked' if locked else 'open'}"
-        metrics = QFontMetricsF(self.document().defaultFont())
+        metrics = QFontMetricsF(document.defaultFont())
         height = metrics.ascent() + metrics.descent()
         lock = round(height * 0.55) if locked else 0
         width = _BAR_WIDTH + 3 + (lock + 3 if locked else 0)
-        if name not in self._bars:
-            self.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(name),
-                                        self._bar_image(state, width, height, lock))
-            self._bars.add(name)
+        if name not in bars:
+            document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name),
+                                 self._bar_image(state, width, height, lock))
+            bars.add(name)
         image = QTextImageFormat()
         image.setName(name)
         image.setWidth(width)

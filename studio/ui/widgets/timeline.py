@@ -43,7 +43,8 @@ def build_envelopes(root: Any, project_name: str, wanted: set[int],
                     chunk: int = 50) -> dict[int, tuple[np.ndarray, float]]:
     """For the segments in ``wanted``: the envelope of the audio the export
     plays for them (trimmed and faded, by ``assemble``) and the pause after
-    each. Runs on the thread pool; reads a chunk of takes at a time."""
+    each. Runs on the thread pool; reads runs of consecutive segments, at most
+    ``chunk`` at a time, and nothing it was not asked for."""
     from studio.core.export import ExportSettings, assemble
     from studio.core.store import Library
 
@@ -55,10 +56,17 @@ def build_envelopes(root: Any, project_name: str, wanted: set[int],
             return out
         positions = [i for i, (seg, take) in enumerate(library.current_takes(project.id))
                      if seg.id in wanted and take is not None]
-        starts = sorted({p - p % chunk for p in positions})
-        for start in starts:
+        # runs of consecutive positions, read a chunk at a time: a project
+        # opening reads everything in few calls, a take landing reads only itself
+        runs: list[tuple[int, int]] = []
+        for position in positions:
+            if runs and position == runs[-1][0] + runs[-1][1] and runs[-1][1] < chunk:
+                runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+            else:
+                runs.append((position, 1))
+        for start, count in runs:
             samples, rate, cues = assemble(library, project, settings, start=start,
-                                           count=chunk, skip_missing=True)
+                                           count=count, skip_missing=True)
             step = max(1, int(rate * BIN_S))
             for cue in cues:
                 if cue.segment.id not in wanted:
