@@ -43,7 +43,7 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
     mapfile -t packages < <(printf '%s\n' "${packages[@]}" | sort -u)
     echo "$me: missing ${missing[*]}; install with:" \
-         "sudo apt-get install -y --no-install-recommends ${packages[*]}" >&2
+         "sudo apt-get update && sudo apt-get install -y --no-install-recommends ${packages[*]}" >&2
     exit 2
 fi
 
@@ -52,6 +52,7 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/real-window.XXXXXX")
 LIB=$TMP/library
 KEEP=0 XVFB_PID="" APP_PID="" CLIP_PID="" STEP=0 STEP_NAME="set-up"
 mkdir -p "$TMP/home" "$TMP/run" "$OUT" && chmod 700 "$TMP/run"
+rm -f "$OUT"/[0-9][0-9]-*.png  # the pictures of an earlier run: never mixed with this one's
 echo 'pcm.!default { type null }' >"$TMP/home/.asoundrc"  # playback with no sound card
 
 cleanup() {
@@ -71,7 +72,10 @@ cleanup() {
         [ -n "$engine" ] && kill -0 "$engine" 2>/dev/null && kill -9 -- "-$engine" 2>/dev/null
     fi
     [ -n "$CLIP_PID" ] && kill "$CLIP_PID" 2>/dev/null
-    [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null && wait "$XVFB_PID" 2>/dev/null
+    if [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null; then
+        for _ in $(seq 20); do kill -0 "$XVFB_PID" 2>/dev/null || break; sleep 0.25; done
+        kill -9 "$XVFB_PID" 2>/dev/null
+    fi
     if [ "$KEEP" = 1 ]; then
         echo "$me: kept $TMP (the app's log: $TMP/app.log)" >&2
     else
@@ -90,11 +94,12 @@ unset WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS SESSION_MANAGER LANGUAGE QT_STYLE
       QT_QPA_PLATFORMTHEME QT_SCALE_FACTOR QT_SCREEN_SCALE_FACTORS STUDIO_HOME
 
 studio() { timeout 60 "$PY" -m studio --library "$LIB" "$@"; }
+x() { timeout 20 "$@"; }  # an X client that hangs (a stuck server) ends the check
 
 fail() {
     KEEP=1
     echo "FAIL step $STEP ($STEP_NAME): $*" >&2
-    [ -n "${DISPLAY:-}" ] && import -silent -window root "$TMP/failed.png" 2>/dev/null &&
+    [ -n "${DISPLAY:-}" ] && x import -silent -window root "$TMP/failed.png" 2>/dev/null &&
         echo "$me: the screen at the failure: $TMP/failed.png" >&2
     if [ -s "$TMP/app.log" ]; then
         echo "$me: the app's log ends with:" >&2
@@ -123,37 +128,39 @@ app_alive() { kill -0 "$APP_PID" 2>/dev/null; }
 # A screenshot of the whole screen, reduced to 256 colours (the window is flat UI).
 shot() {
     local file=$OUT/$1.png
-    import -silent -window root "$TMP/shot.png" || fail "import could not grab the screen"
-    convert "$TMP/shot.png" +dither -colors 256 -strip "PNG8:$file" ||
+    x import -silent -window root "$TMP/shot.png" || fail "import could not grab the screen"
+    x convert "$TMP/shot.png" +dither -colors 256 -strip "PNG8:$file" ||
         fail "convert could not write $file"
     SHOT=$(basename "$file")
 }
 
 # The region of the screen (WxH+X+Y), for comparing before and after a key.
-grab() { import -silent -window root -crop "$1" +repage "$TMP/$2.png"; }
+grab() { x import -silent -window root -crop "$1" +repage "$TMP/$2.png"; }
 differs() {  # true if two grabs differ in more than a few pixels
     local n
     n=$(compare -metric AE "$TMP/$1.png" "$TMP/$2.png" null: 2>&1)
+    n=${n%% *}  # "1234", or "1234 (0.01)" in newer versions
     [ "${n%%.*}" -gt 20 ] 2>/dev/null
 }
 
 # X keyboard input goes to the focused window; with no window manager the
 # script gives the focus itself (xdotool's XTEST keys, not synthetic events).
-window_id() { xdotool search --onlyvisible --name "$1" 2>/dev/null | head -n 1; }
+window_id() { x xdotool search --onlyvisible --name "$1" 2>/dev/null | head -n 1; }
 focus() {
     local id
     id=$(window_id "$1")
     [ -n "$id" ] || fail "no window named '$1' to type into"
-    timeout 5 xdotool windowfocus --sync "$id" 2>/dev/null || xdotool windowfocus "$id"
+    timeout 5 xdotool windowfocus --sync "$id" 2>/dev/null || x xdotool windowfocus "$id"
     sleep 0.2
 }
-keys() { xdotool key --delay 120 "$@"; sleep 0.4; }
-typed() { xdotool type --delay 40 "$1"; sleep 0.3; }
+keys() { x xdotool key --delay 120 "$@" || fail "xdotool could not press $*"; sleep 0.4; }
+typed() { x xdotool type --delay 40 "$1" || fail "xdotool could not type '$1'"; sleep 0.3; }
 
 states() {  # the project's segment states, in order, from the command line
     studio segments "$1" --json 2>/dev/null |
         "$PY" -c 'import json, sys; print(" ".join(s["state"] for s in json.load(sys.stdin)))'
 }
+said() { local s; s=$(states "$1"); echo "${s:-no segments}"; }  # for messages
 all_done() {
     local s
     s=$(states "$1")
@@ -163,7 +170,7 @@ project_names() {
     studio projects list --json 2>/dev/null |
         "$PY" -c 'import json, sys; print("\n".join(p["name"] for p in json.load(sys.stdin)))'
 }
-has_project() { project_names | grep -qxF "$1"; }
+has_project() { project_names | grep -xF "$1" >/dev/null; }
 segments_are() { [ "$(states "$1" | wc -w)" = "$2" ]; }
 window_open() { [ -n "$(window_id "$1")" ]; }
 window_gone() { [ -z "$(window_id "$1")" ]; }
@@ -199,11 +206,10 @@ export DISPLAY
 step "start"
 "$PY" -m studio --library "$LIB" gui >"$TMP/app.log" 2>&1 &
 APP_PID=$!
-WIN=$(timeout 90 xdotool search --sync --onlyvisible --name '^Voice Studio$' 2>/dev/null |
-      head -n 1)
-[ -n "$WIN" ] || fail "no 'Voice Studio' window within 90 s"
+wait_until 90 window_open '^Voice Studio$' || fail "no 'Voice Studio' window within 90 s"
 sleep 2  # the first paint, and the view's first reads
-[ -z "$(project_names)" ] || fail "the new library is not empty: $(project_names)"
+listed=$(studio projects list --json 2>&1)
+[ "$listed" = "[]" ] || fail "\`studio projects list\` on the new library said: $listed"
 shot 01-start
 passed "window up on $DISPLAY, empty library ($SHOT)"
 
@@ -231,41 +237,43 @@ for _ in $(seq "$APPLY_FROM_EDITOR"); do keys shift+Tab; done
 keys space
 wait_until 30 segments_are "$NAME1" 4 ||
     fail "Apply (Shift+Tab x$APPLY_FROM_EDITOR from the editor, Space) made no 4 segments:" \
-         "$(states "$NAME1")"
+         "$(said "$NAME1")"
 sleep 1
 shot 04-applied
-passed "Apply changes (Shift+Tab x$APPLY_FROM_EDITOR, Space): $(states "$NAME1") ($SHOT)"
+passed "Apply changes (Shift+Tab x$APPLY_FROM_EDITOR, Space): $(said "$NAME1") ($SHOT)"
 
 step "render all"
 # Apply disables its button while it splits, which moves the focus on to the
 # next in the chain: the page list; then project list, New project, Render all.
 keys Tab Tab Tab
 keys space
-started() { [[ " $(states "$NAME1") " =~ \ (queued|rendering|rendered)\  ]]; }
-wait_until 30 started || fail "Render all (Tab x3 from the page list, Space) queued nothing: $(states "$NAME1")"
+render_started() { [[ " $(said "$NAME1") " =~ \ (queued|rendering|rendered)\  ]]; }
+wait_until 30 render_started || fail "Render all (Tab x3 from the page list, Space) queued nothing: $(said "$NAME1")"
 shot 05-render-all
-passed "Render all (Tab x3, Space): $(states "$NAME1") ($SHOT)"
+passed "Render all (Tab x3, Space): $(said "$NAME1") ($SHOT)"
 
 step "rendered"
 keys ctrl+f Escape  # Find opens the Segments tab; closing it leaves the focus in the table
 wait_until "$RENDER_TIMEOUT" all_done "$NAME1" ||
-    fail "not all rendered within $RENDER_TIMEOUT s: $(states "$NAME1")"
+    fail "not all rendered within $RENDER_TIMEOUT s: $(said "$NAME1")"
 sleep 2  # the table and the timeline catch up with the store
 shot 06-rendered
-passed "\`studio segments\` says: $(states "$NAME1") ($SHOT)"
+passed "\`studio segments\` says: $(said "$NAME1") ($SHOT)"
 
 step "play"
 focus '^Voice Studio$'
 keys Prior Down  # segment 2 selected in the table
 sleep 2  # its waveform is read
-grab 900x26+360+117 transport-before
+TRANSPORT=900x26+360+117  # Play/Pause, the position "0:01.1 / 0:02.6" and what plays
+grab "$TRANSPORT" transport-before
 keys space
-sleep 0.6
-grab 900x26+360+117 transport-playing
+playing() { grab "$TRANSPORT" transport-playing; differs transport-before transport-playing; }
+wait_until 10 playing || fail "Space on segment 2 did not start playback (the transport bar did not change)"
 shot 07-playing
-differs transport-before transport-playing ||
-    fail "Space on segment 2 did not start playback (the transport bar did not change)"
-passed "segment 2 selected (Page Up, Down), Space plays it ($SHOT)"
+grab "$TRANSPORT" transport-later
+differs transport-playing transport-later ||
+    fail "playback started but its position did not move"
+passed "segment 2 selected (Page Up, Down), Space plays it, the position moves ($SHOT)"
 sleep 4  # let the take end
 
 step "second project"
@@ -282,17 +290,17 @@ paste "$SCRIPT2"
 for _ in $(seq "$APPLY_FROM_EDITOR"); do keys shift+Tab; done
 keys space
 wait_until 30 segments_are "$NAME2" 3 ||
-    fail "Apply made no 3 segments in '$NAME2': $(states "$NAME2")"
+    fail "Apply made no 3 segments in '$NAME2': $(said "$NAME2")"
 sleep 1
 shot 08-second-project
-passed "'$NAME2': Ctrl+N, paste, Apply: $(states "$NAME2") ($SHOT)"
+passed "'$NAME2': Ctrl+N, paste, Apply: $(said "$NAME2") ($SHOT)"
 
 step "switch project"
 keys ctrl+1  # Voices
 keys ctrl+2  # Projects again; the focus is still on the page list
-keys Tab     # the project list ('$NAME2' sorts first and is selected)
+keys Tab     # the project list (the second project sorts first and is selected)
 grab 900x680+360+60 before-switch
-keys Down    # '$NAME1'
+keys Down    # the first project
 sleep 1
 grab 900x680+360+60 after-switch
 shot 09-switched
@@ -305,11 +313,11 @@ keys Prior Down Up  # segment 1 (a key that does not move the cursor selects not
 sleep 1
 keys a
 approved() { [ "$(states "$NAME1" | cut -d' ' -f1)" = approved ]; }
-wait_until 15 approved || fail "A approved nothing in '$NAME1': $(states "$NAME1")"
-[[ " $(states "$NAME2") " =~ \ approved\  ]] && fail "A approved a segment of '$NAME2'"
+wait_until 15 approved || fail "A approved nothing in '$NAME1': $(said "$NAME1")"
+[[ " $(said "$NAME2") " =~ \ approved\  ]] && fail "A approved a segment of '$NAME2'"
 sleep 1
 shot 10-approved
-passed "segment 1 of '$NAME1' (Page Up, Down, Up, A): $(states "$NAME1") ($SHOT)"
+passed "segment 1 of '$NAME1' (Page Up, Down, Up, A): $(said "$NAME1") ($SHOT)"
 
 step "export"
 exported="$LIB/exports/$NAME1.wav"
@@ -332,7 +340,7 @@ wait_until 60 wav_ok || fail "no WAV with audio at $exported after Enter in the 
 sleep 1
 shot 12-exported
 seconds=$("$PY" -c 'import sys, wave; w = wave.open(sys.argv[1]); print(f"{w.getnframes() / w.getframerate():.1f} s, {w.getframerate()} Hz")' "$exported")
-passed "Ctrl+E, Enter: exports/$NAME1.wav, $(stat -c %s "$exported") bytes, $seconds ($SHOT)"
+passed "Ctrl+E, Enter: exports/$NAME1.wav, $(stat -c %s "$exported") bytes, $seconds (11-export-dialog.png, $SHOT)"
 
 step "quit"
 keys Escape  # closes the export dialog
