@@ -15,7 +15,9 @@ PACKAGES=(
     libportaudio2       # PortAudio: playback and recording (sounddevice)
     libegl1 libgl1      # what Qt links, offscreen included
     libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
-    libxcb-cursor0      # Qt's xcb platform: the window on a real X display aborts without it
+    # Qt's xcb platform: the window on a real X display aborts without these
+    libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+    libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0
     fonts-dejavu-core   # a Latin font
     fonts-wqy-microhei  # a CJK font for the Chinese interface
     util-linux          # unshare, for the read-only library test

@@ -4,117 +4,117 @@
 <context>
     <name>DocumentView</name>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="97"/>
+        <location filename="../../studio/ui/widgets/document.py" line="115"/>
         <source>Script, segment by segment</source>
         <translation>脚本（逐段）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="98"/>
+        <location filename="../../studio/ui/widgets/document.py" line="116"/>
         <source>The script&apos;s segments appear here once it is split.</source>
         <translation>脚本分段后，片段会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="512"/>
+        <location filename="../../studio/ui/widgets/document.py" line="568"/>
         <source>Segment %d</source>
         <translation>片段 %d</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="514"/>
+        <location filename="../../studio/ui/widgets/document.py" line="570"/>
         <source>locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="517"/>
+        <location filename="../../studio/ui/widgets/document.py" line="573"/>
         <source>voice %s</source>
         <translation>声音 %s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="519"/>
+        <location filename="../../studio/ui/widgets/document.py" line="575"/>
         <source>length %s</source>
         <translation>时长 %s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="521"/>
+        <location filename="../../studio/ui/widgets/document.py" line="577"/>
         <source>%d takes</source>
         <translation>%d 个录音</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="527"/>
+        <location filename="../../studio/ui/widgets/document.py" line="583"/>
         <source>approved</source>
         <translation>已通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="527"/>
+        <location filename="../../studio/ui/widgets/document.py" line="583"/>
         <source>rendered</source>
         <translation>已渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="528"/>
+        <location filename="../../studio/ui/widgets/document.py" line="584"/>
         <source>rendering…</source>
         <translation>渲染中…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="528"/>
+        <location filename="../../studio/ui/widgets/document.py" line="584"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="529"/>
+        <location filename="../../studio/ui/widgets/document.py" line="585"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="529"/>
+        <location filename="../../studio/ui/widgets/document.py" line="585"/>
         <source>changed: render again</source>
         <translation>已更改：需重新渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="530"/>
+        <location filename="../../studio/ui/widgets/document.py" line="586"/>
         <source>not rendered</source>
         <translation>未渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="614"/>
+        <location filename="../../studio/ui/widgets/document.py" line="670"/>
         <source>Edit text…</source>
         <translation>编辑文本…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="621"/>
+        <location filename="../../studio/ui/widgets/document.py" line="677"/>
         <source>Play from here</source>
         <translation>从此处播放</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="622"/>
+        <location filename="../../studio/ui/widgets/document.py" line="678"/>
         <source>Play from the first selected</source>
         <translation>从第一个选中的片段播放</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="623"/>
+        <location filename="../../studio/ui/widgets/document.py" line="679"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="624"/>
+        <location filename="../../studio/ui/widgets/document.py" line="680"/>
         <source>Approve</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="624"/>
+        <location filename="../../studio/ui/widgets/document.py" line="680"/>
         <source>Withdraw approval</source>
         <translation>撤销通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="625"/>
+        <location filename="../../studio/ui/widgets/document.py" line="681"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="625"/>
+        <location filename="../../studio/ui/widgets/document.py" line="681"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="651"/>
+        <location filename="../../studio/ui/widgets/document.py" line="707"/>
         <source>segment %d is locked: unlock it (L) to edit</source>
         <translation>片段 %d 已锁定：先解锁（L）再编辑</translation>
     </message>
@@ -607,7 +607,7 @@
 <context>
     <name>InlineEditor</name>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="733"/>
+        <location filename="../../studio/ui/widgets/document.py" line="789"/>
         <source>Enter: save · Shift+Enter: new line · Escape: cancel</source>
         <translation>Enter：保存 · Shift+Enter：换行 · Esc：取消</translation>
     </message>
@@ -715,33 +715,33 @@
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="258"/>
+        <location filename="../../studio/ui/main_window.py" line="260"/>
         <source>The language changes when Voice Studio starts again.</source>
         <translation>重新启动 Voice Studio 后切换语言。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="283"/>
+        <location filename="../../studio/ui/main_window.py" line="293"/>
         <source>No project to export</source>
         <translation>没有可导出的项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="193"/>
-        <location filename="../../studio/ui/main_window.py" line="291"/>
+        <location filename="../../studio/ui/main_window.py" line="195"/>
+        <location filename="../../studio/ui/main_window.py" line="301"/>
         <source>Open a script</source>
         <translation>打开稿件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="292"/>
+        <location filename="../../studio/ui/main_window.py" line="302"/>
         <source>Text (*.txt *.md)</source>
         <translation>文本 (*.txt *.md)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="323"/>
+        <location filename="../../studio/ui/main_window.py" line="333"/>
         <source>Rendering</source>
         <translation>正在渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="324"/>
+        <location filename="../../studio/ui/main_window.py" line="334"/>
         <source>%d segments are still rendering. Keep rendering in the background?</source>
         <translation>还有 %d 个片段正在渲染。要在后台继续渲染吗？</translation>
     </message>
@@ -841,37 +841,47 @@
         <translation>新建项目</translation>
     </message>
     <message>
+        <location filename="../../studio/ui/main_window.py" line="193"/>
+        <source>Apply the edited script</source>
+        <translation>应用编辑后的脚本</translation>
+    </message>
+    <message>
         <location filename="../../studio/ui/main_window.py" line="194"/>
+        <source>Render all</source>
+        <translation>全部渲染</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="196"/>
         <source>Import a voice clip</source>
         <translation>导入声音片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="195"/>
+        <location filename="../../studio/ui/main_window.py" line="197"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="196"/>
+        <location filename="../../studio/ui/main_window.py" line="198"/>
         <source>Voices, Projects, Queue, Engine, Models</source>
         <translation>声音、项目、队列、引擎、模型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="197"/>
+        <location filename="../../studio/ui/main_window.py" line="199"/>
         <source>This list</source>
         <translation>本列表</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="204"/>
+        <location filename="../../studio/ui/main_window.py" line="206"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="214"/>
+        <location filename="../../studio/ui/main_window.py" line="216"/>
         <source>About Voice Studio</source>
         <translation>关于 Voice Studio</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="215"/>
+        <location filename="../../studio/ui/main_window.py" line="217"/>
         <source>Voice Studio %s
 Library: %s</source>
         <translation>Voice Studio %s
@@ -1037,181 +1047,184 @@ Library: %s</source>
 <context>
     <name>ProjectsView</name>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="110"/>
+        <location filename="../../studio/ui/views/projects.py" line="113"/>
         <source>The project&apos;s voice (locked segments keep theirs)</source>
         <translation>项目的声音（锁定的片段保留各自的声音）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="168"/>
+        <location filename="../../studio/ui/views/projects.py" line="171"/>
         <source>Apply changes</source>
         <translation>应用更改</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="170"/>
         <source>Split the edited script into segments. Segments you did not change keep their takes; in a project being rendered, the changed ones render again.</source>
-        <translation>将编辑后的脚本拆分为片段。未更改的片段保留其录音；在正在渲染的项目中，更改过的片段会重新渲染。</translation>
+        <translation type="vanished">将编辑后的脚本拆分为片段。未更改的片段保留其录音；在正在渲染的项目中，更改过的片段会重新渲染。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="188"/>
+        <location filename="../../studio/ui/views/projects.py" line="193"/>
         <source>New project…</source>
         <translation>新建项目…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="239"/>
+        <location filename="../../studio/ui/views/projects.py" line="281"/>
         <source>No project</source>
         <translation>没有项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="243"/>
+        <location filename="../../studio/ui/views/projects.py" line="285"/>
         <source>No project yet: New project, paste a script, or drop a text file here</source>
         <translation>还没有项目：新建项目、粘贴脚本，或将文本文件拖到这里</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="318"/>
         <source>Render every segment that has no take of its present text and voice (locked segments are left as they are)</source>
-        <translation>渲染所有没有当前文本和声音录音的片段（已锁定的片段保持不变）</translation>
+        <translation type="vanished">渲染所有没有当前文本和声音录音的片段（已锁定的片段保持不变）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="428"/>
+        <location filename="../../studio/ui/views/projects.py" line="476"/>
         <source>Approved %d / %d · to review %d · not rendered %d · failed %d · locked %d</source>
         <translation>已通过 %d / %d · 待审阅 %d · 未渲染 %d · 失败 %d · 已锁定 %d</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="617"/>
+        <location filename="../../studio/ui/views/projects.py" line="665"/>
         <source>New project</source>
         <translation>新建项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="645"/>
+        <location filename="../../studio/ui/views/projects.py" line="693"/>
         <source>Rename project</source>
         <translation>重命名项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="659"/>
+        <location filename="../../studio/ui/views/projects.py" line="707"/>
         <source>Duplicate project</source>
         <translation>复制项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="660"/>
+        <location filename="../../studio/ui/views/projects.py" line="708"/>
         <source>%s copy</source>
         <translation>%s 副本</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="673"/>
+        <location filename="../../studio/ui/views/projects.py" line="721"/>
         <source>Delete project</source>
         <translation>删除项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="674"/>
+        <location filename="../../studio/ui/views/projects.py" line="722"/>
         <source>Move the project %r to the trash? Its queued renders stop; Undo (Ctrl+Z) or `studio projects restore` brings it back.</source>
         <translation>将项目 %r 移到回收站？其排队中的渲染将停止；撤销（Ctrl+Z）或 `studio projects restore` 可以恢复它。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="693"/>
+        <location filename="../../studio/ui/views/projects.py" line="741"/>
         <source>Every segment is rendered with this voice.</source>
         <translation>所有片段都已用此声音渲染。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="696"/>
+        <location filename="../../studio/ui/views/projects.py" line="744"/>
         <source>Voice changed</source>
         <translation>声音已更改</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="697"/>
+        <location filename="../../studio/ui/views/projects.py" line="745"/>
         <source>%d segments now need rendering (locked segments keep their voice). Render them now?</source>
         <translation>现在有 %d 个片段需要渲染（锁定的片段保留其声音）。现在渲染吗？</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="55"/>
+        <location filename="../../studio/ui/views/projects.py" line="57"/>
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="62"/>
+        <location filename="../../studio/ui/views/projects.py" line="64"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="63"/>
+        <location filename="../../studio/ui/views/projects.py" line="65"/>
         <source>Voice</source>
         <translation>声音</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="64"/>
+        <location filename="../../studio/ui/views/projects.py" line="66"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="65"/>
+        <location filename="../../studio/ui/views/projects.py" line="67"/>
         <source>Length</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="66"/>
+        <location filename="../../studio/ui/views/projects.py" line="68"/>
         <source>Takes</source>
         <translation>版本数</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="88"/>
+        <location filename="../../studio/ui/views/projects.py" line="90"/>
         <source>Show only the segments in one state</source>
         <translation>只显示某一状态的片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="91"/>
+        <location filename="../../studio/ui/views/projects.py" line="93"/>
         <source>All segments</source>
         <translation>全部片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="92"/>
+        <location filename="../../studio/ui/views/projects.py" line="94"/>
         <source>To review</source>
         <translation>待审阅</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="93"/>
+        <location filename="../../studio/ui/views/projects.py" line="95"/>
         <source>Not rendered</source>
         <translation>未渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="94"/>
+        <location filename="../../studio/ui/views/projects.py" line="96"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="95"/>
+        <location filename="../../studio/ui/views/projects.py" line="97"/>
         <source>Approved</source>
         <translation>已通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="96"/>
+        <location filename="../../studio/ui/views/projects.py" line="98"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="103"/>
+        <location filename="../../studio/ui/views/projects.py" line="105"/>
         <source>Render all</source>
         <translation>全部渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="136"/>
+        <location filename="../../studio/ui/views/projects.py" line="139"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="167"/>
+        <location filename="../../studio/ui/views/projects.py" line="170"/>
         <source>Paste or type the script here.</source>
         <translation>在此粘贴或输入稿件。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="366"/>
+        <source>Render every segment that has no take of its present text and voice (Ctrl+Shift+R; locked segments are left as they are)</source>
+        <translation>渲染所有没有当前文本和声音录音的片段（Ctrl+Shift+R；已锁定的片段保持不变）</translation>
     </message>
     <message>
         <source>Apply changes (only changed segments re-render)</source>
         <translation type="vanished">应用修改（只重新渲染改动的片段）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="179"/>
+        <location filename="../../studio/ui/views/projects.py" line="184"/>
         <source>Segments</source>
         <translation>片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="180"/>
+        <location filename="../../studio/ui/views/projects.py" line="185"/>
         <source>Script</source>
         <translation>稿件</translation>
     </message>
@@ -1220,17 +1233,17 @@ Library: %s</source>
         <translation type="vanished">还没有项目：把文本文件拖到这里</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="284"/>
+        <location filename="../../studio/ui/views/projects.py" line="332"/>
         <source>%s rendered, %d failed</source>
         <translation>已渲染 %s，失败 %d 个</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="311"/>
+        <location filename="../../studio/ui/views/projects.py" line="359"/>
         <source>Voice: %s · %s</source>
         <translation>声音：%s · %s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="313"/>
+        <location filename="../../studio/ui/views/projects.py" line="361"/>
         <source>(cannot render here)</source>
         <translation>（无法在本机渲染）</translation>
     </message>
@@ -1239,42 +1252,52 @@ Library: %s</source>
         <translation type="vanished"> — 约剩 %s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="597"/>
+        <location filename="../../studio/ui/views/projects.py" line="645"/>
         <source>no backend can speak this voice</source>
         <translation>没有后端能使用这个声音</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="292"/>
+        <location filename="../../studio/ui/views/projects.py" line="340"/>
         <source>approved</source>
         <translation>已通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="292"/>
+        <location filename="../../studio/ui/views/projects.py" line="173"/>
+        <source>Split the edited script into segments (Ctrl+Return). Segments you did not change keep their takes; in a project being rendered, the changed ones render again.</source>
+        <translation>将编辑后的脚本拆分为片段（Ctrl+Return）。未更改的片段保留其录音；在正在渲染的项目中，更改过的片段会重新渲染。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="325"/>
+        <source>No segments yet: paste the script in the Script tab and Apply (Ctrl+Return)</source>
+        <translation>还没有片段：在“脚本”标签页粘贴脚本并应用（Ctrl+Return）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="340"/>
         <source>rendered</source>
         <translation>已渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="293"/>
+        <location filename="../../studio/ui/views/projects.py" line="341"/>
         <source>rendering…</source>
         <translation>渲染中…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="293"/>
+        <location filename="../../studio/ui/views/projects.py" line="341"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="294"/>
+        <location filename="../../studio/ui/views/projects.py" line="342"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="294"/>
+        <location filename="../../studio/ui/views/projects.py" line="342"/>
         <source>changed: render again</source>
         <translation>已更改：需重新渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="295"/>
+        <location filename="../../studio/ui/views/projects.py" line="343"/>
         <source>not rendered</source>
         <translation>未渲染</translation>
     </message>
@@ -1283,7 +1306,7 @@ Library: %s</source>
         <translation type="vanished">已锁定</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="280"/>
+        <location filename="../../studio/ui/views/projects.py" line="328"/>
         <source> — paused (resume it in the Queue)</source>
         <translation> — 已暂停（可在队列中恢复）</translation>
     </message>

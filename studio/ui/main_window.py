@@ -190,6 +190,8 @@ class MainWindow(QMainWindow):
             ("Shift/Ctrl+click", self.tr("Select several segments: the actions apply "
                                          "to all of them")),
             ("Ctrl+N", self.tr("New project")),
+            ("Ctrl+Return", self.tr("Apply the edited script")),
+            ("Ctrl+Shift+R", self.tr("Render all")),
             ("Ctrl+O", self.tr("Open a script")),
             ("Ctrl+I", self.tr("Import a voice clip")),
             ("Ctrl+E", self.tr("Export")),

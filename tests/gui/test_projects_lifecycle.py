@@ -81,6 +81,7 @@ def test_new_project_then_paste_and_apply(qtbot, library_dir) -> None:
         assert view.current_project().name == "fresh"
         assert view.tabs.currentWidget() is view.script_page
         assert view.script.toPlainText() == "" and view.segments.rows == []
+        assert view.progress.format().startswith("No segments yet")  # not "0 / 1"
         view.script.setPlainText(SCRIPT)
         view.apply_button.click()
         qtbot.waitUntil(lambda: len(view.segments.rows) == 3, timeout=30000)

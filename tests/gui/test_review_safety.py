@@ -21,8 +21,10 @@ def test_switching_projects_leaves_nothing_to_act_on(qtbot, library_dir) -> None
         view.project_list.setCurrentIndex(view.projects.index(0, 0))
         view.table.selectRow(2)
         assert panel.segment is not None and panel.segment.project_id == first.id
+        assert view.timeline.selected is not None
         view.project_list.setCurrentIndex(view.projects.index(1, 0))  # another project
         assert panel.segment is None
+        assert view.timeline.selected is None  # nothing shown as selected either
         assert not panel.buttons["approve"].isEnabled()
         panel.toggle_approve()  # A: nothing selected, nothing approved
         assert [s.state for s in library.segments(first.id)] == ["rendered"] * 3

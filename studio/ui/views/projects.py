@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -104,6 +104,7 @@ class ProjectsView(View):
 
         self.render_button = QPushButton(self.tr("Render all"))
         self.render_button.clicked.connect(self.render_all)
+        self.render_button.setShortcut(QKeySequence("Ctrl+Shift+R"))
         self.progress = QProgressBar()
         self.progress.setFormat("%v / %m")
         self.summary = QLabel()
@@ -169,9 +170,11 @@ class ProjectsView(View):
         self.script.setPlaceholderText(self.tr("Paste or type the script here."))
         self.apply_button = QPushButton(self.tr("Apply changes"))
         self.apply_button.setToolTip(self.tr(
-            "Split the edited script into segments. Segments you did not change keep "
-            "their takes; in a project being rendered, the changed ones render again."))
+            "Split the edited script into segments (Ctrl+Return). Segments you did not "
+            "change keep their takes; in a project being rendered, the changed ones "
+            "render again."))
         self.apply_button.clicked.connect(self.apply_script)
+        self.apply_button.setShortcut(QKeySequence("Ctrl+Return"))
         script_page = QWidget()
         script_layout = QVBoxLayout(script_page)
         script_layout.setContentsMargins(0, 0, 0, 0)
@@ -306,6 +309,7 @@ class ProjectsView(View):
         else:  # another project, or the segment is gone: nothing may act on it
             self.table.clearSelection()
             self.panel.show_segment(None)
+            self.timeline.select(None)  # nor show it selected
             self._shown_selection = (None, ())
         rows = self.segments.rows  # progress from what was just read: no more queries
         rendered = sum(1 for row in rows if row["status"] in DONE_STATES)
@@ -317,7 +321,10 @@ class ProjectsView(View):
         active = any(row["job"] for row in rows)
         eta = self._etas.setdefault(project.id, Eta())
         left = eta.update(time.monotonic(), rendered, len(rows), active and not project.paused)
-        if project.paused and active:  # nothing renders: no time left to promise
+        if not rows:  # not "0 / 1"
+            self.progress.setFormat(self.tr("No segments yet: paste the script in the "
+                                            "Script tab and Apply (Ctrl+Return)"))
+        elif project.paused and active:  # nothing renders: no time left to promise
             self.progress.setFormat("%v / %m" + self.tr(" — paused (resume it in the Queue)"))
         else:
             self.progress.setFormat("%v / %m" + ("" if left is None else " — " + Eta.text(left)))
@@ -357,7 +364,7 @@ class ProjectsView(View):
         self.render_button.setEnabled(fit.usable)
         self.render_button.setToolTip(fit.problem or self.tr(
             "Render every segment that has no take of its present text and voice "
-            "(locked segments are left as they are)"))
+            "(Ctrl+Shift+R; locked segments are left as they are)"))
 
     def selected_ids(self) -> list[int]:
         """The selected segments, in script order."""
