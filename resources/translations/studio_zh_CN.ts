@@ -39,82 +39,75 @@
         <translation>%d 个录音</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="583"/>
         <source>approved</source>
-        <translation>已通过</translation>
+        <translation type="vanished">已通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="583"/>
         <source>rendered</source>
-        <translation>已渲染</translation>
+        <translation type="vanished">已渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="584"/>
         <source>rendering…</source>
-        <translation>渲染中…</translation>
+        <translation type="vanished">渲染中…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="584"/>
         <source>queued</source>
-        <translation>排队中</translation>
+        <translation type="vanished">排队中</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="585"/>
         <source>failed</source>
-        <translation>失败</translation>
+        <translation type="vanished">失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="585"/>
         <source>changed: render again</source>
-        <translation>已更改：需重新渲染</translation>
+        <translation type="vanished">已更改：需重新渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="586"/>
         <source>not rendered</source>
-        <translation>未渲染</translation>
+        <translation type="vanished">未渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="670"/>
+        <location filename="../../studio/ui/widgets/document.py" line="660"/>
         <source>Edit text…</source>
         <translation>编辑文本…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="677"/>
+        <location filename="../../studio/ui/widgets/document.py" line="667"/>
         <source>Play from here</source>
         <translation>从此处播放</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="678"/>
+        <location filename="../../studio/ui/widgets/document.py" line="668"/>
         <source>Play from the first selected</source>
         <translation>从第一个选中的片段播放</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="679"/>
+        <location filename="../../studio/ui/widgets/document.py" line="669"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="680"/>
+        <location filename="../../studio/ui/widgets/document.py" line="670"/>
         <source>Approve</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="680"/>
+        <location filename="../../studio/ui/widgets/document.py" line="670"/>
         <source>Withdraw approval</source>
         <translation>撤销通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="681"/>
+        <location filename="../../studio/ui/widgets/document.py" line="671"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="681"/>
+        <location filename="../../studio/ui/widgets/document.py" line="671"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="707"/>
+        <location filename="../../studio/ui/widgets/document.py" line="697"/>
         <source>segment %d is locked: unlock it (L) to edit</source>
         <translation>片段 %d 已锁定：先解锁（L）再编辑</translation>
     </message>
@@ -607,7 +600,7 @@
 <context>
     <name>InlineEditor</name>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="789"/>
+        <location filename="../../studio/ui/widgets/document.py" line="779"/>
         <source>Enter: save · Shift+Enter: new line · Escape: cancel</source>
         <translation>Enter：保存 · Shift+Enter：换行 · Esc：取消</translation>
     </message>
@@ -1047,12 +1040,12 @@ Library: %s</source>
 <context>
     <name>ProjectsView</name>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="113"/>
+        <location filename="../../studio/ui/views/projects.py" line="114"/>
         <source>The project&apos;s voice (locked segments keep theirs)</source>
         <translation>项目的声音（锁定的片段保留各自的声音）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="171"/>
+        <location filename="../../studio/ui/views/projects.py" line="172"/>
         <source>Apply changes</source>
         <translation>应用更改</translation>
     </message>
@@ -1061,17 +1054,17 @@ Library: %s</source>
         <translation type="vanished">将编辑后的脚本拆分为片段。未更改的片段保留其录音；在正在渲染的项目中，更改过的片段会重新渲染。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="193"/>
+        <location filename="../../studio/ui/views/projects.py" line="194"/>
         <source>New project…</source>
         <translation>新建项目…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="281"/>
+        <location filename="../../studio/ui/views/projects.py" line="282"/>
         <source>No project</source>
         <translation>没有项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="285"/>
+        <location filename="../../studio/ui/views/projects.py" line="286"/>
         <source>No project yet: New project, paste a script, or drop a text file here</source>
         <translation>还没有项目：新建项目、粘贴脚本，或将文本文件拖到这里</translation>
     </message>
@@ -1080,137 +1073,137 @@ Library: %s</source>
         <translation type="vanished">渲染所有没有当前文本和声音录音的片段（已锁定的片段保持不变）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="476"/>
+        <location filename="../../studio/ui/views/projects.py" line="470"/>
         <source>Approved %d / %d · to review %d · not rendered %d · failed %d · locked %d</source>
         <translation>已通过 %d / %d · 待审阅 %d · 未渲染 %d · 失败 %d · 已锁定 %d</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="665"/>
+        <location filename="../../studio/ui/views/projects.py" line="659"/>
         <source>New project</source>
         <translation>新建项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="693"/>
+        <location filename="../../studio/ui/views/projects.py" line="687"/>
         <source>Rename project</source>
         <translation>重命名项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="707"/>
+        <location filename="../../studio/ui/views/projects.py" line="701"/>
         <source>Duplicate project</source>
         <translation>复制项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="708"/>
+        <location filename="../../studio/ui/views/projects.py" line="702"/>
         <source>%s copy</source>
         <translation>%s 副本</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="721"/>
+        <location filename="../../studio/ui/views/projects.py" line="715"/>
         <source>Delete project</source>
         <translation>删除项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="722"/>
+        <location filename="../../studio/ui/views/projects.py" line="716"/>
         <source>Move the project %r to the trash? Its queued renders stop; Undo (Ctrl+Z) or `studio projects restore` brings it back.</source>
         <translation>将项目 %r 移到回收站？其排队中的渲染将停止；撤销（Ctrl+Z）或 `studio projects restore` 可以恢复它。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="741"/>
+        <location filename="../../studio/ui/views/projects.py" line="735"/>
         <source>Every segment is rendered with this voice.</source>
         <translation>所有片段都已用此声音渲染。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="744"/>
+        <location filename="../../studio/ui/views/projects.py" line="738"/>
         <source>Voice changed</source>
         <translation>声音已更改</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="745"/>
+        <location filename="../../studio/ui/views/projects.py" line="739"/>
         <source>%d segments now need rendering (locked segments keep their voice). Render them now?</source>
         <translation>现在有 %d 个片段需要渲染（锁定的片段保留其声音）。现在渲染吗？</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="57"/>
+        <location filename="../../studio/ui/views/projects.py" line="58"/>
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="64"/>
+        <location filename="../../studio/ui/views/projects.py" line="65"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="65"/>
+        <location filename="../../studio/ui/views/projects.py" line="66"/>
         <source>Voice</source>
         <translation>声音</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="66"/>
+        <location filename="../../studio/ui/views/projects.py" line="67"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="67"/>
+        <location filename="../../studio/ui/views/projects.py" line="68"/>
         <source>Length</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="68"/>
+        <location filename="../../studio/ui/views/projects.py" line="69"/>
         <source>Takes</source>
         <translation>版本数</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="90"/>
+        <location filename="../../studio/ui/views/projects.py" line="91"/>
         <source>Show only the segments in one state</source>
         <translation>只显示某一状态的片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="93"/>
+        <location filename="../../studio/ui/views/projects.py" line="94"/>
         <source>All segments</source>
         <translation>全部片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="94"/>
+        <location filename="../../studio/ui/views/projects.py" line="95"/>
         <source>To review</source>
         <translation>待审阅</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="95"/>
+        <location filename="../../studio/ui/views/projects.py" line="96"/>
         <source>Not rendered</source>
         <translation>未渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="96"/>
+        <location filename="../../studio/ui/views/projects.py" line="97"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="97"/>
+        <location filename="../../studio/ui/views/projects.py" line="98"/>
         <source>Approved</source>
         <translation>已通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="98"/>
+        <location filename="../../studio/ui/views/projects.py" line="99"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="105"/>
+        <location filename="../../studio/ui/views/projects.py" line="106"/>
         <source>Render all</source>
         <translation>全部渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="139"/>
+        <location filename="../../studio/ui/views/projects.py" line="140"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="170"/>
+        <location filename="../../studio/ui/views/projects.py" line="171"/>
         <source>Paste or type the script here.</source>
         <translation>在此粘贴或输入稿件。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="366"/>
+        <location filename="../../studio/ui/views/projects.py" line="360"/>
         <source>Render every segment that has no take of its present text and voice (Ctrl+Shift+R; locked segments are left as they are)</source>
         <translation>渲染所有没有当前文本和声音录音的片段（Ctrl+Shift+R；已锁定的片段保持不变）</translation>
     </message>
@@ -1219,12 +1212,12 @@ Library: %s</source>
         <translation type="vanished">应用修改（只重新渲染改动的片段）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="184"/>
+        <location filename="../../studio/ui/views/projects.py" line="185"/>
         <source>Segments</source>
         <translation>片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="185"/>
+        <location filename="../../studio/ui/views/projects.py" line="186"/>
         <source>Script</source>
         <translation>稿件</translation>
     </message>
@@ -1233,17 +1226,17 @@ Library: %s</source>
         <translation type="vanished">还没有项目：把文本文件拖到这里</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="332"/>
+        <location filename="../../studio/ui/views/projects.py" line="333"/>
         <source>%s rendered, %d failed</source>
         <translation>已渲染 %s，失败 %d 个</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="359"/>
+        <location filename="../../studio/ui/views/projects.py" line="353"/>
         <source>Voice: %s · %s</source>
         <translation>声音：%s · %s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="361"/>
+        <location filename="../../studio/ui/views/projects.py" line="355"/>
         <source>(cannot render here)</source>
         <translation>（无法在本机渲染）</translation>
     </message>
@@ -1252,61 +1245,54 @@ Library: %s</source>
         <translation type="vanished"> — 约剩 %s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="645"/>
+        <location filename="../../studio/ui/views/projects.py" line="639"/>
         <source>no backend can speak this voice</source>
         <translation>没有后端能使用这个声音</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="340"/>
         <source>approved</source>
-        <translation>已通过</translation>
+        <translation type="vanished">已通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="173"/>
+        <location filename="../../studio/ui/views/projects.py" line="174"/>
         <source>Split the edited script into segments (Ctrl+Return). Segments you did not change keep their takes; in a project being rendered, the changed ones render again.</source>
         <translation>将编辑后的脚本拆分为片段（Ctrl+Return）。未更改的片段保留其录音；在正在渲染的项目中，更改过的片段会重新渲染。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="325"/>
+        <location filename="../../studio/ui/views/projects.py" line="326"/>
         <source>No segments yet: paste the script in the Script tab and Apply (Ctrl+Return)</source>
         <translation>还没有片段：在“脚本”标签页粘贴脚本并应用（Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="340"/>
         <source>rendered</source>
-        <translation>已渲染</translation>
+        <translation type="vanished">已渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="341"/>
         <source>rendering…</source>
-        <translation>渲染中…</translation>
+        <translation type="vanished">渲染中…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="341"/>
         <source>queued</source>
-        <translation>排队中</translation>
+        <translation type="vanished">排队中</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="342"/>
         <source>failed</source>
-        <translation>失败</translation>
+        <translation type="vanished">失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="342"/>
         <source>changed: render again</source>
-        <translation>已更改：需重新渲染</translation>
+        <translation type="vanished">已更改：需重新渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="343"/>
         <source>not rendered</source>
-        <translation>未渲染</translation>
+        <translation type="vanished">未渲染</translation>
     </message>
     <message>
         <source>locked</source>
         <translation type="vanished">已锁定</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="328"/>
+        <location filename="../../studio/ui/views/projects.py" line="329"/>
         <source> — paused (resume it in the Queue)</source>
         <translation> — 已暂停（可在队列中恢复）</translation>
     </message>
@@ -1546,132 +1532,132 @@ Library: %s</source>
 <context>
     <name>SegmentPanel</name>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="186"/>
-        <location filename="../../studio/ui/views/segment_panel.py" line="513"/>
-        <location filename="../../studio/ui/views/segment_panel.py" line="537"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="182"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="503"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="527"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="187"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="183"/>
         <source>Play the segment&apos;s take, or stop (Space)</source>
         <translation>播放片段的录音，或停止（空格）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="188"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="184"/>
         <source>Play from here</source>
         <translation>从此处播放</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="189"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="185"/>
         <source>Play the project from this segment on; with several segments selected, play the selection (Shift+Space)</source>
         <translation>从此片段开始播放项目；选中多个片段时，播放所选范围（Shift+空格）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="191"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="187"/>
         <source>A/B</source>
         <translation>A/B 对比</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="192"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="188"/>
         <source>Compare: the current take, then the one before it (B)</source>
         <translation>对比：当前录音，然后是前一个录音（B）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="193"/>
-        <location filename="../../studio/ui/views/segment_panel.py" line="276"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="189"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="272"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="194"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="190"/>
         <source>A new take of the selected segments, ahead of other work (R)</source>
         <translation>为选中的片段优先生成新录音（R）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="195"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="191"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="196"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="192"/>
         <source>Edit the segment&apos;s text; only it renders again (F2)</source>
         <translation>编辑片段文本；只有它会重新渲染（F2）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="197"/>
-        <location filename="../../studio/ui/views/segment_panel.py" line="273"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="193"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="269"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="198"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="194"/>
         <source>Lock: the selected segments keep their take and text (L)</source>
         <translation>锁定：选中的片段保留其录音和文本（L）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="199"/>
-        <location filename="../../studio/ui/views/segment_panel.py" line="275"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="195"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="271"/>
         <source>Approve</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="200"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="196"/>
         <source>Approve the selected segments&apos; current takes (A)</source>
         <translation>通过选中片段的当前录音（A）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="215"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="211"/>
         <source>Take:</source>
         <translation>版本：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="218"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="214"/>
         <source>The segment&apos;s takes; choose which one is current</source>
         <translation>片段的录音；选择哪一个作为当前录音</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="222"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="218"/>
         <source>Voice:</source>
         <translation>声音：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="225"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="221"/>
         <source>The voice of the selected segments</source>
         <translation>选中片段的声音</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="256"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="252"/>
         <source>Select a segment to review it.</source>
         <translation>选择一个片段进行审听。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="265"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="261"/>
         <source>&lt;b&gt;%d segments selected&lt;/b&gt; — Regenerate, Lock, Approve and Voice apply to all of them.</source>
         <translation>&lt;b&gt;已选中 %d 个片段&lt;/b&gt; — 重新生成、锁定、通过和声音都作用于所有选中的片段。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="268"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="264"/>
         <source>Its takes are of other text or another voice: render it again (R).</source>
         <translation>它的录音属于其他文本或其他声音：请重新渲染（R）。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="273"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="269"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="275"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="271"/>
         <source>Unapprove</source>
         <translation>取消通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="278"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="274"/>
         <source>Project&apos;s voice</source>
         <translation>项目的声音</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="596"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="586"/>
         <source>segments %d to %d</source>
         <translation>片段 %d 至 %d</translation>
     </message>
@@ -1684,69 +1670,107 @@ Library: %s</source>
         <translation type="vanished">文本：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="287"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="283"/>
         <source>(current)</source>
         <translation>（当前）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="289"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="285"/>
         <source>(other text)</source>
         <translation>（其他文本）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="290"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="286"/>
         <source>(other voice)</source>
         <translation>（其他声音）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="305"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="301"/>
         <source>▶ take %d (current)</source>
         <translation>▶ 第 %d 条录音（当前）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="306"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="302"/>
         <source>▶ take %d (not current)</source>
         <translation>▶ 第 %d 条录音（非当前）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="360"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="356"/>
         <source>%d segments: new takes are queued</source>
         <translation>%d 个片段：新录音已排队</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="371"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="367"/>
         <source>none of the %d selected segments changed: %s</source>
         <translation>选中的 %d 个片段均未更改：%s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="376"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="372"/>
         <source>%d left as they are (%s)</source>
         <translation>%d 个保持不变（%s）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="388"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="384"/>
         <source>%d segments changed</source>
         <translation>%d 个片段已更改</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="389"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="385"/>
         <source>1 segment changed</source>
         <translation>1 个片段已更改</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="484"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="474"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="550"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="540"/>
         <source>segment %d, take %d</source>
         <translation>第 %d 段，第 %d 条录音</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="595"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="585"/>
         <source>project from segment %d</source>
         <translation>从第 %d 段起的项目</translation>
+    </message>
+</context>
+<context>
+    <name>State</name>
+    <message>
+        <location filename="../../studio/ui/states.py" line="18"/>
+        <source>approved</source>
+        <translation>已通过</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/states.py" line="19"/>
+        <source>rendered</source>
+        <translation>已渲染</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/states.py" line="20"/>
+        <source>rendering…</source>
+        <translation>渲染中…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/states.py" line="21"/>
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/states.py" line="22"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/states.py" line="23"/>
+        <source>changed: render again</source>
+        <translation>已更改：需重新渲染</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/states.py" line="24"/>
+        <source>not rendered</source>
+        <translation>未渲染</translation>
     </message>
 </context>
 <context>
@@ -1843,7 +1867,7 @@ Library: %s</source>
         <translation>渲染引擎</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="47"/>
+        <location filename="../../studio/ui/views/projects.py" line="48"/>
         <source>Projects</source>
         <translation>项目</translation>
     </message>

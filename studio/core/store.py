@@ -910,6 +910,15 @@ class Library:
         )
         return [dict(row) for row in rows]
 
+    def all_locked_approved(self, segment_ids: list[int]) -> tuple[bool, bool]:
+        """Whether every one of these segments is locked, and approved (one
+        query, however many: a selection of thousands in the window)."""
+        row = self.conn.execute(
+            "SELECT COALESCE(MIN(locked), 0), COALESCE(MIN(state = 'approved'), 0) "
+            "FROM segment_states WHERE segment_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(segment_ids),)).fetchone()
+        return bool(row[0]), bool(row[1])
+
     def segments_to_render(self, project: Project) -> list[Segment]:
         """Segments that are not done and not locked, in order (locked
         segments are never re-rendered)."""

@@ -24,8 +24,8 @@ from studio.core.jobs import JobQueue, QueueSettings
 from studio.core.render import save_take_audio
 from studio.core.store import Library, Project
 from studio.text import prepare_script
+from studio.ui.states import STATE_COLORS
 from studio.ui.widgets.document import LEAD, SEGMENT_ID, DocumentView
-from studio.ui.widgets.timeline import STATE_COLORS
 from tests.gui.helpers import make_project
 
 PARAGRAPHS = ("One sentence here. Another one there.\n\n"

@@ -33,6 +33,7 @@ from studio.errors import UserError
 from studio.text import Script
 from studio.ui.eta import Eta
 from studio.ui.qt_models import Column, RowFilter, RowsModel, seconds
+from studio.ui.states import state_label
 from studio.ui.tasks import run_in_process, run_task
 from studio.ui.views.base import View, cached_fit
 from studio.ui.views.find_bar import FindBar
@@ -333,16 +334,9 @@ class ProjectsView(View):
         self._show_fit(project)
 
     def _state_label(self, shown: tuple[str, bool]) -> str:
-        """A segment's state (see the store's segment_states view) in words,
-        and its lock."""
+        """A segment's state in words, and its lock."""
         state, locked = shown
-        labels = {
-            "approved": self.tr("approved"), "rendered": self.tr("rendered"),
-            "rendering": self.tr("rendering…"), "queued": self.tr("queued"),
-            "failed": self.tr("failed"), "stale": self.tr("changed: render again"),
-            "pending": self.tr("not rendered"),
-        }
-        label = labels.get(state, state)
+        label = state_label(state)
         return f"{label} · {self.tr('locked')}" if locked else label
 
     def _show_fit(self, project: Project) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -106,10 +105,7 @@ class BatchCommand(QUndoCommand):
             return segment.locked
         if self.what == "approve":
             return segment.state == "approved"
-        voice = self.library.conn.execute(
-            "SELECT v.name FROM segments s LEFT JOIN voices v ON v.id = s.voice_id "
-            "WHERE s.id = ?", (segment.id,)).fetchone()
-        return voice[0] if voice else None
+        return self.library.voice(segment.voice_id).name if segment.voice_id else None
 
     def _write(self, segment_id: int, value: Any) -> None:
         if self.what == "lock":
@@ -425,13 +421,7 @@ class SegmentPanel(QWidget):
         dialog.open()
 
     def _all_locked_approved(self) -> tuple[bool, bool]:
-        """Whether every selected segment is locked, and approved (one query,
-        however many are selected)."""
-        row = self.library.conn.execute(
-            "SELECT COALESCE(MIN(locked), 0), COALESCE(MIN(state = 'approved'), 0) "
-            "FROM segment_states WHERE segment_id IN (SELECT value FROM json_each(?))",
-            (json.dumps(self.selected),)).fetchone()
-        return bool(row[0]), bool(row[1])
+        return self.library.all_locked_approved(self.selected)
 
     def toggle_lock(self) -> None:
         """L: lock the selection (unlock it when all of it is locked)."""

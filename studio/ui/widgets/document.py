@@ -50,7 +50,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from studio.ui.qt_models import seconds
-from studio.ui.widgets.timeline import STATE_COLORS
+from studio.ui.states import STATE_COLORS, state_label
 
 SEGMENT_ID = int(QTextFormat.Property.UserProperty) + 1  # the segment a run of text belongs to
 # A segment's run: its bar (one inline image), a word joiner (so the bar never
@@ -565,7 +565,7 @@ class DocumentView(QTextEdit):
     def tooltip_for(self, segment_id: int) -> str:
         """Number, state, lock, voice, length and takes of a segment."""
         row = self._by_id[segment_id]
-        head = [self.tr("Segment %d") % row["number"], self.state_label(row["status"])]
+        head = [self.tr("Segment %d") % row["number"], state_label(row["status"])]
         if row["locked"]:
             head.append(self.tr("locked"))
         detail = []
@@ -576,16 +576,6 @@ class DocumentView(QTextEdit):
         if row.get("takes"):
             detail.append(self.tr("%d takes") % row["takes"])
         return " · ".join(head) + ("\n" + " · ".join(detail) if detail else "")
-
-    def state_label(self, state: str) -> str:
-        """A segment's state in words."""
-        labels = {
-            "approved": self.tr("approved"), "rendered": self.tr("rendered"),
-            "rendering": self.tr("rendering…"), "queued": self.tr("queued"),
-            "failed": self.tr("failed"), "stale": self.tr("changed: render again"),
-            "pending": self.tr("not rendered"),
-        }
-        return labels.get(state, state)
 
     _MOVES: ClassVar[dict[Qt.Key, int]] = {
         Qt.Key.Key_Up: -1, Qt.Key.Key_Left: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_Right: 1,

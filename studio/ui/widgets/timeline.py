@@ -28,14 +28,10 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractScrollArea, QSizePolicy, QWidget
 
 from studio.core.store import DONE_STATES, STATES
+from studio.ui.states import STATE_COLORS
 
 BIN_S = 0.01  # envelope resolution: one min/max pair per 10 ms
 PLACEHOLDER_PAUSE_S = 0.5
-# A colour for each of the store's segment states (STATES is their one definition).
-STATE_COLORS = {
-    "approved": "#4caf50", "rendered": "#42a5f5", "rendering": "#ffa726",
-    "queued": "#bdbdbd", "failed": "#e53935", "stale": "#ab47bc", "pending": "#e0e0e0",
-}
 _STATES = {state: n for n, state in enumerate(STATES)}
 
 
