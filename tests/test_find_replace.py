@@ -280,3 +280,13 @@ def test_edit_text_keeps_its_checks(library: Library) -> None:
     assert library.segment(second.id).text == "The second line."
     assert _script(library, project) == \
         "The first line is here. The 2nd line. The last one ends it."
+
+
+def test_a_plan_for_a_project_moved_to_the_trash_is_refused(library: Library) -> None:
+    project = _project(library, SCRIPT)
+    plan = review.plan_replace(library, project.id, "line", "row")
+    library.trash_project(project.name)
+    before = snapshot(library.root)
+    with pytest.raises(UserError, match="the project is in the trash"):
+        review.apply_replace(library, plan)
+    assert snapshot(library.root) == before

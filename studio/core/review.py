@@ -428,8 +428,12 @@ def apply_replace(library: Library, plan: ReplacePlan) -> list[int]:
     with library.transaction() as conn:
         for edit in plan.edits:
             now = conn.execute(
-                "SELECT source, locked, position, project_id FROM segments WHERE id = ?",
+                "SELECT s.source, s.locked, s.position, s.project_id, p.deleted_at "
+                "FROM segments s JOIN projects p ON p.id = s.project_id WHERE s.id = ?",
                 (edit.segment_id,)).fetchone()
+            if now is not None and now["deleted_at"] is not None:
+                raise UserError("the project is in the trash, so its text cannot change",
+                                "restore it first (Undo, or `studio projects restore`)")
             if (now is None or now["source"] != edit.old_source or now["position"] is None
                     or now["project_id"] != plan.project_id):
                 raise UserError(f"segment {edit.number} has been changed meanwhile, so this "

@@ -74,7 +74,7 @@ class Eta:
             self._shown = None
             return None
         if self._done is None:
-            self._done, self._total = done, total
+            self._done = done
         self._total = total
         completed = done - self._done
         if completed > 0:

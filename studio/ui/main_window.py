@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.audio import READABLE_SUFFIXES
-from studio.core.jobs import JobQueue
+from studio.core.jobs import ACTIVE, JobQueue
 from studio.core.store import Library
 from studio.ui.views.base import View
 from studio.ui.views.engine import EngineView
@@ -327,7 +327,7 @@ class MainWindow(QMainWindow):
 
         # only a running engine with work to do makes closing a question
         counts = JobQueue(self.library).counts()
-        active = sum(counts.get(state, 0) for state in ("queued", "running", "failed"))
+        active = sum(counts.get(state, 0) for state in ACTIVE)
         if active and engine_pid(self.library.root) is not None and self.isVisible():
             answer = QMessageBox.question(
                 self, self.tr("Rendering"),

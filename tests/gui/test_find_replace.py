@@ -34,8 +34,10 @@ class Setup:
     found: list[tuple[int, int, int]] = field(default_factory=list)
     said: list[str] = field(default_factory=list)
 
-    def refresh(self) -> None:
+    def refresh(self) -> None:  # as the page does: its rows, then the bar
         self.rows = self.library.segment_rows(self.project.id)
+        if self.bar is not None:
+            self.bar.refresh()
 
     def sources(self) -> list[str]:
         return [s.source for s in self.library.segments(self.project.id)]

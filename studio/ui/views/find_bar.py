@@ -353,8 +353,7 @@ class FindBar(QWidget):
                                       self.on_error))
 
     def _after_change(self) -> None:
-        self.changed()
-        self.refresh()
+        self.changed()  # the page's refresh, which refreshes this bar too
 
     def _replaced_message(self, plan: review.ReplacePlan) -> str:
         count, segments = plan.replacements, len(plan.edits)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from studio.core.jobs import JobQueue
+from studio.core.jobs import ACTIVE, JobQueue
 from studio.core.store import Library
 from studio.engine.client import engine_status
 from studio.engine.supervisor import engine_pid
@@ -28,7 +28,6 @@ from studio.ui.qt_models import Column, RowsModel
 from studio.ui.tasks import run_task
 from studio.ui.views.base import View
 
-WAITING = ("queued", "running", "failed")  # the Waiting column's states: work still to do
 IDLE_STATES = ("failed", "stopped")  # worker rows that render nothing
 PROBE_MS = 1000  # how often a shown page asks whether the engine still runs
 
@@ -134,7 +133,7 @@ class QueueView(View):
         waits for it, and which projects are paused."""
         status = engine_status(self.library)  # the Engine page's own reading
         self._pid = status["pid"]
-        waiting = sum(status["jobs"].get(state, 0) for state in WAITING)
+        waiting = sum(status["jobs"].get(state, 0) for state in ACTIVE)
         paused = [row for row in projects if row["paused"]]
         held = sum(row["active"] for row in paused)  # waiting, but nothing claims them
         ready = waiting - held
