@@ -237,6 +237,14 @@ def _review_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     take.add_argument("number", type=int, metavar="N")
     take.add_argument("take", type=int, metavar="TAKE", help="the take's id (studio takes)")
 
+    qa = sub.add_parser("qa", parents=[common],
+                        help="what take QA found in each segment (exit codes: docs/cli.md)")
+    qa.add_argument("project")
+    qa.add_argument("--json", action="store_true", help="every segment as a JSON object")
+    qa.add_argument("--recheck", action="store_true",
+                    help="check the current takes again (after a threshold change) and wait; "
+                    "renders nothing")
+
     export = sub.add_parser("export", parents=[common],
                             help="export a rendered project (renders nothing)")
     export.add_argument("project")
@@ -328,6 +336,7 @@ def cmd_render(args: argparse.Namespace) -> int:
                 print(f"studio: {queued.describe()}", file=sys.stderr)
 
         progress = _render_with_progress(library, project, announce, show=not args.no_progress)
+        _report_qa(library, project)
         if progress.rendered < progress.total:
             return _report_unrendered(library, project, progress)
         if out is None:
@@ -358,7 +367,81 @@ def _project(library: Any, name: str) -> Any:
     return project
 
 
-EXIT_INCOMPLETE = 3
+EXIT_INCOMPLETE = 3  # segments are not rendered
+EXIT_NEEDS_REVIEW = 4  # take QA flagged segments: a person should listen
+EXIT_NOT_CHECKED = 5  # takes QA could not check (its model is missing or damaged)
+
+
+def _qa_line(summary: dict[str, int], total: int) -> str:
+    """One line: where the project's segments stand in take QA."""
+    parts = [f"{summary['pass']} pass"]
+    if summary["flagged"]:
+        parts.append(f"{summary['flagged']} need review")
+    for key, word in (("unchecked", "not checked"), ("checking", "being checked")):
+        if summary[key]:
+            parts.append(f"{summary[key]} {word}")
+    return f"QA: {' · '.join(parts)} (of {total} segments)"
+
+
+def _report_qa(library: Any, project: Any) -> None:
+    """After a render: the QA summary line, and each segment that needs review."""
+    from studio.core.checks import qa_report, qa_summary
+    from studio.core.jobs import qa_settings
+
+    if not qa_settings(library).enabled:
+        return
+    report = qa_report(library, project)
+    print(f"studio: {_qa_line(qa_summary(library, project.id), len(report))}", file=sys.stderr)
+    for row in report:
+        if row["state"] == "flagged":
+            print(f"studio: segment {row['number']} needs review: "
+                  f"{'; '.join(row['reasons']) or row['verdict']}", file=sys.stderr)
+    unchecked = next((row for row in report if row["verdict"] == "unchecked"), None)
+    if unchecked:
+        print(f"studio: takes were not checked: {'; '.join(unchecked['reasons'])}",
+              file=sys.stderr)
+
+
+def cmd_qa(args: argparse.Namespace) -> int:
+    """``studio qa PROJECT``: what take QA found in every segment.
+
+    Exit codes: 0 every segment is rendered and passed (or a person approved
+    it), 3 some are not rendered, 4 some need review, 5 some takes could not
+    be checked; 2 bad input.
+    """
+    from studio import service
+    from studio.core.checks import qa_report, qa_summary, queue_recheck
+
+    with _open_library(args) as library:
+        project = _project(library, args.project)
+        if args.recheck:
+            queued = queue_recheck(library, project)
+            print(f"studio: {queued} take(s) to check again", file=sys.stderr)
+            if queued:
+                service.ensure_engine(library.root)
+                service.wait(library, project)
+        report = qa_report(library, project)
+        summary = qa_summary(library, project.id)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(_qa_line(summary, len(report)))
+        for row in report:
+            verdict = "needs review" if row["state"] == "flagged" else (
+                row["verdict"] or ("not checked" if row["state"] in ("rendered", "approved")
+                                   else row["state"]))
+            metrics = row["metrics"]
+            measured = " ".join(f"{key} {metrics[key]}" for key in ("wer", "cer", "rate")
+                                if key in metrics)
+            print(f"{row['number']:>4} {verdict:<12} {row['takes_tried']:>2} take(s)  "
+                  f"{measured:<22} {'; '.join(row['reasons'])}".rstrip())
+    if any(row["state"] not in ("rendered", "approved", "flagged") for row in report):
+        return EXIT_INCOMPLETE
+    if summary["flagged"]:
+        return EXIT_NEEDS_REVIEW
+    if summary["unchecked"] or summary["none"] or summary["checking"]:
+        return EXIT_NOT_CHECKED
+    return 0
 
 
 def _render_with_progress(library, project, on_queued, show: bool):  # type: ignore[no-untyped-def]
@@ -912,7 +995,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 COMMANDS = {"gui": cmd_gui, "render": cmd_render, "voices": cmd_voices, "projects": cmd_projects,
             "engine": cmd_engine, "gpu": cmd_gpu, "jobs": cmd_jobs,
-            "models": cmd_models, "config": cmd_config, "segments": cmd_segments,
+            "models": cmd_models, "config": cmd_config, "segments": cmd_segments, "qa": cmd_qa,
             "regenerate": cmd_regenerate, "edit": cmd_edit, "lock": cmd_mark,
             "unlock": cmd_mark, "approve": cmd_mark, "unapprove": cmd_mark,
             "takes": cmd_takes, "take": cmd_take, "export": cmd_export}

@@ -9,6 +9,14 @@ Lifecycle::
     running|failed -> dead       past max_attempts: dead letter, visible, retryable
     queued|running|failed -> cancelled
 
+Jobs are of two kinds: ``render`` (a backend speaks a segment into a take)
+and ``check`` (take QA examines one take; ``recheck`` does so again after a
+threshold change and never renders). Check jobs are served by the QA pool
+(``backend = 'qa'``) and are claimed in batches (``studio.core.checks``).
+When QA is on, completing a render queues a check of the new take in the
+same transaction, and a failing check may queue a retake (``retake`` counts
+them).
+
 Every state change is one ``BEGIN IMMEDIATE`` transaction. A claim takes the
 highest priority, oldest claimable job of the worker's backend whose project
 is not paused. Completion inserts the take, points the segment at it (unless
@@ -27,8 +35,10 @@ from typing import Any
 
 from studio.core.store import Library, Take, record_take
 from studio.errors import UserError
+from studio.qa import QaSettings
 
 ACTIVE = ("queued", "running", "failed")
+QA_POOL = "qa"  # the ``backend`` of check jobs: the pool of CPU workers that serves them
 PRIORITY_BULK = 0
 PRIORITY_INTERACTIVE = 10  # a single regenerate or preview jumps ahead of bulk renders
 
@@ -45,6 +55,41 @@ class Job:
     max_attempts: int
     text: str
     voice_id: int
+    retake: int = 0  # 0: asked for; n: the n-th automatic retake after a failed check
+
+
+def qa_settings(library: Library) -> QaSettings:
+    """Take QA's settings: the defaults overridden by the library's ``qa.*``."""
+    return QaSettings.from_mapping(library.settings_with_prefix("qa."))
+
+
+def queue_check(conn: Any, take_id: int, segment_id: int, *, retake: int = 0,
+                priority: int = 0, kind: str = "check", now: float | None = None) -> bool:
+    """Inside the caller's transaction: queue a check of a take, unless one is
+    already waiting for it. Returns whether one was queued."""
+    now = time.time() if now is None else now
+    if conn.execute("SELECT 1 FROM jobs WHERE take_id = ? AND kind != 'render' AND state IN "
+                    "('queued', 'running', 'failed')", (take_id,)).fetchone():
+        return False
+    conn.execute(
+        "INSERT INTO jobs(segment_id, state, priority, seed, backend, max_attempts, kind, "
+        "take_id, retake, created_at, updated_at) VALUES (?, 'queued', ?, 0, ?, 3, ?, ?, ?, ?, ?)",
+        (segment_id, priority, QA_POOL, kind, take_id, retake, now, now),
+    )
+    return True
+
+
+def insert_render(conn: Any, segment_id: int, backend: str, *, seed: int, priority: int,
+                  max_attempts: int, retake: int = 0, now: float | None = None) -> int:
+    """Inside the caller's transaction: one new render job; its id. The caller
+    has checked that the segment has no active render job."""
+    now = time.time() if now is None else now
+    cursor = conn.execute(
+        "INSERT INTO jobs(segment_id, state, priority, seed, backend, max_attempts, retake, "
+        "created_at, updated_at) VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
+        (segment_id, priority, seed, backend, max_attempts, retake, now, now),
+    )
+    return int(cursor.lastrowid or 0)
 
 
 @dataclass(frozen=True)
@@ -85,6 +130,7 @@ class JobQueue:
         priority: int = PRIORITY_BULK,
         seeds: list[int] | None = None,
         now: float | None = None,
+        retake: int = 0,
     ) -> list[int]:
         """Queue a render of each segment that has no active job; returns new
         job ids. ``backend`` is one name for all, or one per segment.
@@ -98,7 +144,7 @@ class JobQueue:
         with self.library.transaction() as conn:
             for index, segment_id in enumerate(segment_ids):
                 active = conn.execute(
-                    "SELECT id FROM jobs WHERE segment_id = ? AND state IN "
+                    "SELECT id FROM jobs WHERE segment_id = ? AND kind = 'render' AND state IN "
                     "('queued', 'running', 'failed')",
                     (segment_id,),
                 ).fetchone()
@@ -110,19 +156,16 @@ class JobQueue:
                     )
                     continue
                 seed = seeds[index] if seeds else random.randrange(2**31)
-                cursor = conn.execute(
-                    "INSERT INTO jobs(segment_id, state, priority, seed, backend, max_attempts, "
-                    "created_at, updated_at) VALUES (?, 'queued', ?, ?, ?, ?, ?, ?)",
-                    (segment_id, priority, seed, backends[index], self.settings.max_attempts,
-                     now, now),
-                )
-                created.append(int(cursor.lastrowid or 0))
+                created.append(insert_render(conn, segment_id, backends[index], seed=seed,
+                                             priority=priority, retake=retake, now=now,
+                                             max_attempts=self.settings.max_attempts))
         return created
 
     def active_job(self, segment_id: int) -> dict[str, Any] | None:
-        """The segment's waiting or running job (id, state, priority), or None."""
+        """The segment's waiting or running render job (id, state, priority), or None."""
         row = self.library.conn.execute(
-            "SELECT id, state, priority FROM jobs WHERE segment_id = ? AND state IN "
+            "SELECT id, state, priority FROM jobs WHERE segment_id = ? AND kind = 'render' "
+            "AND state IN "
             "('queued', 'running', 'failed') ORDER BY id DESC LIMIT 1",
             (segment_id,),
         ).fetchone()
@@ -135,10 +178,10 @@ class JobQueue:
         with self.library.transaction() as conn:
             row = conn.execute(
                 """SELECT j.id, j.segment_id, j.backend, j.seed, j.attempts, j.max_attempts,
-                          s.text, COALESCE(s.voice_id, p.voice_id) AS voice_id
+                          s.text, COALESCE(s.voice_id, p.voice_id) AS voice_id, j.retake
                    FROM jobs j JOIN segments s ON s.id = j.segment_id
                    JOIN projects p ON p.id = s.project_id
-                   WHERE j.state IN ('queued', 'failed') AND j.backend = ?
+                   WHERE j.state IN ('queued', 'failed') AND j.backend = ? AND j.kind = 'render'
                      AND j.run_after <= ? AND p.paused = 0
                    ORDER BY j.priority DESC, j.id LIMIT 1""",
                 (backend, now),
@@ -180,7 +223,8 @@ class JobQueue:
         edited (or given another voice) while it rendered is kept in the
         history but does not become current, and the job goes back to the
         queue to render what the segment says now (the attempt is not held
-        against it).
+        against it). With take QA on, a take that became current gets a check
+        queued in the same transaction.
         """
         now = time.time() if now is None else now
         if not self.library.path(path).is_file():
@@ -189,19 +233,30 @@ class JobQueue:
             state = conn.execute("SELECT state FROM jobs WHERE id = ?", (job.id,)).fetchone()
             if state is None or state[0] == "cancelled":
                 return None
+            # an automatic retake never replaces a take the user chose or approved
+            # meanwhile: it stays in the history
+            protected = job.retake > 0 and bool(conn.execute(
+                "SELECT current_take_id IN (chosen_take_id, approved_take_id) FROM segments "
+                "WHERE id = ?", (job.segment_id,)).fetchone()[0])
             take_id, current = record_take(
                 conn, job.segment_id, path=path, text=job.text, voice_id=job.voice_id,
                 backend=backend, seed=job.seed, sample_rate=sample_rate, frames=frames,
+                make_current=not protected,
             )
             locked = conn.execute(
                 "SELECT locked FROM segments WHERE id = ?", (job.segment_id,)
             ).fetchone()
-            if current or (locked and locked[0]):
+            if current or protected or (locked and locked[0]):
                 conn.execute(
                     "UPDATE jobs SET state = 'done', last_error = NULL, worker_pid = NULL, "
                     "lease_until = NULL, updated_at = ? WHERE id = ?",
                     (now, job.id),
                 )
+                if current and qa_settings(self.library).enabled:
+                    priority = conn.execute("SELECT priority FROM jobs WHERE id = ?",
+                                            (job.id,)).fetchone()[0]
+                    queue_check(conn, take_id, job.segment_id, retake=job.retake,
+                                priority=priority, now=now)
             else:
                 conn.execute(
                     "UPDATE jobs SET state = 'queued', attempts = MAX(attempts - 1, 0), "
@@ -216,9 +271,14 @@ class JobQueue:
 
         Returns the job's new state.
         """
+        return self.fail_attempt(job.id, job.attempts, job.max_attempts, error, now)
+
+    def fail_attempt(self, job_id: int, attempts: int, max_attempts: int, error: str,
+                     now: float | None = None) -> str:
+        """:meth:`fail` for any kind of job, by id; returns the job's new state."""
         now = time.time() if now is None else now
         with self.library.transaction() as conn:
-            return self._fail(conn, job.id, job.attempts, job.max_attempts, error, now)
+            return self._fail(conn, job_id, attempts, max_attempts, error, now)
 
     def _fail(
         self, conn: Any, job_id: int, attempts: int, max_attempts: int, error: str, now: float
@@ -388,7 +448,7 @@ class JobQueue:
         return {state: count for state, count in rows}
 
     def pending_backends(self) -> set[str]:
-        """Backends with jobs waiting or running."""
+        """Backends (and the QA pool) with jobs waiting or running."""
         rows = self.library.conn.execute(
             "SELECT DISTINCT backend FROM jobs WHERE state IN ('queued', 'running', 'failed')"
         )

@@ -519,9 +519,9 @@ def choose_take(library: Library, segment_id: int, take_id: int) -> None:
         what = "other text" if row["text"] != segment.text else "another voice"
         raise UserError(f"take {take_id} was made for {what} than segment {segment.number} "
                         "has now", "choose a take of its present text and voice, or render it")
-    with library.transaction() as conn:
-        conn.execute("UPDATE segments SET current_take_id = ? WHERE id = ?",
-                     (take_id, segment_id))
+    with library.transaction() as conn:  # chosen: take QA never replaces it
+        conn.execute("UPDATE segments SET current_take_id = ?, chosen_take_id = ? WHERE id = ?",
+                     (take_id, take_id, segment_id))
 
 
 def set_voice(library: Library, segment_id: int, voice_name: str | None) -> Segment:

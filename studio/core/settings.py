@@ -18,6 +18,7 @@ from studio.backends import installed_backends
 from studio.core.jobs import QueueSettings
 from studio.core.store import Library
 from studio.errors import UserError
+from studio.qa import QaSettings
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,27 @@ class EngineSettings:
                 values[name] = stored
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+QA_HELP = {
+    "enabled": "take QA: check every new take (recognizer, timing, signal, identity)",
+    "max_retakes": "take QA: retakes of a failing take, with new seeds, before a person decides",
+    "check_words": "take QA: compare what the recognizer hears with the segment's text",
+    "check_timing": "take QA: speaking rate against the project's, and long silences",
+    "check_signal": "take QA: clipping, noise bursts, clicks, near-silent or DC takes",
+    "check_identity": "take QA: speaker similarity to the voice (needs the identity model)",
+    "wer_review": "take QA: word (character, for Chinese) error rate that asks for review",
+    "wer_fail": "take QA: word (character) error rate that fails a take",
+    "missing_run_fail": "take QA: this many script words missing in a row fail a take",
+    "repeat_fail": "take QA: a phrase said this many extra times fails a take",
+    "silence_inner_s": "take QA: an inner silence longer than this (seconds) fails a take",
+    "silence_edge_s": "take QA: leading or trailing silence longer than this asks for review",
+    "rate_z_review": "take QA: speaking rate this many deviations from the project's: review",
+    "similarity_margin": "take QA: voice similarity this far below the voice's own fails",
+    "workers": "take QA: check worker processes (0: one per four cores)",
+    "model_en": "take QA: the recognizer for English (tiny.en or base)",
+    "model_other": "take QA: the recognizer for other languages (base)",
+}
 
 
 @dataclass(frozen=True)
@@ -71,6 +93,11 @@ def known_settings() -> dict[str, Setting]:
             key = f"engine.{f.name}"
             found[key] = Setting(key, _kind(hints[f.name]), f"engine: {f.name.replace('_', ' ')}",
                                  f.default)
+    hints = typing.get_type_hints(QaSettings)
+    for f in dataclasses.fields(QaSettings):
+        key = f"qa.{f.name}"
+        found[key] = Setting(key, _kind(hints[f.name]), QA_HELP.get(f.name, f"take QA: "
+                             f"{f.name.replace('_', ' ')}"), f.default)
     for backend in installed_backends().values():
         for option, (kind, text) in backend.option_help.items():
             key = f"{backend.name}.{option}"

@@ -55,6 +55,8 @@ TAKE_IS_CURRENT = "t.text = s.text AND t.voice_id = COALESCE(s.voice_id, p.voice
 # A segment's state, in this order of precedence:
 #
 #   approved   done, and the user approved this very take
+#   flagged    done, but take QA found its take wanting (fail or review) and
+#              no retake is on its way: a person should listen ("needs review")
 #   rendered   done
 #   rendering  a worker is rendering it        (not done)
 #   queued     a render is waiting             (not done)
@@ -63,35 +65,53 @@ TAKE_IS_CURRENT = "t.text = s.text AND t.voice_id = COALESCE(s.voice_id, p.voice
 #   pending    it has never been rendered
 #
 # A locked segment is never re-rendered; with no current take it is not done.
-# ``job`` is the state of its active job, if any (a done segment can have one:
-# a regenerate). The view is created per connection (TEMP): it is code, not
-# data, so changing it needs no migration.
+# ``job`` is the state of its active render job, if any (a done segment can
+# have one: a regenerate, or a QA retake). ``qa`` is the verdict on its
+# current take (pass, review, fail, unchecked), 'checking' while a check is
+# on its way, NULL when it is not done or was never checked. Check jobs never
+# make a segment rendering, queued or failed: those are about its audio. Jobs
+# are read once per query, grouped by segment (not looked up per segment).
+# The view is created per connection (TEMP): it is code, not data, so
+# changing it needs no migration.
 SEGMENT_STATES_VIEW = f"""
     CREATE TEMP VIEW segment_states AS
     SELECT s.id AS segment_id, s.project_id, s.position, s.locked,
            COALESCE(s.voice_id, p.voice_id) AS voice_id,
            s.current_take_id AS take_id,
            (t.id IS NOT NULL AND {TAKE_IS_CURRENT}) AS done,
-           (SELECT j.state FROM jobs j WHERE j.segment_id = s.id
-              AND j.state IN ('queued', 'running', 'failed')
-            ORDER BY j.id DESC LIMIT 1) AS job,
+           aj.state AS job,
+           CASE WHEN t.id IS NULL OR NOT ({TAKE_IS_CURRENT}) THEN NULL
+                WHEN c.verdict IS NOT NULL THEN c.verdict
+                WHEN js.checking THEN 'checking' END AS qa,
            CASE
              WHEN t.id IS NOT NULL AND {TAKE_IS_CURRENT}
-               THEN CASE WHEN s.approved_take_id = t.id THEN 'approved' ELSE 'rendered' END
-             WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.segment_id = s.id
-                          AND j.state = 'running') THEN 'rendering'
-             WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.segment_id = s.id
-                          AND j.state IN ('queued', 'failed')) THEN 'queued'
-             WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.segment_id = s.id
-                          AND j.state = 'dead') THEN 'failed'
+               THEN CASE WHEN s.approved_take_id = t.id THEN 'approved'
+                         WHEN c.verdict IN ('fail', 'review') AND js.active_id IS NULL
+                           THEN 'flagged'
+                         ELSE 'rendered' END
+             WHEN js.running THEN 'rendering'
+             WHEN js.waiting THEN 'queued'
+             WHEN js.dead THEN 'failed'
              WHEN t.id IS NOT NULL THEN 'stale'
              ELSE 'pending'
            END AS state
     FROM main.segments s JOIN main.projects p ON p.id = s.project_id
     LEFT JOIN main.takes t ON t.id = s.current_take_id
+    LEFT JOIN main.take_checks c ON c.take_id = s.current_take_id
+    LEFT JOIN (
+        SELECT segment_id,
+               MAX(CASE WHEN kind = 'render' AND state IN ('queued', 'running', 'failed')
+                        THEN id END) AS active_id,
+               MAX(kind = 'render' AND state = 'running') AS running,
+               MAX(kind = 'render' AND state IN ('queued', 'failed')) AS waiting,
+               MAX(kind = 'render' AND state = 'dead') AS dead,
+               MAX(kind != 'render' AND state IN ('queued', 'running', 'failed')) AS checking
+        FROM main.jobs WHERE state IN ('queued', 'running', 'failed', 'dead')
+        GROUP BY segment_id) js ON js.segment_id = s.id
+    LEFT JOIN main.jobs aj ON aj.id = js.active_id
 """
-STATES = ("approved", "rendered", "rendering", "queued", "failed", "stale", "pending")
-DONE_STATES = ("approved", "rendered")
+STATES = ("approved", "flagged", "rendered", "rendering", "queued", "failed", "stale", "pending")
+DONE_STATES = ("approved", "flagged", "rendered")
 
 # Each entry migrates the schema from version i to i + 1. Append only.
 MIGRATIONS: tuple[str, ...] = (
@@ -202,6 +222,30 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE projects ADD COLUMN deleted_at REAL;
     """,
+    # Take QA: a check per take (its verdict, reasons and measurements), check
+    # jobs in the one queue (``kind``; ``take_id`` is the take checked), the
+    # retake a job belongs to, and the take a user chose (QA never replaces it).
+    """
+    CREATE TABLE take_checks (
+        take_id    INTEGER PRIMARY KEY REFERENCES takes(id) ON DELETE CASCADE,
+        verdict    TEXT NOT NULL CHECK (verdict IN ('pass', 'review', 'fail', 'unchecked')),
+        score      REAL NOT NULL,               -- 0..1, higher is better
+        reasons    TEXT NOT NULL DEFAULT '[]',  -- JSON: lines for a person
+        metrics    TEXT NOT NULL DEFAULT '{}',  -- JSON: what was measured
+        recognized TEXT,                        -- what the recognizer heard
+        diff       TEXT NOT NULL DEFAULT '[]',  -- JSON: [op, script words, heard words]
+        spots      TEXT NOT NULL DEFAULT '[]',  -- JSON: [start_s, end_s, kind]
+        model      TEXT,
+        embedding  BLOB,                        -- speaker embedding (float32)
+        checked_at REAL NOT NULL
+    );
+    ALTER TABLE jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'render'
+        CHECK (kind IN ('render', 'check', 'recheck'));
+    ALTER TABLE jobs ADD COLUMN take_id INTEGER REFERENCES takes(id) ON DELETE CASCADE;
+    ALTER TABLE jobs ADD COLUMN retake INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE segments ADD COLUMN chosen_take_id INTEGER REFERENCES takes(id)
+        ON DELETE SET NULL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -252,8 +296,10 @@ class Segment:
     locked: bool
     current_take_id: int | None
     approved_take_id: int | None
+    chosen_take_id: int | None  # the take the user chose: take QA never replaces it
     state: str  # from the ``segment_states`` view: see SEGMENT_STATES_VIEW
     done: bool  # its current take speaks its present text with its present voice
+    qa: str | None  # the QA verdict on its current take (see SEGMENT_STATES_VIEW)
 
     @property
     def number(self) -> int:
@@ -303,10 +349,11 @@ def record_take(
     seed: int,
     sample_rate: int,
     frames: int,
+    make_current: bool = True,
 ) -> tuple[int, bool]:
     """Inside the caller's transaction: insert a take, and make it the
     segment's current take if it speaks what the segment says now (its text
-    and voice) and the segment is not locked.
+    and voice) and the segment is not locked (and ``make_current``).
 
     Returns the take's id and whether it became current. A take rendered from
     text that was edited meanwhile stays in the history only.
@@ -317,6 +364,8 @@ def record_take(
         (segment_id, path, text, voice_id, backend, seed, sample_rate, frames, time.time()),
     )
     take_id = int(cursor.lastrowid or 0)
+    if not make_current:
+        return take_id, False
     updated = conn.execute(
         f"""UPDATE segments SET current_take_id = ?1 WHERE id = ?2 AND locked = 0
             AND EXISTS (SELECT 1 FROM segments s JOIN projects p ON p.id = s.project_id
@@ -694,10 +743,16 @@ class Library:
                      take["seed"], take["sample_rate"], take["frames"], take["created_at"]),
                 ).lastrowid or 0)
                 approved = take_id if seg["approved_take_id"] == take["id"] else None
+                chosen = take_id if seg["chosen_take_id"] == take["id"] else None
                 conn.execute(
-                    "UPDATE segments SET current_take_id = ?, approved_take_id = ? WHERE id = ?",
-                    (take_id, approved, seg_id),
+                    "UPDATE segments SET current_take_id = ?, approved_take_id = ?, "
+                    "chosen_take_id = ? WHERE id = ?",
+                    (take_id, approved, chosen, seg_id),
                 )
+                conn.execute(  # the copy keeps what QA found in the take
+                    "INSERT INTO take_checks SELECT ?, verdict, score, reasons, metrics, "
+                    "recognized, diff, spots, model, embedding, checked_at FROM take_checks "
+                    "WHERE take_id = ?", (take_id, take["id"]))
         return self._live(new)
 
     def trash_project(self, name: str) -> Project:
@@ -997,7 +1052,7 @@ class Library:
 
 
 _SEGMENT_SELECT = (
-    "SELECT s.*, st.state, st.done FROM segments s "
+    "SELECT s.*, st.state, st.done, st.qa FROM segments s "
     "JOIN segment_states st ON st.segment_id = s.id"
 )
 

@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import IO
 
 from studio.backends import backend_class
-from studio.core.jobs import JobQueue
+from studio.core.jobs import QA_POOL, JobQueue, qa_settings
 from studio.core.render import backend_options
 from studio.core.settings import EngineSettings
 from studio.core.store import Library, damaged_error
@@ -219,10 +219,25 @@ def backend_need_mb(library: Library, backend: str, settings: EngineSettings) ->
     return backend_class(backend).vram_need(backend_options(library, backend))
 
 
+def plan_checks(library: Library, cores: int | None = None) -> Plan:
+    """The QA pool: check workers on the CPU, beside whatever renders (one per
+    four cores unless ``qa.workers`` says; one thread each on a small
+    machine, where the renderers want the other cores)."""
+    cores = max(1, cores or os.cpu_count() or 1)
+    count = qa_settings(library).workers or max(1, cores // 4)
+    threads = 1 if cores <= 4 else 2
+    return Plan(tuple(
+        Placement(slot, "cpu", None, None, 0, threads,
+                  f"CPU (take QA): {threads} thread(s) of {cores} core(s)")
+        for slot in range(count)), mode="cpu")
+
+
 def plan_backend(library: Library, backend: str, gpus: list[Gpu],
                  settings: EngineSettings) -> Plan:
     """The plan for ``backend``'s workers on ``gpus``: what the supervisor
     starts, and what the Engine page shows before it does."""
+    if backend == QA_POOL:
+        return plan_checks(library)
     need = backend_need_mb(library, backend, settings)
     workers = settings.workers
     if workers is None and (need == 0 or not gpus):
@@ -316,7 +331,7 @@ class Supervisor:
         have = {slot.backend for slot in self.slots}
         for backend in sorted(self.queue.pending_backends() - have):
             placements = self.plan_for(backend)
-            if placements and backend_class(backend).needs_build(
+            if placements and backend != QA_POOL and backend_class(backend).needs_build(
                     backend_options(self.library, backend)):
                 self._start_build(backend, placements[0])
             state = "building" if backend in self.builds else "waiting"

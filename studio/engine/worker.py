@@ -26,7 +26,7 @@ import traceback
 from pathlib import Path
 
 from studio.backends import backend_class
-from studio.core.jobs import JobQueue
+from studio.core.jobs import QA_POOL, JobQueue
 from studio.core.render import SegmentRenderer, save_take_audio
 from studio.core.store import Library
 
@@ -66,7 +66,7 @@ class Worker:
         self.library = Library.open(self.root)
         self.queue = JobQueue(self.library)
         self.renderer: SegmentRenderer | None = None
-        self.heartbeat: _Heartbeat | None = None
+        self.heartbeat: Heartbeat | None = None
         self.stopping = False
 
     def _set_state(self, state: str, job: int | None = None, done: int = 0) -> None:
@@ -82,7 +82,7 @@ class Worker:
         self.renderer = SegmentRenderer(
             self.library, backend_class(self.backend_name), self.device, self.threads
         )
-        self.heartbeat = _Heartbeat(self.root, self.pid, self.queue.settings.lease_s / 3)
+        self.heartbeat = Heartbeat(self.root, self.pid, self.queue.settings.lease_s / 3)
         self._set_state("loaded")
         log.info("worker %d loaded %s on %s", self.slot, self.backend_name, self.device)
 
@@ -140,7 +140,7 @@ class Worker:
         self.stopping = True
 
 
-class _Heartbeat:
+class Heartbeat:
     """Renews the current job's lease from a side thread while the backend
     works (synthesis blocks the worker's main thread). One thread and one
     database connection for the worker's life; ``job`` says what to renew.
@@ -154,7 +154,7 @@ class _Heartbeat:
 
     def __init__(self, root: Path, pid: int, every_s: float) -> None:
         self.root, self.pid, self.every_s = root, pid, every_s
-        self.job: int | None = None
+        self.jobs: tuple[int, ...] = ()  # what to renew: one render, or a batch of checks
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
         self._thread.start()
@@ -171,24 +171,31 @@ class _Heartbeat:
                       "render\n%s", traceback.format_exc())
             raise
 
+    @property
+    def job(self) -> int | None:
+        return self.jobs[0] if self.jobs else None
+
+    @job.setter
+    def job(self, job: int | None) -> None:
+        self.jobs = () if job is None else (job,)
+
     def _loop(self) -> None:
         library: Library | None = None  # connections are per thread: opened here
         queue: JobQueue | None = None
         try:
             while not self._stop.wait(self.every_s):
-                job = self.job
-                if job is None:
-                    continue
-                try:
-                    if library is None:
-                        library = Library.open(self.root)
-                    if queue is None:
-                        queue = JobQueue(library)
-                    if not queue.heartbeat(job, self.pid):
-                        log.warning("lost the lease of job %d", job)
-                except Exception as err:
-                    log.warning("could not renew the lease of job %d (%s: %s); trying again "
-                                "in %.1f s", job, type(err).__name__, err, self.every_s)
+                for job in self.jobs:
+                    try:
+                        if library is None:
+                            library = Library.open(self.root)
+                        if queue is None:
+                            queue = JobQueue(library)
+                        if not queue.heartbeat(job, self.pid):
+                            log.warning("lost the lease of job %d", job)
+                    except Exception as err:
+                        log.warning("could not renew the lease of job %d (%s: %s); trying "
+                                    "again in %.1f s", job, type(err).__name__, err,
+                                    self.every_s)
         finally:
             if library is not None:
                 library.close()
@@ -232,7 +239,14 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
     if args.build:
         return build(args.library, args.backend, args.device)
-    worker = Worker(args.library, args.slot, args.backend, args.device, args.threads or None)
+    worker: Worker
+    if args.backend == QA_POOL:
+        from studio.engine.checker import CheckWorker
+
+        worker = CheckWorker(args.library, args.slot, args.threads or 1)
+    else:
+        worker = Worker(args.library, args.slot, args.backend, args.device,
+                        args.threads or None)
     worker.load()
     worker.run(parent=args.parent or None)
     return 0

@@ -50,6 +50,7 @@ class QaSettings:
     silence_edge_s: float = 0.8  # leading or trailing silence longer than this: review
     rate_z_review: float = 3.5  # speaking rate this many robust deviations from the project's
     similarity_margin: float = 0.15  # below the voice's own similarity by this much: fail
+    workers: int = 0  # check worker processes; 0: one per four cores (at least one)
     model_en: str = "tiny.en"  # recognizer for English
     model_other: str = "base"  # recognizer for every other language
 

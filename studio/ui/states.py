@@ -10,12 +10,13 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 STATE_COLORS = {
-    "approved": "#4caf50", "rendered": "#42a5f5", "rendering": "#ffa726",
+    "approved": "#4caf50", "flagged": "#fdd835", "rendered": "#42a5f5", "rendering": "#ffa726",
     "queued": "#bdbdbd", "failed": "#e53935", "stale": "#ab47bc", "pending": "#e0e0e0",
 }
 
 _LABELS = {
     "approved": QT_TRANSLATE_NOOP("State", "approved"),
+    "flagged": QT_TRANSLATE_NOOP("State", "needs review"),
     "rendered": QT_TRANSLATE_NOOP("State", "rendered"),
     "rendering": QT_TRANSLATE_NOOP("State", "rendering…"),
     "queued": QT_TRANSLATE_NOOP("State", "queued"),

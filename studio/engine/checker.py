@@ -1,0 +1,119 @@
+"""A check worker: take QA on the CPU, beside the rendering workers.
+
+Started by the supervisor like any worker (``--backend qa``). It loads the
+recognizer once, then claims check jobs in batches (as many takes as fit in
+the recognizer's 30-second window: it hears a full window whatever the
+clip's length, so packing is what keeps QA cheap), checks them, and
+completes each job in its own transaction (:func:`studio.core.checks.complete_check`).
+The lease of every claimed job is renewed while the batch is checked; a
+check killed mid-batch goes back to the queue and its result is written
+once, keyed by take.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from pathlib import Path
+
+from studio import audio
+from studio.core.checks import CheckJob, claim_checks, complete_check, project_rates
+from studio.core.jobs import QA_POOL, qa_settings
+from studio.engine.worker import Heartbeat, Worker
+from studio.errors import UserError
+from studio.qa import CheckResult, QaSettings, TakeToCheck
+
+log = logging.getLogger("studio.engine.checker")
+
+
+class CheckWorker(Worker):
+    """Claims and checks batches of takes."""
+
+    def __init__(self, root: Path, slot: int, threads: int = 1) -> None:
+        super().__init__(root, slot, QA_POOL, "cpu", threads)
+        self.checker: object | None = None
+        self.settings: QaSettings = qa_settings(self.library)
+
+    def load(self) -> None:
+        """Build the checker (models load on first use, per language), then
+        report ``loaded``."""
+        from studio.qa.checker import Checker
+
+        self.checker = Checker(self.settings, threads=self.threads or 1,
+                               identity=_identity(self.settings, self.threads or 1))
+        self.heartbeat = Heartbeat(self.root, self.pid, self.queue.settings.lease_s / 3)
+        self._set_state("loaded")
+        log.info("check worker %d loaded", self.slot)
+
+    def step(self, now: float | None = None) -> bool:
+        """Claim and check one batch; False when there was nothing to check."""
+        assert self.checker is not None and self.heartbeat, "call load() first"
+        checker = self.checker
+        self.settings = qa_settings(self.library)  # a threshold changed: the next batch sees it
+        checker.settings = self.settings  # type: ignore[attr-defined]
+        jobs = claim_checks(self.library, self.pid, now=now,
+                            max_audio_s=float(checker.window_s))  # type: ignore[attr-defined]
+        if not jobs:
+            return False
+        self._set_state("busy", jobs[0].id)
+        self.heartbeat.jobs = tuple(job.id for job in jobs)
+        try:
+            results = self._check(jobs)
+            self.heartbeat.jobs = ()
+            for job, result in zip(jobs, results):
+                complete_check(self.library, job, result, self.settings)
+            self._set_state("loaded", None, done=len(jobs))
+        except Exception as err:
+            self.heartbeat.jobs = ()
+            message = f"{type(err).__name__}: {err}"
+            for job in jobs:
+                self.queue.fail_attempt(job.id, job.attempts, job.max_attempts, message)
+            log.warning("checks %s failed: %s\n%s", [job.id for job in jobs], message,
+                        traceback.format_exc(limit=3))
+            self._set_state("loaded")
+        return True
+
+    def _check(self, jobs: list[CheckJob]) -> list[CheckResult]:
+        unreadable: dict[int, CheckResult] = {}
+        takes: list[TakeToCheck] = []
+        rates: dict[int, tuple[float, ...]] = {}
+        for job in jobs:
+            try:
+                samples, rate = audio.read_audio(self.library.path(job.path), f"take {job.take_id}")
+            except UserError as err:
+                unreadable[job.id] = CheckResult(
+                    verdict="fail", score=0.0,
+                    reasons=(f"its audio file cannot be read ({err}): it is rendered again",))
+                continue
+            if job.project_id not in rates:
+                rates[job.project_id] = project_rates(self.library, job.project_id)
+            takes.append(TakeToCheck(
+                key=job.id, audio=samples, rate=rate, text=job.text, language=job.language,
+                project_rates=rates[job.project_id], prompt=self._prompt(job)))
+        checked = self.checker.check(takes) if takes else []  # type: ignore[attr-defined]
+        by_job = {take.key: result for take, result in zip(takes, checked)}
+        return [unreadable.get(job.id) or by_job[job.id] for job in jobs]
+
+    def _prompt(self, job: CheckJob) -> tuple[audio.Audio, int] | None:
+        if job.voice_kind != "clone" or not job.prompt_path:
+            return None
+        try:
+            return audio.read_audio(self.library.path(job.prompt_path))
+        except UserError:
+            return None
+
+
+def _identity(settings: QaSettings, threads: int) -> object | None:
+    """The speaker check, if it is on and its model is installed (it is an
+    optional extra: without it, identity is reported as not checked)."""
+    if not settings.check_identity:
+        return None
+    try:
+        from studio.qa.identity import SpeakerCheck
+    except ImportError:
+        return None
+    why = SpeakerCheck.unavailable()
+    if why:
+        log.warning("speaker identity is not checked: %s", why)
+        return None
+    return SpeakerCheck(settings, threads=threads)
