@@ -944,15 +944,17 @@ class Library:
     def segment_rows(self, project_id: int) -> list[dict[str, Any]]:
         """The project's segments for display: one query, with state, voice,
         current take's duration (none when the take is of other text or
-        voice) and take count."""
+        voice), take count, and take QA's verdict and reasons (a JSON list)."""
         rows = self.conn.execute(
             """SELECT s.id, s.position + 1 AS number, s.paragraph, s.source AS text,
                       st.state AS status, st.job, s.locked,
                       COALESCE(v.name, pv.name) AS voice,
                       CASE WHEN st.done THEN t.frames * 1.0 / t.sample_rate END
                         AS duration_s,  -- only a current take's: never old audio's length
-                      COALESCE(k.takes, 0) AS takes
+                      COALESCE(k.takes, 0) AS takes,
+                      st.qa, c.reasons AS qa_reasons  -- the verdict; its reasons (JSON)
                FROM segments s JOIN segment_states st ON st.segment_id = s.id
+               LEFT JOIN take_checks c ON c.take_id = s.current_take_id AND st.done
                JOIN projects p ON p.id = s.project_id
                JOIN voices pv ON pv.id = p.voice_id
                LEFT JOIN voices v ON v.id = s.voice_id
