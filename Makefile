@@ -32,6 +32,7 @@ bench: $(READY)
 	$(BIN)/python benchmarks/render_overhead.py
 	$(BIN)/python benchmarks/engine_throughput.py
 	$(BIN)/python benchmarks/torture.py
+	$(BIN)/python benchmarks/qa_cost.py
 
 # The pictures in docs/: every view of the demo library, at 1280x800, offscreen.
 screenshots: demo
@@ -51,6 +52,7 @@ $(READY): requirements.lock pyproject.toml | system-packages
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m studio.qa.models --install
 	touch $@
 
 clean:

@@ -13,6 +13,7 @@ once, keyed by take.
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from pathlib import Path
 
@@ -90,7 +91,11 @@ class CheckWorker(Worker):
             takes.append(TakeToCheck(
                 key=job.id, audio=samples, rate=rate, text=job.text, language=job.language,
                 project_rates=rates[job.project_id], prompt=self._prompt(job)))
+        started = time.perf_counter()
         checked = self.checker.check(takes) if takes else []  # type: ignore[attr-defined]
+        each_s = (time.perf_counter() - started) / max(1, len(takes))
+        for result in checked:  # what a check costs, for benchmarks/qa_cost.py
+            result.metrics["check_s"] = round(each_s, 4)
         by_job = {take.key: result for take, result in zip(takes, checked)}
         return [unreadable.get(job.id) or by_job[job.id] for job in jobs]
 
