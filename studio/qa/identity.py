@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,7 +76,7 @@ DEFAULT_SELF_SIMILARITY = 0.85  # calibration of a prompt too short to split
 class VoiceReference:
     """A prompt's embedding and its calibration (its two halves' similarity)."""
 
-    embedding: Vector
+    embedding: Vector = field(repr=False)
     self_similarity: float  # similarity of the prompt's halves; a default if too short
     calibrated: bool  # False: the prompt was too short to split, the default stands
     speech_s: float  # voiced seconds in the prompt
@@ -257,7 +256,6 @@ class SpeakerCheck:
             raise QaUnavailable(problem)
         self.settings = settings
         self._references: dict[str, VoiceReference] = {}
-        self._lock = threading.Lock()
         self._model = _load_encoder(threads)
 
     # embeddings
@@ -272,7 +270,7 @@ class SpeakerCheck:
             wav = np.pad(wav, (0, needed - len(wav)))
         mel = mel_frames(wav)
         batch = np.stack([mel[s] for s in slices])
-        with self._lock, torch.inference_mode():
+        with torch.inference_mode():
             partials = self._model(torch.from_numpy(batch)).numpy()
         mean = partials.mean(axis=0)
         return np.asarray(mean / max(float(np.linalg.norm(mean)), 1e-12), dtype=np.float32)
@@ -332,7 +330,7 @@ class SpeakerCheck:
 
         known = [np.asarray(e, dtype=np.float32) for e in project_embeddings]
         if len(known) >= MIN_PROJECT:
-            drift = _project_drift(embedding, known)
+            drift = project_drift(embedding, known)
             metrics.update(
                 project_similarity=_round(drift.similarity),
                 project_typical=_round(drift.typical),
@@ -354,14 +352,17 @@ class SpeakerCheck:
 
 
 @dataclass(frozen=True)
-class _Drift:
+class Drift:
+    """Where a take stands among the project's takes of its voice."""
+
     similarity: float  # the take against the project's centroid
     typical: float  # median of the project's takes against the centroid without them
     z: float  # robust deviations of the take from typical (negative: less alike)
     outlier: bool
 
 
-def _project_drift(embedding: Vector, known: list[Vector]) -> _Drift:
+def project_drift(embedding: Vector, known: list[Vector]) -> Drift:
+    """The take against the centroid of ``known`` (the voice's other takes)."""
     stack = np.stack(known).astype(np.float64)
     stack /= np.maximum(np.linalg.norm(stack, axis=1, keepdims=True), 1e-12)
     total = stack.sum(axis=0)
@@ -375,7 +376,7 @@ def _project_drift(embedding: Vector, known: list[Vector]) -> _Drift:
     similarity = cosine(embedding, total.astype(np.float32))
     z = (similarity - typical) / max(spread, 0.01)
     outlier = z < -OUTLIER_Z and similarity < typical - OUTLIER_MIN_DROP
-    return _Drift(similarity, typical, z, outlier)
+    return Drift(similarity, typical, z, outlier)
 
 
 def _load_encoder(threads: int) -> Any:
