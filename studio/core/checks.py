@@ -53,6 +53,7 @@ class CheckJob:
     language: str
     sample_rate: int
     frames: int
+    voice_id: int
     voice_kind: str
     prompt_path: str | None  # a cloned voice's prompt clip, relative
 
@@ -71,7 +72,7 @@ def claim_checks(library: Library, worker_pid: int, *, max_audio_s: float, max_j
         rows = conn.execute(
             """SELECT j.id, j.kind, j.take_id, j.segment_id, s.project_id, j.retake, j.attempts,
                       j.max_attempts, t.path, t.text, s.language, t.sample_rate, t.frames,
-                      v.kind AS voice_kind, v.prompt_path
+                      t.voice_id, v.kind AS voice_kind, v.prompt_path
                FROM jobs j JOIN takes t ON t.id = j.take_id
                JOIN segments s ON s.id = j.segment_id
                JOIN projects p ON p.id = s.project_id
@@ -110,6 +111,21 @@ def project_rates(library: Library, project_id: int, limit: int = 400) -> tuple[
         (project_id, limit),
     ).fetchall()
     return tuple(float(row[0]) for row in rows)
+
+
+def voice_embeddings(library: Library, project_id: int, voice_id: int, *, exclude: int,
+                     limit: int = 50) -> tuple[bytes, ...]:
+    """Speaker embeddings of the project's current takes in this voice (not
+    ``exclude``), the most recent first: what drift is measured against."""
+    rows = library.conn.execute(
+        """SELECT c.embedding FROM segments s JOIN takes t ON t.id = s.current_take_id
+           JOIN take_checks c ON c.take_id = t.id
+           WHERE s.project_id = ? AND s.position IS NOT NULL AND t.voice_id = ?
+             AND t.id != ? AND c.embedding IS NOT NULL AND c.verdict = 'pass'
+           ORDER BY c.checked_at DESC LIMIT ?""",
+        (project_id, voice_id, exclude, limit),
+    ).fetchall()
+    return tuple(bytes(row[0]) for row in rows)
 
 
 def _store(conn: Any, take_id: int, result: CheckResult, now: float) -> None:

@@ -18,7 +18,13 @@ import traceback
 from pathlib import Path
 
 from studio import audio
-from studio.core.checks import CheckJob, claim_checks, complete_check, project_rates
+from studio.core.checks import (
+    CheckJob,
+    claim_checks,
+    complete_check,
+    project_rates,
+    voice_embeddings,
+)
 from studio.core.jobs import QA_POOL, qa_settings
 from studio.engine.worker import Heartbeat, Worker
 from studio.errors import UserError
@@ -90,7 +96,9 @@ class CheckWorker(Worker):
                 rates[job.project_id] = project_rates(self.library, job.project_id)
             takes.append(TakeToCheck(
                 key=job.id, audio=samples, rate=rate, text=job.text, language=job.language,
-                project_rates=rates[job.project_id], prompt=self._prompt(job)))
+                project_rates=rates[job.project_id], prompt=self._prompt(job),
+                voice_embeddings=voice_embeddings(self.library, job.project_id, job.voice_id,
+                                                  exclude=job.take_id)))
         started = time.perf_counter()
         checked = self.checker.check(takes) if takes else []  # type: ignore[attr-defined]
         each_s = (time.perf_counter() - started) / max(1, len(takes))

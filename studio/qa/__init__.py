@@ -75,6 +75,9 @@ class TakeToCheck:
     project_rates: tuple[float, ...] = ()
     # speaker reference: the voice's prompt clip (cloned voices), if any
     prompt: tuple[npt.NDArray[np.float32], int] | None = None
+    # speaker embeddings (CheckResult.embedding) of the project's other takes
+    # of the same voice: drift shows against them, prompt or not
+    voice_embeddings: tuple[bytes, ...] = ()
 
 
 @dataclass(frozen=True)
