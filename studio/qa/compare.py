@@ -147,28 +147,49 @@ def align(script: list[str], heard: list[str], joiner: str) -> list[tuple[str, i
     ]
 
 
-def _regions(chunks: list[tuple[str, int, int, int, int]]) -> list[Region]:
-    """Adjacent non-equal chunks merged into one region each."""
+def _regions(
+    chunks: list[tuple[str, int, int, int, int]], said: list[str], heard: list[str], joiner: str,
+) -> list[Region]:
+    """Alignment chunks as regions. Adjacent non-equal chunks are judged
+    together first ("sea shells" / "seashells" is a substitution and a
+    deletion); if together they are not a forgivable slip, each chunk is
+    judged alone ("its" / "it's" beside words said again)."""
     regions: list[Region] = []
-    pending: list[int] | None = None
-    for kind, r0, r1, h0, h1 in chunks:
-        if kind == "equal":
-            if pending:
-                regions.append(_region(*pending))
-                pending = None
-            regions.append(Region("equal", r0, r1, h0, h1))
-        elif pending is None:
-            pending = [r0, r1, h0, h1]
+    group: list[tuple[str, int, int, int, int]] = []
+
+    def flush() -> None:
+        if not group:
+            return
+        r0, h0, r1, h1 = group[0][1], group[0][3], group[-1][2], group[-1][4]
+        if _forgivable(said[r0:r1], heard[h0:h1], joiner):
+            regions.append(Region("changed", r0, r1, h0, h1, forgiven=True))
         else:
-            pending[1], pending[3] = r1, h1
-    if pending:
-        regions.append(_region(*pending))
-    return regions
+            for _, c0, c1, d0, d1 in group:
+                op = "missing" if d0 == d1 else "extra" if c0 == c1 else "changed"
+                forgiven = op == "changed" and _forgivable(said[c0:c1], heard[d0:d1], joiner)
+                regions.append(Region(op, c0, c1, d0, d1, forgiven))
+        group.clear()
+
+    for chunk in chunks:
+        if chunk[0] == "equal":
+            flush()
+            regions.append(Region("equal", *chunk[1:]))
+        else:
+            group.append(chunk)
+    flush()
+    # neighbouring regions of one kind read as one ("missing" twice in a row)
+    merged: list[Region] = []
+    for r in regions:
+        last = merged[-1] if merged else None
+        if last and last.op == r.op and r.op in ("missing", "extra") and not last.forgiven:
+            merged[-1] = Region(r.op, last.ref0, r.ref1, last.hyp0, r.hyp1)
+        else:
+            merged.append(r)
+    return merged
 
 
-def _region(r0: int, r1: int, h0: int, h1: int) -> Region:
-    op = "missing" if h0 == h1 else "extra" if r0 == r1 else "changed"
-    return Region(op, r0, r1, h0, h1)
+def _same(a: str, b: str, joiner: str) -> bool:
+    return a == b or _forgivable([a], [b], joiner)
 
 
 def _forgivable(said: list[str], heard: list[str], joiner: str) -> bool:
@@ -182,8 +203,11 @@ def _forgivable(said: list[str], heard: list[str], joiner: str) -> bool:
         a, b = said[0], heard[0]
         if any(a in group and b in group for group in _HOMOPHONES):
             return True
-        if min(len(a), len(b)) >= 4 and jiwer.cer(a, b) <= 0.25:
-            return True  # colour / color, licence / license
+    if len(said) <= 2 and len(heard) <= 2:
+        # a near spelling: colour / color, metres / meters, logbook / law book
+        a, b = "".join(said), "".join(heard)
+        if min(len(a), len(b)) >= 4 and jiwer.cer(a, b) <= (0.25 if len(a) < 6 else 0.34):
+            return True
     joined_s, joined_h = " ".join(said), " ".join(heard)
     if any(joined_s in g and joined_h in g for g in _HOMOPHONES):
         return True
@@ -192,10 +216,13 @@ def _forgivable(said: list[str], heard: list[str], joiner: str) -> bool:
             and any(w in _NUMERALS for w in said) and any(w in _NUMERALS for w in heard))
 
 
-def _repeat(script: list[str], at: int, extra: list[str]) -> tuple[list[str], int] | None:
+def _repeat(
+    script: list[str], at: int, extra: list[str], joiner: str
+) -> tuple[list[str], int] | None:
     """If the extra tokens inserted before script[at] say a phrase of the
-    script around that point again (as a whole number of times): the phrase
-    and how many times it was said in all."""
+    script around that point again: the phrase and how many times it was
+    said in all. A whole number of repeats of the phrase first, then (a cut
+    that lands inside words) most extra tokens found just before or after."""
     for size in range(1, min(len(extra), 12) + 1):
         if len(extra) % size:
             continue
@@ -206,8 +233,14 @@ def _repeat(script: list[str], at: int, extra: list[str]) -> tuple[list[str], in
                 continue
             phrase = script[start:start + size]
             rotated = phrase[offset:] + phrase[:offset] if offset < size else phrase
-            if extra == rotated * times:
+            expected = rotated * times
+            if all(_same(x, y, joiner) for x, y in zip(extra, expected, strict=True)):
                 return phrase, times + 1
+    if len(extra) >= 2:
+        near = script[max(0, at - len(extra) - 3):at + len(extra) + 3]
+        found = sum(any(_same(word, other, joiner) for other in near) for word in extra)
+        if found >= 0.75 * len(extra):
+            return extra, 2
     return None
 
 
@@ -219,11 +252,7 @@ def compare(
     settings = settings or QaSettings()
     joiner = "" if language in CHARACTER_LANGUAGES else " "
     said = script if script is not None else tokens(script_text, language)
-    regions = []
-    for r in _regions(align(said, heard, joiner)):
-        if r.op == "changed" and _forgivable(said[r.ref0:r.ref1], heard[r.hyp0:r.hyp1], joiner):
-            r = Region(r.op, r.ref0, r.ref1, r.hyp0, r.hyp1, forgiven=True)
-        regions.append(r)
+    regions = _regions(align(said, heard, joiner), said, heard, joiner)
     raw = sum(max(r.ref1 - r.ref0, r.hyp1 - r.hyp0) for r in regions if r.op != "equal")
     errors = sum(
         max(r.ref1 - r.ref0, r.hyp1 - r.hyp0) for r in regions
@@ -246,29 +275,37 @@ def _findings(c: Comparison, settings: QaSettings) -> list[Finding]:
     j = c.joiner
     # a run of characters stands for fewer words than a run of words
     run_fail = settings.missing_run_fail * (2 if j == "" else 1)
+    # one word missing, extra or said twice is left to the error rate: the
+    # recognizer drops and doubles small words on clean speech
+    run_note = 2 if j == " " else 3
     for r in c.regions:
         if r.op == "equal" or r.forgiven:
             continue
         said, heard = c.script[r.ref0:r.ref1], c.heard[r.hyp0:r.hyp1]
         missing = len(said) - len(heard)
         if r.op == "extra":
-            repeat = _repeat(c.script, r.ref0, heard)
+            repeat = _repeat(c.script, r.ref0, heard, j)
             if repeat:
                 phrase, times = repeat
-                severity = (
-                    "fail" if times >= settings.repeat_fail and len(phrase) * (times - 1) >= 2
-                    else "review"
-                )
+                extra_words = len(phrase) * (times - 1)
+                if times >= settings.repeat_fail and extra_words >= 2:
+                    severity = "fail"  # a phrase said again, or a word said three times
+                elif extra_words >= run_note:
+                    severity = "review"
+                else:
+                    continue
                 findings.append(Finding(
                     severity, f"'{j.join(phrase)}' said {times} times", "repeat", r))
-            else:
+            elif len(heard) >= run_note:
                 severity = "fail" if len(heard) >= run_fail else "review"
                 findings.append(Finding(severity, f"extra: '{_quote(heard, j)}'", "extra", r))
-        elif r.op == "missing" or missing >= run_fail:
+        elif (r.op == "missing" and missing >= run_note) or missing >= run_fail:
             severity = "fail" if missing >= run_fail else "review"
             findings.append(Finding(severity, f"missing: '{_quote(said, j)}'", "missing", r))
     structural = [f for f in findings if f.kind in ("missing", "repeat", "extra")]
-    too_many = c.error_rate >= settings.wer_fail and c.errors >= 2
+    # one slip in a short sentence is not a different text: a fail needs 3 wrong
+    # words, or half of them
+    too_many = c.error_rate >= settings.wer_fail and (c.errors >= 3 or c.error_rate >= 0.5)
     if structural:
         if too_many:  # the run explains the errors, and there are too many of them
             findings = [Finding("fail", f.reason, f.kind, f.region) for f in findings]
