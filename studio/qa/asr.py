@@ -1,0 +1,193 @@
+"""The recognizer: several takes heard in one window, words given back to each.
+
+faster-whisper (CTranslate2) on the CPU, int8. Whisper's encoder always
+reads a 30 s window: a 4 s take costs about as much as a full window, and
+fed short it invents repetitions. So takes are packed, in order, into
+windows of at most :data:`WINDOW_S` seconds with :data:`GAP_S` of silence
+between them and heard in one pass (greedy, no conditioning on earlier
+text, no VAD, the language given). Word timestamps would cost 70 % more, so
+the words are given back to their takes by aligning everything heard in the
+window against all the takes' script words, each tagged with its take
+(``jiwer``); a heard word that the alignment leaves between two takes, or
+puts far from its take, goes by its time, estimated from its segment's
+timestamps. A take longer than a window is heard alone, in windows.
+
+Which model for English (measured by ``scripts/qa_detection.py`` on 40
+clean Piper takes of ``tests/data/qa_long_text.txt``, 1 thread, packed):
+``tiny.en`` and ``base`` both hear clean Piper speech with a WER of about
+1 % after normalization (the figures are in the project's QA notes), and
+``tiny.en`` costs half as much (about 0.17 s against 0.35 s a take), so
+English uses ``tiny.en``. Every other language, Chinese included, needs the
+multilingual ``base``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from studio.audio import resample
+from studio.qa import QaUnavailable
+from studio.qa.compare import CHARACTER_LANGUAGES, align, tokens
+from studio.qa.models import model_path, spec
+
+RATE = 16000
+WINDOW_S = 28.0  # packing limit: under Whisper's 30 s window
+GAP_S = 0.6  # silence between packed takes
+
+Audio = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: float
+    end: float
+    text: str
+
+
+@dataclass
+class Heard:
+    """What the recognizer heard in one take: comparable tokens, each with
+    an estimated time (seconds into the take), and the raw text."""
+
+    tokens: list[str]
+    times: list[float]
+    text: str
+
+
+class Recognizer:
+    """One loaded model."""
+
+    def __init__(self, name: str, threads: int = 1) -> None:
+        self.name = name
+        self.spec = spec(name)
+        folder = model_path(name)  # QaUnavailable when missing or damaged
+        from faster_whisper import WhisperModel
+
+        try:
+            self._model: Any = WhisperModel(
+                str(folder), device="cpu", compute_type="int8",
+                cpu_threads=max(1, threads), num_workers=1, local_files_only=True,
+            )
+        except Exception as error:  # a sound checksum, yet it will not load
+            raise QaUnavailable(
+                f"QA model {name!r} is damaged (it does not load: {error})".splitlines()[0],
+                "run `python -m studio.qa.models --install`",
+            ) from error
+        self._lock = threading.Lock()
+
+    def transcribe(self, audio: Audio, language: str) -> list[Segment]:
+        """Segments heard in 16 kHz mono audio."""
+        with self._lock:
+            segments, _ = self._model.transcribe(
+                audio, language=language if self.spec.languages is None else "en",
+                beam_size=1, best_of=1, temperature=0.0, condition_on_previous_text=False,
+                vad_filter=False, word_timestamps=False, without_timestamps=False,
+            )
+            return [Segment(float(s.start), float(s.end), s.text.strip()) for s in segments]
+
+
+def pack(
+    durations: list[float], window_s: float = WINDOW_S, gap_s: float = GAP_S
+) -> list[list[int]]:
+    """Indices of consecutive takes grouped into windows of at most ``window_s``
+    seconds (gaps included); a take longer than that is a window of its own."""
+    windows: list[list[int]] = []
+    length = 0.0
+    for index, seconds in enumerate(durations):
+        if windows and windows[-1] and length + gap_s + seconds <= window_s:
+            windows[-1].append(index)
+            length += gap_s + seconds
+        else:
+            windows.append([index])
+            length = seconds
+    return windows
+
+
+def _timed_tokens(segments: list[Segment], language: str) -> tuple[list[str], list[float]]:
+    """Tokens of the heard segments, each with a time estimated from its
+    place in its segment (by characters)."""
+    words: list[str] = []
+    times: list[float] = []
+    for seg in segments:
+        found = tokens(seg.text, language)
+        if not found:
+            continue
+        sizes = np.array([len(w) + 1 for w in found], dtype=np.float64)
+        middle = (np.cumsum(sizes) - sizes / 2) / sizes.sum()
+        words += found
+        times += [seg.start + (seg.end - seg.start) * float(f) for f in middle]
+    return words, times
+
+
+def hear(
+    recognizer: Recognizer, takes: list[tuple[Audio, int]], scripts: list[list[str]],
+    language: str,
+) -> list[Heard]:
+    """Hear takes (audio, rate) packed into one window; ``scripts`` are their
+    script tokens (from :func:`~studio.qa.compare.tokens`). One Heard per take."""
+    audios = [resample(np.asarray(a, dtype=np.float32), r, RATE) for a, r in takes]
+    gap = np.zeros(int(GAP_S * RATE), dtype=np.float32)
+    starts: list[float] = []
+    pieces: list[Audio] = []
+    at = 0
+    for audio in audios:
+        if pieces:
+            pieces.append(gap)
+            at += len(gap)
+        starts.append(at / RATE)
+        pieces.append(audio)
+        at += len(audio)
+    window = np.concatenate(pieces) if pieces else np.zeros(RATE, dtype=np.float32)
+    ends = [s + len(a) / RATE for s, a in zip(starts, audios, strict=True)]
+    segments = recognizer.transcribe(window, language)
+    words, times = _timed_tokens(segments, language)
+    owner = _attribute(words, times, scripts, starts, ends, language)
+    heard = [Heard([], [], "") for _ in takes]
+    for word, time, take in zip(words, times, owner, strict=True):
+        heard[take].tokens.append(word)
+        heard[take].times.append(time - starts[take])
+    joiner = "" if language in CHARACTER_LANGUAGES else " "
+    for item in heard:
+        item.text = joiner.join(item.tokens)
+    return heard
+
+
+def _attribute(
+    words: list[str], times: list[float], scripts: list[list[str]],
+    starts: list[float], ends: list[float], language: str,
+) -> list[int]:
+    """The take each heard token belongs to."""
+    if len(scripts) == 1:
+        return [0] * len(words)
+    half = GAP_S / 2
+
+    def by_time(t: float) -> int:
+        return max(0, min(len(starts) - 1, bisect.bisect_right(starts, t + half) - 1))
+
+    def far(t: float, take: int) -> bool:
+        return t < starts[take] - half - 1.0 or t > ends[take] + half + 1.0
+
+    ref: list[str] = []
+    ref_take: list[int] = []
+    for take, script in enumerate(scripts):
+        ref += script
+        ref_take += [take] * len(script)
+    joiner = "" if language in CHARACTER_LANGUAGES else " "
+    owner = [by_time(t) for t in times]
+    for kind, r0, _r1, h0, h1 in align(ref, words, joiner):
+        for j in range(h0, h1):
+            if kind in ("equal", "substitute"):
+                take = ref_take[r0 + (j - h0)]
+            else:  # inserted: between script tokens r0 - 1 and r0
+                before = ref_take[r0 - 1] if r0 > 0 else None
+                after = ref_take[r0] if r0 < len(ref_take) else None
+                take = before if before is not None and before == after else owner[j]
+            if not far(times[j], take):
+                owner[j] = take
+    return owner

@@ -1,0 +1,247 @@
+"""The checker: a batch of takes in, one verdict per take out.
+
+Per take: what was said (recognizer against the spoken text, :mod:`compare`),
+timing (speaking rate against the project's, silences) and signal
+(:mod:`signal`), and the speaker when an identity checker is given. The
+verdict:
+
+* ``fail``: a run of ``missing_run_fail`` script words missing, a phrase
+  said again, extra words, an error rate at ``wer_fail`` or more, a silence
+  over ``silence_inner_s`` inside the take, a noise burst, clipping, a
+  nearly silent take, or a speaker the identity check rejects;
+* ``review``: milder findings (a missing word, a long pause, a click, an
+  odd speaking rate, long silent edges, DC offset);
+* ``pass``: nothing found;
+* ``unchecked``: the language's recognizer is missing or damaged (never a
+  pass: the reason says what to install).
+
+The score (0..1, 1 clean) ranks takes of one segment: the best is kept.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from studio.qa import CheckResult, QaSettings, QaUnavailable, Spot, TakeToCheck
+from studio.qa import signal as signal_check
+from studio.qa.asr import GAP_S, WINDOW_S, Heard, Recognizer, hear, pack
+from studio.qa.compare import CHARACTER_LANGUAGES, Comparison, compare, tokens
+
+_SPOKEN = re.compile(r"\w", re.UNICODE)
+MIN_RATES = 8  # project rates needed before a speaking rate can be an outlier
+
+
+def spoken_characters(text: str) -> int:
+    """Letters and digits of the spoken text (what a speaking rate counts)."""
+    return sum(1 for c in _SPOKEN.findall(text) if c != "_")
+
+
+def speaking_rate(text: str, audio: Any, rate: int) -> float | None:
+    """Characters of spoken text per second of sound (pauses over 0.25 s
+    left out); None for a take without sound. The engine stores it to
+    build :attr:`TakeToCheck.project_rates`."""
+    seconds = signal_check.speech_seconds(np.asarray(audio, dtype=np.float32), rate)
+    if seconds <= 0.2:
+        return None
+    return spoken_characters(text) / seconds
+
+
+def rate_z(value: float, others: tuple[float, ...]) -> float | None:
+    """Robust z-score of ``value`` against ``others`` (median, MAD); None when
+    fewer than :data:`MIN_RATES` are known."""
+    if len(others) < MIN_RATES:
+        return None
+    known = np.asarray(others, dtype=np.float64)
+    median = float(np.median(known))
+    mad = float(np.median(np.abs(known - median)))
+    spread = max(1.4826 * mad, 0.05 * median, 1e-6)
+    return (value - median) / spread
+
+
+@dataclass
+class _Findings:
+    fails: list[str] = field(default_factory=list)
+    reviews: list[str] = field(default_factory=list)
+    spots: list[Spot] = field(default_factory=list)
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, severity: str, reason: str, spot: Spot | None = None) -> None:
+        (self.fails if severity == "fail" else self.reviews).append(reason)
+        if spot is not None:
+            self.spots.append(spot)
+
+
+class Checker:
+    """Checks takes; recognizers are loaded on first need (or by :meth:`load`)
+    and kept. ``identity``, if given, checks the speaker: an object with
+    ``check(take) -> (reasons, metrics, failed, embedding)``."""
+
+    def __init__(self, settings: QaSettings, threads: int = 1, identity: Any | None = None) -> None:
+        self.settings = settings
+        self.threads = max(1, threads)
+        self.identity = identity
+        self.window_s = WINDOW_S  # the engine claims about this much audio at once
+        self._recognizers: dict[str, Recognizer | QaUnavailable] = {}
+
+    # -- recognizers ---------------------------------------------------------
+    def model_for(self, language: str) -> str:
+        return self.settings.model_en if language == "en" else self.settings.model_other
+
+    def _recognizer(self, language: str) -> Recognizer:
+        name = self.model_for(language)
+        if name not in self._recognizers:
+            try:
+                self._recognizers[name] = Recognizer(name, self.threads)
+            except QaUnavailable as error:
+                self._recognizers[name] = error
+        found = self._recognizers[name]
+        if isinstance(found, QaUnavailable):
+            raise found
+        return found
+
+    def load(self, languages: tuple[str, ...] = ("en",)) -> None:
+        """Load the recognizers for ``languages`` now; :class:`QaUnavailable`
+        (one line) if one is missing or damaged."""
+        if self.settings.check_words:
+            for language in languages:
+                self._recognizer(language)
+
+    # -- checking ------------------------------------------------------------
+    def check(self, takes: list[TakeToCheck]) -> list[CheckResult]:
+        """One result per take, in order. Never raises for a missing model:
+        those takes come back ``unchecked``."""
+        heard: dict[int, Heard | QaUnavailable] = {}
+        costs: dict[int, float] = {}
+        scripts = {i: tokens(t.text, t.language) for i, t in enumerate(takes)}
+        if self.settings.check_words:
+            self._hear_all(takes, scripts, heard, costs)
+        return [
+            self._verdict(take, scripts[i], heard.get(i), costs.get(i))
+            for i, take in enumerate(takes)
+        ]
+
+    def _hear_all(
+        self, takes: list[TakeToCheck], scripts: dict[int, list[str]],
+        heard: dict[int, Heard | QaUnavailable], costs: dict[int, float],
+    ) -> None:
+        by_language: dict[str, list[int]] = {}
+        for i, take in enumerate(takes):
+            if scripts[i]:
+                by_language.setdefault(take.language, []).append(i)
+        for language, indices in by_language.items():
+            try:
+                recognizer = self._recognizer(language)
+            except QaUnavailable as error:
+                heard.update((i, error) for i in indices)
+                continue
+            durations = [len(takes[i].audio) / takes[i].rate for i in indices]
+            for window in pack(durations, self.window_s, GAP_S):
+                members = [indices[k] for k in window]
+                started = time.perf_counter()
+                found = hear(
+                    recognizer, [(takes[i].audio, takes[i].rate) for i in members],
+                    [scripts[i] for i in members], language,
+                )
+                seconds = time.perf_counter() - started
+                total = sum(durations[k] for k in window) or 1.0
+                for k, i, item in zip(window, members, found, strict=True):
+                    heard[i] = item
+                    costs[i] = seconds * durations[k] / total
+
+    def _verdict(
+        self, take: TakeToCheck, script: list[str], heard: Heard | QaUnavailable | None,
+        cost: float | None,
+    ) -> CheckResult:
+        s = self.settings
+        f = _Findings()
+        audio = np.asarray(take.audio, dtype=np.float32)
+        report = signal_check.analyze(audio, take.rate, s)
+        f.metrics.update(report.metrics)
+        if cost is not None:
+            f.metrics["asr_s"] = round(cost, 4)
+        for item in report.findings:
+            silence = item.spot is not None and item.spot.kind == "silence"
+            always = "nearly silent" in item.reason  # a take without sound is wrong anyway
+            if always or (s.check_timing if silence else s.check_signal):
+                f.add(item.severity, item.reason, item.spot)
+
+        recognized: str | None = None
+        diff: tuple[tuple[str, str, str], ...] = ()
+        model: str | None = None
+        unavailable: QaUnavailable | None = None
+        comparison: Comparison | None = None
+        if isinstance(heard, QaUnavailable):
+            unavailable = heard
+        elif heard is not None:
+            model = self.model_for(take.language)
+            recognized = heard.text
+            comparison = compare(take.text, heard.tokens, take.language, s, script=script)
+            diff = comparison.diff()
+            f.metrics[comparison.unit] = round(comparison.error_rate, 4)
+            f.metrics[f"raw_{comparison.unit}"] = round(comparison.raw_error_rate, 4)
+            for finding in comparison.findings:
+                f.add(finding.severity, finding.reason,
+                      _word_spot(finding.region, finding.kind, comparison, heard, report))
+
+        if s.check_timing and report.speech_s > 0.5:
+            chars = spoken_characters(take.text)
+            rate = chars / report.speech_s
+            f.metrics["chars_per_s"] = round(rate, 2)
+            z = rate_z(rate, take.project_rates)
+            if z is not None:
+                f.metrics["rate_z"] = round(z, 2)
+                if abs(z) > s.rate_z_review:
+                    median = float(np.median(take.project_rates))
+                    pace = "fast" if z > 0 else "slow"
+                    f.add("review", f"speaking rate {rate:.1f} characters/s is {pace} "
+                                    f"(the project's is {median:.1f})")
+
+        embedding: bytes | None = None
+        if self.identity is not None and s.check_identity:
+            # Hook for the speaker check (studio.qa.identity, written apart).
+            reasons, metrics, failed, embedding = self.identity.check(take)
+            f.metrics.update(metrics)
+            for reason in reasons:
+                f.add("fail" if failed else "review", reason)
+
+        if unavailable is not None:
+            verdict = "unchecked"
+            reasons = (str(unavailable), *f.fails, *f.reviews)
+        else:
+            verdict = "fail" if f.fails else "review" if f.reviews else "pass"
+            reasons = (*f.fails, *f.reviews)
+        error_rate = comparison.error_rate if comparison else 0.0
+        score = 0.0 if verdict == "unchecked" else max(
+            0.0, min(1.0, 1.0 - min(error_rate, 1.0) * 0.6 - 0.25 * len(f.fails)
+                     - 0.08 * len(f.reviews)))
+        return CheckResult(
+            verdict=verdict, score=round(score, 4), reasons=tuple(reasons), metrics=f.metrics,
+            recognized=recognized, diff=diff, spots=tuple(f.spots), model=model,
+            embedding=embedding,
+        )
+
+
+def _word_spot(region: Any, kind: str, c: Comparison, heard: Heard,
+               report: signal_check.SignalReport) -> Spot | None:
+    """Where in the take a word finding is, from the heard tokens' estimated times."""
+    if kind == "changed" and region.ref0 == region.ref1 == 0 and region.hyp0 == region.hyp1:
+        return None  # a finding about the whole take
+    times = heard.times
+    if not times:
+        return None
+    duration = float(report.metrics.get("duration_s", 0.0))
+    if region.hyp1 > region.hyp0:
+        start, end = times[region.hyp0], times[region.hyp1 - 1]
+    else:  # nothing heard there: between the neighbouring heard tokens
+        start = times[region.hyp0 - 1] if region.hyp0 > 0 else 0.0
+        end = times[region.hyp0] if region.hyp0 < len(times) else duration
+    pad = 0.15 if c.joiner == " " else 0.08
+    return Spot(round(max(0.0, start - pad), 2), round(min(duration, end + pad), 2), kind)
+
+
+__all__ = ["CHARACTER_LANGUAGES", "Checker", "rate_z", "speaking_rate", "spoken_characters"]
