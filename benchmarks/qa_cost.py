@@ -70,7 +70,8 @@ def qa_figures(library: Path) -> dict[str, float]:
         conn.close()
     metrics = [json.loads(row[0]) for row in rows]
     check = [m["check_s"] for m in metrics if "check_s" in m]
-    rtf = [m["asr_rtf"] for m in metrics if "asr_rtf" in m]
+    rtf = [m["asr_s"] / m["duration_s"] for m in metrics
+           if "asr_s" in m and m.get("duration_s")]
     return {"checks": len(metrics), "takes": takes[0], "segments": segments,
             "audio_s": takes[1] or 0.0,
             "check_s_per_take": statistics.mean(check) if check else float("nan"),

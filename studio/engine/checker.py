@@ -28,7 +28,9 @@ from studio.core.checks import (
 from studio.core.jobs import QA_POOL, qa_settings
 from studio.engine.worker import Heartbeat, Worker
 from studio.errors import UserError
-from studio.qa import CheckResult, QaSettings, TakeToCheck
+from studio.qa import CheckResult, QaSettings, QaUnavailable, TakeToCheck
+from studio.qa.checker import Checker
+from studio.qa.identity import SpeakerCheck
 
 log = logging.getLogger("studio.engine.checker")
 
@@ -38,14 +40,12 @@ class CheckWorker(Worker):
 
     def __init__(self, root: Path, slot: int, threads: int = 1) -> None:
         super().__init__(root, slot, QA_POOL, "cpu", threads)
-        self.checker: object | None = None
+        self.checker: Checker | None = None
         self.settings: QaSettings = qa_settings(self.library)
 
     def load(self) -> None:
         """Build the checker (models load on first use, per language), then
         report ``loaded``."""
-        from studio.qa.checker import Checker
-
         self.checker = Checker(self.settings, threads=self.threads or 1,
                                identity=_identity(self.settings, self.threads or 1))
         self.heartbeat = Heartbeat(self.root, self.pid, self.queue.settings.lease_s / 3)
@@ -57,9 +57,8 @@ class CheckWorker(Worker):
         assert self.checker is not None and self.heartbeat, "call load() first"
         checker = self.checker
         self.settings = qa_settings(self.library)  # a threshold changed: the next batch sees it
-        checker.settings = self.settings  # type: ignore[attr-defined]
-        jobs = claim_checks(self.library, self.pid, now=now,
-                            max_audio_s=float(checker.window_s))  # type: ignore[attr-defined]
+        checker.settings = self.settings
+        jobs = claim_checks(self.library, self.pid, now=now, max_audio_s=checker.window_s)
         if not jobs:
             return False
         self._set_state("busy", jobs[0].id)
@@ -100,7 +99,8 @@ class CheckWorker(Worker):
                 voice_embeddings=voice_embeddings(self.library, job.project_id, job.voice_id,
                                                   exclude=job.take_id)))
         started = time.perf_counter()
-        checked = self.checker.check(takes) if takes else []  # type: ignore[attr-defined]
+        assert self.checker is not None
+        checked = self.checker.check(takes) if takes else []
         each_s = (time.perf_counter() - started) / max(1, len(takes))
         for result in checked:  # what a check costs, for benchmarks/qa_cost.py
             result.metrics["check_s"] = round(each_s, 4)
@@ -116,17 +116,17 @@ class CheckWorker(Worker):
             return None
 
 
-def _identity(settings: QaSettings, threads: int) -> object | None:
+def _identity(settings: QaSettings, threads: int) -> SpeakerCheck | None:
     """The speaker check, if it is on and its model is installed (it is an
     optional extra: without it, identity is reported as not checked)."""
     if not settings.check_identity:
-        return None
-    try:
-        from studio.qa.identity import SpeakerCheck
-    except ImportError:
         return None
     why = SpeakerCheck.unavailable()
     if why:
         log.warning("speaker identity is not checked: %s", why)
         return None
-    return SpeakerCheck(settings, threads=threads)
+    try:
+        return SpeakerCheck(settings, threads=threads)
+    except QaUnavailable as err:
+        log.warning("speaker identity is not checked: %s", err)
+        return None

@@ -78,8 +78,8 @@ class _Findings:
 
 class Checker:
     """Checks takes; recognizers are loaded on first need (or by :meth:`load`)
-    and kept. ``identity``, if given, checks the speaker: an object with
-    ``check(take) -> (reasons, metrics, failed, embedding)``."""
+    and kept. ``identity``, if given, checks the speaker
+    (:class:`studio.qa.identity.SpeakerCheck`)."""
 
     def __init__(self, settings: QaSettings, threads: int = 1, identity: Any | None = None) -> None:
         self.settings = settings
@@ -203,11 +203,14 @@ class Checker:
 
         embedding: bytes | None = None
         if self.identity is not None and s.check_identity:
-            # Hook for the speaker check (studio.qa.identity, written apart).
-            reasons, metrics, failed, embedding = self.identity.check(take)
-            f.metrics.update(metrics)
-            for reason in reasons:
-                f.add("fail" if failed else "review", reason)
+            from studio.qa.identity import embedding_from_bytes  # no torch at import
+
+            found = self.identity.check(
+                take, [embedding_from_bytes(data) for data in take.voice_embeddings])
+            f.metrics.update(found.metrics)
+            for reason in found.reasons if found.verdict in ("fail", "review") else ():
+                f.add(found.verdict, reason)
+            embedding = found.embedding
 
         if unavailable is not None:
             verdict = "unchecked"
