@@ -109,6 +109,8 @@ def test_render_checks_every_take_and_no_damaged_take_is_current_unflagged(
 
 
 def _busy_checker(library_dir: Path) -> int | None:
+    if not (library_dir / "studio.db").exists():
+        return None
     conn = _db(library_dir)
     try:
         row = conn.execute("SELECT pid FROM workers WHERE backend = 'qa' AND state = 'busy'"
