@@ -12,12 +12,13 @@ window against all the takes' script words, each tagged with its take
 puts far from its take, goes by its time, estimated from its segment's
 timestamps. A take longer than a window is heard alone, in windows.
 
-Which model for English (measured by ``scripts/qa_detection.py`` on 40
-clean Piper takes of ``tests/data/qa_long_text.txt``, 1 thread, packed):
-``tiny.en`` and ``base`` both hear clean Piper speech with a WER of about
-1 % after normalization (the figures are in the project's QA notes), and
-``tiny.en`` costs half as much (about 0.17 s against 0.35 s a take), so
-English uses ``tiny.en``. Every other language, Chinese included, needs the
+Which model for English (measured with ``scripts/qa_detection.py``: the
+93 segments of ``tests/data/qa_long_text.txt`` rendered clean by Piper, 1
+thread, packed, 5.7 s of audio a take): ``tiny.en`` heard them with a WER
+of 3.8-5.0 % after normalization at 0.26-0.36 s a take (real-time factor
+about 0.06); ``base`` did no better (5.5 %) at 0.67 s a take (0.12). Both
+slip on the same few words (names, "sacks of potatoes"), so English uses
+``tiny.en``. Every other language, Chinese included, needs the
 multilingual ``base``.
 """
 

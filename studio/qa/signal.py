@@ -36,7 +36,7 @@ FLAT_FRAME_S = 0.02
 FLATNESS_NOISE = 0.45
 NOISE_MIN_S = 0.12
 NOISE_LEVEL_DB = 20.0  # a burst is within this of the speech level
-CLICK_RATIO = 12.0
+CLICK_RATIO = 20.0
 NEAR_SILENT_PEAK = 0.01  # -40 dBFS
 DC_REVIEW = 0.05
 
@@ -184,7 +184,10 @@ def analyze(audio: Audio, rate: int, settings: QaSettings | None = None) -> Sign
     # clicks: a jump far beyond the jumps around it
     jumps = np.abs(np.diff(audio.astype(np.float64)))
     width = max(3, int(rate * 0.005))
-    local = np.sqrt(np.convolve(jumps**2, np.ones(2 * width + 1), "same") / (2 * width + 1))
+    # the jumps around each one, itself and its 2 neighbours left out
+    around = np.convolve(jumps**2, np.ones(2 * width + 1), "same") - np.convolve(
+        jumps**2, np.ones(5), "same")
+    local = np.sqrt(np.maximum(around, 0.0) / (2 * width - 4))
     ratio = jumps / np.maximum(local, 1e-9)
     candidates = np.flatnonzero((ratio > CLICK_RATIO) & (jumps > 0.05) & (jumps > 0.1 * peak))
     m["max_jump_ratio"] = round(float(np.max(ratio, initial=0.0)), 1)
