@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
             ("F2", self.tr("Edit the selected segment's text")),
             ("L", self.tr("Lock or unlock")),
             ("A", self.tr("Approve or withdraw the approval")),
+            ("N / Shift+N", self.tr("Next / previous segment that needs review")),
             ("Ctrl+Z / Ctrl+Shift+Z", self.tr("Undo / redo")),
             ("Ctrl+F / Ctrl+H", self.tr("Find / replace in the segments' text")),
             ("F3 / Shift+F3", self.tr("Next / previous match")),
