@@ -296,7 +296,14 @@ class MainWindow(QMainWindow):
         dialog = self.export_dialog = ExportDialog(self.library, project, self)
         self.watcher.changed.connect(dialog.check_rendered)  # takes arriving enable Export
         dialog.finished.connect(lambda _: self.watcher.changed.disconnect(dialog.check_rendered))
+        dialog.show_flagged.connect(self.show_flagged)
         dialog.open()
+
+    def show_flagged(self) -> None:
+        """The Projects page, showing only the segments that need review."""
+        self.show_view("projects")
+        self.projects.tabs.setCurrentIndex(0)
+        self.projects.show_flagged()
 
     def choose_script(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a script"), "",

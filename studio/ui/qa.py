@@ -71,7 +71,8 @@ def qa_tooltip(row: dict[str, Any]) -> str | None:
 
 
 def format_metrics(metrics: dict[str, Any]) -> str:
-    """The key measurements of a take in one line: error rate, speaking rate,
+    """The key measurements of a take in one line: error rate (words, or
+    characters for a language written without spaces), speaking rate,
     speaker similarity (those present)."""
     tr = QCoreApplication.translate
     parts = []
@@ -79,10 +80,11 @@ def format_metrics(metrics: dict[str, Any]) -> str:
         value = metrics.get(key)
         if isinstance(value, int | float):
             parts.append(f"{name} {value * 100:.0f}%")
-    rate = metrics.get("rate")
+    rate = metrics.get("chars_per_s", metrics.get("rate"))
     if isinstance(rate, int | float) and rate > 0:
         parts.append(tr("Qa", "%.1f characters/s") % rate)
-    similarity = metrics.get("similarity")
+    # to the voice's prompt (a cloned voice), else to the project's other takes
+    similarity = metrics.get("similarity", metrics.get("project_similarity"))
     if isinstance(similarity, int | float):
-        parts.append(tr("Qa", "similarity %.2f") % similarity)
+        parts.append(tr("Qa", "voice similarity %.2f") % similarity)
     return " · ".join(parts)
