@@ -546,7 +546,9 @@ class ProjectsView(View):
         if self.shown.shown_row(target) < 0:
             self.filter_picker.setCurrentIndex(self.filter_picker.findData("all"))
         self.tabs.setCurrentIndex(0)
-        self._select_segment(rows[target]["id"])
+        # that one alone (not a range: Shift is held for Shift+N)
+        self.select_ids([rows[target]["id"]], rows[target]["id"])
+        self._reveal(rows[target]["id"])
         self.table.setFocus()
         place = flagged.index(target) + 1
         self.panel._say(self.tr("Needs review: segment %d (%d of %d)")

@@ -317,6 +317,10 @@ class SegmentPanel(QWidget):
         if key == self._checked:  # a refresh: this check is shown already
             return
         self._checked = key
+        # until it is read: no check, no spots on another take's audio (the
+        # words stay, so the panel keeps its height while moving along)
+        self.check = None
+        self.waveform.set_spots([])
         root, shown = self.library.root, segment.id
 
         def read() -> dict[str, Any] | None:
