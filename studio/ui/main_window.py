@@ -337,10 +337,15 @@ class MainWindow(QMainWindow):
         counts = JobQueue(self.library).counts()
         active = sum(counts.get(state, 0) for state in ACTIVE)
         if active and engine_pid(self.library.root) is not None and self.isVisible():
+            from studio.core.checks import active_checks
+
+            checks = active_checks(self.library)  # take QA's, not renders: say which
             answer = QMessageBox.question(
                 self, self.tr("Rendering"),
                 self.tr("%d segments are still rendering. Keep rendering in the background?")
-                % active,
+                % (active - checks) if active > checks else
+                self.tr("%d takes are still being checked. Keep checking in the background?")
+                % checks,
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
                 | QMessageBox.StandardButton.Cancel,
             )
