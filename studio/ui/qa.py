@@ -74,7 +74,6 @@ def format_metrics(metrics: dict[str, Any]) -> str:
     """The key measurements of a take in one line: error rate (words, or
     characters for a language written without spaces), speaking rate,
     speaker similarity (those present)."""
-    tr = QCoreApplication.translate
     parts = []
     for key, name in (("wer", "WER"), ("cer", "CER")):
         value = metrics.get(key)
@@ -82,9 +81,9 @@ def format_metrics(metrics: dict[str, Any]) -> str:
             parts.append(f"{name} {value * 100:.0f}%")
     rate = metrics.get("chars_per_s", metrics.get("rate"))
     if isinstance(rate, int | float) and rate > 0:
-        parts.append(tr("Qa", "%.1f characters/s") % rate)
+        parts.append(QCoreApplication.translate("Qa", "%.1f characters/s") % rate)
     # to the voice's prompt (a cloned voice), else to the project's other takes
     similarity = metrics.get("similarity", metrics.get("project_similarity"))
     if isinstance(similarity, int | float):
-        parts.append(tr("Qa", "voice similarity %.2f") % similarity)
+        parts.append(QCoreApplication.translate("Qa", "voice similarity %.2f") % similarity)
     return " · ".join(parts)
