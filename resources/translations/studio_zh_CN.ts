@@ -2,39 +2,52 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AlignedText</name>
+    <message>
+        <location filename="../../studio/ui/widgets/aligned.py" line="68"/>
+        <source>Script</source>
+        <translation>稿件</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/widgets/aligned.py" line="68"/>
+        <source>Heard</source>
+        <translation>听到</translation>
+    </message>
+</context>
+<context>
     <name>DocumentView</name>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="115"/>
+        <location filename="../../studio/ui/widgets/document.py" line="116"/>
         <source>Script, segment by segment</source>
         <translation>脚本（逐段）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="116"/>
+        <location filename="../../studio/ui/widgets/document.py" line="117"/>
         <source>The script&apos;s segments appear here once it is split.</source>
         <translation>脚本分段后，片段会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="568"/>
+        <location filename="../../studio/ui/widgets/document.py" line="569"/>
         <source>Segment %d</source>
         <translation>片段 %d</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="570"/>
+        <location filename="../../studio/ui/widgets/document.py" line="571"/>
         <source>locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="573"/>
+        <location filename="../../studio/ui/widgets/document.py" line="574"/>
         <source>voice %s</source>
         <translation>声音 %s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="575"/>
+        <location filename="../../studio/ui/widgets/document.py" line="576"/>
         <source>length %s</source>
         <translation>时长 %s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="577"/>
+        <location filename="../../studio/ui/widgets/document.py" line="578"/>
         <source>%d takes</source>
         <translation>%d 个录音</translation>
     </message>
@@ -67,47 +80,47 @@
         <translation type="vanished">未渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="660"/>
+        <location filename="../../studio/ui/widgets/document.py" line="663"/>
         <source>Edit text…</source>
         <translation>编辑文本…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="667"/>
+        <location filename="../../studio/ui/widgets/document.py" line="670"/>
         <source>Play from here</source>
         <translation>从此处播放</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="668"/>
+        <location filename="../../studio/ui/widgets/document.py" line="671"/>
         <source>Play from the first selected</source>
         <translation>从第一个选中的片段播放</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="669"/>
+        <location filename="../../studio/ui/widgets/document.py" line="672"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="670"/>
+        <location filename="../../studio/ui/widgets/document.py" line="673"/>
         <source>Approve</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="670"/>
+        <location filename="../../studio/ui/widgets/document.py" line="673"/>
         <source>Withdraw approval</source>
         <translation>撤销通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="671"/>
+        <location filename="../../studio/ui/widgets/document.py" line="674"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="671"/>
+        <location filename="../../studio/ui/widgets/document.py" line="674"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="697"/>
+        <location filename="../../studio/ui/widgets/document.py" line="700"/>
         <source>segment %d is locked: unlock it (L) to edit</source>
         <translation>片段 %d 已锁定：先解锁（L）再编辑</translation>
     </message>
@@ -264,102 +277,127 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../studio/ui/views/export_dialog.py" line="52"/>
+        <location filename="../../studio/ui/views/export_dialog.py" line="55"/>
         <source>Export %s</source>
         <translation>导出 %s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/export_dialog.py" line="67"/>
+        <location filename="../../studio/ui/views/export_dialog.py" line="70"/>
         <source>As rendered</source>
         <translation>保持原样</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/export_dialog.py" line="76"/>
+        <location filename="../../studio/ui/views/export_dialog.py" line="79"/>
         <source>Subtitles (.srt) beside the audio</source>
         <translation>在音频旁生成字幕 (.srt)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/export_dialog.py" line="78"/>
+        <location filename="../../studio/ui/views/export_dialog.py" line="81"/>
         <source>WebVTT subtitles (.vtt) beside the audio</source>
         <translation>在音频旁生成 WebVTT 字幕 (.vtt)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/export_dialog.py" line="54"/>
+        <location filename="../../studio/ui/views/export_dialog.py" line="57"/>
         <source>None (choose below)</source>
         <translation>无（在下方选择）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/export_dialog.py" line="87"/>
+        <location filename="../../studio/ui/views/export_dialog.py" line="90"/>
         <source>Preset</source>
         <translation>预设</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/export_dialog.py" line="79"/>
+        <location filename="../../studio/ui/views/export_dialog.py" line="82"/>
         <source>One file per segment (in a folder)</source>
         <translation>每个片段一个文件（放在一个文件夹中）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/export_dialog.py" line="81"/>
+        <location filename="../../studio/ui/views/export_dialog.py" line="84"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/export_dialog.py" line="88"/>
+        <location filename="../../studio/ui/views/export_dialog.py" line="91"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/export_dialog.py" line="89"/>
+        <location filename="../../studio/ui/views/export_dialog.py" line="92"/>
         <source>Sample rate</source>
         <translation>采样率</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/export_dialog.py" line="90"/>
+        <location filename="../../studio/ui/views/export_dialog.py" line="93"/>
         <source>Loudness</source>
         <translation>响度</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/export_dialog.py" line="91"/>
+        <location filename="../../studio/ui/views/export_dialog.py" line="94"/>
         <source>Pause after a comma</source>
         <translation>逗号后的停顿</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/export_dialog.py" line="92"/>
+        <location filename="../../studio/ui/views/export_dialog.py" line="95"/>
         <source>Pause after a sentence</source>
         <translation>句子后的停顿</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/export_dialog.py" line="93"/>
+        <location filename="../../studio/ui/views/export_dialog.py" line="96"/>
         <source>Pause after a paragraph</source>
         <translation>段落后的停顿</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/export_dialog.py" line="104"/>
+        <location filename="../../studio/ui/views/export_dialog.py" line="107"/>
         <source>Save to</source>
         <translation>保存到</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/export_dialog.py" line="108"/>
+        <location filename="../../studio/ui/views/export_dialog.py" line="111"/>
         <source>Show folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/export_dialog.py" line="112"/>
+        <location filename="../../studio/ui/views/export_dialog.py" line="115"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/export_dialog.py" line="189"/>
+        <location filename="../../studio/ui/views/export_dialog.py" line="127"/>
+        <source>Show them</source>
+        <translation>显示它们</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="129"/>
+        <source>Close this dialog and show only the segments that need review (N: the next one)</source>
+        <translation>关闭此对话框，只显示需要复查的片段（N：下一个）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="169"/>
+        <source>1 segment needs review: take QA found its take wanting.</source>
+        <translation>1 个片段需要复查：版本质检发现其版本有问题。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="170"/>
+        <source>%d segments need review: take QA found their takes wanting.</source>
+        <translation>%d 个片段需要复查：版本质检发现其版本有问题。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="171"/>
+        <source>They are exported as they are.</source>
+        <translation>它们将按原样导出。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/export_dialog.py" line="218"/>
         <source>Export to</source>
         <translation>导出到</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/export_dialog.py" line="236"/>
+        <location filename="../../studio/ui/views/export_dialog.py" line="265"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/export_dialog.py" line="119"/>
+        <location filename="../../studio/ui/views/export_dialog.py" line="122"/>
         <source>Render these first</source>
         <translation>先渲染这些</translation>
     </message>
@@ -487,27 +525,27 @@
         <translation>没有可替换的内容。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/find_bar.py" line="362"/>
+        <location filename="../../studio/ui/views/find_bar.py" line="361"/>
         <source>Replaced 1 match.</source>
         <translation>已替换 1 处。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/find_bar.py" line="364"/>
+        <location filename="../../studio/ui/views/find_bar.py" line="363"/>
         <source>Replaced %d matches in 1 segment.</source>
         <translation>已在 1 个片段中替换 %d 处。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/find_bar.py" line="365"/>
+        <location filename="../../studio/ui/views/find_bar.py" line="364"/>
         <source>Replaced %d matches in %d segments.</source>
         <translation>已替换 %d 处，涉及 %d 个片段。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/find_bar.py" line="370"/>
+        <location filename="../../studio/ui/views/find_bar.py" line="369"/>
         <source>1 locked segment was left as it is: %s</source>
         <translation>1 个已锁定的片段保持不变：%s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/find_bar.py" line="371"/>
+        <location filename="../../studio/ui/views/find_bar.py" line="370"/>
         <source>%d locked segments were left as they are: %s</source>
         <translation>%d 个已锁定的片段保持不变：%s</translation>
     </message>
@@ -600,7 +638,7 @@
 <context>
     <name>InlineEditor</name>
     <message>
-        <location filename="../../studio/ui/widgets/document.py" line="779"/>
+        <location filename="../../studio/ui/widgets/document.py" line="782"/>
         <source>Enter: save · Shift+Enter: new line · Escape: cancel</source>
         <translation>Enter：保存 · Shift+Enter：换行 · Esc：取消</translation>
     </message>
@@ -708,33 +746,33 @@
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="260"/>
+        <location filename="../../studio/ui/main_window.py" line="261"/>
         <source>The language changes when Voice Studio starts again.</source>
         <translation>重新启动 Voice Studio 后切换语言。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="293"/>
+        <location filename="../../studio/ui/main_window.py" line="294"/>
         <source>No project to export</source>
         <translation>没有可导出的项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="195"/>
-        <location filename="../../studio/ui/main_window.py" line="301"/>
+        <location filename="../../studio/ui/main_window.py" line="196"/>
+        <location filename="../../studio/ui/main_window.py" line="309"/>
         <source>Open a script</source>
         <translation>打开稿件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="302"/>
+        <location filename="../../studio/ui/main_window.py" line="310"/>
         <source>Text (*.txt *.md)</source>
         <translation>文本 (*.txt *.md)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="333"/>
+        <location filename="../../studio/ui/main_window.py" line="344"/>
         <source>Rendering</source>
         <translation>正在渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="334"/>
+        <location filename="../../studio/ui/main_window.py" line="345"/>
         <source>%d segments are still rendering. Keep rendering in the background?</source>
         <translation>还有 %d 个片段正在渲染。要在后台继续渲染吗？</translation>
     </message>
@@ -810,75 +848,85 @@
     </message>
     <message>
         <location filename="../../studio/ui/main_window.py" line="187"/>
+        <source>Next / previous segment that needs review</source>
+        <translation>下一个 / 上一个需要复查的片段</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="188"/>
         <source>Undo / redo</source>
         <translation>撤销 / 重做</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="188"/>
+        <location filename="../../studio/ui/main_window.py" line="189"/>
         <source>Find / replace in the segments&apos; text</source>
         <translation>在片段文本中查找 / 替换</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="189"/>
+        <location filename="../../studio/ui/main_window.py" line="190"/>
         <source>Next / previous match</source>
         <translation>下一个 / 上一个匹配</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="190"/>
+        <location filename="../../studio/ui/main_window.py" line="191"/>
         <source>Select several segments: the actions apply to all of them</source>
         <translation>选择多个片段：操作作用于所有选中的片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="192"/>
+        <location filename="../../studio/ui/main_window.py" line="193"/>
         <source>New project</source>
         <translation>新建项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="193"/>
+        <location filename="../../studio/ui/main_window.py" line="194"/>
         <source>Apply the edited script</source>
         <translation>应用编辑后的脚本</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="194"/>
+        <location filename="../../studio/ui/main_window.py" line="195"/>
         <source>Render all</source>
         <translation>全部渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="196"/>
+        <location filename="../../studio/ui/main_window.py" line="197"/>
         <source>Import a voice clip</source>
         <translation>导入声音片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="197"/>
+        <location filename="../../studio/ui/main_window.py" line="198"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="198"/>
+        <location filename="../../studio/ui/main_window.py" line="199"/>
         <source>Voices, Projects, Queue, Engine, Models</source>
         <translation>声音、项目、队列、引擎、模型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="199"/>
+        <location filename="../../studio/ui/main_window.py" line="200"/>
         <source>This list</source>
         <translation>本列表</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="206"/>
+        <location filename="../../studio/ui/main_window.py" line="207"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="216"/>
+        <location filename="../../studio/ui/main_window.py" line="217"/>
         <source>About Voice Studio</source>
         <translation>关于 Voice Studio</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="217"/>
+        <location filename="../../studio/ui/main_window.py" line="218"/>
         <source>Voice Studio %s
 Library: %s</source>
         <translation>Voice Studio %s
 库：%s</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="347"/>
+        <source>%d takes are still being checked. Keep checking in the background?</source>
+        <translation>仍有 %d 个版本正在检查。是否在后台继续检查？</translation>
     </message>
 </context>
 <context>
@@ -1040,12 +1088,12 @@ Library: %s</source>
 <context>
     <name>ProjectsView</name>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="114"/>
+        <location filename="../../studio/ui/views/projects.py" line="149"/>
         <source>The project&apos;s voice (locked segments keep theirs)</source>
         <translation>项目的声音（锁定的片段保留各自的声音）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="172"/>
+        <location filename="../../studio/ui/views/projects.py" line="210"/>
         <source>Apply changes</source>
         <translation>应用更改</translation>
     </message>
@@ -1054,17 +1102,17 @@ Library: %s</source>
         <translation type="vanished">将编辑后的脚本拆分为片段。未更改的片段保留其录音；在正在渲染的项目中，更改过的片段会重新渲染。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="194"/>
+        <location filename="../../studio/ui/views/projects.py" line="232"/>
         <source>New project…</source>
         <translation>新建项目…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="282"/>
+        <location filename="../../studio/ui/views/projects.py" line="320"/>
         <source>No project</source>
         <translation>没有项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="286"/>
+        <location filename="../../studio/ui/views/projects.py" line="324"/>
         <source>No project yet: New project, paste a script, or drop a text file here</source>
         <translation>还没有项目：新建项目、粘贴脚本，或将文本文件拖到这里</translation>
     </message>
@@ -1073,137 +1121,190 @@ Library: %s</source>
         <translation type="vanished">渲染所有没有当前文本和声音录音的片段（已锁定的片段保持不变）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="470"/>
         <source>Approved %d / %d · to review %d · not rendered %d · failed %d · locked %d</source>
-        <translation>已通过 %d / %d · 待审阅 %d · 未渲染 %d · 失败 %d · 已锁定 %d</translation>
+        <translation type="vanished">已通过 %d / %d · 待审阅 %d · 未渲染 %d · 失败 %d · 已锁定 %d</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="659"/>
+        <location filename="../../studio/ui/views/projects.py" line="102"/>
+        <source>Needs review</source>
+        <translation>需要复查</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="104"/>
+        <source>Not approved</source>
+        <translation>未通过审核</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="121"/>
+        <source>Segments whose best take QA found wanting: listen, then approve, edit or regenerate them</source>
+        <translation>质检发现其最佳版本仍有问题的片段：请试听，然后通过、编辑或重新生成</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="126"/>
+        <source>Select the previous segment that needs review (Shift+N)</source>
+        <translation>选择上一个需要复查的片段（Shift+N）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="128"/>
+        <source>Select the next segment that needs review (N)</source>
+        <translation>选择下一个需要复查的片段（N）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="508"/>
+        <source>Approved %d / %d · not approved %d · not rendered %d · failed %d · locked %d</source>
+        <translation>已通过 %d / %d · 未通过审核 %d · 未渲染 %d · 失败 %d · 已锁定 %d</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="515"/>
+        <source>1 segment needs review</source>
+        <translation>1 个片段需要复查</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="516"/>
+        <source>%d segments need review</source>
+        <translation>%d 个片段需要复查</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="538"/>
+        <source>No segment needs review</source>
+        <translation>没有需要复查的片段</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="554"/>
+        <source>Needs review: segment %d (%d of %d)</source>
+        <translation>需要复查：片段 %d（第 %d 个，共 %d 个）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="739"/>
         <source>New project</source>
         <translation>新建项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="687"/>
+        <location filename="../../studio/ui/views/projects.py" line="767"/>
         <source>Rename project</source>
         <translation>重命名项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="701"/>
+        <location filename="../../studio/ui/views/projects.py" line="781"/>
         <source>Duplicate project</source>
         <translation>复制项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="702"/>
+        <location filename="../../studio/ui/views/projects.py" line="782"/>
         <source>%s copy</source>
         <translation>%s 副本</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="715"/>
+        <location filename="../../studio/ui/views/projects.py" line="795"/>
         <source>Delete project</source>
         <translation>删除项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="716"/>
+        <location filename="../../studio/ui/views/projects.py" line="796"/>
         <source>Move the project %r to the trash? Its queued renders stop; Undo (Ctrl+Z) or `studio projects restore` brings it back.</source>
         <translation>将项目 %r 移到回收站？其排队中的渲染将停止；撤销（Ctrl+Z）或 `studio projects restore` 可以恢复它。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="735"/>
+        <location filename="../../studio/ui/views/projects.py" line="815"/>
         <source>Every segment is rendered with this voice.</source>
         <translation>所有片段都已用此声音渲染。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="738"/>
+        <location filename="../../studio/ui/views/projects.py" line="818"/>
         <source>Voice changed</source>
         <translation>声音已更改</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="739"/>
+        <location filename="../../studio/ui/views/projects.py" line="819"/>
         <source>%d segments now need rendering (locked segments keep their voice). Render them now?</source>
         <translation>现在有 %d 个片段需要渲染（锁定的片段保留其声音）。现在渲染吗？</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="58"/>
+        <location filename="../../studio/ui/views/projects.py" line="60"/>
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="65"/>
+        <location filename="../../studio/ui/views/projects.py" line="67"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="66"/>
+        <location filename="../../studio/ui/views/projects.py" line="68"/>
         <source>Voice</source>
         <translation>声音</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="67"/>
+        <location filename="../../studio/ui/views/projects.py" line="69"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="68"/>
+        <location filename="../../studio/ui/views/projects.py" line="70"/>
+        <source>QA</source>
+        <translation>质检</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="72"/>
         <source>Length</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="69"/>
+        <location filename="../../studio/ui/views/projects.py" line="73"/>
         <source>Takes</source>
         <translation>版本数</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="91"/>
+        <location filename="../../studio/ui/views/projects.py" line="95"/>
         <source>Show only the segments in one state</source>
         <translation>只显示某一状态的片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="94"/>
+        <location filename="../../studio/ui/views/projects.py" line="100"/>
         <source>All segments</source>
         <translation>全部片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="95"/>
         <source>To review</source>
-        <translation>待审阅</translation>
+        <translation type="vanished">待审阅</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="96"/>
+        <location filename="../../studio/ui/views/projects.py" line="106"/>
         <source>Not rendered</source>
         <translation>未渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="97"/>
+        <location filename="../../studio/ui/views/projects.py" line="107"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="98"/>
+        <location filename="../../studio/ui/views/projects.py" line="108"/>
         <source>Approved</source>
         <translation>已通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="99"/>
+        <location filename="../../studio/ui/views/projects.py" line="109"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="106"/>
+        <location filename="../../studio/ui/views/projects.py" line="141"/>
         <source>Render all</source>
         <translation>全部渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="140"/>
+        <location filename="../../studio/ui/views/projects.py" line="175"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="171"/>
+        <location filename="../../studio/ui/views/projects.py" line="209"/>
         <source>Paste or type the script here.</source>
         <translation>在此粘贴或输入稿件。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="360"/>
+        <location filename="../../studio/ui/views/projects.py" line="398"/>
         <source>Render every segment that has no take of its present text and voice (Ctrl+Shift+R; locked segments are left as they are)</source>
         <translation>渲染所有没有当前文本和声音录音的片段（Ctrl+Shift+R；已锁定的片段保持不变）</translation>
     </message>
@@ -1212,12 +1313,12 @@ Library: %s</source>
         <translation type="vanished">应用修改（只重新渲染改动的片段）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="185"/>
+        <location filename="../../studio/ui/views/projects.py" line="223"/>
         <source>Segments</source>
         <translation>片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="186"/>
+        <location filename="../../studio/ui/views/projects.py" line="224"/>
         <source>Script</source>
         <translation>稿件</translation>
     </message>
@@ -1226,17 +1327,17 @@ Library: %s</source>
         <translation type="vanished">还没有项目：把文本文件拖到这里</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="333"/>
+        <location filename="../../studio/ui/views/projects.py" line="371"/>
         <source>%s rendered, %d failed</source>
         <translation>已渲染 %s，失败 %d 个</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="353"/>
+        <location filename="../../studio/ui/views/projects.py" line="391"/>
         <source>Voice: %s · %s</source>
         <translation>声音：%s · %s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="355"/>
+        <location filename="../../studio/ui/views/projects.py" line="393"/>
         <source>(cannot render here)</source>
         <translation>（无法在本机渲染）</translation>
     </message>
@@ -1245,7 +1346,7 @@ Library: %s</source>
         <translation type="vanished"> — 约剩 %s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="639"/>
+        <location filename="../../studio/ui/views/projects.py" line="719"/>
         <source>no backend can speak this voice</source>
         <translation>没有后端能使用这个声音</translation>
     </message>
@@ -1254,12 +1355,12 @@ Library: %s</source>
         <translation type="vanished">已通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="174"/>
+        <location filename="../../studio/ui/views/projects.py" line="212"/>
         <source>Split the edited script into segments (Ctrl+Return). Segments you did not change keep their takes; in a project being rendered, the changed ones render again.</source>
         <translation>将编辑后的脚本拆分为片段（Ctrl+Return）。未更改的片段保留其录音；在正在渲染的项目中，更改过的片段会重新渲染。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="326"/>
+        <location filename="../../studio/ui/views/projects.py" line="364"/>
         <source>No segments yet: paste the script in the Script tab and Apply (Ctrl+Return)</source>
         <translation>还没有片段：在“脚本”标签页粘贴脚本并应用（Ctrl+Return）</translation>
     </message>
@@ -1292,176 +1393,254 @@ Library: %s</source>
         <translation type="vanished">已锁定</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="329"/>
+        <location filename="../../studio/ui/views/projects.py" line="367"/>
         <source> — paused (resume it in the Queue)</source>
         <translation> — 已暂停（可在队列中恢复）</translation>
     </message>
 </context>
 <context>
+    <name>Qa</name>
+    <message>
+        <location filename="../../studio/ui/qa.py" line="22"/>
+        <source>QA passed</source>
+        <translation>质检通过</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/qa.py" line="23"/>
+        <source>QA: a person should listen</source>
+        <translation>质检：需要人工试听</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/qa.py" line="24"/>
+        <source>QA failed</source>
+        <translation>质检未通过</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/qa.py" line="25"/>
+        <source>Not checked</source>
+        <translation>未检查</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/qa.py" line="26"/>
+        <source>Being checked…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/qa.py" line="30"/>
+        <source>missing</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/qa.py" line="31"/>
+        <source>extra</source>
+        <translation>多余</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/qa.py" line="32"/>
+        <source>changed</source>
+        <translation>改变</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/qa.py" line="33"/>
+        <source>repeat</source>
+        <translation>重复</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/qa.py" line="34"/>
+        <source>silence</source>
+        <translation>静音</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/qa.py" line="35"/>
+        <source>noise</source>
+        <translation>噪声</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/qa.py" line="36"/>
+        <source>click</source>
+        <translation>咔嗒声</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/qa.py" line="37"/>
+        <source>clipping</source>
+        <translation>削波</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/qa.py" line="84"/>
+        <source>%.1f characters/s</source>
+        <translation>%.1f 字符/秒</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/qa.py" line="88"/>
+        <source>voice similarity %.2f</source>
+        <translation>声音相似度 %.2f</translation>
+    </message>
+</context>
+<context>
     <name>QueueView</name>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="51"/>
+        <location filename="../../studio/ui/views/queue.py" line="50"/>
         <source>Start the engine</source>
         <translation>启动引擎</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="73"/>
+        <location filename="../../studio/ui/views/queue.py" line="72"/>
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="74"/>
-        <location filename="../../studio/ui/views/queue.py" line="81"/>
+        <location filename="../../studio/ui/views/queue.py" line="73"/>
+        <location filename="../../studio/ui/views/queue.py" line="80"/>
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="75"/>
+        <location filename="../../studio/ui/views/queue.py" line="74"/>
         <source>Segment</source>
         <translation>片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="76"/>
+        <location filename="../../studio/ui/views/queue.py" line="75"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="77"/>
+        <location filename="../../studio/ui/views/queue.py" line="76"/>
         <source>Attempts</source>
         <translation>尝试次数</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="78"/>
+        <location filename="../../studio/ui/views/queue.py" line="77"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="82"/>
+        <location filename="../../studio/ui/views/queue.py" line="81"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="83"/>
+        <location filename="../../studio/ui/views/queue.py" line="82"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="84"/>
+        <location filename="../../studio/ui/views/queue.py" line="83"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="85"/>
+        <location filename="../../studio/ui/views/queue.py" line="84"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="86"/>
+        <location filename="../../studio/ui/views/queue.py" line="85"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="86"/>
+        <location filename="../../studio/ui/views/queue.py" line="85"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="96"/>
+        <location filename="../../studio/ui/views/queue.py" line="95"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="97"/>
+        <location filename="../../studio/ui/views/queue.py" line="96"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="98"/>
+        <location filename="../../studio/ui/views/queue.py" line="97"/>
         <source>Priority ↑</source>
         <translation>提高优先级</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="99"/>
+        <location filename="../../studio/ui/views/queue.py" line="98"/>
         <source>Cancel project</source>
         <translation>取消项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="112"/>
+        <location filename="../../studio/ui/views/queue.py" line="111"/>
         <source>Retry dead</source>
         <translation>重试失败任务</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="113"/>
+        <location filename="../../studio/ui/views/queue.py" line="112"/>
         <source>Retry selected</source>
         <translation>重试所选</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="114"/>
+        <location filename="../../studio/ui/views/queue.py" line="113"/>
         <source>Cancel selected</source>
         <translation>取消所选</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="142"/>
+        <location filename="../../studio/ui/views/queue.py" line="141"/>
         <source>Starting the engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="144"/>
+        <location filename="../../studio/ui/views/queue.py" line="143"/>
         <source>The engine is starting…</source>
         <translation>引擎正在启动…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="146"/>
+        <location filename="../../studio/ui/views/queue.py" line="145"/>
         <source>Engine running (pid %d): %s.</source>
         <translation>引擎运行中（pid %d）：%s。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="149"/>
+        <location filename="../../studio/ui/views/queue.py" line="148"/>
         <source>%d jobs wait.</source>
         <translation>%d 个任务等待中。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="151"/>
+        <location filename="../../studio/ui/views/queue.py" line="150"/>
         <source>Engine stopped — %d jobs wait. Start it to render them.</source>
         <translation>引擎已停止 — %d 个任务等待中。启动引擎以渲染它们。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="153"/>
+        <location filename="../../studio/ui/views/queue.py" line="152"/>
         <source>Engine stopped. Nothing waits to render.</source>
         <translation>引擎已停止。没有等待渲染的内容。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="163"/>
+        <location filename="../../studio/ui/views/queue.py" line="162"/>
         <source>and %d more</source>
         <translation>另有 %d 个</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="165"/>
+        <location filename="../../studio/ui/views/queue.py" line="164"/>
         <source>Paused: %s. Their %d jobs wait until you select the project and press Resume.</source>
         <translation>已暂停：%s。其 %d 个任务将等待，直到你选择该项目并点击“继续”。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="167"/>
+        <location filename="../../studio/ui/views/queue.py" line="166"/>
         <source>Paused: %s.</source>
         <translation>已暂停：%s。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="175"/>
+        <location filename="../../studio/ui/views/queue.py" line="174"/>
         <source>no workers yet</source>
         <translation>尚无工作进程</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="176"/>
+        <location filename="../../studio/ui/views/queue.py" line="175"/>
         <source>%d %s worker</source>
         <translation>%d 个 %s 工作进程</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="176"/>
+        <location filename="../../studio/ui/views/queue.py" line="175"/>
         <source>%d %s workers</source>
         <translation>%d 个 %s 工作进程</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="178"/>
+        <location filename="../../studio/ui/views/queue.py" line="177"/>
         <source>%d %s failed (see the Engine page)</source>
         <translation>%d 个 %s 失败（见“引擎”页面）</translation>
     </message>
@@ -1532,132 +1711,132 @@ Library: %s</source>
 <context>
     <name>SegmentPanel</name>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="182"/>
-        <location filename="../../studio/ui/views/segment_panel.py" line="503"/>
-        <location filename="../../studio/ui/views/segment_panel.py" line="527"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="192"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="574"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="598"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="183"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="193"/>
         <source>Play the segment&apos;s take, or stop (Space)</source>
         <translation>播放片段的录音，或停止（空格）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="184"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="194"/>
         <source>Play from here</source>
         <translation>从此处播放</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="185"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="195"/>
         <source>Play the project from this segment on; with several segments selected, play the selection (Shift+Space)</source>
         <translation>从此片段开始播放项目；选中多个片段时，播放所选范围（Shift+空格）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="187"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="197"/>
         <source>A/B</source>
         <translation>A/B 对比</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="188"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="198"/>
         <source>Compare: the current take, then the one before it (B)</source>
         <translation>对比：当前录音，然后是前一个录音（B）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="189"/>
-        <location filename="../../studio/ui/views/segment_panel.py" line="272"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="199"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="285"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="190"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="200"/>
         <source>A new take of the selected segments, ahead of other work (R)</source>
         <translation>为选中的片段优先生成新录音（R）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="191"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="201"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="192"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="202"/>
         <source>Edit the segment&apos;s text; only it renders again (F2)</source>
         <translation>编辑片段文本；只有它会重新渲染（F2）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="193"/>
-        <location filename="../../studio/ui/views/segment_panel.py" line="269"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="203"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="282"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="194"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="204"/>
         <source>Lock: the selected segments keep their take and text (L)</source>
         <translation>锁定：选中的片段保留其录音和文本（L）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="195"/>
-        <location filename="../../studio/ui/views/segment_panel.py" line="271"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="205"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="284"/>
         <source>Approve</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="196"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="206"/>
         <source>Approve the selected segments&apos; current takes (A)</source>
         <translation>通过选中片段的当前录音（A）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="211"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="221"/>
         <source>Take:</source>
         <translation>版本：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="214"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="224"/>
         <source>The segment&apos;s takes; choose which one is current</source>
         <translation>片段的录音；选择哪一个作为当前录音</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="218"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="228"/>
         <source>Voice:</source>
         <translation>声音：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="221"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="231"/>
         <source>The voice of the selected segments</source>
         <translation>选中片段的声音</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="252"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="264"/>
         <source>Select a segment to review it.</source>
         <translation>选择一个片段进行审听。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="261"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="274"/>
         <source>&lt;b&gt;%d segments selected&lt;/b&gt; — Regenerate, Lock, Approve and Voice apply to all of them.</source>
         <translation>&lt;b&gt;已选中 %d 个片段&lt;/b&gt; — 重新生成、锁定、通过和声音都作用于所有选中的片段。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="264"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="277"/>
         <source>Its takes are of other text or another voice: render it again (R).</source>
         <translation>它的录音属于其他文本或其他声音：请重新渲染（R）。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="269"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="282"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="271"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="284"/>
         <source>Unapprove</source>
         <translation>取消通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="274"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="287"/>
         <source>Project&apos;s voice</source>
         <translation>项目的声音</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="586"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="657"/>
         <source>segments %d to %d</source>
         <translation>片段 %d 至 %d</translation>
     </message>
@@ -1670,67 +1849,67 @@ Library: %s</source>
         <translation type="vanished">文本：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="283"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="296"/>
         <source>(current)</source>
         <translation>（当前）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="285"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="298"/>
         <source>(other text)</source>
         <translation>（其他文本）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="286"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="299"/>
         <source>(other voice)</source>
         <translation>（其他声音）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="301"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="372"/>
         <source>▶ take %d (current)</source>
         <translation>▶ 第 %d 条录音（当前）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="302"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="373"/>
         <source>▶ take %d (not current)</source>
         <translation>▶ 第 %d 条录音（非当前）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="356"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="427"/>
         <source>%d segments: new takes are queued</source>
         <translation>%d 个片段：新录音已排队</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="367"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="438"/>
         <source>none of the %d selected segments changed: %s</source>
         <translation>选中的 %d 个片段均未更改：%s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="372"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="443"/>
         <source>%d left as they are (%s)</source>
         <translation>%d 个保持不变（%s）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="384"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="455"/>
         <source>%d segments changed</source>
         <translation>%d 个片段已更改</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="385"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="456"/>
         <source>1 segment changed</source>
         <translation>1 个片段已更改</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="474"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="545"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="540"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="611"/>
         <source>segment %d, take %d</source>
         <translation>第 %d 段，第 %d 条录音</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/segment_panel.py" line="585"/>
+        <location filename="../../studio/ui/views/segment_panel.py" line="656"/>
         <source>project from segment %d</source>
         <translation>从第 %d 段起的项目</translation>
     </message>
@@ -1744,31 +1923,36 @@ Library: %s</source>
     </message>
     <message>
         <location filename="../../studio/ui/states.py" line="19"/>
+        <source>needs review</source>
+        <translation>需要复查</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/states.py" line="20"/>
         <source>rendered</source>
         <translation>已渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/states.py" line="20"/>
+        <location filename="../../studio/ui/states.py" line="21"/>
         <source>rendering…</source>
         <translation>渲染中…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/states.py" line="21"/>
+        <location filename="../../studio/ui/states.py" line="22"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/states.py" line="22"/>
+        <location filename="../../studio/ui/states.py" line="23"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/states.py" line="23"/>
+        <location filename="../../studio/ui/states.py" line="24"/>
         <source>changed: render again</source>
         <translation>已更改：需重新渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/states.py" line="24"/>
+        <location filename="../../studio/ui/states.py" line="25"/>
         <source>not rendered</source>
         <translation>未渲染</translation>
     </message>
@@ -1867,12 +2051,12 @@ Library: %s</source>
         <translation>渲染引擎</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="48"/>
+        <location filename="../../studio/ui/views/projects.py" line="50"/>
         <source>Projects</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/queue.py" line="39"/>
+        <location filename="../../studio/ui/views/queue.py" line="38"/>
         <source>Queue</source>
         <translation>队列</translation>
     </message>

@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
             ("F2", self.tr("Edit the selected segment's text")),
             ("L", self.tr("Lock or unlock")),
             ("A", self.tr("Approve or withdraw the approval")),
+            ("N / Shift+N", self.tr("Next / previous segment that needs review")),
             ("Ctrl+Z / Ctrl+Shift+Z", self.tr("Undo / redo")),
             ("Ctrl+F / Ctrl+H", self.tr("Find / replace in the segments' text")),
             ("F3 / Shift+F3", self.tr("Next / previous match")),
@@ -295,7 +296,14 @@ class MainWindow(QMainWindow):
         dialog = self.export_dialog = ExportDialog(self.library, project, self)
         self.watcher.changed.connect(dialog.check_rendered)  # takes arriving enable Export
         dialog.finished.connect(lambda _: self.watcher.changed.disconnect(dialog.check_rendered))
+        dialog.show_flagged.connect(self.show_flagged)
         dialog.open()
+
+    def show_flagged(self) -> None:
+        """The Projects page, showing only the segments that need review."""
+        self.show_view("projects")
+        self.projects.tabs.setCurrentIndex(0)
+        self.projects.show_flagged()
 
     def choose_script(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a script"), "",
@@ -329,10 +337,15 @@ class MainWindow(QMainWindow):
         counts = JobQueue(self.library).counts()
         active = sum(counts.get(state, 0) for state in ACTIVE)
         if active and engine_pid(self.library.root) is not None and self.isVisible():
+            from studio.core.checks import active_checks
+
+            checks = active_checks(self.library)  # take QA's, not renders: say which
             answer = QMessageBox.question(
                 self, self.tr("Rendering"),
                 self.tr("%d segments are still rendering. Keep rendering in the background?")
-                % active,
+                % (active - checks) if active > checks else
+                self.tr("%d takes are still being checked. Keep checking in the background?")
+                % checks,
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
                 | QMessageBox.StandardButton.Cancel,
             )

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
+from PySide6.QtGui import QColor
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -27,6 +28,9 @@ class Column:
     key: str
     fmt: Callable[[Any], str] = str
     align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft
+    # the row's tooltip in this column (default: the row's own "tooltip", if any)
+    tip: Callable[[dict[str, Any]], str | None] | None = None
+    color: Callable[[Any], str | None] | None = None  # the text's colour, from the value
 
 
 class RowsModel(QAbstractTableModel):
@@ -76,7 +80,12 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return self.rows[index.row()]
         if role == Qt.ItemDataRole.ToolTipRole:  # a row may explain itself
+            if column.tip is not None:
+                return column.tip(self.rows[index.row()])
             return self.rows[index.row()].get("tooltip")
+        if role == Qt.ItemDataRole.ForegroundRole and column.color is not None:
+            color = None if value is None else column.color(value)
+            return QColor(color) if color else None
         return None
 
     def headerData(

@@ -99,10 +99,11 @@ def test_the_filter_shows_one_state_and_the_counts_add_up(qtbot, library_dir):
     window = show_window(qtbot, library)
     view, panel = window.projects, window.projects.panel
     try:
-        assert view.counts.text() == ("Approved 1 / 6 · to review 4 · not rendered 1 · "
+        assert view.counts.text() == ("Approved 1 / 6 · not approved 4 · not rendered 1 · "
                                       "failed 0 · locked 1")
         labels = [view.filter_picker.itemText(i) for i in range(view.filter_picker.count())]
-        assert labels[:3] == ["All segments (6)", "To review (4)", "Not rendered (1)"]
+        assert labels[:4] == ["All segments (6)", "Needs review (0)", "Not approved (4)",
+                              "Not rendered (1)"]
         view.filter_picker.setCurrentIndex(view.filter_picker.findData("todo"))
         assert view.table.model().rowCount() == 1
         view.table.selectRow(0)
@@ -116,7 +117,7 @@ def test_the_filter_shows_one_state_and_the_counts_add_up(qtbot, library_dir):
         panel.toggle_approve()  # approves what the filter shows, nothing hidden
         assert _states(library, project) == ["approved", "approved", "approved", "stale",
                                              "approved", "approved"]
-        assert view.table.model().rowCount() == 0  # approved: no longer to review
+        assert view.table.model().rowCount() == 0  # approved: no longer not approved
         assert panel.segment is None  # and nothing is left to act on
     finally:
         window.close()

@@ -45,7 +45,10 @@ def test_export_dialog_renders_stale_segments_first(qtbot, library_dir, tmp_path
         qtbot.waitUntil(lambda: (tmp_path / "e.srt").exists(), timeout=60000)
         assert "A second line, edited." in (tmp_path / "e.srt").read_text()
         dialog.close()
-    finally:
-        window.close()
+    finally:  # the engine first: a take still being checked would make closing ask
         stop_engine(library.root)
+        from tests.gui.test_main_window import _settle
+
+        _settle(qtbot)
+        window.close()
         library.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio import audio
+from studio.core.checks import qa_summary
 from studio.core.export import (
     DEFAULT_PAUSES,
     ExportSettings,
@@ -45,6 +46,8 @@ from studio.ui.tasks import run_task
 
 class ExportDialog(QDialog):
     """Choose how to export, then export."""
+
+    show_flagged = Signal()  # "Show them": the segments that need review, in the window
 
     def __init__(self, library: Library, project: Project, parent: QWidget | None = None):
         super().__init__(parent)
@@ -118,9 +121,20 @@ class ExportDialog(QDialog):
         self.not_rendered.setWordWrap(True)
         self.render_first = QPushButton(self.tr("Render these first"))
         self.render_first.clicked.connect(self._render_first)
+        # Take QA's flagged segments: exported as they are, but said first
+        self.flagged = QLabel()
+        self.flagged.setWordWrap(True)
+        self.show_them = QPushButton(self.tr("Show them"))
+        self.show_them.setToolTip(self.tr(
+            "Close this dialog and show only the segments that need review (N: the next one)"))
+        self.show_them.clicked.connect(self._show_flagged)
+        flagged_row = QHBoxLayout()
+        flagged_row.addWidget(self.flagged, 1)
+        flagged_row.addWidget(self.show_them)
         layout = QVBoxLayout(self)
         layout.addWidget(self.not_rendered)
         layout.addWidget(self.render_first)
+        layout.addLayout(flagged_row)
         layout.addLayout(form)
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
@@ -132,6 +146,7 @@ class ExportDialog(QDialog):
         """Show what is not rendered (and offer to render it); True if all is."""
         if self.progress.maximum() == 0:  # exporting now: leave the buttons alone
             return True
+        self._check_flagged()
         try:
             check_exportable(self.library, self.project)
         except NotRendered as err:
@@ -146,6 +161,20 @@ class ExportDialog(QDialog):
         self.render_first.hide()
         self.export_button.setEnabled(True)
         return True
+
+    def _check_flagged(self) -> None:
+        """Say how many segments take QA flagged (they export as they are)."""
+        count = qa_summary(self.library, self.project.id)["flagged"]
+        self.flagged.setText("" if not count else "⚠ " + (
+            self.tr("1 segment needs review: take QA found its take wanting.") if count == 1
+            else self.tr("%d segments need review: take QA found their takes wanting.")
+            % count) + " " + self.tr("They are exported as they are."))
+        self.flagged.setVisible(bool(count))
+        self.show_them.setVisible(bool(count))
+
+    def _show_flagged(self) -> None:
+        self.show_flagged.emit()
+        self.reject()
 
     def _render_first(self) -> None:
         """Queue what is not rendered and start the engine; the dialog checks

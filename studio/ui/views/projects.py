@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -32,6 +33,7 @@ from studio.core.store import DONE_STATES, Library, Project
 from studio.errors import UserError
 from studio.text import Script
 from studio.ui.eta import Eta
+from studio.ui.qa import QA_COLORS, QA_GLYPHS, qa_tooltip
 from studio.ui.qt_models import Column, RowFilter, RowsModel, seconds
 from studio.ui.states import state_label
 from studio.ui.tasks import run_in_process, run_task
@@ -65,6 +67,8 @@ class ProjectsView(View):
             Column(self.tr("Text"), "text"),
             Column(self.tr("Voice"), "voice"),
             Column(self.tr("Status"), "shown_state", self._state_label),
+            Column(self.tr("QA"), "qa", lambda v: QA_GLYPHS.get(v, "?"),
+                   Qt.AlignmentFlag.AlignCenter, tip=qa_tooltip, color=QA_COLORS.get),
             Column(self.tr("Length"), "duration_s", seconds, Qt.AlignmentFlag.AlignRight),
             Column(self.tr("Takes"), "takes", align=Qt.AlignmentFlag.AlignRight),
         ], self)
@@ -76,7 +80,7 @@ class ProjectsView(View):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()  # fixed widths: no per-row measuring
-        for column, width in enumerate((44, 0, 84, 130, 64, 48)):
+        for column, width in enumerate((44, 0, 84, 130, 36, 64, 48)):
             if width:
                 self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -90,9 +94,15 @@ class ProjectsView(View):
         self.filter_picker = QComboBox()
         self.filter_picker.setToolTip(self.tr("Show only the segments in one state"))
         self.filter_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # its entries carry counts: never squeezed below them by the labels beside it
+        self.filter_picker.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.filters: dict[str, tuple[str, Callable[[dict[str, Any]], bool] | None]] = {
             "all": (self.tr("All segments"), None),
-            "review": (self.tr("To review"), lambda r: r["status"] == "rendered"),
+            # take QA found something a person should hear
+            "flagged": (self.tr("Needs review"), lambda r: r["status"] == "flagged"),
+            # rendered, not yet approved (whatever QA said)
+            "review": (self.tr("Not approved"),
+                       lambda r: r["status"] in ("rendered", "flagged")),
             "todo": (self.tr("Not rendered"), lambda r: r["status"] not in DONE_STATES),
             "failed": (self.tr("Failed"), lambda r: r["status"] == "failed"),
             "approved": (self.tr("Approved"), lambda r: r["status"] == "approved"),
@@ -101,7 +111,32 @@ class ProjectsView(View):
         for key, (label, _keep) in self.filters.items():
             self.filter_picker.addItem(label, key)
         self.filter_picker.currentIndexChanged.connect(lambda _: self._filter_chosen())
-        self.counts = QLabel()  # approved x / y, to review, not rendered, failed, locked
+        self.counts = QLabel()  # approved x / y, not approved, not rendered, failed, locked
+        # how many segments take QA flagged, a link that shows them, and a
+        # jump to the next (N) or previous (Shift+N) of them
+        self.flagged_note = QLabel()
+        self.flagged_note.setTextFormat(Qt.TextFormat.RichText)
+        self.flagged_note.linkActivated.connect(lambda _: self.show_flagged())
+        self.flagged_note.setToolTip(self.tr(
+            "Segments whose best take QA found wanting: listen, then approve, "
+            "edit or regenerate them"))
+        self.flagged_buttons: dict[int, QPushButton] = {}
+        for step, label, key, tip in (
+            (-1, "◀", "Shift+N",
+             self.tr("Select the previous segment that needs review (Shift+N)")),
+            (1, "▶", "N",
+             self.tr("Select the next segment that needs review (N)")),
+        ):
+            button = QPushButton(label)
+            button.setFixedWidth(32)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _=False, step=step: self.next_flagged(step))
+            action = QAction(tip, self)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _=False, step=step: self.next_flagged(step))
+            self.addAction(action)
+            self.flagged_buttons[step] = button
 
         self.render_button = QPushButton(self.tr("Render all"))
         self.render_button.clicked.connect(self.render_all)
@@ -140,6 +175,9 @@ class ProjectsView(View):
         filter_bar.addWidget(QLabel(self.tr("Show:")))
         filter_bar.addWidget(self.filter_picker)
         filter_bar.addWidget(self.counts, 1)
+        filter_bar.addWidget(self.flagged_note)
+        filter_bar.addWidget(self.flagged_buttons[-1])
+        filter_bar.addWidget(self.flagged_buttons[1])
         segments_layout.addLayout(filter_bar)
         # find and replace (Ctrl+F, Ctrl+H) over the rows in memory
         self.find_bar = FindBar(library, undo, rows=lambda: self.segments.rows,
@@ -467,12 +505,54 @@ class ProjectsView(View):
         count = {key: (sum(1 for row in rows if keep(row)) if keep else len(rows))
                  for key, (_label, keep) in self.filters.items()}
         self.counts.setText(self.tr(
-            "Approved %d / %d · to review %d · not rendered %d · failed %d · locked %d")
+            "Approved %d / %d · not approved %d · not rendered %d · failed %d · locked %d")
             % (count["approved"], count["all"], count["review"], count["todo"],
                count["failed"], count["locked"]))
+        flagged = count["flagged"]
+        self.flagged_note.setText(
+            "" if not flagged else
+            f"<span style='color:{QA_COLORS['review']}'>⚠</span> "
+            + (self.tr("1 segment needs review") if flagged == 1
+               else self.tr("%d segments need review") % flagged)
+            + f" · <a href='show'>{self.tr('Show them')}</a>")
+        self.flagged_note.setVisible(bool(flagged))
+        for button in self.flagged_buttons.values():
+            button.setVisible(bool(flagged))
         for index, (label, _keep) in enumerate(self.filters.values()):
             key = self.filter_picker.itemData(index)
             self.filter_picker.setItemText(index, f"{label} ({count[key]})")
+
+    def show_flagged(self) -> None:
+        """Show only the segments that need review, the first one selected."""
+        self.filter_picker.setCurrentIndex(self.filter_picker.findData("flagged"))
+        if self.shown.rowCount() and self.current_id() is None:
+            self.next_flagged(1)
+
+    def next_flagged(self, step: int = 1) -> None:
+        """N / Shift+N: select the next (previous) segment that needs review,
+        after (before) the current one, round the end; a filter that hides
+        it makes way for all segments."""
+        rows = self.segments.rows
+        flagged = [n for n, row in enumerate(rows) if row["status"] == "flagged"]
+        if not flagged:
+            self.panel._say(self.tr("No segment needs review"))
+            return
+        current = self.current_id()
+        at = next((n for n, row in enumerate(rows) if row["id"] == current), -1)
+        if step > 0:
+            target = next((n for n in flagged if n > at), flagged[0])
+        else:
+            target = next((n for n in reversed(flagged) if n < at or at < 0), flagged[-1])
+        if self.shown.shown_row(target) < 0:
+            self.filter_picker.setCurrentIndex(self.filter_picker.findData("all"))
+        self.tabs.setCurrentIndex(0)
+        # that one alone (not a range: Shift is held for Shift+N)
+        self.select_ids([rows[target]["id"]], rows[target]["id"])
+        self._reveal(rows[target]["id"])
+        self.table.setFocus()
+        place = flagged.index(target) + 1
+        self.panel._say(self.tr("Needs review: segment %d (%d of %d)")
+                        % (rows[target]["number"], place, len(flagged)))
 
     def _refresh_timeline(self, name: str) -> None:
         """Lay the timeline out from the rows; envelopes of newly rendered

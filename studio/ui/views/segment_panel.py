@@ -25,7 +25,9 @@ from studio.audio.playback import Player
 from studio.core import review
 from studio.core.store import Library, Segment
 from studio.errors import UserError
+from studio.ui.qa import QA_COLORS, QA_GLYPHS, format_metrics, qa_label
 from studio.ui.tasks import run_task
+from studio.ui.widgets.aligned import AlignedText
 from studio.ui.widgets.transport import TransportBar
 from studio.ui.widgets.waveform import Waveform
 
@@ -159,6 +161,14 @@ class SegmentPanel(QWidget):
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.waveform = Waveform()
+        # take QA on the current take: the verdict, its reasons and measures,
+        # and what was heard aligned under the script
+        self.qa = QLabel()
+        self.qa.setWordWrap(True)
+        self.qa.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.aligned = AlignedText()
+        self.check: dict[str, Any] | None = None  # the shown take's check, as read
+        self._checked: tuple[int, str | None] | None = None  # (take, verdict) read or asked
         self.takes = QComboBox()
         self.takes.activated.connect(self._choose_take)
         self.voice = QComboBox()
@@ -228,6 +238,8 @@ class SegmentPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.text)
+        layout.addWidget(self.qa)
+        layout.addWidget(self.aligned)
         layout.addWidget(self.waveform)
         layout.addLayout(row)
         layout.addLayout(pickers)
@@ -252,6 +264,7 @@ class SegmentPanel(QWidget):
             self.text.setText(self.tr("Select a segment to review it."))
             self._drawn_take = None
             self.waveform.set_audio(None)
+            self._show_check(None)
             return
         segment = self.segment
         many = len(self.selected) > 1
@@ -289,6 +302,64 @@ class SegmentPanel(QWidget):
                 self.takes.setCurrentIndex(self.takes.count() - 1)
         self._show_playing_take()
         self._load_waveform()
+        self._load_check()
+
+    def _load_check(self) -> None:
+        """Read what take QA found in the current take off the GUI thread
+        (again when its verdict changes: a check landing) and show it."""
+        segment = self.segment
+        take_id = segment.current_take_id if segment is not None and segment.done else None
+        if take_id is None or segment is None or segment.qa in (None, "checking"):
+            self._checked = None
+            self._show_check(None, checking=segment is not None and segment.qa == "checking")
+            return
+        key = (take_id, segment.qa)
+        if key == self._checked:  # a refresh: this check is shown already
+            return
+        self._checked = key
+        # until it is read: no check, no spots on another take's audio (the
+        # words stay, so the panel keeps its height while moving along)
+        self.check = None
+        self.waveform.set_spots([])
+        root, shown = self.library.root, segment.id
+
+        def read() -> dict[str, Any] | None:
+            from studio.core.checks import take_check
+
+            with Library.open(root) as library:
+                return take_check(library, take_id)
+
+        def show(check: dict[str, Any] | None) -> None:
+            if (self.segment is not None and self.segment.id == shown
+                    and self._checked == key):
+                self._show_check(check)
+
+        run_task(read, show, self.on_error)
+
+    def _show_check(self, check: dict[str, Any] | None, checking: bool = False) -> None:
+        """Show a take's check (None: nothing, or 'being checked')."""
+        self.check = check
+        if check is None:
+            self.qa.setText(qa_label("checking") if checking else "")
+            self.qa.setVisible(checking)
+            self.aligned.set_diff([])
+            self.aligned.hide()
+            self.waveform.set_spots([])
+            return
+        verdict = str(check.get("verdict") or "")
+        head = (f"<span style='color:{QA_COLORS.get(verdict, '#757575')}'>"
+                f"{QA_GLYPHS.get(verdict, '?')}</span> <b>{escape(qa_label(verdict))}</b>")
+        measured = format_metrics(check.get("metrics") or {})
+        if measured:
+            head += " · " + escape(measured)
+        reasons = [escape(str(reason)) for reason in check.get("reasons") or []]
+        self.qa.setText("<br>".join([head, *reasons]))
+        self.qa.show()
+        diff = check.get("diff") or []
+        self.aligned.set_diff(diff)
+        # only a take that differs from its script shows the two lines
+        self.aligned.setVisible(any(unit.op != "equal" for unit in self.aligned.units))
+        self.waveform.set_spots([tuple(spot) for spot in check.get("spots") or []])
 
     def _show_playing_take(self) -> None:
         """While a take of the shown segment plays, the picker names it."""

@@ -49,6 +49,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
+from studio.ui.qa import qa_tooltip
 from studio.ui.qt_models import seconds
 from studio.ui.states import STATE_COLORS, state_label
 
@@ -575,7 +576,9 @@ class DocumentView(QTextEdit):
             detail.append(self.tr("length %s") % seconds(row["duration_s"]))
         if row.get("takes"):
             detail.append(self.tr("%d takes") % row["takes"])
-        return " · ".join(head) + ("\n" + " · ".join(detail) if detail else "")
+        qa = qa_tooltip(row)  # the verdict, and what QA found, one a line
+        return (" · ".join(head) + ("\n" + " · ".join(detail) if detail else "")
+                + ("\n" + qa if qa else ""))
 
     _MOVES: ClassVar[dict[Qt.Key, int]] = {
         Qt.Key.Key_Up: -1, Qt.Key.Key_Left: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_Right: 1,
