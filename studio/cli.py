@@ -431,7 +431,7 @@ def cmd_qa(args: argparse.Namespace) -> int:
                 row["verdict"] or ("not checked" if row["state"] in ("rendered", "approved")
                                    else row["state"]))
             metrics = row["metrics"]
-            measured = " ".join(f"{key} {metrics[key]}" for key in ("wer", "cer", "rate")
+            measured = " ".join(f"{key} {metrics[key]}" for key in ("wer", "cer", "chars_per_s")
                                 if key in metrics)
             print(f"{row['number']:>4} {verdict:<12} {row['takes_tried']:>2} take(s)  "
                   f"{measured:<22} {'; '.join(row['reasons'])}".rstrip())

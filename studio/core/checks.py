@@ -103,10 +103,10 @@ def project_rates(library: Library, project_id: int, limit: int = 400) -> tuple[
     """Speaking rates measured on the project's current takes (the outlier
     check's distribution), the most recent first."""
     rows = library.conn.execute(
-        """SELECT json_extract(c.metrics, '$.rate') FROM segments s
+        """SELECT json_extract(c.metrics, '$.chars_per_s') FROM segments s
            JOIN take_checks c ON c.take_id = s.current_take_id
            WHERE s.project_id = ? AND s.position IS NOT NULL
-             AND json_extract(c.metrics, '$.rate') > 0
+             AND json_extract(c.metrics, '$.chars_per_s') > 0
            ORDER BY c.checked_at DESC LIMIT ?""",
         (project_id, limit),
     ).fetchall()
