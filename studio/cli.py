@@ -877,7 +877,8 @@ def cmd_jobs(args: argparse.Namespace) -> int:
                 print(json.dumps(rows, ensure_ascii=False, indent=2))
             for row in [] if args.json else rows:
                 error = f"  {row['error']}" if row["error"] else ""
-                print(f"{row['id']:>6} {row['state']:<9} {row['project']}#{row['segment']:<5} "
+                print(f"{row['id']:>6} {row['kind']:<7} {row['state']:<9} "
+                      f"{row['project']}#{row['segment']:<5} "
                       f"attempts {row['attempts']}/{row['max_attempts']}{error}")
     return 0
 

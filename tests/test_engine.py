@@ -44,6 +44,14 @@ def states(library: Library) -> dict[str, int]:
     return JobQueue(library).counts()
 
 
+@pytest.fixture(autouse=True)
+def render_queue_only(library: Library) -> None:
+    """These tests are about the render queue and its workers: take QA (its
+    own jobs and worker pool, tested in test_qa_engine.py) is off in their
+    library, so the job and take counts here are the renders'."""
+    library.set_setting("qa.enabled", False)
+
+
 @pytest.fixture
 def worker_env(monkeypatch):
     """Worker processes import the fault backends from the source tree."""

@@ -40,8 +40,10 @@ def test_engine_start_status_stop_and_a_second_start(studio, library_dir) -> Non
 def test_jobs_list_retry_cancel_and_unknown_ids(studio, tmp_path, library_dir) -> None:
     script = write_script(tmp_path, "small.txt", "First line here. Second line here.")
     assert studio("render", script, "--no-progress").returncode == 0
-    jobs = json.loads(studio("jobs", "list", "--json").stdout)
-    assert [j["state"] for j in jobs] == ["done", "done"]
+    listed = json.loads(studio("jobs", "list", "--json").stdout)
+    assert sorted(j["kind"] for j in listed) == ["check", "check", "render", "render"]
+    jobs = [j for j in listed if j["kind"] == "render"]  # each take was checked, too
+    assert [j["state"] for j in listed] == ["done"] * 4
     before = snapshot(library_dir)
     for args, message in [
         (("jobs", "retry", "999"), "no job with id 999"),

@@ -58,12 +58,12 @@ def test_heartbeat_survives_a_locked_database_and_renews_again(
         caplog: pytest.LogCaptureFixture) -> None:
     """Another program holds the write lock past the busy timeout: the renewal
     fails, is logged, and the next tick after the lock is gone renews the lease."""
-    from studio.engine.worker import _Heartbeat
+    from studio.engine.worker import Heartbeat
 
     monkeypatch.setenv("STUDIO_DB_TIMEOUT_S", "0.05")
     job = _running_job(library)
     caplog.set_level(logging.WARNING, logger="studio.engine.worker")
-    heartbeat = _Heartbeat(library.root, os.getpid(), every_s=0.02)
+    heartbeat = Heartbeat(library.root, os.getpid(), every_s=0.02)
     try:
         heartbeat.job = job
         first = _lease(library, job)

@@ -155,7 +155,7 @@ def _cue(paragraph: int, source: str, start: float, end: float) -> Cue:
     segment = Segment(id=0, project_id=0, position=0, paragraph=paragraph, text=source,
                       source=source, language="en", pause="sentence", voice_id=None,
                       locked=False, current_take_id=None, approved_take_id=None,
-                      state="rendered", done=True)
+                      chosen_take_id=None, state="rendered", done=True, qa=None)
     return Cue(segment, start, end)
 
 

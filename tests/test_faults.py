@@ -173,6 +173,9 @@ def test_poisoned_segment_goes_dead_then_retry_completes(tmp_path, library_dir, 
 
     with Library.open(library_dir) as library:
         library.set_setting("engine.backoff_base_s", 0.05)
+        # the take counts below are the render queue's: take QA's retakes
+        # (tested in test_qa_engine.py) would add to them
+        library.set_setting("qa.enabled", False)
     script = write_script(
         tmp_path, "poisoned.txt",
         "One fine day. Two fine days. The xylophone plays. Four fine days. Five fine days.",

@@ -224,17 +224,27 @@ def test_an_odd_speaking_rate_is_sent_to_review(
                     result.reasons[0])
 
 
-def test_the_identity_hook(checker: Checker, takes: dict[str, np.ndarray]) -> None:
-    class Rejects:
-        def check(self, t: TakeToCheck) -> tuple[tuple[str, ...], dict, bool, bytes | None]:
-            return ("another speaker (similarity 0.41)",), {"similarity": 0.41}, True, b"\0" * 8
+def test_the_speaker_check_joins_the_verdict(checker: Checker, takes: dict[str, np.ndarray],
+                                             piper: PiperBackend) -> None:
+    """The real speaker check inside the checker: a take checked against the
+    prompt of another speaker (the same voice resampled x1.35: another
+    speaker to the encoder) fails with the identity reason, and the take's
+    embedding comes back to be stored."""
+    from studio.audio import resample
+    from studio.qa.identity import EMBEDDING_SIZE, SpeakerCheck
 
-    checking = Checker(QaSettings(), threads=2, identity=Rejects())
+    assert SpeakerCheck.unavailable() is None
+    rate = piper.sample_rate
+    prompt = piper.synthesize(" ".join(CLEAN[1:4]), VOICE, seed=100)
+    stranger = resample(prompt, round(rate * 1.35), rate)
+    checking = Checker(QaSettings(), threads=2, identity=SpeakerCheck(QaSettings()))
     checking._recognizers = checker._recognizers  # the loaded model, shared
-    result, = checking.check([take(1, CLEAN[0], takes[CLEAN[0]])])
-    assert result.verdict == "fail"
-    assert result.reasons == ("another speaker (similarity 0.41)",)
-    assert result.embedding == b"\0" * 8 and result.metrics["similarity"] == 0.41
+    own, other = checking.check([take(1, CLEAN[0], takes[CLEAN[0]], prompt=(prompt, rate)),
+                                 take(2, CLEAN[0], takes[CLEAN[0]], prompt=(stranger, rate))])
+    assert own.verdict == "pass", own.reasons
+    assert other.verdict == "fail"
+    assert any(reason.startswith("voice similarity 0.") for reason in other.reasons)
+    assert own.embedding is not None and len(own.embedding) == 4 * EMBEDDING_SIZE
 
 
 def test_a_missing_model_leaves_takes_unchecked(

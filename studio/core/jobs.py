@@ -427,7 +427,7 @@ class JobQueue:
             args.append(project_id)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self.library.conn.execute(
-            f"""SELECT j.id, j.state, j.priority, j.attempts, j.max_attempts, j.backend,
+            f"""SELECT j.id, j.kind, j.state, j.priority, j.attempts, j.max_attempts, j.backend,
                        j.last_error AS error, j.worker_pid, p.name AS project,
                        s.position + 1 AS segment, s.source AS text
                 FROM jobs j JOIN segments s ON s.id = j.segment_id
@@ -437,13 +437,20 @@ class JobQueue:
         )
         return [dict(row) for row in rows]
 
-    def counts(self, project_id: int | None = None) -> dict[str, int]:
-        """Number of jobs in each state (for one project if given)."""
-        where = "WHERE s.project_id = ?" if project_id is not None else ""
+    def counts(self, project_id: int | None = None, kind: str | None = None) -> dict[str, int]:
+        """Number of jobs in each state (for one project, of one kind, if given)."""
+        clauses, args = [], []
+        if project_id is not None:
+            clauses.append("s.project_id = ?")
+            args.append(project_id)
+        if kind is not None:
+            clauses.append("j.kind = ?")
+            args.append(kind)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self.library.conn.execute(
             f"SELECT j.state, COUNT(*) FROM jobs j JOIN segments s ON s.id = j.segment_id "
             f"{where} GROUP BY j.state",
-            (project_id,) if project_id is not None else (),
+            args,
         )
         return {state: count for state, count in rows}
 

@@ -171,7 +171,7 @@ def test_voice_picker_changes_the_project_voice_and_offers_a_render(
         qtbot.waitUntil(lambda: started != [], timeout=10000)
         assert wait_for_tasks(10000)
         qtbot.wait(50)  # the engine check's answer refreshes the view
-        queued = JobQueue(library).counts().get("queued", 0)
+        queued = JobQueue(library).counts(kind="render").get("queued", 0)
         assert queued == 2
         assert "ann" in view.voice_label.text()
     finally:
