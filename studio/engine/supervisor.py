@@ -329,7 +329,10 @@ class Supervisor:
 
     def _add_slots(self) -> None:
         have = {slot.backend for slot in self.slots}
-        for backend in sorted(self.queue.pending_backends() - have):
+        pending = self.queue.pending_backends()
+        if pending and qa_settings(self.library).enabled:
+            pending.add(QA_POOL)  # loads while the first takes render: their checks wait less
+        for backend in sorted(pending - have):
             placements = self.plan_for(backend)
             if placements and backend != QA_POOL and backend_class(backend).needs_build(
                     backend_options(self.library, backend)):

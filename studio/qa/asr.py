@@ -110,11 +110,14 @@ def pack(
     return windows
 
 
-def _timed_tokens(segments: list[Segment], language: str) -> tuple[list[str], list[float]]:
+def _timed_tokens(
+    segments: list[Segment], language: str,
+) -> tuple[list[str], list[float], list[tuple[float, float]]]:
     """Tokens of the heard segments, each with a time estimated from its
-    place in its segment (by characters)."""
+    place in its segment (by characters), and its segment's span."""
     words: list[str] = []
     times: list[float] = []
+    spans: list[tuple[float, float]] = []
     for seg in segments:
         found = tokens(seg.text, language)
         if not found:
@@ -123,7 +126,8 @@ def _timed_tokens(segments: list[Segment], language: str) -> tuple[list[str], li
         middle = (np.cumsum(sizes) - sizes / 2) / sizes.sum()
         words += found
         times += [seg.start + (seg.end - seg.start) * float(f) for f in middle]
-    return words, times
+        spans += [(seg.start, seg.end)] * len(found)
+    return words, times, spans
 
 
 def hear(
@@ -147,8 +151,8 @@ def hear(
     window = np.concatenate(pieces) if pieces else np.zeros(RATE, dtype=np.float32)
     ends = [s + len(a) / RATE for s, a in zip(starts, audios, strict=True)]
     segments = recognizer.transcribe(window, language)
-    words, times = _timed_tokens(segments, language)
-    owner = _attribute(words, times, scripts, starts, ends, language)
+    words, times, spans = _timed_tokens(segments, language)
+    owner = _attribute(words, times, spans, scripts, starts, ends, language)
     heard = [Heard([], [], "") for _ in takes]
     for word, time, take in zip(words, times, owner, strict=True):
         heard[take].tokens.append(word)
@@ -160,13 +164,24 @@ def hear(
 
 
 def _attribute(
-    words: list[str], times: list[float], scripts: list[list[str]],
-    starts: list[float], ends: list[float], language: str,
+    words: list[str], times: list[float], spans: list[tuple[float, float]],
+    scripts: list[list[str]], starts: list[float], ends: list[float], language: str,
 ) -> list[int]:
-    """The take each heard token belongs to."""
+    """The take each heard token belongs to: the take its heard segment lies
+    within, where it lies within one (the recognizer's segment timestamps
+    fall in the gaps); else by alignment with the takes' script words (a
+    garbled take beside a clean one must not take the clean one's words)."""
     if len(scripts) == 1:
         return [0] * len(words)
     half = GAP_S / 2
+
+    def within(span: tuple[float, float]) -> int | None:
+        for take, (start, end) in enumerate(zip(starts, ends, strict=True)):
+            if span[0] >= start - half and span[1] <= end + half:
+                return take
+        return None
+
+    fixed = [within(span) for span in spans]
 
     def by_time(t: float) -> int:
         return max(0, min(len(starts) - 1, bisect.bisect_right(starts, t + half) - 1))
@@ -189,6 +204,7 @@ def _attribute(
                 before = ref_take[r0 - 1] if r0 > 0 else None
                 after = ref_take[r0] if r0 < len(ref_take) else None
                 take = before if before is not None and before == after else owner[j]
-            if not far(times[j], take):
+            if fixed[j] is None and not far(times[j], take):
                 owner[j] = take
-    return owner
+    return [take if take is not None else guess for take, guess in zip(fixed, owner,
+                                                                        strict=True)]

@@ -204,8 +204,9 @@ def _forgivable(said: list[str], heard: list[str], joiner: str) -> bool:
         a, b = said[0], heard[0]
         if any(a in group and b in group for group in _HOMOPHONES):
             return True
-    if len(said) <= 2 and len(heard) <= 2:
-        # a near spelling: colour / color, metres / meters, logbook / law book
+    if len(said) <= 2 and len(heard) <= 3:
+        # a near spelling: colour / color, metres / meters, logbook / law book,
+        # paragraph / pair of graph
         a, b = "".join(said), "".join(heard)
         if min(len(a), len(b)) >= 4 and jiwer.cer(a, b) <= (0.25 if len(a) < 6 else 0.34):
             return True
