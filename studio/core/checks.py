@@ -62,10 +62,19 @@ class CheckJob:
         return self.frames / self.sample_rate
 
 
+FILL_WAIT_S = 8.0  # how long a check may wait for more takes to fill its window
+
+
 def claim_checks(library: Library, worker_pid: int, *, max_audio_s: float, max_jobs: int = 16,
-                 now: float | None = None) -> list[CheckJob]:
+                 now: float | None = None, fill_wait_s: float = FILL_WAIT_S) -> list[CheckJob]:
     """Take the next check jobs, highest priority and oldest first, as many
-    as fit in ``max_audio_s`` of audio (always at least one); [] if none."""
+    as fit in ``max_audio_s`` of audio (always at least one); [] if none.
+
+    While renders are still on their way, a batch that does not fill the
+    window is left to wait (up to ``fill_wait_s`` after its oldest check was
+    queued) for more takes to join it: the recognizer hears a whole window
+    whatever it holds, so a full one costs little more than a single take.
+    """
     now = time.time() if now is None else now
     lease = QueueSettings.from_library(library).lease_s
     with library.transaction() as conn:
@@ -82,6 +91,16 @@ def claim_checks(library: Library, worker_pid: int, *, max_audio_s: float, max_j
                ORDER BY j.priority DESC, j.id LIMIT ?""",
             (now, max_jobs),
         ).fetchall()
+        if rows and fill_wait_s > 0:
+            waiting_s = sum(row["frames"] / row["sample_rate"] for row in rows)
+            oldest = conn.execute(
+                "SELECT MIN(created_at) FROM jobs WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps([row["id"] for row in rows]),)).fetchone()[0]
+            rendering = conn.execute(
+                "SELECT 1 FROM jobs WHERE kind = 'render' AND state IN ('queued', 'running')"
+            ).fetchone()
+            if rendering and waiting_s < 0.8 * max_audio_s and now - oldest < fill_wait_s:
+                return []
         claimed: list[CheckJob] = []
         total = 0.0
         for row in rows:

@@ -220,11 +220,13 @@ def backend_need_mb(library: Library, backend: str, settings: EngineSettings) ->
 
 
 def plan_checks(library: Library, cores: int | None = None) -> Plan:
-    """The QA pool: check workers on the CPU, beside whatever renders (one per
-    four cores unless ``qa.workers`` says; one thread each on a small
-    machine, where the renderers want the other cores)."""
+    """The QA pool: check workers on the CPU, beside whatever renders: two, or
+    one per four cores up to four, unless ``qa.workers`` says. Two even on a
+    small machine: once the renderers are done, the checks still waiting get
+    every core (with one, a core idled while the last checks ran); one
+    thread each on a small machine, where the renderers want the cores."""
     cores = max(1, cores or os.cpu_count() or 1)
-    count = qa_settings(library).workers or max(1, cores // 4)
+    count = qa_settings(library).workers or min(4, max(2, cores // 4))
     threads = 1 if cores <= 4 else 2
     return Plan(tuple(
         Placement(slot, "cpu", None, None, 0, threads,
