@@ -439,7 +439,8 @@ class JobQueue:
 
     def counts(self, project_id: int | None = None, kind: str | None = None) -> dict[str, int]:
         """Number of jobs in each state (for one project, of one kind, if given)."""
-        clauses, args = [], []
+        clauses: list[str] = []
+        args: list[object] = []
         if project_id is not None:
             clauses.append("s.project_id = ?")
             args.append(project_id)
