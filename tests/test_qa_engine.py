@@ -122,6 +122,8 @@ def _busy_checker(library_dir: Path) -> int | None:
     return int(row[0]) if row else None
 
 
+@pytest.mark.slow  # 20-30 s: `make test-slow` (CI runs it); the recovery it relies on
+# (leases, requeue, one check row per take) is the render queue's, tested fast
 def test_kill_9_of_a_check_worker_loses_nothing_and_checks_nothing_twice(
         tmp_path, library_dir, studio) -> None:
     import subprocess
