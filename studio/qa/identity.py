@@ -67,7 +67,7 @@ VAD_MAX_SILENCE = 6  # frames of silence kept around speech
 MIN_SPEECH_S = 1.0  # less voiced audio than this: too short to judge
 MIN_PROJECT = 5  # project embeddings needed for the drift check
 OUTLIER_Z = 4.0  # robust deviations under the project's typical similarity: review
-OUTLIER_MIN_DROP = 0.05  # ... and at least this far under it (a tight project's MAD is tiny)
+OUTLIER_MIN_DROP = 0.10  # ... and this far under it (clean takes of a long project dipped 0.08)
 PROMPT_MIN_HALF_S = 2.0  # each half of the prompt needs this much speech to calibrate
 DEFAULT_SELF_SIMILARITY = 0.85  # calibration of a prompt too short to split
 
