@@ -29,6 +29,7 @@ from studio.core.jobs import QA_POOL, qa_settings
 from studio.engine.worker import Heartbeat, Worker
 from studio.errors import UserError
 from studio.qa import CheckResult, QaSettings, QaUnavailable, TakeToCheck
+from studio.qa.asr import WINDOW_S
 from studio.qa.checker import Checker
 from studio.qa.identity import SpeakerCheck
 
@@ -44,23 +45,27 @@ class CheckWorker(Worker):
         self.settings: QaSettings = qa_settings(self.library)
 
     def load(self) -> None:
-        """Build the checker (models load on first use, per language), then
-        report ``loaded``."""
-        self.checker = Checker(self.settings, threads=self.threads or 1,
-                               identity=_identity(self.settings, self.threads or 1))
+        """Report ``loaded``. The models load with the first batch (the
+        recognizer per language, the speaker encoder with torch): a check
+        worker that never gets a batch costs a Python start and nothing more."""
         self.heartbeat = Heartbeat(self.root, self.pid, self.queue.settings.lease_s / 3)
         self._set_state("loaded")
-        log.info("check worker %d loaded", self.slot)
+        log.info("check worker %d ready", self.slot)
+
+    def _checker(self) -> Checker:
+        if self.checker is None:
+            self.checker = Checker(self.settings, threads=self.threads or 1,
+                                   identity=_identity(self.settings, self.threads or 1))
+        return self.checker
 
     def step(self, now: float | None = None) -> bool:
         """Claim and check one batch; False when there was nothing to check."""
-        assert self.checker is not None and self.heartbeat, "call load() first"
-        checker = self.checker
+        assert self.heartbeat, "call load() first"
         self.settings = qa_settings(self.library)  # a threshold changed: the next batch sees it
-        checker.settings = self.settings
-        jobs = claim_checks(self.library, self.pid, now=now, max_audio_s=checker.window_s)
+        jobs = claim_checks(self.library, self.pid, now=now, max_audio_s=WINDOW_S)
         if not jobs:
             return False
+        self._checker().settings = self.settings
         self._set_state("busy", jobs[0].id)
         self.heartbeat.jobs = tuple(job.id for job in jobs)
         try:
