@@ -158,18 +158,26 @@ def test_kill_9_of_a_check_worker_loses_nothing_and_checks_nothing_twice(
         conn.close()
 
 
-def test_recheck_after_a_threshold_change_renders_nothing(tmp_path, library_dir, studio
-                                                          ) -> None:
+def test_recheck_renders_nothing_and_finds_a_take_file_gone(tmp_path, library_dir, studio
+                                                             ) -> None:
+    """After a threshold change, `studio qa --recheck` checks the current
+    takes again and renders nothing; a take whose file is gone is named."""
     script = write_script(tmp_path, "clean.txt", " ".join(SENTENCES[:4]))
     assert studio("render", script, "--no-progress").returncode == 0
     takes_before = _db(library_dir).execute("SELECT COUNT(*) FROM takes").fetchone()[0]
-    # every take has *some* rate; a tolerance of no deviation at all flags them
-    assert studio("config", "set", "qa.rate_z_review", "-1").returncode == 0
-    assert studio("config", "set", "qa.wer_review", "-1").returncode == 0
+    path = _db(library_dir).execute(
+        "SELECT t.path FROM segments s JOIN takes t ON t.id = s.current_take_id "
+        "WHERE s.position = 1").fetchone()[0]
+    (library_dir / path).unlink()
+    # the voice ends each take with about 0.2 s of silence: a limit of 0.05 s flags them
+    assert studio("config", "set", "qa.silence_edge_s", "0.05").returncode == 0
     again = studio("qa", "clean", "--recheck")
     assert again.returncode == 4, again.stderr
     assert "4 take(s) to check again" in again.stderr
     assert _db(library_dir).execute("SELECT COUNT(*) FROM takes").fetchone()[0] == takes_before
+    lines = again.stdout.splitlines()
+    assert all(line.split()[1:3] == ["needs", "review"] for line in lines[1:]), lines
+    assert "audio file cannot be read" in lines[2] and "silence at the end" in lines[1]
 
 
 def test_a_missing_recognizer_marks_takes_not_checked_never_passed(
@@ -201,20 +209,6 @@ def test_a_damaged_recognizer_is_named_as_damaged(tmp_path, library_dir, studio)
     assert run.returncode == 0, run.stderr
     line = next(line for line in run.stderr.splitlines() if "were not checked" in line)
     assert "damaged" in line
-
-
-def test_a_take_file_gone_is_found_by_a_recheck(tmp_path, library_dir, studio) -> None:
-    script = write_script(tmp_path, "gone.txt", " ".join(SENTENCES[:2]))
-    assert studio("render", script, "--no-progress").returncode == 0
-    path = _db(library_dir).execute(
-        "SELECT t.path FROM segments s JOIN takes t ON t.id = s.current_take_id "
-        "WHERE s.position = 1").fetchone()[0]
-    (library_dir / path).unlink()
-    report = studio("qa", "gone", "--recheck")
-    assert report.returncode == 4, report.stderr
-    line = report.stdout.splitlines()[2]
-    assert line.split()[:3] == ["2", "needs", "review"]
-    assert "audio file cannot be read" in line
 
 
 # ---------------------------------------------------------------- the queue's decisions

@@ -12,6 +12,7 @@ once, keyed by take.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import traceback
@@ -39,15 +40,22 @@ log = logging.getLogger("studio.engine.checker")
 class CheckWorker(Worker):
     """Claims and checks batches of takes."""
 
-    def __init__(self, root: Path, slot: int, threads: int = 1) -> None:
+    def __init__(self, root: Path, slot: int, threads: int = 1, preload: bool = False) -> None:
         super().__init__(root, slot, QA_POOL, "cpu", threads)
+        self.preload = preload
         self.checker: Checker | None = None
         self.settings: QaSettings = qa_settings(self.library)
 
     def load(self) -> None:
-        """Report ``loaded``. The models load with the first batch (the
-        recognizer per language, the speaker encoder with torch): a check
-        worker that never gets a batch costs a Python start and nothing more."""
+        """Report ``loaded``. The pool's first worker loads the English
+        recognizer and the speaker encoder now, while the first takes render;
+        the others load with their first batch, so a worker that never gets
+        one costs a Python start and nothing more."""
+        if self.preload:
+            checker = self._checker()
+            if self.settings.check_words:
+                with contextlib.suppress(QaUnavailable):  # said with each take instead
+                    checker.load(("en",))
         self.heartbeat = Heartbeat(self.root, self.pid, self.queue.settings.lease_s / 3)
         self._set_state("loaded")
         log.info("check worker %d ready", self.slot)

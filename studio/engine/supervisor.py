@@ -416,6 +416,8 @@ class Supervisor:
             "--device", slot.placement.device, "--threads", str(slot.placement.threads),
             "--parent", str(os.getpid()),
         ]
+        if slot.backend == QA_POOL and slot.placement.slot == 0:
+            command.append("--preload")  # the pool's first: ready when the first takes are
         slot.process = subprocess.Popen(
             command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

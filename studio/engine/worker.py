@@ -230,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--parent", type=int, default=0, help="the supervisor's pid")
+    parser.add_argument("--preload", action="store_true",
+                        help="a check worker: load the models before the first batch")
     args = parser.parse_args(argv)
     die_with_parent()
     if args.parent and os.getppid() != args.parent:
@@ -243,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.backend == QA_POOL:
         from studio.engine.checker import CheckWorker
 
-        worker = CheckWorker(args.library, args.slot, args.threads or 1)
+        worker = CheckWorker(args.library, args.slot, args.threads or 1, preload=args.preload)
     else:
         worker = Worker(args.library, args.slot, args.backend, args.device,
                         args.threads or None)
