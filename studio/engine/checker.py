@@ -16,7 +16,9 @@ import contextlib
 import logging
 import time
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from studio import audio
 from studio.core.checks import (
@@ -30,9 +32,9 @@ from studio.core.jobs import QA_POOL, qa_settings
 from studio.engine.worker import Heartbeat, Worker
 from studio.errors import UserError
 from studio.qa import CheckResult, QaSettings, QaUnavailable, TakeToCheck
-from studio.qa.asr import WINDOW_S
+from studio.qa.asr import WINDOW_S, Recognizer
 from studio.qa.checker import Checker
-from studio.qa.identity import SpeakerCheck
+from studio.qa.identity import IdentityFinding, SpeakerCheck
 
 log = logging.getLogger("studio.engine.checker")
 
@@ -43,6 +45,7 @@ class CheckWorker(Worker):
     def __init__(self, root: Path, slot: int, threads: int = 1, preload: bool = False) -> None:
         super().__init__(root, slot, QA_POOL, "cpu", threads)
         self.preload = preload
+        self._warm: Recognizer | None = None  # loaded before the first batch
         self.checker: Checker | None = None
         self.settings: QaSettings = qa_settings(self.library)
 
@@ -51,11 +54,10 @@ class CheckWorker(Worker):
         recognizer and the speaker encoder now, while the first takes render;
         the others load with their first batch, so a worker that never gets
         one costs a Python start and nothing more."""
-        if self.preload:
-            checker = self._checker()
-            if self.settings.check_words:
-                with contextlib.suppress(QaUnavailable):  # said with each take instead
-                    checker.load(("en",))
+        if self.preload and self.settings.check_words:
+            # the recognizer only: the speaker encoder (torch) loads with the first batch
+            with contextlib.suppress(QaUnavailable):  # said with each take instead
+                self._warm = Recognizer(self.settings.model_en, self.threads or 1)
         self.heartbeat = Heartbeat(self.root, self.pid, self.queue.settings.lease_s / 3)
         self._set_state("loaded")
         log.info("check worker %d ready", self.slot)
@@ -63,7 +65,10 @@ class CheckWorker(Worker):
     def _checker(self) -> Checker:
         if self.checker is None:
             self.checker = Checker(self.settings, threads=self.threads or 1,
-                                   identity=_identity(self.settings, self.threads or 1))
+                                   identity=_LazySpeakerCheck(self.settings,
+                                                              self.threads or 1))
+            if self._warm is not None:
+                self.checker.adopt(self._warm)
         return self.checker
 
     def step(self, now: float | None = None) -> bool:
@@ -96,6 +101,7 @@ class CheckWorker(Worker):
         unreadable: dict[int, CheckResult] = {}
         takes: list[TakeToCheck] = []
         rates: dict[int, tuple[float, ...]] = {}
+        sizes: dict[int, int] = {}
         for job in jobs:
             try:
                 samples, rate = audio.read_audio(self.library.path(job.path), f"take {job.take_id}")
@@ -110,7 +116,8 @@ class CheckWorker(Worker):
                 key=job.id, audio=samples, rate=rate, text=job.text, language=job.language,
                 project_rates=rates[job.project_id], prompt=self._prompt(job),
                 voice_embeddings=voice_embeddings(self.library, job.project_id, job.voice_id,
-                                                  exclude=job.take_id)))
+                                                  exclude=job.take_id),
+                project_size=sizes.setdefault(job.project_id, self._size(job.project_id))))
         started = time.perf_counter()
         assert self.checker is not None
         checked = self.checker.check(takes) if takes else []
@@ -120,6 +127,12 @@ class CheckWorker(Worker):
         by_job = {take.key: result for take, result in zip(takes, checked)}
         return [unreadable.get(job.id) or by_job[job.id] for job in jobs]
 
+    def _size(self, project_id: int) -> int:
+        row = self.library.conn.execute(
+            "SELECT COUNT(*) FROM segments WHERE project_id = ? AND position IS NOT NULL",
+            (project_id,)).fetchone()
+        return int(row[0])
+
     def _prompt(self, job: CheckJob) -> tuple[audio.Audio, int] | None:
         if job.voice_kind != "clone" or not job.prompt_path:
             return None
@@ -127,6 +140,22 @@ class CheckWorker(Worker):
             return audio.read_audio(self.library.path(job.prompt_path))
         except UserError:
             return None
+
+
+class _LazySpeakerCheck:
+    """The speaker check, loaded (torch and all) the first time a take needs
+    it; if it cannot load, identity goes unchecked (logged once)."""
+
+    def __init__(self, settings: QaSettings, threads: int) -> None:
+        self.settings, self.threads = settings, threads
+        self._loaded: SpeakerCheck | bool | None = False
+
+    def check(self, take: TakeToCheck, embeddings: Sequence[Any]) -> IdentityFinding:
+        if self._loaded is False:
+            self._loaded = _identity(self.settings, self.threads)
+        if not isinstance(self._loaded, SpeakerCheck):
+            return IdentityFinding("pass", metrics={"identity": "not checked (no model)"})
+        return self._loaded.check(take, embeddings)
 
 
 def _identity(settings: QaSettings, threads: int) -> SpeakerCheck | None:

@@ -78,6 +78,9 @@ class TakeToCheck:
     # speaker embeddings (CheckResult.embedding) of the project's other takes
     # of the same voice: drift shows against them, prompt or not
     voice_embeddings: tuple[bytes, ...] = ()
+    # segments in the take's project: a project too small to show drift, in a
+    # voice with no prompt, leaves the speaker check out
+    project_size: int = 0
 
 
 @dataclass(frozen=True)

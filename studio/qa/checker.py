@@ -77,6 +77,10 @@ class _Findings:
 
 
 _REPEAT = re.compile(r"said \d+ times")
+# A voice with no prompt is judged against the project's own takes: in a
+# project smaller than this, drift cannot show, and the speaker encoder (torch)
+# is not loaded for it.
+MIN_DRIFT_PROJECT = 8
 
 
 class Checker:
@@ -94,6 +98,10 @@ class Checker:
     # -- recognizers ---------------------------------------------------------
     def model_for(self, language: str) -> str:
         return self.settings.model_en if language == "en" else self.settings.model_other
+
+    def adopt(self, recognizer: Recognizer) -> None:
+        """Use a recognizer loaded beforehand (under its model's name)."""
+        self._recognizers[recognizer.name] = recognizer
 
     def _recognizer(self, language: str) -> Recognizer:
         return self._recognizer_named(self.model_for(language))
@@ -254,7 +262,8 @@ class Checker:
                                     f"(the project's is {median:.1f})")
 
         embedding: bytes | None = None
-        if self.identity is not None and s.check_identity:
+        if self.identity is not None and s.check_identity and (
+                take.prompt is not None or take.project_size >= MIN_DRIFT_PROJECT):
             from studio.qa.identity import embedding_from_bytes  # no torch at import
 
             found = self.identity.check(
