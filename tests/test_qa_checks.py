@@ -94,7 +94,9 @@ def test_clean_takes_pass(clean_results: list[CheckResult]) -> None:
         assert result.verdict == "pass", (text, result.reasons, result.recognized)
         assert result.reasons == ()
         assert result.score > 0.9
-        assert result.model == "tiny.en"
+        # English is heard by tiny.en; a take it misheard is heard again by base
+        assert result.model == "tiny.en" or (result.model == "base"
+                                             and "first_hearing" in result.metrics)
         # the recognizer may slip on a word of clean speech; not more
         assert sum(op != "equal" for op, _, _ in result.diff) <= 1, result.diff
         assert result.metrics["wer"] <= 0.1
