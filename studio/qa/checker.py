@@ -146,8 +146,11 @@ class Checker:
                  if result.verdict in ("review", "fail")
                  and any(op != "equal" for op, _, _ in result.diff)
                  and all(spot.kind in words for spot in result.spots)  # no signal fault
-                 # words said again stand: a recognizer may fold a repeat into one
+                 # words said again stand: a recognizer may fold a repeat into one,
+                 # and a run of extra words is one it did not find as such
                  and not any(_REPEAT.search(r) for r in result.reasons)
+                 and not any(op == "extra" and len(heard.split()) >= 2
+                             for op, _, heard in result.diff)
                  and self.model_for(takes[i].language) != other]
         if not again:
             return
