@@ -60,6 +60,7 @@ def main() -> int:
     parser.add_argument("--model-en", default="tiny.en")
     parser.add_argument("--cache", type=Path, help="keep the rendered takes here")
     parser.add_argument("--clean-only", action="store_true")
+    parser.add_argument("--fault", choices=FAULTS, help="damage every take this way")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
 
@@ -77,7 +78,7 @@ def main() -> int:
         batch.append(("clean", TakeToCheck(i, audio, rate, text, "en", clean_rates)))
     if not args.clean_only:
         for i, (text, audio) in enumerate(takes):
-            fault = FAULTS[i % len(FAULTS)]
+            fault = args.fault or FAULTS[i % len(FAULTS)]
             bad = damage(audio, rate, fault, text, 1,
                          lambda other: piper.synthesize(other, ref, seed=1))
             batch.append((fault, TakeToCheck(1000 + i, bad, rate, text, "en", clean_rates)))

@@ -49,16 +49,17 @@ def fault_for(text: str, seed: int, rate: float | None = None) -> str | None:
     return FAULTS[min(len(FAULTS) - 1, int(draw / rate * len(FAULTS)))]
 
 
-def _voiced_bounds(audio: Audio, rate: int) -> tuple[int, int]:
+def voiced_bounds(audio: Audio, rate: int) -> tuple[int, int]:
     """First and last sample of sound (above -40 dB of the peak)."""
     loud = np.flatnonzero(np.abs(audio) > 0.01 * float(np.max(np.abs(audio))))
     return (int(loud[0]), int(loud[-1]) + 1) if loud.size else (0, len(audio))
 
 
-def _quiet_point(audio: Audio, rate: int, near: int) -> int:
-    """The quietest 20 ms within 0.3 s of ``near``: a cut there lands between words."""
+def _quiet_point(audio: Audio, rate: int, near: int, reach: int) -> int:
+    """The quietest 20 ms within ``reach`` samples of ``near``: a cut there
+    lands between words."""
     frame = int(0.02 * rate)
-    lo, hi = max(0, near - int(0.3 * rate)), min(len(audio) - frame, near + int(0.3 * rate))
+    lo, hi = max(0, near - reach), min(len(audio) - frame, near + reach)
     if hi <= lo:
         return near
     starts = np.arange(lo, hi, frame // 2)
@@ -71,28 +72,34 @@ def damage(audio: Audio, rate: int, fault: str, text: str, seed: int,
     """``audio`` with ``fault`` applied. ``render(text)`` makes another
     sentence's audio (for ``wrong``)."""
     rng = np.random.default_rng(int(_draw(text, seed + 7919) * 2**32))
-    a, b = _voiced_bounds(audio, rate)
+    a, b = voiced_bounds(audio, rate)
     length = b - a
+    # cuts move to a quiet point nearby, never so far that a short take's
+    # "dropped" middle comes out empty (it keeps at least 20 % of the sound)
+    reach = min(int(0.3 * rate), int(0.05 * length))
+
+    def quiet(near: int) -> int:
+        return _quiet_point(audio, rate, near, reach)
     if fault == "truncated":
-        cut = _quiet_point(audio, rate, a + int(0.65 * length))
+        cut = quiet(a + int(0.65 * length))
         return audio[:cut].copy()
     if fault == "dropped":
-        start = _quiet_point(audio, rate, a + int(0.35 * length))
-        end = _quiet_point(audio, rate, a + int(0.65 * length))
+        start = quiet(a + int(0.35 * length))
+        end = quiet(a + int(0.65 * length))
         return np.concatenate([audio[:start], audio[end:]])
     if fault == "repeated":
-        start = _quiet_point(audio, rate, a + int(0.3 * length))
-        end = _quiet_point(audio, rate, start + int(0.9 * rate))
+        start = quiet(a + int(0.3 * length))
+        end = quiet(start + int(0.9 * rate))
         chunk = audio[start:end]
         return np.concatenate([audio[:end], chunk, chunk, audio[end:]])
     if fault == "silence":
-        at = _quiet_point(audio, rate, a + int(0.5 * length))
+        at = quiet(a + int(0.5 * length))
         return np.concatenate([audio[:at], np.zeros(int(2.5 * rate), np.float32), audio[at:]])
     if fault == "wrong":
         assert callable(render)
         return np.asarray(render(WRONG_SENTENCE), dtype=np.float32)
     if fault == "noise":
-        at = _quiet_point(audio, rate, a + int(float(rng.uniform(0.3, 0.7)) * length))
+        at = quiet(a + int(float(rng.uniform(0.3, 0.7)) * length))
         voiced = audio[a:b]
         level = float(np.sqrt(np.mean(voiced[np.abs(voiced) > 0.02] ** 2)))
         noise = (rng.standard_normal(int(0.4 * rate)) * level).astype(np.float32)

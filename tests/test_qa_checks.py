@@ -25,7 +25,14 @@ from studio.qa.asr import pack
 from studio.qa.checker import Checker, rate_z, speaking_rate
 from studio.qa.compare import compare, tokens
 from studio.qa.signal import analyze
-from tests.qa_faults import FAULTS, WRONG_SENTENCE, FaultyPiper, damage, fault_for
+from tests.qa_faults import (
+    FAULTS,
+    WRONG_SENTENCE,
+    FaultyPiper,
+    damage,
+    fault_for,
+    voiced_bounds,
+)
 
 RATE = PiperBackend.sample_rate
 VOICE = VoiceRef("joe", "preset", "en")
@@ -176,6 +183,31 @@ def test_numbers_and_spellings_compare_in_one_spoken_form() -> None:
     assert ("missing", "the licensee may", "") in missing.diff()
 
 
+def test_one_lost_content_word_goes_to_review() -> None:
+    """One script word gone is a recognizer's slip when it is a small word,
+    and a take's loss when it carries meaning."""
+    def reasons(said: str, heard: str) -> list[tuple[str, str]]:
+        return [(f.severity, f.reason) for f in compare(said, tokens(heard, "en"), "en").findings]
+
+    assert reasons("Life on the island followed the seasons.",
+                   "Life on the island the seasons.") == [
+        ("review", "missing 'followed' (WER 14%)")]
+    assert reasons("Life on the island followed the seasons.",
+                   "Life on the island of the seasons.") == [
+        ("review", "'followed' heard as 'of' (WER 14%)")]
+    assert reasons("She stayed for thirty-one years.", "She stayed for one years.") == [
+        ("review", "missing 'thirty' (WER 17%)")]
+    # small words, another ending of the same word, or a homophone: forgiven
+    assert reasons("Life on the island followed the seasons.",
+                   "Life on island followed the seasons.") == []
+    assert reasons("And the beam swept across the snow.",
+                   "And the beams swept across the snow.") == []
+    assert reasons("The keepers rowed out in the dark.", "The keepers rode out in the dark.") == []
+    # the missing ending is said as such
+    assert reasons("She opened the letter slowly.", "She opened the letter.") == [
+        ("review", "missing 'slowly' (WER 20%)")]
+
+
 def test_chinese_compares_characters() -> None:
     # No Chinese voice here: the character path is tested on text.
     script = "我们今天去公园散步，买了三个苹果。"
@@ -296,6 +328,16 @@ def test_install_is_idempotent_and_checks(
     assert qa_models.main(["--check"]) == 0
     assert "base [multilingual]: ok" in capsys.readouterr().out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["base", "tiny.en"]  # no temp left
+
+
+def test_a_dropped_middle_takes_speech_out_of_a_short_take(piper: PiperBackend) -> None:
+    # a cut point moves to a quiet spot nearby, never past the other one
+    for text in ("Autumn brought the gales.", "The light did not go out.",
+                 "Lists need a steady rhythm."):
+        audio = piper.synthesize(text, VOICE, seed=1)
+        dropped = damage(audio, RATE, "dropped", text, 1)
+        start, end = voiced_bounds(audio, RATE)
+        assert len(audio) - len(dropped) >= 0.2 * (end - start), text
 
 
 def test_fault_ground_truth_is_deterministic(piper: PiperBackend) -> None:

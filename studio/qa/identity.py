@@ -311,44 +311,57 @@ class SpeakerCheck:
             metrics["identity"] = "too short to judge"
             return IdentityFinding("pass", (), metrics, None)
         embedding = self.embed_prepared(wav)
-        margin = self.settings.similarity_margin
-        verdict, reasons = "pass", []
-
-        if take.prompt is not None:
-            ref = self.reference(*take.prompt)
+        ref = self.reference(*take.prompt) if take.prompt is not None else None
+        similarity: float | None = None
+        if ref is not None:
             similarity = cosine(embedding, ref.embedding)
             metrics.update(
                 similarity=_round(similarity),
                 reference_similarity=_round(ref.self_similarity),
                 reference_calibrated=ref.calibrated,
             )
-            if similarity < ref.self_similarity - margin:
-                verdict = "fail"
-                reasons.append(
-                    f"voice similarity {similarity:.2f} (this voice: {ref.self_similarity:.2f})"
-                )
-
         known = [np.asarray(e, dtype=np.float32) for e in project_embeddings]
-        if len(known) >= MIN_PROJECT:
-            drift = project_drift(embedding, known)
+        drift = project_drift(embedding, known) if len(known) >= MIN_PROJECT else None
+        if drift is not None:
             metrics.update(
                 project_similarity=_round(drift.similarity),
                 project_typical=_round(drift.typical),
                 project_z=_round(drift.z),
             )
-            if take.prompt is None and drift.similarity < drift.typical - margin:
-                verdict = "fail"
-                reasons.append(
-                    f"voice similarity {drift.similarity:.2f} "
-                    f"(this voice in this project: {drift.typical:.2f})"
-                )
-            elif verdict == "pass" and drift.outlier:
-                verdict = "review"
-                reasons.append(
-                    f"voice drifts from this project's takes: similarity "
-                    f"{drift.similarity:.2f} (usual: {drift.typical:.2f})"
-                )
+        verdict, reasons = judge(similarity, ref, drift, self.settings.similarity_margin)
         return IdentityFinding(verdict, tuple(reasons), metrics, embedding_to_bytes(embedding))
+
+
+def judge(
+    similarity: float | None, reference: VoiceReference | None, drift: Drift | None,
+    margin: float,
+) -> tuple[str, list[str]]:
+    """The verdict on a take from its similarity to the voice's prompt (a
+    cloned voice) and its place among the project's takes (any voice with
+    enough of them). Fail: the prompt's similarity more than ``margin`` under
+    the prompt's own; for a voice with no prompt, the project's similarity
+    that far under its typical. Review: a clear outlier among the project's
+    takes (:data:`OUTLIER_Z` and :data:`OUTLIER_MIN_DROP`) that did not fail."""
+    verdict, reasons = "pass", []
+    own = reference.self_similarity if reference is not None else None
+    if similarity is not None and own is not None and similarity < own - margin:
+        verdict = "fail"
+        reasons.append(f"voice similarity {similarity:.2f} (this voice: {own:.2f})")
+    if drift is None:
+        return verdict, reasons
+    if reference is None and drift.similarity < drift.typical - margin:
+        verdict = "fail"
+        reasons.append(
+            f"voice similarity {drift.similarity:.2f} "
+            f"(this voice in this project: {drift.typical:.2f})"
+        )
+    elif verdict == "pass" and drift.outlier:
+        verdict = "review"
+        reasons.append(
+            f"voice drifts from this project's takes: similarity "
+            f"{drift.similarity:.2f} (usual: {drift.typical:.2f})"
+        )
+    return verdict, reasons
 
 
 @dataclass(frozen=True)
