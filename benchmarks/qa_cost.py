@@ -72,7 +72,9 @@ def qa_figures(library: Path) -> dict[str, float]:
     check = [m["check_s"] for m in metrics if "check_s" in m]
     rtf = [m["asr_s"] / m["duration_s"] for m in metrics
            if "asr_s" in m and m.get("duration_s")]
+    again = sum("first_hearing" in m or "second_hearing" in m for m in metrics)
     return {"checks": len(metrics), "takes": takes[0], "segments": segments,
+            "heard_again": again,
             "audio_s": takes[1] or 0.0,
             "check_s_per_take": statistics.mean(check) if check else float("nan"),
             "asr_rtf": statistics.median(rtf) if rtf else float("nan")}
@@ -101,7 +103,8 @@ def main() -> int:
                   f"takes ({figures['takes'] - figures['segments']} retakes), "
                   f"{figures['audio_s'] / 60:.1f} min of takes; check "
                   f"{figures['check_s_per_take'] * 1000:.0f} ms per take, recognizer "
-                  f"real-time factor {figures['asr_rtf']:.3f}")
+                  f"real-time factor {figures['asr_rtf']:.3f}; "
+                  f"{figures['heard_again']} takes heard a second time")
     print(f"median ratio QA on / off: {statistics.median(ratios):.2f} (target <= 2.0)")
     return 0
 

@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 from studio.backends import VoiceRef  # noqa: E402
 from studio.backends.piper import PiperBackend  # noqa: E402
 from studio.qa import QaSettings, TakeToCheck  # noqa: E402
-from studio.qa.checker import Checker, speaking_rate  # noqa: E402
+from studio.qa.checker import Checker, speaking_rate, spoken_characters  # noqa: E402
 from studio.text.segment import prepare_script  # noqa: E402
 from tests.qa_faults import FAULTS, damage  # noqa: E402
 
@@ -71,7 +71,8 @@ def main() -> int:
     ref = VoiceRef("joe", "preset", "en")
 
     clean_rates = tuple(
-        r for r in (speaking_rate(t, a, rate) for t, a in takes) if r is not None
+        (r, spoken_characters(t)) for t, r in ((t, speaking_rate(t, a, rate)) for t, a in takes)
+        if r is not None
     )
     batch: list[tuple[str, TakeToCheck]] = []
     for i, (text, audio) in enumerate(takes):

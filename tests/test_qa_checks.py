@@ -19,11 +19,12 @@ import pytest
 
 from studio.backends import VoiceRef
 from studio.backends.piper import PiperBackend
-from studio.qa import CheckResult, QaSettings, QaUnavailable, TakeToCheck
+from studio.qa import CheckResult, QaSettings, QaUnavailable, TakeToCheck, spoken_characters
 from studio.qa import models as qa_models
 from studio.qa.asr import pack
 from studio.qa.checker import Checker, rate_z, speaking_rate
 from studio.qa.compare import compare, tokens
+from studio.qa.repeats import repeated_passage, says_words_twice
 from studio.qa.signal import analyze
 from tests.qa_faults import (
     FAULTS,
@@ -112,7 +113,7 @@ def test_clean_takes_pass(clean_results: list[CheckResult]) -> None:
 READABLE = {
     "truncated": r"^missing: '.+'$",
     "dropped": r"^missing: '.+'$",
-    "repeated": r"^'.+' said \d times$",
+    "repeated": r"^('.+' said \d times|\d\.\d s of sound said again at 0:\d\d\.\d)$",
     "silence": r"^\d+\.\d s silence at 0:\d\d\.\d$",
     "wrong": r"^heard a different text: '.+'$",
     "noise": r"^noise burst at 0:\d\d\.\d$",
@@ -186,8 +187,9 @@ def test_numbers_and_spellings_compare_in_one_spoken_form() -> None:
 def test_one_lost_content_word_goes_to_review() -> None:
     """One script word gone is a recognizer's slip when it is a small word,
     and a take's loss when it carries meaning."""
-    def reasons(said: str, heard: str) -> list[tuple[str, str]]:
-        return [(f.severity, f.reason) for f in compare(said, tokens(heard, "en"), "en").findings]
+    def reasons(said: str, heard: str, hurried: bool = True) -> list[tuple[str, str]]:
+        found = compare(said, tokens(heard, "en"), "en", hurried=hurried).findings
+        return [(f.severity, f.reason) for f in found]
 
     assert reasons("Life on the island followed the seasons.",
                    "Life on the island the seasons.") == [
@@ -197,6 +199,12 @@ def test_one_lost_content_word_goes_to_review() -> None:
         ("review", "'followed' heard as 'of' (WER 14%)")]
     assert reasons("She stayed for thirty-one years.", "She stayed for one years.") == [
         ("review", "missing 'thirty' (WER 17%)")]
+    # a word heard as another at the usual pace is the recognizer's slip
+    assert reasons("A guide explains how the lens works.", "A guy explains how the lens works.",
+                   hurried=False) == []
+    assert reasons("Life on the island followed the seasons.",
+                   "Life on the island the seasons.", hurried=False) == [
+        ("review", "missing 'followed' (WER 14%)")]
     # small words, another ending of the same word, or a homophone: forgiven
     assert reasons("Life on the island followed the seasons.",
                    "Life on island followed the seasons.") == []
@@ -206,6 +214,28 @@ def test_one_lost_content_word_goes_to_review() -> None:
     # the missing ending is said as such
     assert reasons("She opened the letter slowly.", "She opened the letter.") == [
         ("review", "missing 'slowly' (WER 20%)")]
+
+
+def test_a_passage_said_again_is_found_in_the_sound(
+    takes: dict[str, np.ndarray], piper: PiperBackend
+) -> None:
+    """The recognizer may write a phrase said three times as said once; the
+    sound shows it: every clean take is left alone, every one with a passage
+    said again is found, with where."""
+    for text in CLEAN:
+        assert repeated_passage(takes[text], RATE) is None, text
+        bad = damage(takes[text], RATE, "repeated", text, 1)
+        found = repeated_passage(bad, RATE)
+        assert found is not None, text
+        extra_s = (len(bad) - len(takes[text])) / RATE  # two more sayings
+        assert abs(found.length_s - extra_s / 2) < 0.05, (found, extra_s)
+    # a script that says words twice in a row may sound so: not judged
+    assert says_words_twice(tokens("Please sign, sign here.", "en"))
+    assert says_words_twice(tokens("Copy the file, copy the file.", "en"))
+    assert not says_words_twice(tokens(CLEAN[0], "en"))
+    text = "Please make sure every form is signed signed signed before the end of the month."
+    result, = Checker(QaSettings()).check([take(1, text, piper.synthesize(text, VOICE, seed=1))])
+    assert "repeat_similarity" not in result.metrics
 
 
 def test_chinese_compares_characters() -> None:
@@ -249,13 +279,33 @@ def test_signal_faults(takes: dict[str, np.ndarray]) -> None:
 def test_an_odd_speaking_rate_is_sent_to_review(
     checker: Checker, takes: dict[str, np.ndarray]
 ) -> None:
-    rates = [r for r in (speaking_rate(t, takes[t], RATE) for t in CLEAN) if r is not None]
-    assert rate_z(rates[0], tuple(rates)) is None  # fewer than 8 known: no judgement
-    slow = tuple(r / 2 for r in rates) * 2  # a project read at half this speed
+    rates = [(r, spoken_characters(t)) for t in CLEAN
+             if (r := speaking_rate(t, takes[t], RATE)) is not None]
+    assert rate_z(*rates[0], tuple(rates)) is None  # fewer than 8 known: no judgement
+    slow = tuple((r / 2, n) for r, n in rates) * 2  # a project read at half this speed
     result, = checker.check([take(1, CLEAN[0], takes[CLEAN[0]], project_rates=slow)])
     assert result.verdict == "review"
     assert re.match(r"speaking rate [\d.]+ characters/s is fast \(the project's is [\d.]+\)",
                     result.reasons[0])
+
+
+def test_pace_is_judged_for_the_takes_length() -> None:
+    """1.8 s too long is a long take's phrase said again; 0.8 s is a short
+    take's. Either stands out in a project whose takes' pace varies by 8 %;
+    a long take's longer pauses do not."""
+    steady = 16.0  # characters per second
+    project = tuple((steady * (1 + 0.04 * ((i % 5) - 2)), 40 + 20 * (i % 6)) for i in range(30))
+
+    def z(seconds: float, chars: int) -> float:
+        found = rate_z(chars / seconds, chars, project)
+        assert found is not None
+        return found
+
+    assert abs(z(100 / steady, 100)) < 1
+    assert z(150 / steady + 1.8, 150) < -3.5  # a long take with a phrase said again
+    assert z(25 / steady + 0.8, 25) < -3.5  # a short take with a word said again
+    assert z(150 / steady - 2.0, 150) > 3.5  # words dropped: fast
+    assert abs(z(150 / steady + 0.5, 150)) < 3.5  # a long take's pauses ran long
 
 
 def test_the_speaker_check_joins_the_verdict(checker: Checker, takes: dict[str, np.ndarray],

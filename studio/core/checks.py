@@ -33,7 +33,7 @@ from studio.core.jobs import (
     queue_check,
 )
 from studio.core.store import TAKE_IS_CURRENT, Library, Project
-from studio.qa import CheckResult, QaSettings
+from studio.qa import CheckResult, QaSettings, spoken_characters
 
 
 @dataclass(frozen=True)
@@ -118,18 +118,20 @@ def claim_checks(library: Library, worker_pid: int, *, max_audio_s: float, max_j
     return claimed
 
 
-def project_rates(library: Library, project_id: int, limit: int = 400) -> tuple[float, ...]:
-    """Speaking rates measured on the project's current takes (the outlier
-    check's distribution), the most recent first."""
+def project_rates(library: Library, project_id: int,
+                  limit: int = 400) -> tuple[tuple[float, int], ...]:
+    """(speaking rate, spoken characters) of the project's current takes (the
+    pace check's distribution), the most recent first."""
     rows = library.conn.execute(
-        """SELECT json_extract(c.metrics, '$.chars_per_s') FROM segments s
+        """SELECT json_extract(c.metrics, '$.chars_per_s'), t.text FROM segments s
            JOIN take_checks c ON c.take_id = s.current_take_id
+           JOIN takes t ON t.id = s.current_take_id
            WHERE s.project_id = ? AND s.position IS NOT NULL
              AND json_extract(c.metrics, '$.chars_per_s') > 0
            ORDER BY c.checked_at DESC LIMIT ?""",
         (project_id, limit),
     ).fetchall()
-    return tuple(float(row[0]) for row in rows)
+    return tuple((float(rate), spoken_characters(text)) for rate, text in rows)
 
 
 def voice_embeddings(library: Library, project_id: int, voice_id: int, *, exclude: int,

@@ -100,7 +100,7 @@ class CheckWorker(Worker):
     def _check(self, jobs: list[CheckJob]) -> list[CheckResult]:
         unreadable: dict[int, CheckResult] = {}
         takes: list[TakeToCheck] = []
-        rates: dict[int, tuple[float, ...]] = {}
+        rates: dict[int, tuple[tuple[float, int], ...]] = {}
         sizes: dict[int, int] = {}
         for job in jobs:
             try:

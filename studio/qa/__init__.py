@@ -17,6 +17,7 @@ The contract the engine relies on:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,13 @@ import numpy.typing as npt
 from studio.errors import UserError
 
 VERDICTS = ("pass", "review", "fail", "unchecked")
+
+_SPOKEN = re.compile(r"\w", re.UNICODE)
+
+
+def spoken_characters(text: str) -> int:
+    """Letters and digits of the spoken text (what a speaking rate counts)."""
+    return sum(1 for c in _SPOKEN.findall(text) if c != "_")
 
 
 class QaUnavailable(UserError):
@@ -70,9 +78,10 @@ class TakeToCheck:
     rate: int
     text: str  # the segment's spoken text (normalized, as rendered)
     language: str  # "en", "zh", ...
-    # speaking rates (characters of spoken text per second) of the project's
-    # other checked takes, for the outlier check; empty: not enough known yet
-    project_rates: tuple[float, ...] = ()
+    # (speaking rate, spoken characters) of the project's other checked takes
+    # (rate: characters of spoken text per second of speech), for the
+    # outlier check; empty: not enough known yet
+    project_rates: tuple[tuple[float, int], ...] = ()
     # speaker reference: the voice's prompt clip (cloned voices), if any
     prompt: tuple[npt.NDArray[np.float32], int] | None = None
     # speaker embeddings (CheckResult.embedding) of the project's other takes

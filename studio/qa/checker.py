@@ -6,8 +6,9 @@ timing (speaking rate against the project's, silences) and signal
 verdict:
 
 * ``fail``: a run of ``missing_run_fail`` script words missing, a phrase
-  said again, extra words, an error rate at ``wer_fail`` or more, a silence
-  over ``silence_inner_s`` inside the take, a noise burst, clipping, a
+  said again (heard, or found in the sound: :mod:`repeats`), extra words,
+  an error rate at ``wer_fail`` or more, a silence over ``silence_inner_s``
+  inside the take, a noise burst, clipping, a
   nearly silent take, or a speaker the identity check rejects;
 * ``review``: milder findings (a missing word, a long pause, a click, an
   odd speaking rate, long silent edges, DC offset);
@@ -27,18 +28,22 @@ from typing import Any
 
 import numpy as np
 
-from studio.qa import CheckResult, QaSettings, QaUnavailable, Spot, TakeToCheck
+from studio.qa import (
+    CheckResult,
+    QaSettings,
+    QaUnavailable,
+    Spot,
+    TakeToCheck,
+    spoken_characters,
+)
 from studio.qa import signal as signal_check
 from studio.qa.asr import GAP_S, WINDOW_S, Heard, Recognizer, hear, pack
 from studio.qa.compare import CHARACTER_LANGUAGES, Comparison, compare, tokens
+from studio.qa.repeats import repeated_passage, says_words_twice
 
-_SPOKEN = re.compile(r"\w", re.UNICODE)
 MIN_RATES = 8  # project rates needed before a speaking rate can be an outlier
-
-
-def spoken_characters(text: str) -> int:
-    """Letters and digits of the spoken text (what a speaking rate counts)."""
-    return sum(1 for c in _SPOKEN.findall(text) if c != "_")
+HURRIED_Z = 1.0  # a take this much faster than the project's: a word heard as another was lost
+MIN_PACE_SPREAD = 0.08  # seconds per root second: a project's pace never counts as steadier
 
 
 def speaking_rate(text: str, audio: Any, rate: int) -> float | None:
@@ -51,16 +56,31 @@ def speaking_rate(text: str, audio: Any, rate: int) -> float | None:
     return spoken_characters(text) / seconds
 
 
-def rate_z(value: float, others: tuple[float, ...]) -> float | None:
-    """Robust z-score of ``value`` against ``others`` (median, MAD); None when
-    fewer than :data:`MIN_RATES` are known."""
-    if len(others) < MIN_RATES:
+def rate_z(rate: float, characters: int,
+           others: tuple[tuple[float, int], ...]) -> float | None:
+    """How far a take's pace stands from the project's, in robust deviations
+    (positive: fast); None when fewer than :data:`MIN_RATES` are known.
+
+    A take's speech lasts about ``characters / r`` seconds, ``r`` the
+    project's median rate. The difference from that, over the square root of
+    the expected seconds, varies alike for short and long takes (a sentence's
+    own pace averages out over its length), so a long take 1.8 s too long (a
+    phrase said again that the recognizer folded into one) stands out as much
+    as a short one 0.6 s too long. The project's takes give the median and
+    spread (median absolute deviation) of that measure."""
+    if len(others) < MIN_RATES or rate <= 0 or characters <= 0:
         return None
     known = np.asarray(others, dtype=np.float64)
-    median = float(np.median(known))
-    mad = float(np.median(np.abs(known - median)))
-    spread = max(1.4826 * mad, 0.05 * median, 1e-6)
-    return (value - median) / spread
+    median = float(np.median(known[:, 0]))
+
+    def lateness(rates: Any, chars: Any) -> Any:
+        expected = chars / median
+        return (chars / rates - expected) / np.sqrt(np.maximum(expected, 0.5))
+
+    spread_of = lateness(known[:, 0], known[:, 1])
+    centre = float(np.median(spread_of))
+    spread = max(1.4826 * float(np.median(np.abs(spread_of - centre))), MIN_PACE_SPREAD)
+    return -(float(lateness(rate, characters)) - centre) / spread
 
 
 @dataclass
@@ -176,6 +196,7 @@ class Checker:
                         results[i] = second
                     else:
                         first.metrics["asr_s"] = round(costs.get(i, 0.0) + seconds, 4)
+                        first.metrics["second_hearing"] = item.text
 
     def _recognizer_named(self, name: str) -> Recognizer:
         if name not in self._recognizers:
@@ -233,6 +254,29 @@ class Checker:
             if always or (s.check_timing if silence else s.check_signal):
                 f.add(item.severity, item.reason, item.spot)
 
+        if s.check_signal and report.speech_s > 0.5 and not says_words_twice(script):
+            again = repeated_passage(audio, take.rate)
+            if again is not None:
+                f.add("fail", f"{again.length_s:.1f} s of sound said again at "
+                              f"{signal_check.clock(again.start_s)}",
+                      Spot(round(again.start_s, 2), round(again.start_s + again.length_s, 2),
+                           "repeat"))
+                f.metrics["repeat_similarity"] = round(again.similarity, 3)
+
+        pace: float | None = None  # robust deviations from the project's pace, + fast
+        if report.speech_s > 0.5:
+            chars = spoken_characters(take.text)
+            rate = chars / report.speech_s
+            f.metrics["chars_per_s"] = round(rate, 2)
+            pace = rate_z(rate, chars, take.project_rates)
+            if pace is not None:
+                f.metrics["rate_z"] = round(pace, 2)
+            if s.check_timing and pace is not None and abs(pace) > s.rate_z_review:
+                median = float(np.median([r for r, _ in take.project_rates]))
+                way = "fast" if pace > 0 else "slow"
+                f.add("review", f"speaking rate {rate:.1f} characters/s is {way} "
+                                f"(the project's is {median:.1f})")
+
         recognized: str | None = None
         diff: tuple[tuple[str, str, str], ...] = ()
         heard_by: str | None = None
@@ -243,26 +287,14 @@ class Checker:
         elif heard is not None:
             heard_by = model or self.model_for(take.language)
             recognized = heard.text
-            comparison = compare(take.text, heard.tokens, take.language, s, script=script)
+            comparison = compare(take.text, heard.tokens, take.language, s, script=script,
+                                 hurried=pace is not None and pace > HURRIED_Z)
             diff = comparison.diff()
             f.metrics[comparison.unit] = round(comparison.error_rate, 4)
             f.metrics[f"raw_{comparison.unit}"] = round(comparison.raw_error_rate, 4)
             for finding in comparison.findings:
                 f.add(finding.severity, finding.reason,
                       _word_spot(finding.region, finding.kind, comparison, heard, report))
-
-        if s.check_timing and report.speech_s > 0.5:
-            chars = spoken_characters(take.text)
-            rate = chars / report.speech_s
-            f.metrics["chars_per_s"] = round(rate, 2)
-            z = rate_z(rate, take.project_rates)
-            if z is not None:
-                f.metrics["rate_z"] = round(z, 2)
-                if abs(z) > s.rate_z_review:
-                    median = float(np.median(take.project_rates))
-                    pace = "fast" if z > 0 else "slow"
-                    f.add("review", f"speaking rate {rate:.1f} characters/s is {pace} "
-                                    f"(the project's is {median:.1f})")
 
         embedding: bytes | None = None
         if self.identity is not None and s.check_identity and (

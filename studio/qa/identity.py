@@ -66,6 +66,9 @@ VAD_MAX_SILENCE = 6  # frames of silence kept around speech
 # Judging (see the module docstring; measured, not guessed).
 MIN_SPEECH_S = 1.0  # less voiced audio than this: too short to judge
 MIN_PROJECT = 5  # project embeddings needed for the drift check
+# a take shorter than this is not judged against the project's takes: in a
+# long-text run, a clean 1.3 s take came out 0.12 under typical
+MIN_DRIFT_SPEECH_S = 2.0
 OUTLIER_Z = 4.0  # robust deviations under the project's typical similarity: review
 OUTLIER_MIN_DROP = 0.10  # ... and this far under it (clean takes of a long project dipped 0.08)
 PROMPT_MIN_HALF_S = 2.0  # each half of the prompt needs this much speech to calibrate
@@ -321,7 +324,8 @@ class SpeakerCheck:
                 reference_calibrated=ref.calibrated,
             )
         known = [np.asarray(e, dtype=np.float32) for e in project_embeddings]
-        drift = project_drift(embedding, known) if len(known) >= MIN_PROJECT else None
+        drift = (project_drift(embedding, known)
+                 if len(known) >= MIN_PROJECT and speech_s >= MIN_DRIFT_SPEECH_S else None)
         if drift is not None:
             metrics.update(
                 project_similarity=_round(drift.similarity),
