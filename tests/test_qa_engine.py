@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from studio.core.checks import claim_checks, complete_check, qa_summary
+from studio.backends import VoiceRef
+from studio.core.checks import FILL_WAIT_S, claim_checks, complete_check, qa_summary
 from studio.core.jobs import JobQueue
 from studio.core.render import save_take_audio
 from studio.core.review import approve, choose_take, set_locked
@@ -277,3 +278,69 @@ def test_a_locked_chosen_or_approved_take_is_never_replaced(library, protect) ->
     assert _check(library, "fail", 0.1) == "stored"  # no retake
     assert JobQueue(library).active_job(segment_id) is None
     assert library.segment(segment_id).current_take_id == take_id
+
+
+# ---------------------------------------------------------------- the second hearing
+
+def test_takes_heard_again_wait_to_share_a_window(library, piper) -> None:
+    """A take the small recognizer finds wanting is held, its lease renewed,
+    until enough such takes fill a window of the larger recognizer or no
+    more checks are coming; then it is heard again and completed. Worker in
+    this process, real recognizers, real Piper takes."""
+    from studio.core.render import plan_project
+    from studio.engine.checker import CheckWorker
+
+    with library.transaction() as conn:
+        conn.execute("INSERT OR REPLACE INTO settings VALUES ('qa.enabled', 'true')")
+    script = [SENTENCES[0], SENTENCES[1], SENTENCES[3]]
+    planned = plan_project(library, " ".join(script), "held")
+    queue = JobQueue(library)
+    queue.enqueue([s.id for s in planned.todo], "piper", seeds=[1, 1, 1])
+    # the third take lost a word ("late"): wanting in its words alone
+    said = [*script[:2], script[2].replace(" late", "")]
+    for text in said:
+        job = queue.claim("piper", 4242)
+        assert job is not None
+        audio = piper.synthesize(text, VoiceRef("joe", "preset", "en"), seed=1)
+        path = save_take_audio(library, audio, piper.sample_rate)
+        queue.complete(job, path=path, backend="piper", sample_rate=piper.sample_rate,
+                       frames=len(audio))
+    # a render still on its way: more checks are coming
+    queue.enqueue([planned.todo[0].id], "piper", seeds=[9])
+
+    worker = CheckWorker(library.root, slot=0, threads=2)
+    worker.load()
+    later = time.time() + FILL_WAIT_S + 1  # past the wait for a fuller first window
+    try:
+        assert worker.step(now=later)
+        conn = _db(library.root)
+
+        def checks() -> list[sqlite3.Row]:
+            return conn.execute("SELECT j.id, j.state, c.verdict, c.metrics FROM jobs j "
+                                "LEFT JOIN take_checks c ON c.take_id = j.take_id "
+                                "WHERE j.kind = 'check' ORDER BY j.id").fetchall()
+
+        first = checks()
+        held = tuple(r["id"] for r in first if r["verdict"] is None)
+        assert first[2]["id"] in held  # heard again before it is judged
+        assert all(r["state"] == "running" for r in first if r["id"] in held)
+        assert worker.heartbeat is not None and worker.heartbeat.jobs == held
+        assert not worker.step(now=later + 1)  # a render is still coming: still held
+        assert worker.heartbeat.jobs == held
+
+        render = conn.execute("SELECT id FROM jobs WHERE kind = 'render' AND state = 'queued'"
+                              ).fetchone()["id"]
+        queue.cancel(render)  # nothing more is coming
+        assert worker.step(now=later + 2)
+        after = checks()
+        assert all(r["state"] == "done" and r["verdict"] for r in after)
+        assert after[2]["verdict"] == "review"  # both recognizers miss "late"
+        for row in after:
+            if row["id"] in held:  # heard by the larger recognizer too
+                metrics = json.loads(row["metrics"])
+                assert "second_hearing" in metrics or "first_hearing" in metrics
+        assert worker.heartbeat.jobs == ()
+        assert not worker.step(now=later + 3)  # nothing left
+        conn.close()
+    finally:
+        worker.close()

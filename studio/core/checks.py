@@ -62,6 +62,14 @@ class CheckJob:
         return self.frames / self.sample_rate
 
 
+def checks_coming(library: Library) -> bool:
+    """Whether more checks are on their way: renders (each queues its take's
+    check) or checks not yet claimed."""
+    return library.conn.execute(
+        """SELECT 1 FROM jobs WHERE state IN ('queued', 'failed')
+           OR (kind = 'render' AND state = 'running') LIMIT 1""").fetchone() is not None
+
+
 FILL_WAIT_S = 8.0  # how long a check may wait for more takes to fill its window
 
 

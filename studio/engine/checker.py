@@ -16,13 +16,15 @@ import contextlib
 import logging
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from studio import audio
 from studio.core.checks import (
     CheckJob,
+    checks_coming,
     claim_checks,
     complete_check,
     project_rates,
@@ -39,6 +41,23 @@ from studio.qa.identity import IdentityFinding, SpeakerCheck
 log = logging.getLogger("studio.engine.checker")
 
 
+# Takes held for a second hearing are heard when they fill this much of a
+# window (the recognizer hears a whole window whatever it holds: heard batch
+# by batch, the larger recognizer cost a full window for one or two takes),
+# when the oldest has waited this long, or when no more checks are coming.
+HOLD_FULL = 0.75
+HOLD_S = 30.0
+
+
+@dataclass(frozen=True)
+class _Take:
+    take: TakeToCheck
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.take.audio) / self.take.rate
+
+
 class CheckWorker(Worker):
     """Claims and checks batches of takes."""
 
@@ -48,6 +67,8 @@ class CheckWorker(Worker):
         self._warm: Recognizer | None = None  # loaded before the first batch
         self.checker: Checker | None = None
         self.settings: QaSettings = qa_settings(self.library)
+        self._held: list[tuple[CheckJob, _Take, CheckResult]] = []  # for a second hearing
+        self._held_since = 0.0
 
     def load(self) -> None:
         """Report ``loaded``. The pool's first worker loads the English
@@ -72,34 +93,108 @@ class CheckWorker(Worker):
         return self.checker
 
     def step(self, now: float | None = None) -> bool:
-        """Claim and check one batch; False when there was nothing to check."""
+        """Claim and check one batch, and hear again the takes held for it
+        when enough wait; False when there was nothing to do."""
         assert self.heartbeat, "call load() first"
         self.settings = qa_settings(self.library)  # a threshold changed: the next batch sees it
-        jobs = claim_checks(self.library, self.pid, now=now, max_audio_s=WINDOW_S)
-        if not jobs:
-            return False
-        self._checker().settings = self.settings
-        self._set_state("busy", jobs[0].id)
-        self.heartbeat.jobs = tuple(job.id for job in jobs)
+        waiting_s = sum(take.duration_s for _, take, _ in self._held)
+        jobs = (claim_checks(self.library, self.pid, now=now, max_audio_s=WINDOW_S)
+                if waiting_s < HOLD_FULL * WINDOW_S else [])
+        if jobs:
+            self._checker().settings = self.settings
+            self._set_state("busy", jobs[0].id)
+            self._renew()
+            self._guarded(jobs, lambda: self._first(jobs, now))
+        heard_again = bool(self._held) and self._due(now)
+        if heard_again:
+            held, self._held = self._held, []
+            self._set_state("busy", held[0][0].id)
+            self._guarded([job for job, _, _ in held], lambda: self._again(held))
+        return bool(jobs) or heard_again
+
+    def _renew(self, extra: Sequence[CheckJob] = ()) -> None:
+        assert self.heartbeat
+        self.heartbeat.jobs = tuple(job.id for job in extra) + tuple(
+            job.id for job, _, _ in self._held)
+
+    def _guarded(self, jobs: list[CheckJob], work: Callable[[], None]) -> None:
+        """Run ``work`` on ``jobs``; a failure fails each job's attempt."""
+        self._renew(jobs)
         try:
-            results = self._check(jobs)
-            self.heartbeat.jobs = ()
-            for job, result in zip(jobs, results):
-                complete_check(self.library, job, result, self.settings)
-            self._set_state("loaded", None, done=len(jobs))
+            work()
+            self._set_state("loaded", None)
         except Exception as err:
-            self.heartbeat.jobs = ()
             message = f"{type(err).__name__}: {err}"
+            failed = {job.id for job in jobs}
+            self._held = [held for held in self._held if held[0].id not in failed]
             for job in jobs:
                 self.queue.fail_attempt(job.id, job.attempts, job.max_attempts, message)
             log.warning("checks %s failed: %s\n%s", [job.id for job in jobs], message,
                         traceback.format_exc(limit=3))
             self._set_state("loaded")
-        return True
+        finally:
+            self._renew()
 
-    def _check(self, jobs: list[CheckJob]) -> list[CheckResult]:
+    def _due(self, now: float | None) -> bool:
+        """Whether the held takes are heard again now: their window is full,
+        no more checks are coming, or the oldest has waited :data:`HOLD_S`."""
+        waiting_s = sum(take.duration_s for _, take, _ in self._held)
+        if waiting_s >= HOLD_FULL * WINDOW_S:
+            return True
+        if (time.time() if now is None else now) - self._held_since >= HOLD_S:
+            return True
+        return not checks_coming(self.library)
+
+    def _first(self, jobs: list[CheckJob], now: float | None) -> None:
+        """Check ``jobs``; complete each, or hold it for a second hearing."""
+        assert self.checker is not None
+        takes, unreadable = self._takes(jobs)
+        ids = list(takes)
+        plain = [takes[i].take for i in ids]
+        started = time.perf_counter()
+        results = self.checker.first_hearing(plain) if plain else []
+        each_s = (time.perf_counter() - started) / max(1, len(plain))
+        found = dict(zip(ids, results, strict=True))
+        for result in results:  # what a check costs, for benchmarks/qa_cost.py
+            result.metrics["check_s"] = round(each_s, 4)
+        wanting = {ids[i] for i in self.checker.wanting(plain, results)}
+        done = 0
+        for job in jobs:
+            if job.id in wanting:
+                if not self._held:
+                    self._held_since = time.time() if now is None else now
+                self._held.append((job, takes[job.id], found[job.id]))
+                continue
+            complete_check(self.library, job, unreadable.get(job.id) or found[job.id],
+                           self.settings)
+            done += 1
+        self._set_state("busy", None, done=done)
+
+    def _again(self, held: list[tuple[CheckJob, _Take, CheckResult]]) -> None:
+        assert self.checker is not None
+        started = time.perf_counter()
+        results = self.checker.hear_again([take.take for _, take, _ in held],
+                                          [result for _, _, result in held])
+        each_s = (time.perf_counter() - started) / len(held)
+        for (job, _, _), result in zip(held, results, strict=True):
+            result.metrics["check_s"] = round(float(result.metrics.get("check_s", 0.0))
+                                              + each_s, 4)
+            complete_check(self.library, job, result, self.settings)
+        self._set_state("busy", None, done=len(held))
+
+    def close(self) -> None:
+        """Hear the held takes before stopping (SIGTERM finishes the work at
+        hand); a worker killed outright leaves them to their leases."""
+        if self._held and self.checker is not None:
+            held, self._held = self._held, []
+            self._guarded([job for job, _, _ in held], lambda: self._again(held))
+        super().close()
+
+    def _takes(self, jobs: list[CheckJob]) -> tuple[dict[int, _Take], dict[int, CheckResult]]:
+        """The claimed takes to check, by job id, and a failing result for
+        each job whose take file cannot be read."""
         unreadable: dict[int, CheckResult] = {}
-        takes: list[TakeToCheck] = []
+        takes: dict[int, _Take] = {}
         rates: dict[int, tuple[tuple[float, int], ...]] = {}
         sizes: dict[int, int] = {}
         for job in jobs:
@@ -112,20 +207,13 @@ class CheckWorker(Worker):
                 continue
             if job.project_id not in rates:
                 rates[job.project_id] = project_rates(self.library, job.project_id)
-            takes.append(TakeToCheck(
+            takes[job.id] = _Take(TakeToCheck(
                 key=job.id, audio=samples, rate=rate, text=job.text, language=job.language,
                 project_rates=rates[job.project_id], prompt=self._prompt(job),
                 voice_embeddings=voice_embeddings(self.library, job.project_id, job.voice_id,
                                                   exclude=job.take_id),
                 project_size=sizes.setdefault(job.project_id, self._size(job.project_id))))
-        started = time.perf_counter()
-        assert self.checker is not None
-        checked = self.checker.check(takes) if takes else []
-        each_s = (time.perf_counter() - started) / max(1, len(takes))
-        for result in checked:  # what a check costs, for benchmarks/qa_cost.py
-            result.metrics["check_s"] = round(each_s, 4)
-        by_job = {take.key: result for take, result in zip(takes, checked)}
-        return [unreadable.get(job.id) or by_job[job.id] for job in jobs]
+        return takes, unreadable
 
     def _size(self, project_id: int) -> int:
         row = self.library.conn.execute(

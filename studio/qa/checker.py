@@ -137,50 +137,62 @@ class Checker:
     def check(self, takes: list[TakeToCheck]) -> list[CheckResult]:
         """One result per take, in order. Never raises for a missing model:
         those takes come back ``unchecked``."""
+        results = self.first_hearing(takes)
+        wanting = self.wanting(takes, results)
+        if wanting:
+            again = self.hear_again([takes[i] for i in wanting], [results[i] for i in wanting])
+            for i, result in zip(wanting, again, strict=True):
+                results[i] = result
+        return results
+
+    def first_hearing(self, takes: list[TakeToCheck]) -> list[CheckResult]:
+        """Every check, words heard by the language's own recognizer; what
+        :meth:`wanting` picks may then be heard again (:meth:`hear_again`)."""
         heard: dict[int, Heard | QaUnavailable] = {}
         costs: dict[int, float] = {}
         scripts = {i: tokens(t.text, t.language) for i, t in enumerate(takes)}
         if self.settings.check_words:
             self._hear_all(takes, scripts, heard, costs)
-        results = [
+        return [
             self._verdict(take, scripts[i], heard.get(i), costs.get(i))
             for i, take in enumerate(takes)
         ]
-        if self.settings.check_words:
-            self._second_opinion(takes, scripts, heard, costs, results)
-        return results
 
-    def _second_opinion(
-        self, takes: list[TakeToCheck], scripts: dict[int, list[str]],
-        heard: dict[int, Heard | QaUnavailable], costs: dict[int, float],
-        results: list[CheckResult],
-    ) -> None:
-        """Takes the small recognizer found wanting in their words are heard
-        again by the larger one, and keep the better of the two hearings: most
-        of what the small one flags on clean speech is its own mishearing
-        (names, rare words), while a damaged take sounds damaged to both.
-        Costs little: only the flagged few are heard again, packed."""
+    def wanting(self, takes: list[TakeToCheck], results: list[CheckResult]) -> list[int]:
+        """Which takes the small recognizer found wanting in their words (and
+        in nothing else), to be heard again by the larger one: most of what
+        the small one flags on clean speech is its own mishearing (names,
+        rare words), while a damaged take sounds damaged to both. Words said
+        again stand: a recognizer may fold a repeat into one, and a run of
+        extra words is one it did not find as such."""
+        if not self.settings.check_words:
+            return []
         other = self.settings.model_other
         words = ("missing", "extra", "changed")
-        again = [i for i, result in enumerate(results)
-                 if result.verdict in ("review", "fail")
-                 and any(op != "equal" for op, _, _ in result.diff)
-                 and all(spot.kind in words for spot in result.spots)  # no signal fault
-                 # words said again stand: a recognizer may fold a repeat into one,
-                 # and a run of extra words is one it did not find as such
-                 and not any(_REPEAT.search(r) for r in result.reasons)
-                 and not any(op == "extra" and len(heard.split()) >= 2
-                             for op, _, heard in result.diff)
-                 and self.model_for(takes[i].language) != other]
-        if not again:
-            return
+        return [i for i, result in enumerate(results)
+                if result.verdict in ("review", "fail")
+                and any(op != "equal" for op, _, _ in result.diff)
+                and all(spot.kind in words for spot in result.spots)  # no signal fault
+                and not any(_REPEAT.search(r) for r in result.reasons)
+                and not any(op == "extra" and len(heard.split()) >= 2
+                            for op, _, heard in result.diff)
+                and self.model_for(takes[i].language) != other]
+
+    def hear_again(self, takes: list[TakeToCheck], firsts: list[CheckResult]
+                   ) -> list[CheckResult]:
+        """The takes heard again by the larger recognizer, packed; each keeps
+        the better of its two hearings. If that recognizer cannot load, the
+        first hearings stand."""
+        other = self.settings.model_other
+        results = list(firsts)
         try:
             recognizer = self._recognizer_named(other)
         except QaUnavailable:
-            return  # the first hearing stands
-        for language in {takes[i].language for i in again}:
-            members = [i for i in again if takes[i].language == language]
+            return results
+        for language in {take.language for take in takes}:
+            members = [i for i, take in enumerate(takes) if take.language == language]
             durations = [len(takes[i].audio) / takes[i].rate for i in members]
+            scripts = {i: tokens(takes[i].text, language) for i in members}
             for window in pack(durations, self.window_s, GAP_S):
                 chosen = [members[k] for k in window]
                 started = time.perf_counter()
@@ -189,14 +201,15 @@ class Checker:
                 seconds = (time.perf_counter() - started) / len(chosen)
                 for i, item in zip(chosen, found, strict=True):
                     first = results[i]
-                    second = self._verdict(takes[i], scripts[i], item,
-                                           costs.get(i, 0.0) + seconds, model=other)
+                    cost = float(first.metrics.get("asr_s", 0.0)) + seconds
+                    second = self._verdict(takes[i], scripts[i], item, cost, model=other)
                     if second.score > first.score:
                         second.metrics["first_hearing"] = first.recognized
                         results[i] = second
                     else:
-                        first.metrics["asr_s"] = round(costs.get(i, 0.0) + seconds, 4)
+                        first.metrics["asr_s"] = round(cost, 4)
                         first.metrics["second_hearing"] = item.text
+        return results
 
     def _recognizer_named(self, name: str) -> Recognizer:
         if name not in self._recognizers:
