@@ -29,29 +29,63 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 class StallMeter:
-    """Largest gap between firings of a 5 ms timer, in ms."""
+    """Largest gap between firings of a 5 ms timer, in ms; every gap over
+    ``note_ms`` is kept, with what the GUI thread was running when a watch
+    thread (``--why``) saw it late."""
 
-    def __init__(self) -> None:
+    def __init__(self, why: bool = False, note_ms: float = 30.0) -> None:
         from PySide6.QtCore import QTimer
 
         self.worst = 0.0
+        self.gaps: list[float] = []
+        self.note_ms = note_ms
         self.last = time.perf_counter()
         self.timer = QTimer()
         self.timer.setInterval(5)
         self.timer.timeout.connect(self._tick)
+        self.seen: dict[str, int] = {}
+        if why:
+            import threading
+
+            self._main = threading.get_ident()
+            threading.Thread(target=self._watch, daemon=True).start()
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.worst = max(self.worst, (now - self.last) * 1000 - 5)
+        gap = (now - self.last) * 1000 - 5
+        self.worst = max(self.worst, gap)
+        if gap > self.note_ms:
+            self.gaps.append(gap)
         self.last = now
 
+    def _watch(self) -> None:
+        import sys
+        import traceback
+
+        while True:
+            time.sleep(0.01)
+            if self.timer.isActive() and (time.perf_counter() - self.last) * 1000 > self.note_ms:
+                frame = sys._current_frames().get(self._main)
+                if frame is not None:
+                    where = "".join(traceback.format_stack(frame, limit=6)[-3:])
+                    self.seen[where] = self.seen.get(where, 0) + 1
+
     def start(self) -> None:
-        self.worst, self.last = 0.0, time.perf_counter()
+        self.worst, self.last, self.gaps = 0.0, time.perf_counter(), []
+        self.seen.clear()
         self.timer.start()
 
     def stop(self) -> float:
         self.timer.stop()
         return self.worst
+
+    def report(self) -> str:
+        gaps = sorted(self.gaps, reverse=True)
+        text = (f"    gaps over {self.note_ms:.0f} ms: {len(gaps)}"
+                + (f" (largest {', '.join(f'{g:.0f}' for g in gaps[:8])} ms)" if gaps else ""))
+        for where, count in sorted(self.seen.items(), key=lambda item: -item[1])[:5]:
+            text += f"\n    seen late {count}x in:\n" + where
+        return text
 
 
 def pump(app, condition, timeout: float) -> None:  # type: ignore[no-untyped-def]
@@ -71,6 +105,12 @@ def sentences(count: int, start: int = 0) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--render-s", type=float, default=20.0)
+    parser.add_argument("--why", action="store_true",
+                        help="list the gaps over 30 ms and where the GUI thread was")
+    parser.add_argument("--render-only", action="store_true",
+                        help="skip the paste (measure opening and rendering)")
+    parser.add_argument("--qa", choices=("on", "off"), default="on",
+                        help="take QA during the render (check workers beside the renderers)")
     parser.add_argument("--open-only", action="store_true",
                         help="measure opening the project and drawing its timeline only")
     args = parser.parse_args()
@@ -86,7 +126,7 @@ def main() -> None:
     from studio.ui.tasks import wait_for_tasks
 
     app = QApplication([])
-    meter = StallMeter()
+    meter = StallMeter(why=args.why)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         os.environ["HOME"] = tmp  # the window's settings stay in here
@@ -133,16 +173,19 @@ def main() -> None:
             app.shutdown()
             return
 
-        paste = sentences(2200, 10_000)[:100_000]  # exactly 100,000 characters
-        meter.start()
-        window.projects.script.setPlainText(paste)  # what a paste inserts
-        app.processEvents()
-        window.projects.apply_button.click()
-        pump(app, lambda: window.projects.apply_button.isEnabled(), 600)
-        pump(app, lambda: len(window.projects.segments.rows) != 5000, 30)
-        stall = meter.stop()
-        print(f"paste and apply {len(paste):,} characters: worst stall {stall:5.0f} ms"
-              f"  (target < 50 ms; {len(window.projects.segments.rows)} segments)")
+        if not args.render_only:
+            paste = sentences(2200, 10_000)[:100_000]  # exactly 100,000 characters
+            meter.start()
+            window.projects.script.setPlainText(paste)  # what a paste inserts
+            app.processEvents()
+            window.projects.apply_button.click()
+            pump(app, lambda: window.projects.apply_button.isEnabled(), 600)
+            pump(app, lambda: len(window.projects.segments.rows) != 5000, 30)
+            stall = meter.stop()
+            print(f"paste and apply {len(paste):,} characters: worst stall {stall:5.0f} ms"
+                  f"  (target < 50 ms; {len(window.projects.segments.rows)} segments)")
+            if args.why:
+                print(meter.report())
 
         text = sentences(1000, 50_000)
         sync = library.sync_project("thousand", text, joe, prepare_script(text).segments)
@@ -150,14 +193,19 @@ def main() -> None:
         names = [row["name"] for row in window.projects.projects.rows]
         window.projects.project_list.setCurrentIndex(
             window.projects.projects.index(names.index("thousand"), 0))
+        with library.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO settings VALUES ('qa.enabled', ?)",
+                         ("true" if args.qa == "on" else "false",))
         JobQueue(library).enqueue([s.id for s in library.segments(sync.project.id)], "piper")
         start_engine(library.root, exist_ok=True)
         meter.start()
         pump(app, lambda: False, args.render_s)
         stall = meter.stop()
         done = JobQueue(library).counts(sync.project.id).get("done", 0)
-        print(f"render 1,000 segments ({done} done in {args.render_s:.0f} s): "
+        print(f"render 1,000 segments, QA {args.qa} ({done} done in {args.render_s:.0f} s): "
               f"worst stall {stall:5.0f} ms  (target < 50 ms)")
+        if args.why:
+            print(meter.report())
         JobQueue(library).cancel(project_id=sync.project.id)
         stop_engine(library.root)
         window.close()

@@ -26,6 +26,7 @@ SCRIPT = """Hello, and welcome to the studio.
 This voice was cloned from a short clip."""
 
 
+@pytest.mark.slow  # under a minute, but make test keeps to its 6-minute budget
 def test_clone_renders_zh_and_en_with_the_cloning_backend(studio, clip, tmp_path,
                                                           library_dir) -> None:
     models = tmp_path / "models"

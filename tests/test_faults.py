@@ -118,6 +118,7 @@ def _busy_worker(library_dir: Path) -> int | None:
     return int(value) if value else None
 
 
+@pytest.mark.slow  # under a minute, but make test keeps to its 6-minute budget
 def test_kill_a_worker_mid_job(setup, library_dir) -> None:
     script, out = setup
     render = _start_render(script, library_dir, out)

@@ -69,6 +69,7 @@ def _current(library_dir: Path) -> list[sqlite3.Row]:
         conn.close()
 
 
+@pytest.mark.slow  # under a minute, but make test keeps to its 6-minute budget
 def test_render_checks_every_take_and_no_damaged_take_is_current_unflagged(
         tmp_path, library_dir, studio) -> None:
     """Half the first takes damaged: each damaged take is retaken or flagged,
@@ -159,6 +160,7 @@ def test_kill_9_of_a_check_worker_loses_nothing_and_checks_nothing_twice(
         conn.close()
 
 
+@pytest.mark.slow  # under a minute, but make test keeps to its 6-minute budget
 def test_recheck_renders_nothing_and_finds_a_take_file_gone(tmp_path, library_dir, studio
                                                              ) -> None:
     """After a threshold change, `studio qa --recheck` checks the current
