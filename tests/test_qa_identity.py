@@ -2,10 +2,10 @@
 
 A "different speaker" is the same voice resampled: x1.35 raises pitch and
 formants together, which the encoder hears as another person (similarity
-about 0.5 against 0.95 for the voice itself); x0.93 is the same person a
-little off (0.80 to 0.85 against a typical 0.95, measured over runs: between
-the review and the fail bounds, near enough to the fail bound that a run may
-land on either side). Piper's takes vary from run to run (its noise is drawn
+about 0.5 against 0.95 for the voice itself); x0.90 is the same person
+clearly off (x0.93 measured 0.80 to 0.855 against a typical 0.95: at 0.855
+a run landed on the drift bound itself and passed, so the tests use a drift
+that no run brings back inside the bounds). Piper's takes vary from run to run (its noise is drawn
 inside the model), so the tests on real speech assert what holds on every run
 (a drifted take is flagged, a stranger fails, the voice itself passes), and
 the bounds between review and fail are tested on :func:`identity.judge` with
@@ -157,7 +157,7 @@ def test_preset_voice_is_judged_against_the_projects_takes(
     ), reason
 
     # the same person a little off is flagged, and says by how much
-    drift = check.check(to_check(shifted(take, 0.93)), project)
+    drift = check.check(to_check(shifted(take, 0.90)), project)
     assert drift.verdict in ("review", "fail"), drift.metrics
     assert re.match(r"voice (drifts from this project's takes: )?similarity 0\.\d\d",
                     drift.reasons[0]), drift.reasons
@@ -167,7 +167,7 @@ def test_preset_voice_is_judged_against_the_projects_takes(
 def test_cloned_voice_drifting_from_its_project_is_flagged(
     check: SpeakerCheck, take: np.ndarray, prompt: np.ndarray, project: list[np.ndarray]
 ) -> None:
-    drift = check.check(to_check(shifted(take, 0.93), prompt), project)
+    drift = check.check(to_check(shifted(take, 0.90), prompt), project)
     assert drift.verdict in ("review", "fail"), drift.metrics
     assert "similarity" in drift.metrics and "project_similarity" in drift.metrics
 
