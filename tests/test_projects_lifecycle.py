@@ -87,7 +87,8 @@ def test_trash_hides_cancels_jobs_keeps_takes_and_restores(library: Library) -> 
     takes_before = library.conn.execute("SELECT COUNT(*) FROM takes").fetchone()[0]
     edited = library.segments(project.id)[1]
     with library.transaction() as conn:
-        conn.execute("UPDATE segments SET text = 'Another line.' WHERE id = ?", (edited.id,))
+        conn.execute("UPDATE segments SET text = 'Another line.', speech = 'Another line.' "
+                     "WHERE id = ?", (edited.id,))
     queue = JobQueue(library)
     queue.enqueue([edited.id], "piper")
     library.trash_project("a")

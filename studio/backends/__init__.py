@@ -108,6 +108,8 @@ class Backend(abc.ABC):
     deterministic: ClassVar[bool] = True  # the same seed gives the same take
     vram_mb: ClassVar[int] = 0  # estimate for the planner; 0 runs on the CPU
     max_chars: ClassVar[int] = 300  # longest segment, in characters of spoken text
+    #: Whether it reads IPA phonemes inline as ``[[ … ]]`` (else the lexicon's alias).
+    phonemes: ClassVar[bool] = False
     max_cpu_workers: ClassVar[int | None] = None  # a cap for big models run on the CPU
     presets: ClassVar[tuple[Preset, ...]] = ()
     options: Options = {}  # noqa: RUF012 - replaced per instance by configure()

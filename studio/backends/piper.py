@@ -20,6 +20,22 @@ from studio.backends import Backend, Preset, VoiceRef
 # Silence Piper puts between the sentences of one segment it reads.
 _SENTENCE_GAP_S = 0.2
 
+# The voice's length scale does not stretch speech in proportion: 1.25 makes
+# it 1.15x as long, 2.0 only 1.74x. (length of the speech at this scale / at
+# 1.0, length scale), measured on two sentences, 3-4 takes each, by
+# scripts/piper_speed_calibration.py; a speed asks for 1/speed of the length.
+_DURATION_TO_LENGTH_SCALE = (
+    (0.49, 0.25), (0.52, 0.30), (0.58, 0.40), (0.645, 0.50), (0.685, 0.60), (0.78, 0.70),
+    (0.875, 0.80), (0.975, 0.90), (1.0, 1.0), (1.15, 1.25), (1.35, 1.50), (1.545, 1.75),
+    (1.735, 2.0), (2.155, 2.5), (2.55, 3.0),
+)
+
+
+def length_scale(speed: float) -> float:
+    """The voice's length scale that makes speech last 1/``speed`` as long."""
+    durations, scales = zip(*_DURATION_TO_LENGTH_SCALE, strict=True)
+    return float(np.interp(1.0 / speed, durations, scales))
+
 
 class PiperBackend(Backend):
     """Piper with the bundled en_US "joe" (medium) voice."""
@@ -29,6 +45,7 @@ class PiperBackend(Backend):
     languages: ClassVar[frozenset[str]] = frozenset({"en"})
     deterministic: ClassVar[bool] = False
     max_chars: ClassVar[int] = 300
+    phonemes: ClassVar[bool] = True  # espeak-ng phonemes inline as [[ … ]]
     presets: ClassVar[tuple[Preset, ...]] = (
         Preset("joe", "en", "US English, male, warm and even (Piper, CPU)"),
     )
@@ -73,7 +90,8 @@ class PiperBackend(Backend):
             raise RuntimeError("PiperBackend.synthesize called before load()")
         from dataclasses import replace
 
-        config = replace(self._config, length_scale=1.0 / speed) if speed != 1.0 else self._config
+        config = (replace(self._config, length_scale=length_scale(speed)) if speed != 1.0
+                  else self._config)
         gap = np.zeros(int(_SENTENCE_GAP_S * self.sample_rate), dtype=np.float32)
         pieces: list[npt.NDArray[np.float32]] = []
         for chunk in self._voice.synthesize(text, config):

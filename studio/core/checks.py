@@ -50,6 +50,8 @@ class CheckJob:
     max_attempts: int
     path: str  # the take's file, relative to the library
     text: str  # what the take was rendered to say
+    speech: str  # ... with the lexicon applied (studio.text.lexicon.spoken_words: heard)
+    speed: float
     language: str
     sample_rate: int
     frames: int
@@ -88,7 +90,8 @@ def claim_checks(library: Library, worker_pid: int, *, max_audio_s: float, max_j
     with library.transaction() as conn:
         rows = conn.execute(
             """SELECT j.id, j.kind, j.take_id, j.segment_id, s.project_id, j.retake, j.attempts,
-                      j.max_attempts, t.path, t.text, s.language, t.sample_rate, t.frames,
+                      j.max_attempts, t.path, t.text, t.speech, t.speed, s.language,
+                      t.sample_rate, t.frames,
                       t.voice_id, v.kind AS voice_kind, v.prompt_path
                FROM jobs j JOIN takes t ON t.id = j.take_id
                JOIN segments s ON s.id = j.segment_id

@@ -23,8 +23,10 @@ from studio.core import subtitles as subs
 from studio.core.store import Library, Project, Segment
 from studio.errors import UserError
 from studio.fsutil import check_writable_file, write_bytes_atomic
+from studio.text.markup import strip_markup
 from studio.text.segment import Pause
 
+TRIM_PAD_S = 0.02  # of a take's own silence kept at each end when it is trimmed
 DEFAULT_PAUSES = {
     Pause.BREATH.value: 0.12,
     Pause.COMMA.value: 0.25,
@@ -169,21 +171,30 @@ def assemble(
         assert take is not None
         samples, take_rate = audio.read_audio(library.path(take.path))
         samples = audio.resample(samples, take_rate, rate)
-        samples = audio.trim_silence(samples, rate, pad_s=0.02)
+        samples = audio.trim_silence(samples, rate, pad_s=TRIM_PAD_S)
         samples = audio.fade(samples, rate, settings.fade_s, settings.fade_s)
         cues.append(Cue(segment, cursor / rate, (cursor + len(samples)) / rate))
-        pause = settings.pauses.get(segment.pause, settings.pauses[Pause.SENTENCE.value])
-        gap = np.zeros(int(pause * rate), dtype=np.float32)
+        gap = np.zeros(int(pause_after(segment, settings) * rate), dtype=np.float32)
         pieces += [samples, gap]
         cursor += len(samples) + len(gap)
     pieces.append(np.zeros(int(settings.tail_s * rate), dtype=np.float32))
     return np.concatenate(pieces), rate, cues
 
 
+def pause_after(segment: Segment, settings: ExportSettings) -> float:
+    """Seconds of silence after ``segment``: what its script asks for, else
+    the pause its punctuation calls for. A take keeps ``TRIM_PAD_S`` of its
+    own silence at each end: an asked-for pause counts it in, so the
+    silence heard is the one asked for."""
+    if segment.pause_s is not None:
+        return max(0.0, segment.pause_s - 2 * TRIM_PAD_S)
+    return settings.pauses.get(segment.pause, settings.pauses[Pause.SENTENCE.value])
+
+
 def subtitle_cues(cues: list[Cue], rules: subs.Rules | None = None) -> list[subs.SubtitleCue]:
     """Subtitle cues for the segments' spans, by the rules of :mod:`studio.core.subtitles`."""
     return subs.make_cues(
-        [subs.Span(cue.segment.source or cue.segment.text, cue.start_s, cue.end_s,
+        [subs.Span(strip_markup(cue.segment.source) or cue.segment.text, cue.start_s, cue.end_s,
                    cue.segment.language) for cue in cues],
         rules,
     )
@@ -234,7 +245,7 @@ def chapters(cues: list[Cue], duration_s: float) -> list[audio.Chapter]:
         if heading:
             starts.append((paragraph[0].start_s, first.source.strip()))
         elif not any(headed) or number == 0:
-            starts.append((paragraph[0].start_s, _title(first.source or first.text)))
+            starts.append((paragraph[0].start_s, _title(strip_markup(first.source) or first.text)))
     marks = []
     for number, (start, title) in enumerate(starts):
         begin = 0.0 if number == 0 else start

@@ -33,7 +33,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from studio.core.store import Library, Take, record_take
+from studio.core.store import SEGMENT_VOICE, Library, Take, record_take
 from studio.errors import UserError
 from studio.qa import QaSettings
 
@@ -56,6 +56,8 @@ class Job:
     text: str
     voice_id: int
     retake: int = 0  # 0: asked for; n: the n-th automatic retake after a failed check
+    speech: str = ""  # what the backend is given: the text with the lexicon applied
+    speed: float = 1.0
 
 
 def qa_settings(library: Library) -> QaSettings:
@@ -177,8 +179,8 @@ class JobQueue:
         now = time.time() if now is None else now
         with self.library.transaction() as conn:
             row = conn.execute(
-                """SELECT j.id, j.segment_id, j.backend, j.seed, j.attempts, j.max_attempts,
-                          s.text, COALESCE(s.voice_id, p.voice_id) AS voice_id, j.retake
+                f"""SELECT j.id, j.segment_id, j.backend, j.seed, j.attempts, j.max_attempts,
+                          s.text, {SEGMENT_VOICE} AS voice_id, j.retake, s.speech, s.speed
                    FROM jobs j JOIN segments s ON s.id = j.segment_id
                    JOIN projects p ON p.id = s.project_id
                    WHERE j.state IN ('queued', 'failed') AND j.backend = ? AND j.kind = 'render'
@@ -241,6 +243,7 @@ class JobQueue:
             take_id, current = record_take(
                 conn, job.segment_id, path=path, text=job.text, voice_id=job.voice_id,
                 backend=backend, seed=job.seed, sample_rate=sample_rate, frames=frames,
+                speech=job.speech, speed=job.speed,
                 make_current=not protected,
             )
             locked = conn.execute(

@@ -16,10 +16,11 @@ from typing import Any
 from studio import audio
 from studio.backends import Backend, Unavailable, VoiceRef, backend_class, installed_backends
 from studio.core.jobs import PRIORITY_BULK, JobQueue
-from studio.core.store import Library, Segment, SyncResult, Voice
+from studio.core.store import LexiconChange, Library, Segment, SyncResult, Voice
 from studio.errors import UserError
 from studio.fsutil import write_bytes_atomic
 from studio.text import Script, prepare_script
+from studio.text.lexicon import for_backend, has_phonemes, speech_of, spoken_words
 
 DEFAULT_VOICE = "joe"
 
@@ -180,17 +181,32 @@ def plan_project(
     script = prepared or prepare_script(
         raw_script, backend.max_chars, name=script_label, strip_symbols=strip_symbols
     )
+    named = {name: script_voice(library, name, where, script_label)
+             for name, where in script.voices.items()}
     for index, plan in enumerate(script.segments, start=1):
         excerpt = plan.source if len(plan.source) <= 40 else plan.source[:37] + "…"
-        backend.check_language(plan.language, voice.name, f"segment {index} ({excerpt!r})")
+        speaker, reader = named[plan.voice] if plan.voice else (voice, backend)
+        reader.check_language(plan.language, speaker.name, f"segment {index} ({excerpt!r})")
     sync = library.sync_project(project_name, raw_script, voice, script.segments)
     return PlannedProject(sync, voice, backend, library.segments_to_render(sync.project))
 
 
+def script_voice(library: Library, name: str, where: str,
+                 label: str = "the script") -> tuple[Voice, type[Backend]]:
+    """The voice a script names (at ``where``) and its backend, or :class:`UserError`."""
+    found = library.find_voice(name)
+    if found is None:
+        names = ", ".join(v.name for v in library.voices())
+        raise UserError(f"{label}, {where}: no voice named {name!r}",
+                        f"voices in the library: {names}")
+    return found, backend_for_voice(found, library)
+
+
 def segment_voice(library: Library, segment: Segment) -> Voice:
-    """The voice that speaks ``segment``: its own, else its project's."""
-    if segment.voice_id:
-        return library.voice(segment.voice_id)
+    """The voice that speaks ``segment``: its own, else the one its script
+    names, else its project's."""
+    if segment.voice_id or segment.script_voice_id:
+        return library.voice(segment.voice_id or segment.script_voice_id or 0)
     row = library.conn.execute(
         "SELECT voice_id FROM projects WHERE id = ?", (segment.project_id,)
     ).fetchone()
@@ -250,15 +266,97 @@ class SegmentRenderer:
         self.backend.configure(backend_options(library, backend.name))
         self.backend.load(device, threads)
 
-    def synthesize(self, text: str, voice_id: int, seed: int) -> audio.Audio:
-        """Speak ``text`` with the library's voice ``voice_id``.
+    def synthesize(self, speech: str, voice_id: int, seed: int,
+                   speed: float = 1.0) -> audio.Audio:
+        """Speak ``speech`` (a segment's text with the lexicon applied) with
+        the library's voice ``voice_id`` at ``speed``; phonemes go to a
+        backend that reads them, the alias to one that does not.
 
         The voice is read afresh for every segment (a re-trimmed prompt or an
         edited transcript takes effect at once); the backend caches what it
         prepares from it by :attr:`VoiceRef.cache_key`.
         """
         ref = voice_ref(self.library, self.library.voice(voice_id))
-        samples = self.backend.synthesize(text, ref, seed=seed)
+        text = for_backend(speech, self.backend_cls.phonemes)
+        samples = self.backend.synthesize(text, ref, seed=seed, speed=speed)
         if samples.size == 0:
             raise RuntimeError(f"backend {self.backend_cls.name} returned no audio")
         return samples
+
+
+@dataclass(frozen=True)
+class SpokenSegment:
+    """One segment of a script as it will be spoken (``studio script``)."""
+
+    index: int
+    source: str  # as written, markup included
+    text: str  # the words heard: normalized, lexicon and markup applied
+    speech: str  # what the voice's backend is given (phonemes inline where it reads them)
+    voice: str
+    speed: float
+    pause_after_s: float
+    language: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"index": self.index, "source": self.source, "text": self.text,
+                "speech": self.speech, "voice": self.voice, "speed": self.speed,
+                "pause_after_s": self.pause_after_s, "language": self.language}
+
+
+def spoken_script(
+    library: Library, raw_script: str, project_name: str | None = None,
+    voice_name: str | None = None, *, script_label: str = "the script",
+    strip_symbols: bool = False,
+) -> tuple[list[SpokenSegment], list[str]]:
+    """What ``raw_script`` will speak, segment by segment, with the project's
+    lexicon (or the library's, with no project) and voice; writes nothing.
+
+    Returns the segments and warnings: text no voice here can speak is a
+    warning, not a refusal (the script can still be read and fixed). Bad
+    markup, an unknown voice or project is a :class:`UserError`.
+    """
+    from studio.core.export import DEFAULT_PAUSES
+
+    project = None
+    if project_name is not None:
+        project = library.find_project(project_name)
+        if project is None:
+            raise UserError(f"no project named {project_name!r}", "see `studio projects list`")
+    voice, backend = resolve_voice(library, project.name if project else "", voice_name)
+    script = prepare_script(raw_script, backend.max_chars, name=script_label,
+                            strip_symbols=strip_symbols)
+    named = {name: script_voice(library, name, where, script_label)
+             for name, where in script.voices.items()}
+    lexicon = library.lexicon_for(project.id if project else None)
+    warnings: list[str] = []
+    aliased: dict[str, str] = {}  # voices whose backend takes no phonemes: their backend
+    out: list[SpokenSegment] = []
+    for index, plan in enumerate(script.segments, start=1):
+        speaker, reader = named[plan.voice] if plan.voice else (voice, backend)
+        try:
+            reader.check_language(plan.language, speaker.name, f"segment {index}")
+        except UserError as err:
+            warnings.append(str(err))
+        speech = speech_of(plan.text, plan.phonemes, lexicon)
+        if has_phonemes(speech) and not reader.phonemes:
+            aliased.setdefault(speaker.name, reader.name)
+        pause = plan.pause_s if plan.pause_s is not None else DEFAULT_PAUSES[plan.pause.value]
+        out.append(SpokenSegment(index, plan.source, spoken_words(speech),
+                                 for_backend(speech, reader.phonemes), speaker.name,
+                                 plan.speed, pause, plan.language))
+    for name, backend_name in aliased.items():
+        warnings.append(f"voice {name!r} ({backend_name}) cannot take phonemes: the words "
+                        "given phonemes are said by their alias, or as written")
+    return out, warnings
+
+
+def requeue_changed(library: Library, change: LexiconChange) -> list[int]:
+    """After a lexicon change: queue a render of each changed segment that
+    had been rendered (one never rendered waits for its project's render).
+    Returns the new job ids."""
+    ids = [seg_id for ids in change.changed.values() for seg_id in ids]
+    if not ids:
+        return []
+    segments = [library.segment(seg_id) for seg_id in ids]
+    return enqueue_segments(library, [s for s in segments
+                                      if s.current_take_id is not None and not s.done])

@@ -7,6 +7,7 @@ transaction; nothing here deletes a take: the history stays for A/B.
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 import re
 import sqlite3
@@ -18,9 +19,11 @@ from typing import Any
 from studio.backends import Backend
 from studio.core.jobs import PRIORITY_INTERACTIVE, JobQueue
 from studio.core.render import backend_for_voice, enqueue_segments, segment_voice
-from studio.core.store import TAKE_IS_CURRENT, Library, Segment, Voice
+from studio.core.store import Library, Segment, Voice, lexicon_in, revive_take
 from studio.errors import UserError
 from studio.text import prepare_script
+from studio.text.lexicon import speech_of
+from studio.text.markup import has_delivery_marks
 
 
 @dataclass(frozen=True)
@@ -105,11 +108,14 @@ class TextEdit:
     new_text: str
     old_language: str
     new_language: str
+    old_phonemes: str = "[]"  # the script's inline phonemes (JSON), as stored
+    new_phonemes: str = "[]"
 
     def reversed(self) -> TextEdit:
         """The edit that puts the old text back."""
         return TextEdit(self.segment_id, self.number, self.new_source, self.old_source,
-                        self.new_text, self.old_text, self.new_language, self.old_language)
+                        self.new_text, self.old_text, self.new_language, self.old_language,
+                        self.new_phonemes, self.old_phonemes)
 
 
 class _TooLong(UserError):
@@ -134,25 +140,38 @@ def _prepare_edit(library: Library, segment: Segment, new_source: str,
     ``voices`` keeps each voice's backend across calls (finding a cloning
     backend may probe the GPUs)."""
     voices = {} if voices is None else voices
-    if segment.voice_id not in voices:
+    key = segment.voice_id or segment.script_voice_id  # None: the project's voice
+    if key not in voices:
         voice = segment_voice(library, segment)
-        voices[segment.voice_id] = (voice, backend_for_voice(voice, library))
-    voice, backend = voices[segment.voice_id]
+        voices[key] = (voice, backend_for_voice(voice, library))
+    voice, backend = voices[key]
+    if has_delivery_marks(new_source):
+        raise UserError(
+            f"{name} for segment {segment.number} has pause, speed or voice markup, which "
+            "reaches beyond one segment",
+            "change pauses, speed and voices in the script itself (the Script tab)")
     plans = prepare_script(new_source, backend.max_chars, name=name).segments
     if len(plans) > 1:
         raise _TooLong(segment.number, len(plans), voice.name, backend.max_chars)
-    backend.check_language(plans[0].language, voice.name, name)
+    plan = plans[0]
+    backend.check_language(plan.language, voice.name, name)
     return TextEdit(segment.id, segment.number, segment.source, new_source.strip(),
-                    segment.text, plans[0].text, segment.language, plans[0].language)
+                    segment.text, plan.text, segment.language, plan.language,
+                    segment.phonemes, json.dumps(plan.phonemes, ensure_ascii=False))
 
 
 def _write_edits(conn: sqlite3.Connection, project_id: int, edits: Sequence[TextEdit],
                  script: str) -> None:
     """Inside the caller's transaction: store each edit's new text and the
-    project's script that holds them."""
+    project's script that holds them; what each says is worked out from the
+    lexicon as it is now (an undo after a lexicon change says it the new way)."""
+    lexicon = lexicon_in(conn, project_id)
     conn.executemany(
-        "UPDATE segments SET source = ?, text = ?, language = ? WHERE id = ?",
-        [(e.new_source, e.new_text, e.new_language, e.segment_id) for e in edits],
+        "UPDATE segments SET source = ?, text = ?, language = ?, speech = ?, phonemes = ? "
+        "WHERE id = ?",
+        [(e.new_source, e.new_text, e.new_language,
+          speech_of(e.new_text, [tuple(p) for p in json.loads(e.new_phonemes)], lexicon),
+          e.new_phonemes, e.segment_id) for e in edits],
     )
     conn.execute("UPDATE projects SET script = ? WHERE id = ?", (script, project_id))
 
@@ -448,26 +467,8 @@ def apply_replace(library: Library, plan: ReplacePlan) -> list[int]:
                 {e.segment_id: e.new_source for e in plan.edits}))
         _write_edits(conn, plan.project_id, plan.edits, plan.script_after)
         for edit in plan.edits:
-            _revive_take(conn, edit.segment_id)
+            revive_take(conn, edit.segment_id)
     return [edit.segment_id for edit in plan.edits]
-
-
-def _revive_take(conn: sqlite3.Connection, segment_id: int) -> None:
-    """Inside the caller's transaction: if the segment's current take does not
-    speak its text any more but another of its takes does, make the newest
-    such take current (text brought back by an undo needs no render)."""
-    conn.execute(
-        f"""UPDATE segments SET current_take_id = (
-                SELECT t.id FROM segments s JOIN projects p ON p.id = s.project_id
-                JOIN takes t ON t.segment_id = s.id
-                WHERE s.id = ?1 AND {TAKE_IS_CURRENT} ORDER BY t.id DESC LIMIT 1)
-            WHERE id = ?1 AND locked = 0
-            AND NOT (SELECT done FROM segment_states WHERE segment_id = ?1)
-            AND EXISTS (SELECT 1 FROM segments s JOIN projects p ON p.id = s.project_id
-                        JOIN takes t ON t.segment_id = s.id
-                        WHERE s.id = ?1 AND {TAKE_IS_CURRENT})""",
-        (segment_id,),
-    )
 
 
 def plan_replace_in(root: Path | str, project_id: int, pattern: str, replacement: str,

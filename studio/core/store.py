@@ -39,6 +39,7 @@ from typing import Any
 
 from studio.errors import UserError
 from studio.fsutil import check_writable_file
+from studio.text.lexicon import Entry, Lexicon, merge, speech_of
 from studio.text.segment import SegmentPlan
 
 DB_NAME = "studio.db"
@@ -50,7 +51,13 @@ DB_NAME = "studio.db"
 # text with its present voice (the segment's own, else the project's); a
 # segment is *done* only when its current take is current. Everything that
 # changes a segment's audio belongs in TAKE_IS_CURRENT.
-TAKE_IS_CURRENT = "t.text = s.text AND t.voice_id = COALESCE(s.voice_id, p.voice_id)"
+#
+# What a segment speaks is its ``speech`` (its text with the lexicon applied),
+# at its ``speed``, with its voice: the one the user gave it, else the one its
+# script names, else the project's (SEGMENT_VOICE). A pause is not in it: a
+# pause changes the export, never a take.
+SEGMENT_VOICE = "COALESCE(s.voice_id, s.script_voice_id, p.voice_id)"
+TAKE_IS_CURRENT = f"t.speech = s.speech AND t.speed = s.speed AND t.voice_id = {SEGMENT_VOICE}"
 
 # A segment's state, in this order of precedence:
 #
@@ -76,7 +83,7 @@ TAKE_IS_CURRENT = "t.text = s.text AND t.voice_id = COALESCE(s.voice_id, p.voice
 SEGMENT_STATES_VIEW = f"""
     CREATE TEMP VIEW segment_states AS
     SELECT s.id AS segment_id, s.project_id, s.position, s.locked,
-           COALESCE(s.voice_id, p.voice_id) AS voice_id,
+           {SEGMENT_VOICE} AS voice_id,
            s.current_take_id AS take_id,
            (t.id IS NOT NULL AND {TAKE_IS_CURRENT}) AS done,
            aj.state AS job,
@@ -246,6 +253,33 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE segments ADD COLUMN chosen_take_id INTEGER REFERENCES takes(id)
         ON DELETE SET NULL;
     """,
+    # Pronunciation and delivery: what a segment speaks (its text with the
+    # lexicon applied), its speed, the pause and voice its script asks for,
+    # the phonemes its script gives inline (JSON [[word, IPA], …]); what a
+    # take spoke; and the lexicon (``project_id`` NULL: the library's own;
+    # ``key`` is the term, casefolded unless the entry is case-sensitive).
+    """
+    ALTER TABLE segments ADD COLUMN speech TEXT NOT NULL DEFAULT '';
+    UPDATE segments SET speech = text;
+    ALTER TABLE segments ADD COLUMN speed REAL NOT NULL DEFAULT 1.0;
+    ALTER TABLE segments ADD COLUMN pause_s REAL;
+    ALTER TABLE segments ADD COLUMN script_voice_id INTEGER REFERENCES voices(id);
+    ALTER TABLE segments ADD COLUMN phonemes TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE takes ADD COLUMN speech TEXT NOT NULL DEFAULT '';
+    UPDATE takes SET speech = text;
+    ALTER TABLE takes ADD COLUMN speed REAL NOT NULL DEFAULT 1.0;
+    CREATE TABLE lexicon (
+        id             INTEGER PRIMARY KEY,
+        project_id     INTEGER REFERENCES projects(id) ON DELETE CASCADE,
+        term           TEXT NOT NULL,
+        key            TEXT NOT NULL,
+        alias          TEXT NOT NULL DEFAULT '',
+        phonemes       TEXT NOT NULL DEFAULT '',
+        case_sensitive INTEGER NOT NULL DEFAULT 0,
+        created_at     REAL NOT NULL
+    );
+    CREATE UNIQUE INDEX lexicon_key ON lexicon(COALESCE(project_id, 0), key);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -300,6 +334,11 @@ class Segment:
     state: str  # from the ``segment_states`` view: see SEGMENT_STATES_VIEW
     done: bool  # its current take speaks its present text with its present voice
     qa: str | None  # the QA verdict on its current take (see SEGMENT_STATES_VIEW)
+    speech: str = ""  # what it speaks: its text with the lexicon applied (studio.text.lexicon)
+    speed: float = 1.0
+    pause_s: float | None = None  # the pause its script asks for after it; None: by ``pause``
+    script_voice_id: int | None = None  # the voice its script names for it
+    phonemes: str = "[]"  # JSON [[word, IPA], …]: the phonemes its script gives inline
 
     @property
     def number(self) -> int:
@@ -321,6 +360,8 @@ class Take:
     sample_rate: int
     frames: int
     created_at: float
+    speech: str = ""
+    speed: float = 1.0
 
     @property
     def duration_s(self) -> float:
@@ -349,6 +390,8 @@ def record_take(
     seed: int,
     sample_rate: int,
     frames: int,
+    speech: str | None = None,
+    speed: float = 1.0,
     make_current: bool = True,
 ) -> tuple[int, bool]:
     """Inside the caller's transaction: insert a take, and make it the
@@ -360,8 +403,9 @@ def record_take(
     """
     cursor = conn.execute(
         "INSERT INTO takes(segment_id, path, text, voice_id, backend, seed, sample_rate, "
-        "frames, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (segment_id, path, text, voice_id, backend, seed, sample_rate, frames, time.time()),
+        "frames, created_at, speech, speed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (segment_id, path, text, voice_id, backend, seed, sample_rate, frames, time.time(),
+         text if speech is None else speech, speed),
     )
     take_id = int(cursor.lastrowid or 0)
     if not make_current:
@@ -585,7 +629,8 @@ class Library:
             for row in self.conn.execute(
                 "SELECT DISTINCT p.name FROM projects p "
                 "LEFT JOIN segments s ON s.project_id = p.id "
-                "WHERE p.voice_id = ?1 OR s.voice_id = ?1 ORDER BY p.name",
+                "WHERE p.voice_id = ?1 OR s.voice_id = ?1 OR s.script_voice_id = ?1 "
+                "ORDER BY p.name",
                 (voice.id,),
             )
         ]
@@ -728,9 +773,13 @@ class Library:
             ).fetchall():
                 seg_id = int(conn.execute(
                     "INSERT INTO segments(project_id, position, paragraph, text, source, "
-                    "language, pause, voice_id, locked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "language, pause, voice_id, locked, speech, speed, pause_s, "
+                    "script_voice_id, phonemes) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (copy_id, seg["position"], seg["paragraph"], seg["text"], seg["source"],
-                     seg["language"], seg["pause"], seg["voice_id"], seg["locked"]),
+                     seg["language"], seg["pause"], seg["voice_id"], seg["locked"],
+                     seg["speech"], seg["speed"], seg["pause_s"], seg["script_voice_id"],
+                     seg["phonemes"]),
                 ).lastrowid or 0)
                 if seg["current_take_id"] is None:
                     continue
@@ -738,9 +787,11 @@ class Library:
                                     (seg["current_take_id"],)).fetchone()
                 take_id = int(conn.execute(
                     "INSERT INTO takes(segment_id, path, text, voice_id, backend, seed, "
-                    "sample_rate, frames, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "sample_rate, frames, created_at, speech, speed) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (seg_id, take["path"], take["text"], take["voice_id"], take["backend"],
-                     take["seed"], take["sample_rate"], take["frames"], take["created_at"]),
+                     take["seed"], take["sample_rate"], take["frames"], take["created_at"],
+                     take["speech"], take["speed"]),
                 ).lastrowid or 0)
                 approved = take_id if seg["approved_take_id"] == take["id"] else None
                 chosen = take_id if seg["chosen_take_id"] == take["id"] else None
@@ -817,9 +868,20 @@ class Library:
         (a diff over the two lists), not by index: inserting a sentence at
         the top keeps every take below it. An old segment with no match is
         detached (position NULL) with its takes, and is revived if a later
-        edit brings its text back. Everything happens in one transaction.
+        edit brings its text back. Each segment's speech is its text with the
+        script's inline phonemes and the lexicon applied; the voices a script
+        names must be in the library. Everything happens in one transaction.
         """
         now = time.time()
+        voice_ids: dict[str, int] = {}
+        for plan in plans:
+            if plan.voice is not None and plan.voice not in voice_ids:
+                found = self.find_voice(plan.voice)
+                if found is None:
+                    names = ", ".join(v.name for v in self.voices())
+                    raise UserError(f"the script names a voice {plan.voice!r} that is not in "
+                                    "the library", f"voices in the library: {names}")
+                voice_ids[plan.voice] = found.id
         with self.transaction() as conn:
             row = conn.execute("SELECT * FROM projects WHERE name = ?", (name,)).fetchone()
             if row is not None and row["deleted_at"] is not None:
@@ -844,10 +906,12 @@ class Library:
                     (script, voice.id, now, project_id),
                 )
             old = conn.execute(
-                "SELECT id, text, source, position, locked FROM segments "
-                "WHERE project_id = ? AND position IS NOT NULL ORDER BY position",
+                "SELECT id, text, source, position, locked, speech, speed, script_voice_id "
+                "FROM segments WHERE project_id = ? AND position IS NOT NULL ORDER BY position",
                 (project_id,),
             ).fetchall()
+            lexicon = lexicon_in(conn, project_id)
+            speeches = [speech_of(p.text, p.phonemes, lexicon) for p in plans]
             detached: dict[str, list[int]] = {}
             for seg_id, text in conn.execute(
                 "SELECT id, text FROM segments WHERE project_id = ? AND position IS NULL "
@@ -865,8 +929,16 @@ class Library:
                     new_ids[block.b + k] = old[block.a + k]["id"]
             matched = {i for i in new_ids if i is not None}
             gone = [r["id"] for r in old if r["id"] not in matched]
-            # An edit never silently undoes a lock (the transaction rolls back).
-            locked = [r for r in old if r["id"] not in matched and r["locked"]]
+            # An edit never silently undoes a lock (the transaction rolls back):
+            # neither by changing its words nor by how they are said.
+            by_id = {r["id"]: r for r in old}
+            redelivered = {
+                seg_id for plan, speech, seg_id in zip(plans, speeches, new_ids)
+                if seg_id is not None and by_id[seg_id]["locked"] and (
+                    by_id[seg_id]["speech"] != speech or by_id[seg_id]["speed"] != plan.speed
+                    or by_id[seg_id]["script_voice_id"] != voice_ids.get(plan.voice or ""))}
+            locked = [r for r in old if (r["id"] not in matched or r["id"] in redelivered)
+                      and r["locked"]]
             if locked:
                 listed = "; ".join(f"{r['position'] + 1} ({_excerpt(r['source'])})"
                                    for r in locked[:3])
@@ -885,28 +957,76 @@ class Library:
                 [(now, i) for i in gone],
             )
             kept = added = 0
-            for position, (plan, seg_id) in enumerate(zip(plans, new_ids)):
+            for position, (plan, speech, seg_id) in enumerate(zip(plans, speeches, new_ids)):
                 if seg_id is None and detached.get(plan.text):
                     seg_id = detached[plan.text].pop(0)
+                values = (position, plan.paragraph, plan.text, plan.source, plan.language,
+                          plan.pause.value, speech, plan.speed, plan.pause_s,
+                          voice_ids.get(plan.voice or ""),
+                          json.dumps(plan.phonemes, ensure_ascii=False))
                 if seg_id is None:
                     conn.execute(
-                        "INSERT INTO segments(project_id, position, paragraph, text, source, "
-                        "language, pause) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (project_id, position, plan.paragraph, plan.text, plan.source,
-                         plan.language, plan.pause.value),
+                        "INSERT INTO segments(position, paragraph, text, source, language, "
+                        "pause, speech, speed, pause_s, script_voice_id, phonemes, project_id) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (*values, project_id),
                     )
                     added += 1
                 else:
                     conn.execute(
-                        "UPDATE segments SET position = ?, paragraph = ?, source = ?, "
-                        "language = ?, pause = ? WHERE id = ?",
-                        (position, plan.paragraph, plan.source, plan.language, plan.pause.value,
-                         seg_id),
+                        "UPDATE segments SET position = ?, paragraph = ?, text = ?, source = ?, "
+                        "language = ?, pause = ?, speech = ?, speed = ?, pause_s = ?, "
+                        "script_voice_id = ?, phonemes = ? WHERE id = ?",
+                        (*values, seg_id),
                     )
                     kept += 1
         project = self.find_project(name)
         assert project is not None
         return SyncResult(project=project, kept=kept, added=added, detached=len(gone))
+
+    # ------------------------------------------------------------ lexicon
+    def lexicon_entries(self, project_id: int | None = None) -> list[Entry]:
+        """The library's own entries (``project_id`` None) or one project's, by term."""
+        rows = self.conn.execute(
+            "SELECT term, alias, phonemes, case_sensitive FROM lexicon "
+            "WHERE project_id IS ? ORDER BY key, term", (project_id,))
+        return [Entry(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+    def lexicon_for(self, project_id: int | None) -> Lexicon:
+        """What a project's segments are said by: its entries, then the library's."""
+        return lexicon_in(self.conn, project_id)
+
+    def set_lexicon(self, entries: Sequence[Entry], project_id: int | None = None,
+                    *, remove: Sequence[str] = ()) -> LexiconChange:
+        """Add (or replace, by term) ``entries`` and remove the terms in
+        ``remove``, for the library or one project; then bring the speech of
+        every segment they reach up to date, in one transaction.
+
+        A locked segment keeps what it says (a lock keeps its take); it is
+        counted in :attr:`LexiconChange.locked`. Raises :class:`UserError`
+        for a term to remove that is not there (nothing is changed).
+        """
+        with self.transaction() as conn:
+            for term in remove:
+                gone = conn.execute(
+                    "DELETE FROM lexicon WHERE project_id IS ? AND (term = ? OR "
+                    "(case_sensitive = 0 AND key = ?))",
+                    (project_id, term, term.casefold())).rowcount
+                if not gone:
+                    where = "this project's" if project_id is not None else "the library's"
+                    raise UserError(f"{term!r} is not in {where} lexicon",
+                                    "see `studio lexicon list`")
+            now = time.time()
+            for entry in entries:
+                conn.execute(
+                    "INSERT INTO lexicon(project_id, term, key, alias, phonemes, case_sensitive, "
+                    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (COALESCE(project_id, 0), key) DO UPDATE SET "
+                    "term = excluded.term, alias = excluded.alias, phonemes = excluded.phonemes, "
+                    "case_sensitive = excluded.case_sensitive",
+                    (project_id, entry.term, entry.key, entry.alias, entry.phonemes,
+                     int(entry.case_sensitive), now))
+            return _respeak(conn, project_id)
 
     # ------------------------------------------------------------ segments
     def segments(self, project_id: int) -> list[Segment]:
@@ -948,7 +1068,7 @@ class Library:
         rows = self.conn.execute(
             """SELECT s.id, s.position + 1 AS number, s.paragraph, s.source AS text,
                       st.state AS status, st.job, s.locked,
-                      COALESCE(v.name, pv.name) AS voice,
+                      COALESCE(v.name, sv.name, pv.name) AS voice,
                       CASE WHEN st.done THEN t.frames * 1.0 / t.sample_rate END
                         AS duration_s,  -- only a current take's: never old audio's length
                       COALESCE(k.takes, 0) AS takes,
@@ -958,6 +1078,7 @@ class Library:
                JOIN projects p ON p.id = s.project_id
                JOIN voices pv ON pv.id = p.voice_id
                LEFT JOIN voices v ON v.id = s.voice_id
+               LEFT JOIN voices sv ON sv.id = s.script_voice_id
                LEFT JOIN takes t ON t.id = s.current_take_id
                LEFT JOIN (SELECT k.segment_id, COUNT(*) AS takes FROM takes k
                           JOIN segments ks ON ks.id = k.segment_id WHERE ks.project_id = ?1
@@ -1064,7 +1185,7 @@ def _pin_locked_voices(conn: sqlite3.Connection, project_id: int, old_voice_id: 
     segment that spoke with the project's voice keeps that voice as its own."""
     conn.execute(
         "UPDATE segments SET voice_id = ? WHERE project_id = ? AND locked = 1 "
-        "AND voice_id IS NULL",
+        "AND voice_id IS NULL AND script_voice_id IS NULL",
         (old_voice_id, project_id),
     )
 
@@ -1087,3 +1208,75 @@ def _statements(script: str) -> Iterator[str]:
     for statement in code.split(";"):
         if statement.strip():
             yield statement.strip()
+
+
+@dataclass(frozen=True)
+class LexiconChange:
+    """What a lexicon change did: the segments that now say something else
+    (by project name), and the locked ones that kept what they said."""
+
+    changed: dict[str, list[int]]
+    locked: dict[str, list[int]]
+
+    @property
+    def count(self) -> int:
+        """How many segments now say something else."""
+        return sum(len(ids) for ids in self.changed.values())
+
+
+def revive_take(conn: sqlite3.Connection, segment_id: int) -> None:
+    """Inside the caller's transaction: if the segment's current take does not
+    speak its text any more but another of its takes does, make the newest
+    such take current (text brought back by an undo needs no render)."""
+    conn.execute(
+        f"""UPDATE segments SET current_take_id = (
+                SELECT t.id FROM segments s JOIN projects p ON p.id = s.project_id
+                JOIN takes t ON t.segment_id = s.id
+                WHERE s.id = ?1 AND {TAKE_IS_CURRENT} ORDER BY t.id DESC LIMIT 1)
+            WHERE id = ?1 AND locked = 0
+            AND NOT (SELECT done FROM segment_states WHERE segment_id = ?1)
+            AND EXISTS (SELECT 1 FROM segments s JOIN projects p ON p.id = s.project_id
+                        JOIN takes t ON t.segment_id = s.id
+                        WHERE s.id = ?1 AND {TAKE_IS_CURRENT})""",
+        (segment_id,),
+    )
+
+
+def lexicon_in(conn: sqlite3.Connection, project_id: int | None) -> Lexicon:
+    """A project's lexicon (its entries, then the library's), read on ``conn``."""
+    rows = conn.execute(
+        "SELECT project_id, term, alias, phonemes, case_sensitive FROM lexicon "
+        "WHERE project_id IS NULL OR project_id IS ?", (project_id,)).fetchall()
+    own = [Entry(r[1], r[2], r[3], bool(r[4])) for r in rows if r[0] is not None]
+    shared = [Entry(r[1], r[2], r[3], bool(r[4])) for r in rows if r[0] is None]
+    return Lexicon(merge(own, shared))
+
+
+def _respeak(conn: sqlite3.Connection, project_id: int | None) -> LexiconChange:
+    """Inside the caller's transaction: each segment's speech again, from its
+    text, its inline phonemes and the lexicon now (one project, or all of them
+    when the library's lexicon changed); locked segments are left as they are."""
+    changed: dict[str, list[int]] = {}
+    locked: dict[str, list[int]] = {}
+    projects = conn.execute(
+        "SELECT id, name FROM projects WHERE deleted_at IS NULL AND (?1 IS NULL OR id = ?1)",
+        (project_id,)).fetchall()
+    for pid, name in projects:
+        lexicon = lexicon_in(conn, pid)
+        updates: list[tuple[str, int]] = []
+        for seg_id, text, phonemes, speech, is_locked in conn.execute(
+            "SELECT id, text, phonemes, speech, locked FROM segments "
+            "WHERE project_id = ? AND position IS NOT NULL ORDER BY position", (pid,),
+        ).fetchall():
+            new = speech_of(text, [tuple(p) for p in json.loads(phonemes)], lexicon)
+            if new == speech:
+                continue
+            if is_locked:
+                locked.setdefault(name, []).append(seg_id)
+                continue
+            updates.append((new, seg_id))
+            changed.setdefault(name, []).append(seg_id)
+        conn.executemany("UPDATE segments SET speech = ? WHERE id = ?", updates)
+        for _, seg_id in updates:  # a take of what it says now needs no render
+            revive_take(conn, seg_id)
+    return LexiconChange(changed, locked)

@@ -37,6 +37,7 @@ from studio.qa import CheckResult, QaSettings, QaUnavailable, TakeToCheck
 from studio.qa.asr import WINDOW_S, Recognizer
 from studio.qa.checker import Checker
 from studio.qa.identity import IdentityFinding, SpeakerCheck
+from studio.text.lexicon import spoken_words
 
 log = logging.getLogger("studio.engine.checker")
 
@@ -208,7 +209,8 @@ class CheckWorker(Worker):
             if job.project_id not in rates:
                 rates[job.project_id] = project_rates(self.library, job.project_id)
             takes[job.id] = _Take(TakeToCheck(
-                key=job.id, audio=samples, rate=rate, text=job.text, language=job.language,
+                key=job.id, audio=samples, rate=rate, language=job.language, speed=job.speed,
+                text=spoken_words(job.speech or job.text),
                 project_rates=rates[job.project_id], prompt=self._prompt(job),
                 voice_embeddings=voice_embeddings(self.library, job.project_id, job.voice_id,
                                                   exclude=job.take_id),

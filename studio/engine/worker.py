@@ -95,7 +95,8 @@ class Worker:
         self._set_state("busy", job.id)
         self.heartbeat.job = job.id
         try:
-            samples = self.renderer.synthesize(job.text, job.voice_id, job.seed)
+            samples = self.renderer.synthesize(job.speech or job.text, job.voice_id, job.seed,
+                                               job.speed)
             rate = self.renderer.backend_cls.sample_rate
             path = save_take_audio(self.library, samples, rate)
             self.heartbeat.job = None

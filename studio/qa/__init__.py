@@ -90,6 +90,8 @@ class TakeToCheck:
     # segments in the take's project: a project too small to show drift, in a
     # voice with no prompt, leaves the speaker check out
     project_size: int = 0
+    # the speed the script asked for: the pace check judges the pace at speed 1
+    speed: float = 1.0
 
 
 @dataclass(frozen=True)

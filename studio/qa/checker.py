@@ -279,7 +279,7 @@ class Checker:
         pace: float | None = None  # robust deviations from the project's pace, + fast
         if report.speech_s > 0.5:
             chars = spoken_characters(take.text)
-            rate = chars / report.speech_s
+            rate = chars / report.speech_s / take.speed  # the pace at speed 1
             f.metrics["chars_per_s"] = round(rate, 2)
             pace = rate_z(rate, chars, take.project_rates)
             if pace is not None:

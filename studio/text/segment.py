@@ -19,15 +19,17 @@ paragraphs, gives back the normalized script (:attr:`Script.text`).
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import functools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
+from studio.text import markup
 from studio.text.clean import clean_text
 from studio.text.lang import detect_language, is_cjk_char
+from studio.text.markup import Mark
 from studio.text.normalize import normalize_sentence
 
 
@@ -42,7 +44,7 @@ class Pause(str, enum.Enum):
     END = "end"
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class SegmentPlan:
     """One segment as the text pipeline plans it (before it is stored).
 
@@ -65,14 +67,19 @@ class SegmentPlan:
     language: str
     pause: Pause
     paragraph: int
+    speed: float = 1.0
+    voice: str | None = None  # a voice the script names for it; None: as the project says
+    pause_s: float | None = None  # a pause the script asks for after it, in seconds
+    phonemes: tuple[tuple[str, str], ...] = ()  # (word, IPA) the script gives inline
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Script:
     """A script prepared for rendering."""
 
     segments: tuple[SegmentPlan, ...]
     paragraphs: tuple[str, ...]  # normalized paragraphs, as sentences were joined
+    voices: dict[str, str] = dataclasses.field(default_factory=dict)  # named: where first
 
     @property
     def text(self) -> str:
@@ -295,6 +302,102 @@ def _merge_fragments(units: list[tuple[str, str]], max_chars: int) -> list[tuple
     return merged
 
 
+_MASK_BASE = 0xE000  # private-use characters stand in for inline markup
+
+
+@dataclasses.dataclass(frozen=True)
+class _Inline:
+    """A ``sub`` or ``phoneme`` element, masked as one character while the
+    text around it is split (nothing cuts inside it)."""
+
+    raw: str  # as written, tags included
+    say: str  # what the normalizer reads: the alias, or the written word
+    phonemes: str = ""
+
+
+def _spans_at(marks: list[Mark], index: int) -> tuple[float, str | None]:
+    """The speed and voice in force at ``index``: the innermost spans."""
+    speed, voice = 1.0, None
+    speed_from = voice_from = -1
+    for mark in marks:
+        if mark.tag_end <= index < mark.end:
+            if mark.kind == "speed" and mark.tag_end > speed_from:
+                speed, speed_from = float(mark.value), mark.tag_end
+            elif mark.kind == "voice" and mark.tag_end > voice_from:
+                voice, voice_from = str(mark.value), mark.tag_end
+    return speed, voice
+
+
+def _pieces(text: str, marks: list[Mark]) -> Iterator[tuple[int, int] | Mark]:
+    """The text between boundary markup, paragraph by paragraph, in order:
+    (start, end) of a piece of text, or a pause mark where one stands, or a
+    paragraph mark (``kind == "paragraph"``) after each paragraph."""
+    bounds: list[tuple[int, int, Mark | None]] = []
+    for mark in marks:
+        if mark.kind in ("pause", "ignore"):
+            bounds.append((mark.start, mark.tag_end, mark if mark.kind == "pause" else None))
+        elif mark.kind in ("speed", "voice"):
+            bounds.append((mark.start, mark.tag_end, None))
+            if mark.close > mark.end:
+                bounds.append((mark.end, mark.close, None))
+    bounds.sort(key=lambda b: b[0])
+    paragraph_starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
+    paragraph_ends = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)] + [len(text)]
+    b = 0
+    for start, end in zip(paragraph_starts, paragraph_ends):
+        cursor = start
+        while b < len(bounds) and bounds[b][0] < end:
+            tag_start, tag_end, pause = bounds[b]
+            if tag_start > cursor:
+                yield cursor, tag_start
+            if pause is not None:
+                yield pause
+            cursor = max(cursor, tag_end)
+            b += 1
+        if end > cursor:
+            yield cursor, end
+        yield Mark("paragraph", end, end, end, end)
+
+
+def _mask(text: str, start: int, end: int, marks: list[Mark]) -> tuple[str, list[_Inline]]:
+    """``text[start:end]`` with each inline element as one private-use character."""
+    inline: list[_Inline] = []
+    out: list[str] = []
+    cursor = start
+    for mark in marks:
+        if mark.kind not in ("sub", "phoneme") or mark.start < start or mark.close > end:
+            continue
+        out.append(text[cursor:mark.start])
+        word = re.sub(r"\s+", " ", mark.content.strip())
+        if mark.kind == "sub":
+            inline.append(_Inline(text[mark.start:mark.close], str(mark.value)))
+        else:
+            inline.append(_Inline(text[mark.start:mark.close], word, str(mark.value)))
+        out.append(chr(_MASK_BASE + len(inline) - 1))
+        cursor = mark.close
+    out.append(text[cursor:end])
+    return "".join(out), inline
+
+
+def _unmask(masked: str, inline: list[_Inline], say: bool) -> str:
+    """Put the elements back: as written (``say=False``) or as the normalizer
+    reads them."""
+    def element(char: str) -> str:
+        item = inline[ord(char) - _MASK_BASE]
+        return item.say if say else re.sub(r"\s*\n\s*", " ", item.raw)
+
+    if not inline:
+        return masked
+    top = chr(_MASK_BASE + len(inline) - 1)
+    return re.sub(f"[{chr(_MASK_BASE)}-{top}]", lambda m: element(m.group()), masked)
+
+
+def _phonemes_in(masked: str, inline: list[_Inline]) -> tuple[tuple[str, str], ...]:
+    return tuple((inline[ord(c) - _MASK_BASE].say, inline[ord(c) - _MASK_BASE].phonemes)
+                 for c in masked if 0 <= ord(c) - _MASK_BASE < len(inline)
+                 and inline[ord(c) - _MASK_BASE].phonemes)
+
+
 def prepare_script(
     raw: str,
     max_chars: int = 300,
@@ -303,43 +406,75 @@ def prepare_script(
     strip_symbols: bool = False,
     normalize: Callable[[str], str] = normalize_sentence,
 ) -> Script:
-    """Clean, normalize and split ``raw`` into segments of at most ``max_chars``.
+    """Clean, read the markup of, normalize and split ``raw`` into segments
+    of at most ``max_chars``.
 
-    Raises :class:`~studio.errors.UserError` for text that cannot be spoken.
+    Raises :class:`~studio.errors.UserError` for text that cannot be spoken
+    or markup that is not understood (with its line and column).
     """
     text = clean_text(raw, name, strip_symbols=strip_symbols)
+    try:
+        marks = markup.parse(text)
+    except markup.MarkupError as err:
+        raise markup.MarkupError(f"{name}, {err.problem}", err.fix, err.index) from None
+    voices: dict[str, str] = {}
+    for mark in marks:
+        if mark.kind == "voice":
+            voices.setdefault(str(mark.value), markup.position(text, mark.start))
     segments: list[SegmentPlan] = []
     paragraphs: list[str] = []
-    raw_paragraphs = [p for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
-    for paragraph in raw_paragraphs:
-        paragraph = re.sub(r"\s*\n\s*", " ", paragraph.strip())
+    joined = ""
+    paragraph_open = False
+    for piece in _pieces(text, marks):
+        if isinstance(piece, Mark):
+            if piece.kind == "pause":
+                if not segments:
+                    raise markup.MarkupError(
+                        f"{name}, {markup.position(text, piece.start)}: a pause before "
+                        "anything is spoken",
+                        "start the script with text; put pauses between sentences", piece.start)
+                last = segments[-1]
+                pause_s = (last.pause_s or 0.0) + float(piece.value)
+                segments[-1] = dataclasses.replace(last, pause_s=round(pause_s, 3))
+            elif paragraph_open:  # the end of a paragraph that said something
+                paragraphs.append(joined)
+                last = segments[-1]
+                segments[-1] = dataclasses.replace(last, pause=Pause.PARAGRAPH)
+                joined, paragraph_open = "", False
+            continue
+        start, end = piece
+        masked, inline = _mask(text, start, end, marks)
+        masked = re.sub(r"\s*\n\s*", " ", masked.strip())
+        if not masked:
+            continue
+        speed, voice = _spans_at(marks, start)
+
+        def speak(unit: str, inline: list[_Inline] = inline) -> str:
+            return normalize(_unmask(unit, inline, say=True))
+
         units: list[tuple[str, str]] = []
-        for sentence in split_sentences(paragraph):
+        for sentence in split_sentences(masked):
             if sentence.strip():
-                units += split_long(sentence, max_chars, normalize)
+                units += split_long(sentence, max_chars, speak)
         units = [(src, spoken) for src, spoken in units if spoken.strip()]
         if not units:
             continue
-        joined = ""
         for _, spoken in units:
             joined = join_pieces(joined, spoken)
-        paragraphs.append(joined)
-        p_number = len(paragraphs) - 1
+        paragraph_open = True
         for source, spoken in _merge_fragments(units, max_chars):
             segments.append(
                 SegmentPlan(
                     text=spoken,
-                    source=source.strip(),
+                    source=_unmask(source, inline, say=False).strip(),
                     language=detect_language(spoken),
                     pause=_pause_after(spoken),
-                    paragraph=p_number,
+                    paragraph=len(paragraphs),
+                    speed=speed,
+                    voice=voice,
+                    phonemes=_phonemes_in(source, inline),
                 )
             )
-        last = segments[-1]
-        segments[-1] = SegmentPlan(last.text, last.source, last.language, Pause.PARAGRAPH,
-                                   last.paragraph)
     if segments:
-        last = segments[-1]
-        segments[-1] = SegmentPlan(last.text, last.source, last.language, Pause.END,
-                                   last.paragraph)
-    return Script(segments=tuple(segments), paragraphs=tuple(paragraphs))
+        segments[-1] = dataclasses.replace(segments[-1], pause=Pause.END)
+    return Script(segments=tuple(segments), paragraphs=tuple(paragraphs), voices=voices)

@@ -41,7 +41,7 @@ def build_envelopes(root: Any, project_name: str, wanted: set[int],
     plays for them (trimmed and faded, by ``assemble``) and the pause after
     each. Runs on the thread pool; reads runs of consecutive segments, at most
     ``chunk`` at a time, and nothing it was not asked for."""
-    from studio.core.export import ExportSettings, assemble
+    from studio.core.export import ExportSettings, assemble, pause_after
     from studio.core.store import Library
 
     settings = ExportSettings()
@@ -73,7 +73,7 @@ def build_envelopes(root: Any, project_name: str, wanted: set[int],
                 edges = np.arange(0, len(clip), step)
                 envelope = np.stack([np.minimum.reduceat(clip, edges),
                                      np.maximum.reduceat(clip, edges)], axis=1)
-                pause = settings.pauses.get(cue.segment.pause, PLACEHOLDER_PAUSE_S)
+                pause = pause_after(cue.segment, settings)
                 out[cue.segment.id] = (envelope.astype(np.float32), float(pause))
     return out
 
