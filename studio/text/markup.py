@@ -30,6 +30,7 @@ column and what is accepted: a script is never half-understood.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -200,10 +201,12 @@ def _tags(text: str) -> Iterator[tuple[int, int, str, bool, bool, str, str]]:
             raise _error(text, m.start(), f"unknown markup <{m.group(1)}{m.group(2)}>")
         found.append((m.start(), m.end(), name, bool(m.group(1)), bool(m.group(4)),
                       m.group(3), "ssml"))
-    covered = [(start, end) for start, end, *_ in found]
+    covered = sorted((start, end) for start, end, *_ in found)
+    starts = [start for start, _ in covered]
 
-    def inside(index: int) -> bool:
-        return any(start <= index < end for start, end in covered)
+    def inside(index: int) -> bool:  # within a piece of markup already found
+        at = bisect.bisect_right(starts, index) - 1
+        return at >= 0 and index < covered[at][1]
 
     for pattern, what in ((_BRACKET_OPEN, "unclosed markup"), (_SSML_OPEN, "malformed markup")):
         for m in pattern.finditer(text):

@@ -19,6 +19,7 @@ paragraphs, gives back the normalized script (:attr:`Script.text`).
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import enum
 import functools
@@ -315,17 +316,28 @@ class _Inline:
     phonemes: str = ""
 
 
-def _spans_at(marks: list[Mark], index: int) -> tuple[float, str | None]:
-    """The speed and voice in force at ``index``: the innermost spans."""
-    speed, voice = 1.0, None
-    speed_from = voice_from = -1
-    for mark in marks:
-        if mark.tag_end <= index < mark.end:
-            if mark.kind == "speed" and mark.tag_end > speed_from:
-                speed, speed_from = float(mark.value), mark.tag_end
-            elif mark.kind == "voice" and mark.tag_end > voice_from:
-                voice, voice_from = str(mark.value), mark.tag_end
-    return speed, voice
+class _Spans:
+    """The speed and voice in force at each place, for places asked in order
+    (a sweep: long scripts hold thousands of spans)."""
+
+    def __init__(self, marks: list[Mark]) -> None:
+        self._todo = sorted((m for m in marks if m.kind in ("speed", "voice")),
+                            key=lambda m: m.tag_end)
+        self._next = 0
+        self._open: list[Mark] = []
+
+    def at(self, index: int) -> tuple[float, str | None]:
+        while self._next < len(self._todo) and self._todo[self._next].tag_end <= index:
+            self._open.append(self._todo[self._next])
+            self._next += 1
+        self._open = [m for m in self._open if index < m.end]
+        speed, voice = 1.0, None
+        for mark in self._open:  # opened in order: the innermost is the last
+            if mark.kind == "speed":
+                speed = float(mark.value)
+            else:
+                voice = str(mark.value)
+        return speed, voice
 
 
 def _pieces(text: str, marks: list[Mark]) -> Iterator[tuple[int, int] | Mark]:
@@ -359,13 +371,17 @@ def _pieces(text: str, marks: list[Mark]) -> Iterator[tuple[int, int] | Mark]:
         yield Mark("paragraph", end, end, end, end)
 
 
-def _mask(text: str, start: int, end: int, marks: list[Mark]) -> tuple[str, list[_Inline]]:
-    """``text[start:end]`` with each inline element as one private-use character."""
+def _mask(text: str, start: int, end: int, elements: list[Mark],
+          starts: list[int]) -> tuple[str, list[_Inline]]:
+    """``text[start:end]`` with each inline element (``elements``, sorted by
+    ``starts``) as one private-use character."""
     inline: list[_Inline] = []
     out: list[str] = []
     cursor = start
-    for mark in marks:
-        if mark.kind not in ("sub", "phoneme") or mark.start < start or mark.close > end:
+    first = bisect.bisect_left(starts, start)
+    last = bisect.bisect_left(starts, end)
+    for mark in elements[first:last]:
+        if mark.close > end:
             continue
         out.append(text[cursor:mark.start])
         word = re.sub(r"\s+", " ", mark.content.strip())
@@ -421,6 +437,9 @@ def prepare_script(
     for mark in marks:
         if mark.kind == "voice":
             voices.setdefault(str(mark.value), markup.position(text, mark.start))
+    elements = sorted((m for m in marks if m.kind in ("sub", "phoneme")), key=lambda m: m.start)
+    element_starts = [m.start for m in elements]
+    spans = _Spans(marks)
     segments: list[SegmentPlan] = []
     paragraphs: list[str] = []
     joined = ""
@@ -443,11 +462,11 @@ def prepare_script(
                 joined, paragraph_open = "", False
             continue
         start, end = piece
-        masked, inline = _mask(text, start, end, marks)
+        masked, inline = _mask(text, start, end, elements, element_starts)
         masked = re.sub(r"\s*\n\s*", " ", masked.strip())
+        speed, voice = spans.at(start)
         if not masked:
             continue
-        speed, voice = _spans_at(marks, start)
 
         def speak(unit: str, inline: list[_Inline] = inline) -> str:
             return normalize(_unmask(unit, inline, say=True))
