@@ -252,6 +252,84 @@
     </message>
 </context>
 <context>
+    <name>EntryDialog</name>
+    <message>
+        <location filename="../../studio/ui/views/lexicon_dialog.py" line="59"/>
+        <source>a respelling, e.g. new-win</source>
+        <translation>改写的拼读，例如 new-win</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/lexicon_dialog.py" line="61"/>
+        <source>IPA, e.g. ˈnwɪən</source>
+        <translation>国际音标，例如 ˈnwɪən</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/lexicon_dialog.py" line="62"/>
+        <source>Exact case (only as written here)</source>
+        <translation>区分大小写（仅匹配此处的写法）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/lexicon_dialog.py" line="65"/>
+        <source>The library (every project)</source>
+        <translation>库（所有项目）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/lexicon_dialog.py" line="72"/>
+        <source>Word or phrase:</source>
+        <translation>词或短语：</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/lexicon_dialog.py" line="73"/>
+        <source>Say it as:</source>
+        <translation>读作：</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/lexicon_dialog.py" line="74"/>
+        <source>Phonemes:</source>
+        <translation>音素：</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/lexicon_dialog.py" line="76"/>
+        <source>This voice&apos;s backend reads no phonemes: it says the alias (or the word as written).</source>
+        <translation>此声音的后端不读取音素：它会读出改写（或原词）。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/lexicon_dialog.py" line="83"/>
+        <source>Save in:</source>
+        <translation>保存到：</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/lexicon_dialog.py" line="84"/>
+        <source>Preview</source>
+        <translation>试听</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/lexicon_dialog.py" line="85"/>
+        <source>Hear a short phrase with the word, said this way</source>
+        <translation>试听含有此词的短句，按此读法读出</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/lexicon_dialog.py" line="94"/>
+        <source>no voice to preview with</source>
+        <translation>没有可用于试听的声音</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/lexicon_dialog.py" line="128"/>
+        <source>Says: “%s”</source>
+        <translation>读出：“%s”</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/lexicon_dialog.py" line="162"/>
+        <source>Rendering the preview…</source>
+        <translation>正在渲染试听…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/lexicon_dialog.py" line="177"/>
+        <source>The preview failed: %s</source>
+        <translation>试听失败：%s</translation>
+    </message>
+</context>
+<context>
     <name>Eta</name>
     <message>
         <location filename="../../studio/ui/eta.py" line="137"/>
@@ -646,285 +724,289 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="100"/>
+        <location filename="../../studio/ui/main_window.py" line="105"/>
         <source>&amp;New project…</source>
         <translation>新建项目(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="101"/>
+        <location filename="../../studio/ui/main_window.py" line="106"/>
         <source>&amp;Rename project…</source>
         <translation>重命名项目(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="102"/>
+        <location filename="../../studio/ui/main_window.py" line="107"/>
         <source>D&amp;uplicate project…</source>
         <translation>复制项目(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="104"/>
+        <location filename="../../studio/ui/main_window.py" line="109"/>
         <source>&amp;Delete project…</source>
         <translation>删除项目(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="52"/>
+        <location filename="../../studio/ui/main_window.py" line="54"/>
         <source>Voice Studio</source>
         <translation>Voice Studio</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="81"/>
+        <location filename="../../studio/ui/main_window.py" line="86"/>
         <source>Library: %s</source>
         <translation>媒体库：%s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="97"/>
+        <location filename="../../studio/ui/main_window.py" line="102"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="105"/>
+        <location filename="../../studio/ui/main_window.py" line="110"/>
         <source>&amp;Import voice clip…</source>
         <translation>导入声音片段(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="106"/>
+        <location filename="../../studio/ui/main_window.py" line="111"/>
         <source>&amp;Open script…</source>
         <translation>打开稿件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="108"/>
+        <location filename="../../studio/ui/main_window.py" line="113"/>
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="109"/>
+        <location filename="../../studio/ui/main_window.py" line="114"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="117"/>
+        <location filename="../../studio/ui/main_window.py" line="122"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="118"/>
+        <location filename="../../studio/ui/main_window.py" line="123"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="120"/>
+        <location filename="../../studio/ui/main_window.py" line="125"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="135"/>
+        <location filename="../../studio/ui/main_window.py" line="140"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="143"/>
+        <location filename="../../studio/ui/main_window.py" line="148"/>
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="145"/>
+        <location filename="../../studio/ui/main_window.py" line="150"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="145"/>
+        <location filename="../../studio/ui/main_window.py" line="150"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="146"/>
+        <location filename="../../studio/ui/main_window.py" line="151"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="148"/>
+        <location filename="../../studio/ui/main_window.py" line="153"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="261"/>
+        <location filename="../../studio/ui/main_window.py" line="204"/>
+        <source>Voices, Projects, Queue, Engine, Models, Pronunciation</source>
+        <translation>声音库、项目、队列、渲染引擎、模型、发音</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="267"/>
         <source>The language changes when Voice Studio starts again.</source>
         <translation>重新启动 Voice Studio 后切换语言。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="294"/>
+        <location filename="../../studio/ui/main_window.py" line="300"/>
         <source>No project to export</source>
         <translation>没有可导出的项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="196"/>
-        <location filename="../../studio/ui/main_window.py" line="309"/>
+        <location filename="../../studio/ui/main_window.py" line="201"/>
+        <location filename="../../studio/ui/main_window.py" line="320"/>
         <source>Open a script</source>
         <translation>打开稿件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="310"/>
+        <location filename="../../studio/ui/main_window.py" line="321"/>
         <source>Text (*.txt *.md)</source>
         <translation>文本 (*.txt *.md)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="344"/>
+        <location filename="../../studio/ui/main_window.py" line="355"/>
         <source>Rendering</source>
         <translation>正在渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="345"/>
+        <location filename="../../studio/ui/main_window.py" line="356"/>
         <source>%d segments are still rendering. Keep rendering in the background?</source>
         <translation>还有 %d 个片段正在渲染。要在后台继续渲染吗？</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="154"/>
+        <location filename="../../studio/ui/main_window.py" line="159"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="126"/>
+        <location filename="../../studio/ui/main_window.py" line="131"/>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="127"/>
+        <location filename="../../studio/ui/main_window.py" line="132"/>
         <source>&amp;Replace…</source>
         <translation>替换(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="128"/>
+        <location filename="../../studio/ui/main_window.py" line="133"/>
         <source>Find &amp;next</source>
         <translation>查找下一个(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="129"/>
+        <location filename="../../studio/ui/main_window.py" line="134"/>
         <source>Find &amp;previous</source>
         <translation>查找上一个(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="155"/>
+        <location filename="../../studio/ui/main_window.py" line="160"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="158"/>
+        <location filename="../../studio/ui/main_window.py" line="163"/>
         <source>&amp;About Voice Studio</source>
         <translation>关于 Voice Studio(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="180"/>
+        <location filename="../../studio/ui/main_window.py" line="185"/>
         <source>Play or stop the selected segment</source>
         <translation>播放或停止所选片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="181"/>
+        <location filename="../../studio/ui/main_window.py" line="186"/>
         <source>Play from the selected segment on</source>
         <translation>从所选片段开始播放</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="182"/>
+        <location filename="../../studio/ui/main_window.py" line="187"/>
         <source>Compare takes (A/B)</source>
         <translation>比较录音版本（A/B）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="183"/>
+        <location filename="../../studio/ui/main_window.py" line="188"/>
         <source>Regenerate the selected segment</source>
         <translation>重新生成所选片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="184"/>
+        <location filename="../../studio/ui/main_window.py" line="189"/>
         <source>Edit the selected segment&apos;s text</source>
         <translation>编辑所选片段的文本</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="185"/>
+        <location filename="../../studio/ui/main_window.py" line="190"/>
         <source>Lock or unlock</source>
         <translation>锁定或解锁</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="186"/>
+        <location filename="../../studio/ui/main_window.py" line="191"/>
         <source>Approve or withdraw the approval</source>
         <translation>通过或撤回通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="187"/>
+        <location filename="../../studio/ui/main_window.py" line="192"/>
         <source>Next / previous segment that needs review</source>
         <translation>下一个 / 上一个需要复查的片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="188"/>
+        <location filename="../../studio/ui/main_window.py" line="193"/>
         <source>Undo / redo</source>
         <translation>撤销 / 重做</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="189"/>
+        <location filename="../../studio/ui/main_window.py" line="194"/>
         <source>Find / replace in the segments&apos; text</source>
         <translation>在片段文本中查找 / 替换</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="190"/>
+        <location filename="../../studio/ui/main_window.py" line="195"/>
         <source>Next / previous match</source>
         <translation>下一个 / 上一个匹配</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="191"/>
+        <location filename="../../studio/ui/main_window.py" line="196"/>
         <source>Select several segments: the actions apply to all of them</source>
         <translation>选择多个片段：操作作用于所有选中的片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="193"/>
+        <location filename="../../studio/ui/main_window.py" line="198"/>
         <source>New project</source>
         <translation>新建项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="194"/>
+        <location filename="../../studio/ui/main_window.py" line="199"/>
         <source>Apply the edited script</source>
         <translation>应用编辑后的脚本</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="195"/>
+        <location filename="../../studio/ui/main_window.py" line="200"/>
         <source>Render all</source>
         <translation>全部渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="197"/>
+        <location filename="../../studio/ui/main_window.py" line="202"/>
         <source>Import a voice clip</source>
         <translation>导入声音片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="198"/>
+        <location filename="../../studio/ui/main_window.py" line="203"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="199"/>
         <source>Voices, Projects, Queue, Engine, Models</source>
-        <translation>声音、项目、队列、引擎、模型</translation>
+        <translation type="vanished">声音、项目、队列、引擎、模型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="200"/>
+        <location filename="../../studio/ui/main_window.py" line="206"/>
         <source>This list</source>
         <translation>本列表</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="207"/>
+        <location filename="../../studio/ui/main_window.py" line="213"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="217"/>
+        <location filename="../../studio/ui/main_window.py" line="223"/>
         <source>About Voice Studio</source>
         <translation>关于 Voice Studio</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="218"/>
+        <location filename="../../studio/ui/main_window.py" line="224"/>
         <source>Voice Studio %s
 Library: %s</source>
         <translation>Voice Studio %s
 库：%s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="347"/>
+        <location filename="../../studio/ui/main_window.py" line="358"/>
         <source>%d takes are still being checked. Keep checking in the background?</source>
         <translation>仍有 %d 个版本正在检查。是否在后台继续检查？</translation>
     </message>
@@ -1088,12 +1170,12 @@ Library: %s</source>
 <context>
     <name>ProjectsView</name>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="149"/>
+        <location filename="../../studio/ui/views/projects.py" line="155"/>
         <source>The project&apos;s voice (locked segments keep theirs)</source>
         <translation>项目的声音（锁定的片段保留各自的声音）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="210"/>
+        <location filename="../../studio/ui/views/projects.py" line="216"/>
         <source>Apply changes</source>
         <translation>应用更改</translation>
     </message>
@@ -1102,17 +1184,17 @@ Library: %s</source>
         <translation type="vanished">将编辑后的脚本拆分为片段。未更改的片段保留其录音；在正在渲染的项目中，更改过的片段会重新渲染。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="232"/>
+        <location filename="../../studio/ui/views/projects.py" line="242"/>
         <source>New project…</source>
         <translation>新建项目…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="320"/>
+        <location filename="../../studio/ui/views/projects.py" line="330"/>
         <source>No project</source>
         <translation>没有项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="324"/>
+        <location filename="../../studio/ui/views/projects.py" line="334"/>
         <source>No project yet: New project, paste a script, or drop a text file here</source>
         <translation>还没有项目：新建项目、粘贴脚本，或将文本文件拖到这里</translation>
     </message>
@@ -1125,142 +1207,177 @@ Library: %s</source>
         <translation type="vanished">已通过 %d / %d · 待审阅 %d · 未渲染 %d · 失败 %d · 已锁定 %d</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="102"/>
+        <location filename="../../studio/ui/views/projects.py" line="108"/>
         <source>Needs review</source>
         <translation>需要复查</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="104"/>
+        <location filename="../../studio/ui/views/projects.py" line="110"/>
         <source>Not approved</source>
         <translation>未通过审核</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="121"/>
+        <location filename="../../studio/ui/views/projects.py" line="127"/>
         <source>Segments whose best take QA found wanting: listen, then approve, edit or regenerate them</source>
         <translation>质检发现其最佳版本仍有问题的片段：请试听，然后通过、编辑或重新生成</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="126"/>
+        <location filename="../../studio/ui/views/projects.py" line="132"/>
         <source>Select the previous segment that needs review (Shift+N)</source>
         <translation>选择上一个需要复查的片段（Shift+N）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="128"/>
+        <location filename="../../studio/ui/views/projects.py" line="134"/>
         <source>Select the next segment that needs review (N)</source>
         <translation>选择下一个需要复查的片段（N）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="508"/>
+        <location filename="../../studio/ui/views/projects.py" line="522"/>
+        <source>Edit text…</source>
+        <translation>编辑文本…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="526"/>
+        <source>Pronounce as…</source>
+        <translation>读作…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="527"/>
+        <source>Say a word of this segment another way, in every segment that has it</source>
+        <translation>改变此片段中某个词的读法，所有含有该词的片段都会随之改变</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="535"/>
+        <source>Another word or phrase…</source>
+        <translation>其他词或短语…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="558"/>
+        <source>Pronounce as</source>
+        <translation>读作</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="560"/>
+        <source>Project %s</source>
+        <translation>项目 %s</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="561"/>
+        <source>The library (every project)</source>
+        <translation>库（所有项目）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/projects.py" line="599"/>
         <source>Approved %d / %d · not approved %d · not rendered %d · failed %d · locked %d</source>
         <translation>已通过 %d / %d · 未通过审核 %d · 未渲染 %d · 失败 %d · 已锁定 %d</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="515"/>
+        <location filename="../../studio/ui/views/projects.py" line="606"/>
         <source>1 segment needs review</source>
         <translation>1 个片段需要复查</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="516"/>
+        <location filename="../../studio/ui/views/projects.py" line="607"/>
         <source>%d segments need review</source>
         <translation>%d 个片段需要复查</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="538"/>
+        <location filename="../../studio/ui/views/projects.py" line="629"/>
         <source>No segment needs review</source>
         <translation>没有需要复查的片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="554"/>
+        <location filename="../../studio/ui/views/projects.py" line="645"/>
         <source>Needs review: segment %d (%d of %d)</source>
         <translation>需要复查：片段 %d（第 %d 个，共 %d 个）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="739"/>
+        <location filename="../../studio/ui/views/projects.py" line="856"/>
         <source>New project</source>
         <translation>新建项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="767"/>
+        <location filename="../../studio/ui/views/projects.py" line="884"/>
         <source>Rename project</source>
         <translation>重命名项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="781"/>
+        <location filename="../../studio/ui/views/projects.py" line="898"/>
         <source>Duplicate project</source>
         <translation>复制项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="782"/>
+        <location filename="../../studio/ui/views/projects.py" line="899"/>
         <source>%s copy</source>
         <translation>%s 副本</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="795"/>
+        <location filename="../../studio/ui/views/projects.py" line="912"/>
         <source>Delete project</source>
         <translation>删除项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="796"/>
+        <location filename="../../studio/ui/views/projects.py" line="913"/>
         <source>Move the project %r to the trash? Its queued renders stop; Undo (Ctrl+Z) or `studio projects restore` brings it back.</source>
         <translation>将项目 %r 移到回收站？其排队中的渲染将停止；撤销（Ctrl+Z）或 `studio projects restore` 可以恢复它。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="815"/>
+        <location filename="../../studio/ui/views/projects.py" line="932"/>
         <source>Every segment is rendered with this voice.</source>
         <translation>所有片段都已用此声音渲染。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="818"/>
+        <location filename="../../studio/ui/views/projects.py" line="935"/>
         <source>Voice changed</source>
         <translation>声音已更改</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="819"/>
+        <location filename="../../studio/ui/views/projects.py" line="936"/>
         <source>%d segments now need rendering (locked segments keep their voice). Render them now?</source>
         <translation>现在有 %d 个片段需要渲染（锁定的片段保留其声音）。现在渲染吗？</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="60"/>
+        <location filename="../../studio/ui/views/projects.py" line="63"/>
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="67"/>
+        <location filename="../../studio/ui/views/projects.py" line="70"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="68"/>
+        <location filename="../../studio/ui/views/projects.py" line="71"/>
         <source>Voice</source>
         <translation>声音</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="69"/>
+        <location filename="../../studio/ui/views/projects.py" line="72"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="70"/>
+        <location filename="../../studio/ui/views/projects.py" line="73"/>
         <source>QA</source>
         <translation>质检</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="72"/>
+        <location filename="../../studio/ui/views/projects.py" line="75"/>
         <source>Length</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="73"/>
+        <location filename="../../studio/ui/views/projects.py" line="76"/>
         <source>Takes</source>
         <translation>版本数</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="95"/>
+        <location filename="../../studio/ui/views/projects.py" line="101"/>
         <source>Show only the segments in one state</source>
         <translation>只显示某一状态的片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="100"/>
+        <location filename="../../studio/ui/views/projects.py" line="106"/>
         <source>All segments</source>
         <translation>全部片段</translation>
     </message>
@@ -1269,42 +1386,42 @@ Library: %s</source>
         <translation type="vanished">待审阅</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="106"/>
+        <location filename="../../studio/ui/views/projects.py" line="112"/>
         <source>Not rendered</source>
         <translation>未渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="107"/>
+        <location filename="../../studio/ui/views/projects.py" line="113"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="108"/>
+        <location filename="../../studio/ui/views/projects.py" line="114"/>
         <source>Approved</source>
         <translation>已通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="109"/>
+        <location filename="../../studio/ui/views/projects.py" line="115"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="141"/>
+        <location filename="../../studio/ui/views/projects.py" line="147"/>
         <source>Render all</source>
         <translation>全部渲染</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="175"/>
+        <location filename="../../studio/ui/views/projects.py" line="181"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="209"/>
+        <location filename="../../studio/ui/views/projects.py" line="215"/>
         <source>Paste or type the script here.</source>
         <translation>在此粘贴或输入稿件。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="398"/>
+        <location filename="../../studio/ui/views/projects.py" line="408"/>
         <source>Render every segment that has no take of its present text and voice (Ctrl+Shift+R; locked segments are left as they are)</source>
         <translation>渲染所有没有当前文本和声音录音的片段（Ctrl+Shift+R；已锁定的片段保持不变）</translation>
     </message>
@@ -1313,12 +1430,12 @@ Library: %s</source>
         <translation type="vanished">应用修改（只重新渲染改动的片段）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="223"/>
+        <location filename="../../studio/ui/views/projects.py" line="233"/>
         <source>Segments</source>
         <translation>片段</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="224"/>
+        <location filename="../../studio/ui/views/projects.py" line="234"/>
         <source>Script</source>
         <translation>稿件</translation>
     </message>
@@ -1327,17 +1444,17 @@ Library: %s</source>
         <translation type="vanished">还没有项目：把文本文件拖到这里</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="371"/>
+        <location filename="../../studio/ui/views/projects.py" line="381"/>
         <source>%s rendered, %d failed</source>
         <translation>已渲染 %s，失败 %d 个</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="391"/>
+        <location filename="../../studio/ui/views/projects.py" line="401"/>
         <source>Voice: %s · %s</source>
         <translation>声音：%s · %s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="393"/>
+        <location filename="../../studio/ui/views/projects.py" line="403"/>
         <source>(cannot render here)</source>
         <translation>（无法在本机渲染）</translation>
     </message>
@@ -1346,7 +1463,8 @@ Library: %s</source>
         <translation type="vanished"> — 约剩 %s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="719"/>
+        <location filename="../../studio/ui/views/projects.py" line="554"/>
+        <location filename="../../studio/ui/views/projects.py" line="836"/>
         <source>no backend can speak this voice</source>
         <translation>没有后端能使用这个声音</translation>
     </message>
@@ -1355,12 +1473,12 @@ Library: %s</source>
         <translation type="vanished">已通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="212"/>
+        <location filename="../../studio/ui/views/projects.py" line="218"/>
         <source>Split the edited script into segments (Ctrl+Return). Segments you did not change keep their takes; in a project being rendered, the changed ones render again.</source>
         <translation>将编辑后的脚本拆分为片段（Ctrl+Return）。未更改的片段保留其录音；在正在渲染的项目中，更改过的片段会重新渲染。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="364"/>
+        <location filename="../../studio/ui/views/projects.py" line="374"/>
         <source>No segments yet: paste the script in the Script tab and Apply (Ctrl+Return)</source>
         <translation>还没有片段：在“脚本”标签页粘贴脚本并应用（Ctrl+Return）</translation>
     </message>
@@ -1393,9 +1511,255 @@ Library: %s</source>
         <translation type="vanished">已锁定</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="367"/>
+        <location filename="../../studio/ui/views/projects.py" line="377"/>
         <source> — paused (resume it in the Queue)</source>
         <translation> — 已暂停（可在队列中恢复）</translation>
+    </message>
+</context>
+<context>
+    <name>Pronunciation</name>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="57"/>
+        <source>1 segment now said differently</source>
+        <translation>1 个片段的读法已改变</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="58"/>
+        <source>%d segments now said differently</source>
+        <translation>%d 个片段的读法已改变</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="59"/>
+        <source>no segment says anything differently</source>
+        <translation>没有片段的读法改变</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="62"/>
+        <source>1 locked segment keeps what it said</source>
+        <translation>1 个已锁定的片段保持原读法</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="63"/>
+        <source>%d locked segments keep what they said</source>
+        <translation>%d 个已锁定的片段保持原读法</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="65"/>
+        <source>%d queued to render again</source>
+        <translation>%d 个已排队重新渲染</translation>
+    </message>
+</context>
+<context>
+    <name>PronunciationView</name>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="113"/>
+        <source>The library&apos;s entries apply to every project; a project&apos;s own entries win over them</source>
+        <translation>库中的词条适用于所有项目；项目自己的词条优先</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="117"/>
+        <source>Word or phrase</source>
+        <translation>词或短语</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="118"/>
+        <source>Said as</source>
+        <translation>读法</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="119"/>
+        <source>Exact case</source>
+        <translation>区分大小写</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="120"/>
+        <source>Segments</source>
+        <translation>片段</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="136"/>
+        <source>Project</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="138"/>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="150"/>
+        <source>Double-click: show the segment in Projects</source>
+        <translation>双击：在“项目”中显示该片段</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="154"/>
+        <source>Lexicon of:</source>
+        <translation>词典：</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="159"/>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="159"/>
+        <source>A word or phrase and how to say it</source>
+        <translation>一个词或短语及其读法</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="161"/>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="161"/>
+        <source>Change the selected entry</source>
+        <translation>修改所选词条</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="162"/>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="162"/>
+        <source>Remove the selected entries</source>
+        <translation>删除所选词条</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="164"/>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="165"/>
+        <source>Add the entries of a W3C PLS (.pls) or CSV file</source>
+        <translation>添加 W3C PLS（.pls）或 CSV 文件中的词条</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="166"/>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="167"/>
+        <source>Write these entries to a W3C PLS (.pls) or CSV file</source>
+        <translation>将这些词条写入 W3C PLS（.pls）或 CSV 文件</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="206"/>
+        <source>The library (every project)</source>
+        <translation>库（所有项目）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="226"/>
+        <source>These entries apply to every project; a project&apos;s own entries win over them.</source>
+        <translation>这些词条适用于所有项目；项目自己的词条优先。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="228"/>
+        <source>Project %s&apos;s own entries: they win over the library&apos;s.</source>
+        <translation>项目 %s 自己的词条：优先于库中的词条。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="297"/>
+        <source>Select an entry to see the segments it changes.</source>
+        <translation>选择一个词条，查看它改变的片段。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="303"/>
+        <source>Counting…</source>
+        <translation>正在统计…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="310"/>
+        <source>“%s” is in no segment.</source>
+        <translation>没有片段含有“%s”。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="311"/>
+        <source>“%s” is in 1 segment:</source>
+        <translation>“%s”出现在 1 个片段中：</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="312"/>
+        <source>“%s” is in %d segments:</source>
+        <translation>“%s”出现在 %d 个片段中：</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="333"/>
+        <source>no backend can speak this voice</source>
+        <translation>没有后端能读出此声音</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="346"/>
+        <source>Add a pronunciation</source>
+        <translation>添加读法</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="356"/>
+        <source>Edit the pronunciation</source>
+        <translation>编辑读法</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="372"/>
+        <source>%d removed</source>
+        <translation>已删除 %d 条</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="383"/>
+        <source>Import a lexicon</source>
+        <translation>导入词典</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="384"/>
+        <source>Pronunciation lexicons (*.pls *.csv);;W3C PLS (*.pls);;CSV (*.csv)</source>
+        <translation>发音词典 (*.pls *.csv);;W3C PLS (*.pls);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="407"/>
+        <source>1 entry imported</source>
+        <translation>已导入 1 个词条</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="408"/>
+        <source>%d entries imported</source>
+        <translation>已导入 %d 个词条</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="410"/>
+        <source>%s holds no entries</source>
+        <translation>%s 中没有词条</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="417"/>
+        <source>library</source>
+        <translation>库</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="419"/>
+        <source>Export the lexicon</source>
+        <translation>导出词典</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="420"/>
+        <source>W3C PLS (*.pls);;CSV (*.csv)</source>
+        <translation>W3C PLS (*.pls);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="431"/>
+        <source>%s is neither .pls nor .csv</source>
+        <translation>%s 既不是 .pls 也不是 .csv</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="432"/>
+        <source>name the file .pls (W3C PLS) or .csv</source>
+        <translation>请将文件命名为 .pls（W3C PLS）或 .csv</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="448"/>
+        <source>%d entries written to %s</source>
+        <translation>已将 %d 个词条写入 %s</translation>
     </message>
 </context>
 <context>
@@ -1706,6 +2070,15 @@ Library: %s</source>
         <location filename="../../studio/ui/views/record_dialog.py" line="86"/>
         <source>Recording: %.1f s</source>
         <translation>正在录音：%.1f 秒</translation>
+    </message>
+</context>
+<context>
+    <name>ScriptChecker</name>
+    <message>
+        <location filename="../../studio/ui/widgets/script_check.py" line="155"/>
+        <source>Show</source>
+        <extracomment>Wait this long after the last keystroke before checking. Parse on the GUI thread while tags × characters stay under this: parse time grows with both (measured: 750 tags in 17.6 kB, 16 ms; 9,000 in 210 kB, 1.7 s), and this keeps it near 10 ms.</extracomment>
+        <translation>显示</translation>
     </message>
 </context>
 <context>
@@ -2051,7 +2424,7 @@ Library: %s</source>
         <translation>渲染引擎</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/projects.py" line="50"/>
+        <location filename="../../studio/ui/views/projects.py" line="53"/>
         <source>Projects</source>
         <translation>项目</translation>
     </message>
@@ -2069,6 +2442,11 @@ Library: %s</source>
         <location filename="../../studio/ui/views/models.py" line="49"/>
         <source>Models</source>
         <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/pronunciation.py" line="101"/>
+        <source>Pronunciation</source>
+        <translation>发音</translation>
     </message>
 </context>
 <context>

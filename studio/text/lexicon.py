@@ -102,6 +102,12 @@ def _pattern(entry: Entry) -> str:
     return body if entry.case_sensitive else f"(?i:{body})"
 
 
+def term_pattern(term: str, case_sensitive: bool = False) -> re.Pattern[str]:
+    """Where ``term`` stands in a text, as an entry for it matches: whole
+    words (anywhere in CJK text, which has no spaces)."""
+    return re.compile(_pattern(Entry(term, "-", "", case_sensitive)))
+
+
 class Lexicon:
     """Entries compiled into one pattern, applied to many segments."""
 

@@ -34,15 +34,17 @@ from studio.ui.views.base import View
 from studio.ui.views.engine import EngineView
 from studio.ui.views.models import ModelsView
 from studio.ui.views.projects import ProjectsView
+from studio.ui.views.pronunciation import PronunciationView
 from studio.ui.views.queue import QueueView
 from studio.ui.views.voices import VoicesView
 from studio.ui.watcher import StoreWatcher
 
-VIEWS = ("voices", "projects", "queue", "engine", "models")
+# Pronunciation comes last so that Ctrl+1 … Ctrl+5 keep the pages they had
+VIEWS = ("voices", "projects", "queue", "engine", "models", "pronunciation")
 
 
 class MainWindow(QMainWindow):
-    """Voices, Projects, Queue, Engine and Models, one page each."""
+    """Voices, Projects, Queue, Engine, Models and Pronunciation, one page each."""
 
     def __init__(self, library: Library, *, remember: bool = True) -> None:
         super().__init__()
@@ -54,12 +56,15 @@ class MainWindow(QMainWindow):
         self.undo = QUndoStack(self)
         self.voices = VoicesView(library)
         self.projects = ProjectsView(library, self.undo)
+        self.pronunciation = PronunciationView(library)
+        self.pronunciation.go_to_segment.connect(self.go_to_segment)
         self.views: dict[str, View] = {
             "voices": self.voices,
             "projects": self.projects,
             "queue": QueueView(library),
             "engine": EngineView(library),
             "models": ModelsView(library),
+            "pronunciation": self.pronunciation,
         }
         self.nav = QListWidget()
         self.nav.setFixedWidth(150)
@@ -196,7 +201,8 @@ class MainWindow(QMainWindow):
             ("Ctrl+O", self.tr("Open a script")),
             ("Ctrl+I", self.tr("Import a voice clip")),
             ("Ctrl+E", self.tr("Export")),
-            ("Ctrl+1 … Ctrl+5", self.tr("Voices, Projects, Queue, Engine, Models")),
+            ("Ctrl+1 … Ctrl+6", self.tr("Voices, Projects, Queue, Engine, Models, "
+                                        "Pronunciation")),
             ("F1", self.tr("This list")),
         ]
 
@@ -298,6 +304,11 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _: self.watcher.changed.disconnect(dialog.check_rendered))
         dialog.show_flagged.connect(self.show_flagged)
         dialog.open()
+
+    def go_to_segment(self, project: str, segment_id: int) -> None:
+        """A segment named elsewhere (the Pronunciation page): its row in Projects."""
+        self.show_view("projects")
+        self.projects.show_segment_of(project, segment_id)
 
     def show_flagged(self) -> None:
         """The Projects page, showing only the segments that need review."""

@@ -33,7 +33,7 @@ def test_the_window_speaks_chinese(qapp, qtbot, library_dir) -> None:
         qtbot.addWidget(window)
         window.show()
         names = [window.nav.item(i).text() for i in range(window.nav.count())]
-        assert names == ["声音库", "项目", "队列", "渲染引擎", "模型"]
+        assert names == ["声音库", "项目", "队列", "渲染引擎", "模型", "发音"]
         assert window.menuBar().actions()[0].text() == "文件(&F)"
         window.close()
     finally:

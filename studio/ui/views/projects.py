@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListView,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
@@ -41,6 +43,7 @@ from studio.ui.views.base import View, cached_fit
 from studio.ui.views.find_bar import FindBar
 from studio.ui.views.segment_panel import SegmentPanel
 from studio.ui.widgets.document import DocumentView
+from studio.ui.widgets.script_check import ScriptChecker
 from studio.ui.widgets.timeline import Timeline, build_envelopes
 
 
@@ -87,6 +90,9 @@ class ProjectsView(View):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setWordWrap(False)
         self.table.doubleClicked.connect(lambda _: self.panel.edit())
+        # a right-click: edit, and "Pronounce as…" one of the segment's words
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._table_menu)
         self.table.selectionModel().currentRowChanged.connect(self._segment_selected)
         self.table.selectionModel().selectionChanged.connect(self._segment_selected)
         self._shown_selection: tuple[int | None, tuple[int, ...]] = (None, ())
@@ -218,6 +224,10 @@ class ProjectsView(View):
         script_layout = QVBoxLayout(script_page)
         script_layout.setContentsMargins(0, 0, 0, 0)
         script_layout.addWidget(self.script, 1)
+        # markup highlighted as one types; a markup error underlined and said here
+        self.script_problem = QLabel()
+        self.script_check = ScriptChecker(self.script, self.script_problem)
+        script_layout.addWidget(self.script_problem)
         script_layout.addWidget(self.apply_button)
         self.tabs = QTabWidget()
         self.tabs.addTab(segments_page, self.tr("Segments"))
@@ -492,6 +502,87 @@ class ProjectsView(View):
         elif name in ("approve", "unapprove"):
             self.panel.batch("approve", name == "approve")
 
+    # ------------------------------------------------------------ pronunciation
+    def _table_menu(self, pos: QPoint) -> None:
+        """Right-click on a segment's row: edit it, or say one of its words
+        another way."""
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        row = self.segments.rows[self.shown.source_row(index.row())]
+        if row["id"] not in self.selected_ids():
+            self.select_ids([row["id"]], row["id"])
+        menu = self.segment_menu(int(row["id"]))
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def segment_menu(self, segment_id: int) -> QMenu:
+        """The segments table's context menu for one segment."""
+        menu = QMenu(self)
+        edit = menu.addAction(self.tr("Edit text…"))
+        edit.setShortcut(QKeySequence(Qt.Key.Key_F2))
+        edit.triggered.connect(lambda: self.panel.edit())
+        words = segment_words(self.library.segment(segment_id).text)
+        pronounce = menu.addMenu(self.tr("Pronounce as…"))
+        pronounce.setToolTip(self.tr("Say a word of this segment another way, in every "
+                                     "segment that has it"))
+        pronounce.setToolTipsVisible(True)
+        for word in words:
+            action = pronounce.addAction(word)
+            action.triggered.connect(lambda _=False, word=word: self.pronounce(segment_id, word))
+        if words:
+            pronounce.addSeparator()
+        other = pronounce.addAction(self.tr("Another word or phrase…"))
+        other.triggered.connect(lambda: self.pronounce(segment_id, ""))
+        return menu
+
+    def pronounce(self, segment_id: int, word: str) -> None:
+        """"Pronounce as…": the entry dialog for ``word``, with a preview in the
+        segment's voice; Save adds it to the project's lexicon (or the library's)."""
+        from studio.backends import backend_class
+        from studio.core.render import segment_voice
+        from studio.ui.views.lexicon_dialog import EntryDialog
+        from studio.ui.views.pronunciation import save_entries
+
+        project = self.current_project()
+        if project is None:
+            return
+        segment = self.library.segment(segment_id)
+        voice = segment_voice(self.library, segment)
+        fit = cached_fit(self.library, voice)
+        problem = fit.problem or ("" if fit.backend else self.tr(
+            "no backend can speak this voice"))
+        phonemes_ok = bool(fit.backend and not problem and backend_class(fit.backend).phonemes)
+        known = {e.key: e for e in self.library.lexicon_for(project.id).entries}
+        dialog = EntryDialog(
+            self.tr("Pronounce as"), term=word, context=segment.text,
+            entry=known.get(word.casefold()) or known.get(word),
+            scopes=[(self.tr("Project %s") % project.name, project.id),
+                    (self.tr("The library (every project)"), None)],
+            root=self.root, voice=voice.name, voice_problem=problem,
+            phonemes_ok=phonemes_ok or bool(problem), parent=self)
+
+        def save() -> None:
+            if dialog.entry is not None:
+                save_entries(self, [dialog.entry], dialog.scope(), done=self.refresh)
+
+        dialog.accepted.connect(save)
+        self.dialog = dialog
+        dialog.open()
+
+    def show_segment_of(self, project: str, segment_id: int) -> None:
+        """Select project ``project`` and its segment (all segments shown if
+        the filter hid it), in the Segments tab."""
+        if not self.select_project(project):
+            return
+        self.refresh()
+        self.tabs.setCurrentIndex(0)
+        ids = [row["id"] for row in self.segments.rows]
+        if segment_id in ids and self.shown.shown_row(ids.index(segment_id)) < 0:
+            self.filter_picker.setCurrentIndex(self.filter_picker.findData("all"))
+        self._select_segment(segment_id)
+        self.table.setFocus()
+
     def _filter_chosen(self) -> None:
         """Show the segments in the chosen state; the selection keeps what stays shown."""
         key = self.filter_picker.currentData()
@@ -641,12 +732,38 @@ class ProjectsView(View):
     def apply_script(self) -> None:
         """Re-split the edited script off the GUI thread (undoable); with no
         project yet, ask its name first, then split into it."""
+        text = self.script.toPlainText()
+        if self.script_check.inline(text):
+            self._apply_checked(text, self.script_check.check_now())
+            return
+        # a long, heavily marked-up script is checked in the helper process
+        from studio.core.pronunciation import markup_problem
+
+        self.apply_button.setEnabled(False)
+
+        def checked(problem: tuple[str, int] | None) -> None:
+            self.apply_button.setEnabled(True)
+            if self.script.toPlainText() == text:  # else Apply again sees the new text
+                self.script_check.show(problem)
+                self._apply_checked(text, problem)
+
+        def failed(err: Exception, details: str) -> None:
+            self.apply_button.setEnabled(True)
+            self.show_error(err, details)
+
+        run_in_process(markup_problem, (text,), checked, failed)
+
+    def _apply_checked(self, text: str, problem: tuple[str, int] | None) -> None:
+        """Apply ``text``, checked: a markup error is shown (in place and in a
+        box) and nothing is written — no undo step that would do nothing."""
+        if problem is not None:
+            self.show_error(UserError(problem[0]))
+            return
         project = self.current_project()
         if project is None:
-            self.new_project(self.script.toPlainText())
+            self.new_project(text)
             return
-        self.undo.push(ScriptCommand(self, project.name, project.script,
-                                     self.script.toPlainText()))
+        self.undo.push(ScriptCommand(self, project.name, project.script, text))
 
     def set_script(self, name: str, text: str, label: str = "the script",
                    render_changes: bool = False) -> None:
@@ -820,6 +937,16 @@ class ProjectsView(View):
                     "Render them now?") % len(todo))
         if answer == QMessageBox.StandardButton.Yes:
             self.render_all()
+
+
+def segment_words(text: str) -> list[str]:
+    """The words of a segment's text a lexicon entry could name: each once
+    (the first spelling), in order, numbers left out."""
+    seen: dict[str, str] = {}
+    for word in re.findall(r"\w+(?:['’.-]\w+)*", text):
+        if not word.isdigit():
+            seen.setdefault(word.casefold(), word)
+    return list(seen.values())
 
 
 class LifecycleCommand(QUndoCommand):
