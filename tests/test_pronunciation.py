@@ -419,3 +419,22 @@ def test_a_dialogue_renders_each_line_with_its_voice(studio, clip, tmp_path: Pat
     assert backends == ["cosyvoice2", "piper", "cosyvoice2", "piper"]
     listing = studio("segments", "dialogue", **env).stdout
     assert 'narrator: "Are you coming?" she asked.' in listing
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_studio_script_reads_the_held_out_sentences_as_a_narrator_would(
+        library: Library, language: str) -> None:
+    """The acceptance bar: at least 90% of sentences written before the
+    reading rules were tuned (and never tuned against) come out of what
+    ``studio script`` prints as a narrator reads them, case and punctuation
+    aside. scripts/spoken_forms_heldout.py lists the misses."""
+    from studio.core.render import spoken_script
+    from tests.test_spoken_forms import load_cases, spoken_key
+
+    cases = load_cases(f"heldout_{language}.tsv")
+    right = 0
+    for written, accepted in cases:
+        segments, _ = spoken_script(library, written)
+        heard = " ".join(s.text for s in segments)
+        right += spoken_key(heard) in {spoken_key(alt) for alt in accepted}
+    assert right / len(cases) >= 0.9, f"{right}/{len(cases)}"
