@@ -111,6 +111,8 @@ def main() -> None:
                         help="skip the paste (measure opening and rendering)")
     parser.add_argument("--qa", choices=("on", "off"), default="on",
                         help="take QA during the render (check workers beside the renderers)")
+    parser.add_argument("--profile", action="store_true",
+                        help="profile the GUI thread while the project renders")
     parser.add_argument("--open-only", action="store_true",
                         help="measure opening the project and drawing its timeline only")
     args = parser.parse_args()
@@ -199,7 +201,15 @@ def main() -> None:
         JobQueue(library).enqueue([s.id for s in library.segments(sync.project.id)], "piper")
         start_engine(library.root, exist_ok=True)
         meter.start()
-        pump(app, lambda: False, args.render_s)
+        if args.profile:  # where the GUI thread's time goes while takes land
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.runcall(pump, app, lambda: False, args.render_s)
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+        else:
+            pump(app, lambda: False, args.render_s)
         stall = meter.stop()
         done = JobQueue(library).counts(sync.project.id).get("done", 0)
         print(f"render 1,000 segments, QA {args.qa} ({done} done in {args.render_s:.0f} s): "
