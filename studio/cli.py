@@ -132,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--screenshot", type=Path, metavar="FILE",
                      help="render a view offscreen to a PNG at 1280x800 and exit")
     gui.add_argument("--view", default="projects",
-                     choices=["voices", "projects", "queue", "engine", "models"])
+                     choices=["voices", "projects", "queue", "engine", "models", "pronunciation"])
     gui.add_argument("--language", choices=["en", "zh_CN"],
                      help="interface language (default: the saved choice, else the system's)")
     gui.add_argument("--theme", choices=["system", "light", "dark"],
@@ -199,7 +199,46 @@ def build_parser() -> argparse.ArgumentParser:
 
     _review_commands(sub, common)
     _pronunciation_commands(sub, common)
+    _server_commands(sub, common)
     return parser
+
+
+def _server_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``studio serve`` and ``studio keys`` (see docs/server.md)."""
+    serve = sub.add_parser(
+        "serve", parents=[common], help="serve the library over HTTP (docs/server.md)",
+        description="The HTTP API in front of the library and its engine: the original "
+        "service's contract, a speech endpoint compatible with the common client libraries, "
+        "long-form projects, health and metrics. Every request but /health needs a key "
+        "(`studio keys add NAME`). Options override the library's server.* settings.")
+    serve.add_argument("--host", help="address to bind (default 127.0.0.1; anything but "
+                       "loopback needs a key in the library)")
+    serve.add_argument("--port", type=int, help="port (default 8000)")
+    serve.add_argument("--log-format", choices=["text", "json"],
+                       help="access and server logs on stderr: the house format or JSON lines")
+    serve.add_argument("--timeout", type=float, metavar="S", dest="timeout_s",
+                       help="answer a one-shot request 504 past this (default 600)")
+    serve.add_argument("--result-ttl", type=float, metavar="S", dest="result_ttl_s",
+                       help="how long one-shot results are kept (default 3600)")
+    serve.add_argument("--sweep-every", type=float, metavar="S", dest="sweep_every_s",
+                       help="how often expired one-shot results are swept (default 60)")
+    serve.add_argument("--max-body", type=int, metavar="BYTES", dest="max_body_bytes",
+                       help="largest request body (default 2000000)")
+    serve.add_argument("--key-concurrency", type=int, metavar="N",
+                       help="requests in flight per key; more are answered 429 (default 64)")
+    serve.add_argument("--voice-url-allow", metavar="NETS",
+                       help="loopback/private/link-local networks voice_url may reach "
+                       "(comma-separated CIDRs, or 'all'; default none)")
+
+    keys = sub.add_parser("keys", parents=[common], help="API keys of `studio serve`")
+    ksub = keys.add_subparsers(dest="action", metavar="ACTION", required=True)
+    kadd = ksub.add_parser("add", parents=[common],
+                           help="make a key (printed once: only its hash is kept)")
+    kadd.add_argument("name")
+    klist = ksub.add_parser("list", parents=[common], help="keys, live and revoked (no secrets)")
+    klist.add_argument("--json", action="store_true")
+    krevoke = ksub.add_parser("revoke", parents=[common], help="revoke a key at once")
+    krevoke.add_argument("name")
 
 
 def _pronunciation_commands(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -1137,6 +1176,50 @@ def _with_progress(work, quiet: bool, label: str):  # type: ignore[no-untyped-de
         return result
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """``studio serve``: the HTTP API until SIGINT or SIGTERM."""
+    from studio.server.run import serve
+    from studio.server.settings import ServerSettings
+
+    if args.port is not None and not 0 < args.port < 65536:
+        raise UserError(f"--port {args.port} is not a port", "use 1 to 65535")
+    with _open_library(args) as library:
+        stored = library.settings_with_prefix("server.")
+        root = library.root
+    options = {name: getattr(args, name) for name in (
+        "host", "port", "log_format", "timeout_s", "result_ttl_s", "sweep_every_s",
+        "max_body_bytes", "key_concurrency", "voice_url_allow")}
+    settings = ServerSettings.from_mapping(stored, **options)
+    return serve(root, settings, verbose=args.verbose)
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    """``studio keys add|list|revoke``."""
+    from studio.core import keys
+
+    with _open_library(args) as library:
+        if args.action == "add":
+            key = keys.add_key(library, args.name)
+            print(f"studio: key {args.name!r} made; it is shown only now, keep it safe "
+                  "(send it as `Authorization: Bearer KEY`)", file=sys.stderr)
+            print(key)
+            return 0
+        if args.action == "revoke":
+            keys.revoke_key(library, args.name)
+            print(f"studio: key {args.name!r} revoked", file=sys.stderr)
+            return 0
+        rows = keys.list_keys(library)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for row in rows:
+        made = time.strftime("%Y-%m-%d %H:%M", time.localtime(row["created_at"]))
+        revoked = (f"revoked {time.strftime('%Y-%m-%d %H:%M', time.localtime(row['revoked_at']))}"
+                   if row["revoked_at"] else "live")
+        print(f"{row['name']:<24} vs-{row['key_id']}-…  made {made}  {revoked}")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     """``studio gui`` (and ``studio`` alone): the desktop studio."""
     import os
@@ -1161,7 +1244,7 @@ COMMANDS = {"gui": cmd_gui, "render": cmd_render, "voices": cmd_voices, "project
             "regenerate": cmd_regenerate, "edit": cmd_edit, "lock": cmd_mark,
             "unlock": cmd_mark, "approve": cmd_mark, "unapprove": cmd_mark,
             "takes": cmd_takes, "take": cmd_take, "export": cmd_export,
-            "script": cmd_script, "lexicon": cmd_lexicon}
+            "script": cmd_script, "lexicon": cmd_lexicon, "serve": cmd_serve, "keys": cmd_keys}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

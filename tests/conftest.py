@@ -135,7 +135,7 @@ def clip(tmp_path: Path, speech: Callable[[float], np.ndarray]) -> Callable[...,
     return make
 
 
-RUNTIME_FILES = ("logs", "backups", "engine.lock")
+RUNTIME_FILES = ("logs", "backups", "engine.lock", "server.json")
 
 
 def snapshot(root: Path) -> dict[str, str]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from studio.backends import installed_backends
 from studio.core.jobs import QueueSettings
+from studio.core.serving import ServerSettings
 from studio.core.store import Library
 from studio.errors import UserError
 from studio.qa import QaSettings
@@ -66,6 +67,20 @@ QA_HELP = {
 }
 
 
+SERVER_HELP = {
+    "timeout_s": "API server: a one-shot request past this many seconds is answered 504",
+    "result_ttl_s": "API server: seconds a one-shot result is kept before it is swept",
+    "max_body_bytes": "API server: a request body over this many bytes is answered 413",
+    "key_concurrency": "API server: requests in flight per key; more are answered 429",
+    "voice_url_allow": "API server: private networks voice_url may reach (CIDRs, or all)",
+    "max_input_chars": "API server: longest input of /v1/audio/speech, in characters",
+    "max_target_chars": "API server: longest target of /synthesize, in characters",
+    "sweep_every_s": "API server: seconds between sweeps of expired one-shot results",
+    "voice_url_max_bytes": "API server: largest prompt clip voice_url may download, in bytes",
+    "voice_url_timeout_s": "API server: seconds a voice_url download may take",
+}
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -98,6 +113,13 @@ def known_settings() -> dict[str, Setting]:
         key = f"qa.{f.name}"
         found[key] = Setting(key, _kind(hints[f.name]), QA_HELP.get(f.name, f"take QA: "
                              f"{f.name.replace('_', ' ')}"), f.default)
+    hints = typing.get_type_hints(ServerSettings)
+    for f in dataclasses.fields(ServerSettings):
+        if f.name in ("host", "port", "log_format"):
+            continue  # options of `studio serve` itself
+        key = f"server.{f.name}"
+        found[key] = Setting(key, _kind(hints[f.name]), SERVER_HELP.get(
+            f.name, f"API server: {f.name.replace('_', ' ')}"), f.default)
     for backend in installed_backends().values():
         for option, (kind, text) in backend.option_help.items():
             key = f"{backend.name}.{option}"

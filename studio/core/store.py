@@ -280,6 +280,23 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE UNIQUE INDEX lexicon_key ON lexicon(COALESCE(project_id, 0), key);
     """,
+    # `studio serve`: API keys (the secret is never stored: a salted scrypt of
+    # it, found by its public ``key_id``; a revoked key's row is kept), and
+    # one-shot request projects (``expires_at`` set: hidden from the project
+    # listings, swept with their files once expired; see studio/core/oneshot.py).
+    """
+    CREATE TABLE api_keys (
+        id         INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL COLLATE NOCASE,
+        key_id     TEXT NOT NULL UNIQUE,        -- the public part of the key
+        salt       BLOB NOT NULL,
+        hash       BLOB NOT NULL,               -- scrypt(secret part, salt)
+        created_at REAL NOT NULL,
+        revoked_at REAL
+    );
+    CREATE UNIQUE INDEX api_keys_live_name ON api_keys(name) WHERE revoked_at IS NULL;
+    ALTER TABLE projects ADD COLUMN expires_at REAL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -312,6 +329,7 @@ class Project:
     updated_at: float
     paused: int = 0
     deleted_at: float | None = None  # in the trash since then; None: a live project
+    expires_at: float | None = None  # a one-shot request's project: swept after this time
 
 
 @dataclass(frozen=True)
@@ -663,7 +681,7 @@ class Library:
     def projects(self) -> list[dict[str, Any]]:
         """Live projects with their segment counts, for listings: ``rendered``
         counts segments that are done (see :data:`SEGMENT_STATES_VIEW`)."""
-        return self._project_rows("p.deleted_at IS NULL")
+        return self._project_rows("p.deleted_at IS NULL AND p.expires_at IS NULL")
 
     def trash(self) -> list[dict[str, Any]]:
         """Projects in the trash, like :meth:`projects` plus ``deleted_at``."""
@@ -688,12 +706,14 @@ class Library:
     def project_count(self) -> int:
         """How many live projects there are."""
         return int(self.conn.execute(
-            "SELECT COUNT(*) FROM projects WHERE deleted_at IS NULL").fetchone()[0])
+            "SELECT COUNT(*) FROM projects WHERE deleted_at IS NULL AND expires_at IS NULL"
+        ).fetchone()[0])
 
     def project_names(self) -> list[str]:
         """Live projects' names in listing order (cheap: no segment counts)."""
         return [row[0] for row in self.conn.execute(
-            "SELECT name FROM projects WHERE deleted_at IS NULL ORDER BY name")]
+            "SELECT name FROM projects WHERE deleted_at IS NULL AND expires_at IS NULL "
+            "ORDER BY name")]
 
     def check_new_name(self, name: str) -> str:
         """``name`` stripped, if a project may take it; else :class:`UserError`.
@@ -983,6 +1003,75 @@ class Library:
         project = self.find_project(name)
         assert project is not None
         return SyncResult(project=project, kept=kept, added=added, detached=len(gone))
+
+    # ------------------------------------------------------------ one-shot projects
+    def create_oneshot_project(self, name: str, voice: Voice, expires_at: float) -> Project:
+        """A new, empty project for one request (``studio serve``): hidden from
+        the project listings from its first commit, swept after ``expires_at``
+        (:mod:`studio.core.oneshot`)."""
+        name = self.check_new_name(name)
+        now = time.time()
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO projects(name, script, voice_id, created_at, updated_at, "
+                "expires_at) VALUES (?, '', ?, ?, ?, ?)",
+                (name, voice.id, now, now, expires_at),
+            )
+        return self._live(name)
+
+    def expired_projects(self, now: float) -> list[Project]:
+        """One-shot projects whose time is up."""
+        rows = self.conn.execute(
+            "SELECT * FROM projects WHERE expires_at IS NOT NULL AND expires_at <= ? "
+            "ORDER BY id", (now,))
+        return [_row(Project, row) for row in rows]
+
+    def project_by_id(self, project_id: int) -> Project | None:
+        """The live project with this id (one-shot ones included), or None."""
+        row = self.conn.execute(
+            "SELECT * FROM projects WHERE id = ? AND deleted_at IS NULL", (project_id,)
+        ).fetchone()
+        return _row(Project, row) if row else None
+
+    # ------------------------------------------------------------ API keys
+    def add_api_key(self, name: str, key_id: str, salt: bytes, digest: bytes) -> None:
+        """Store a key's public id and salted hash (:mod:`studio.core.keys`);
+        :class:`UserError` if a live key has this name."""
+        name = name.strip()
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM api_keys WHERE name = ? AND revoked_at IS NULL",
+                            (name,)).fetchone():
+                raise UserError(f"there is already a key named {name!r}",
+                                "choose another name, or revoke it first "
+                                f"(`studio keys revoke {name}`)")
+            conn.execute(
+                "INSERT INTO api_keys(name, key_id, salt, hash, created_at) "
+                "VALUES (?, ?, ?, ?, ?)", (name, key_id, salt, digest, time.time()))
+
+    def api_key(self, key_id: str) -> dict[str, Any] | None:
+        """The key with this public id (revoked or not), or None."""
+        row = self.conn.execute("SELECT * FROM api_keys WHERE key_id = ?", (key_id,)).fetchone()
+        return dict(row) if row else None
+
+    def api_keys(self) -> list[dict[str, Any]]:
+        """Every key (name, key_id, created_at, revoked_at), newest last; no secrets."""
+        rows = self.conn.execute(
+            "SELECT name, key_id, created_at, revoked_at FROM api_keys ORDER BY id")
+        return [dict(row) for row in rows]
+
+    def live_api_key_count(self) -> int:
+        """How many keys are not revoked."""
+        return int(self.conn.execute(
+            "SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL").fetchone()[0])
+
+    def revoke_api_key(self, name: str) -> None:
+        """Revoke the live key named ``name``; :class:`UserError` if there is none."""
+        with self.transaction() as conn:
+            done = conn.execute(
+                "UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
+                (time.time(), name.strip())).rowcount
+        if not done:
+            raise UserError(f"no key named {name!r}", "see `studio keys list`")
 
     # ------------------------------------------------------------ lexicon
     def lexicon_entries(self, project_id: int | None = None) -> list[Entry]:

@@ -1,0 +1,87 @@
+"""One-shot requests of ``studio serve``: a text in, audio out, through the
+same queue and engine as any project.
+
+Each request becomes a project of its own (named ``api-oneshot-<random>``),
+hidden from the project listings from its first commit by ``expires_at``,
+rendered at interactive priority, and swept once expired: its rows go at
+once (the engine's sweep removes take files no row points to), its result
+files when they are older than the time to live. So a one-shot request
+shares placement, retries and crash safety with everything else, and a
+crash of the server leaves nothing behind for long.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import time
+from pathlib import Path
+
+from studio.core.jobs import JobQueue
+from studio.core.prompts import remove_voice
+from studio.core.render import plan_project, resolve_voice
+from studio.core.store import Library, Project
+from studio.errors import UserError
+from studio.text import prepare_script
+
+PREFIX = "api-oneshot-"
+RESULTS = "server/results"  # under the library: the original contract's audio files
+
+
+def is_oneshot(project: Project) -> bool:
+    """Whether ``project`` is a one-shot request's."""
+    return project.expires_at is not None
+
+
+def speed_markup(text: str, speed: float) -> str:
+    """``text`` spoken at ``speed`` (the script markup every backend reads)."""
+    if abs(speed - 1.0) < 1e-6:
+        return text
+    return f"[speed {speed:g}]{text}[/speed]"
+
+
+def create(library: Library, text: str, voice_name: str, *, ttl_s: float,
+           speed: float = 1.0, label: str = "the input") -> Project:
+    """Check ``text`` and the voice, then make the request's project with its
+    segments (nothing is written if a check fails)."""
+    voice, backend = resolve_voice(library, "", voice_name)
+    raw = speed_markup(text, speed)
+    script = prepare_script(raw, backend.max_chars, name=label)
+    name = f"{PREFIX}{secrets.token_hex(8)}"
+    library.create_oneshot_project(name, voice, time.time() + ttl_s)
+    try:
+        planned = plan_project(library, raw, name, voice.name, script_label=label,
+                               prepared=script)
+    except BaseException:
+        library.remove_project(name)
+        raise
+    return planned.sync.project
+
+
+def finish(library: Library, project: Project) -> None:
+    """After the request is answered: cancel what is left of its jobs (take
+    QA's checks: one-shot results are not checked)."""
+    JobQueue(library).cancel(project_id=project.id)
+
+
+def sweep(library: Library, results: Path, ttl_s: float, now: float | None = None) -> int:
+    """Remove expired one-shot projects (their active jobs are cancelled with
+    them) and result files older than ``ttl_s``; how many projects went."""
+    now = time.time() if now is None else now
+    gone = 0
+    for project in library.expired_projects(now):
+        JobQueue(library).cancel(project_id=project.id)
+        library.remove_project(project.name)
+        gone += 1
+    for voice in library.voices():  # voices made from a voice_url, once no project uses them
+        if voice.name.startswith(PREFIX) and now - voice.created_at > ttl_s:
+            with contextlib.suppress(UserError):  # still used by a project not yet expired
+                remove_voice(library, voice.name)
+    if results.is_dir():
+        for path in results.iterdir():
+            try:
+                if path.is_file() and now - path.stat().st_mtime > ttl_s:
+                    path.unlink()
+            except FileNotFoundError:
+                pass
+    return gone

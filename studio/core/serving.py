@@ -1,0 +1,95 @@
+"""What ``studio serve`` is told (:class:`ServerSettings`, the library's
+``server.*`` settings), and whether it runs on a library, and where: a small file in
+the library (``server.json``: pid, address, since when) written once the
+server listens and removed when it stops. A file whose process is gone (a
+kill -9) counts as not running. The Engine page reads it; nothing else
+depends on it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from studio.fsutil import write_bytes_atomic
+
+STATE_FILE = "server.json"
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """How the server behaves (library settings ``server.<field>`` override
+    the defaults; ``studio serve`` options override both)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    timeout_s: float = 600.0  # a one-shot request past this is answered 504
+    result_ttl_s: float = 3600.0  # one-shot results (and their projects) live this long
+    sweep_every_s: float = 60.0
+    max_body_bytes: int = 2_000_000  # a request body past this is answered 413
+    key_concurrency: int = 64  # requests in flight per key; more are answered 429
+    max_input_chars: int = 4096  # /v1/audio/speech's input
+    max_target_chars: int = 100_000  # /synthesize's target
+    voice_url_max_bytes: int = 10_000_000
+    voice_url_timeout_s: float = 15.0
+    # voice_url may reach these loopback, private or link-local networks
+    # (comma-separated CIDRs, or "all"); by default none of them
+    voice_url_allow: str = ""
+    log_format: str = "text"  # or "json"
+
+    @classmethod
+    def from_mapping(cls, stored: dict[str, Any], **overrides: Any) -> ServerSettings:
+        """Defaults, then ``stored`` (keys without ``server.``), then the
+        overrides that are not None."""
+        kinds: dict[str, Any] = {f.name: type(f.default) for f in dataclasses.fields(cls)}
+        names = kinds
+        values: dict[str, Any] = {}
+        for key, value in stored.items():
+            if key in kinds:
+                values[key] = kinds[key](value)
+        values.update({k: v for k, v in overrides.items() if v is not None and k in names})
+        return cls(**values)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def announce(root: Path, host: str, port: int) -> None:
+    """Say that this process serves the library at ``root`` on host:port."""
+    state = {"pid": os.getpid(), "host": host, "port": port, "since": time.time()}
+    write_bytes_atomic(Path(root) / STATE_FILE, json.dumps(state).encode())
+
+
+def withdraw(root: Path) -> None:
+    """Say that this process serves no more (only if the file is its own)."""
+    path = Path(root) / STATE_FILE
+    with contextlib.suppress(OSError, ValueError):
+        if json.loads(path.read_text(encoding="utf-8")).get("pid") == os.getpid():
+            path.unlink()
+
+
+def running(root: Path) -> dict[str, Any] | None:
+    """``{"pid", "host", "port", "since", "url"}`` of the server on this
+    library, or None when none runs."""
+    try:
+        state = json.loads((Path(root) / STATE_FILE).read_text(encoding="utf-8"))
+        pid, host, port = int(state["pid"]), str(state["host"]), int(state["port"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not _alive(pid):
+        return None
+    shown = f"[{host}]" if ":" in host else host
+    return {**state, "url": f"http://{shown}:{port}"}

@@ -1,0 +1,100 @@
+"""``studio serve`` under load and under kill -9 (slow: `make test-slow`)."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+
+from tests.test_server import Server, free_port, prepare_library, read_audio, start_server
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    root = tmp_path / "library"
+    yield root, prepare_library(root, tmp_path)
+    from studio.engine.client import stop_engine
+
+    stop_engine(root)
+
+
+def test_50_concurrent_speech_requests_all_get_their_audio(fresh: tuple[Path, str],
+                                                           tmp_path: Path) -> None:
+    root, key = fresh
+    srv = start_server(root, tmp_path, key)
+    try:
+        texts = [f"Request number {n} asks for its own sentence." for n in range(50)]
+
+        def one(text: str) -> tuple[int, float]:
+            reply = httpx.post(f"{srv.url}/v1/audio/speech", headers=srv.auth, timeout=600,
+                               json={"model": "tts-1", "input": text, "voice": "joe",
+                                     "response_format": "wav"})
+            assert reply.status_code == 200, reply.text
+            samples, rate = read_audio(reply.content)
+            assert float(np.max(np.abs(samples))) > 0.05
+            return reply.status_code, len(samples) / rate
+
+        started = time.monotonic()
+        with ThreadPoolExecutor(50) as pool:
+            results = list(pool.map(one, texts))
+        took = time.monotonic() - started
+        assert [code for code, _ in results] == [200] * 50
+        # each answer is its own sentence: "number 7" and "number 42" differ in length
+        assert all(1.5 < seconds < 6 for _, seconds in results)
+        print(f"50 concurrent requests answered in {took:.1f} s")
+    finally:
+        assert srv.stop() == 0
+
+
+def test_kill_9_of_the_server_during_a_project(fresh: tuple[Path, str],
+                                               tmp_path: Path) -> None:
+    root, key = fresh
+    port = free_port()
+    srv = start_server(root, tmp_path, key, port=port)
+    script = "\n\n".join(f"Paragraph {n} says one thing. Then it says another thing."
+                         for n in range(1, 9))
+    made = httpx.post(f"{srv.url}/v1/projects", headers=srv.auth, timeout=60,
+                      json={"name": "Survivor", "script": script, "voice": "joe"})
+    assert made.status_code == 201, made.text
+    pid = made.json()["id"]
+    deadline = time.monotonic() + 120
+    while httpx.get(f"{srv.url}/v1/projects/{pid}", headers=srv.auth).json()["done"] < 3:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    srv.process.send_signal(signal.SIGKILL)
+    srv.process.wait()
+    again: Server = start_server(root, tmp_path, key, port=port)
+    try:
+        deadline = time.monotonic() + 180
+        while (status := httpx.get(f"{again.url}/v1/projects/{pid}",
+                                   headers=again.auth).json())["state"] != "done":
+            assert status["state"] in ("rendering", "done"), status
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        assert status["done"] == status["segments"] == 16 and status["failed"] == 0
+        audio = httpx.get(f"{again.url}/v1/projects/{pid}/audio", headers=again.auth,
+                          timeout=120)
+        samples, rate = read_audio(audio.content)
+        assert len(samples) / rate > 20
+    finally:
+        assert again.stop() == 0
+    conn = sqlite3.connect(root / "studio.db")
+    takes = conn.execute(
+        "SELECT s.position, COUNT(t.id) FROM segments s LEFT JOIN takes t ON t.segment_id = s.id "
+        "WHERE s.project_id = ? GROUP BY s.id ORDER BY s.position", (pid,)).fetchall()
+    jobs = conn.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT j.segment_id) FROM jobs j JOIN segments s "
+        "ON s.id = j.segment_id WHERE s.project_id = ? AND j.state = 'done' AND j.kind = 'render'",
+        (pid,)).fetchone()
+    conn.close()
+    assert [count for _, count in takes] == [1] * 16  # nothing lost, nothing rendered twice
+    assert jobs == (16, 16)
