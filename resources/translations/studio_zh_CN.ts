@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AddKeyDialog</name>
+    <message>
+        <location filename="../../studio/ui/views/keys_dialog.py" line="38"/>
+        <source>Add API key</source>
+        <translation>添加 API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/keys_dialog.py" line="40"/>
+        <source>e.g. video-pipeline</source>
+        <translation>例如 video-pipeline</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/keys_dialog.py" line="46"/>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/keys_dialog.py" line="84"/>
+        <source>Something went wrong: %s</source>
+        <translation>出现问题：%s</translation>
+    </message>
+</context>
+<context>
     <name>AlignedText</name>
     <message>
         <location filename="../../studio/ui/widgets/aligned.py" line="68"/>
@@ -176,79 +199,135 @@
 <context>
     <name>EngineView</name>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="44"/>
+        <location filename="../../studio/ui/views/engine.py" line="62"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="45"/>
+        <location filename="../../studio/ui/views/engine.py" line="63"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="53"/>
+        <location filename="../../studio/ui/views/engine.py" line="71"/>
         <source>Worker</source>
         <translation>工作进程</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="54"/>
+        <location filename="../../studio/ui/views/engine.py" line="72"/>
+        <location filename="../../studio/ui/views/engine.py" line="107"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="55"/>
+        <location filename="../../studio/ui/views/engine.py" line="73"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="56"/>
+        <location filename="../../studio/ui/views/engine.py" line="74"/>
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="57"/>
+        <location filename="../../studio/ui/views/engine.py" line="75"/>
         <source>PID</source>
         <translation>进程号</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="58"/>
+        <location filename="../../studio/ui/views/engine.py" line="76"/>
         <source>Uptime</source>
         <translation>运行时间</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="59"/>
+        <location filename="../../studio/ui/views/engine.py" line="77"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="60"/>
+        <location filename="../../studio/ui/views/engine.py" line="78"/>
         <source>Restarts</source>
         <translation>重启次数</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="61"/>
+        <location filename="../../studio/ui/views/engine.py" line="79"/>
         <source>Placed because</source>
         <translation>分配原因</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="74"/>
+        <location filename="../../studio/ui/views/engine.py" line="92"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="98"/>
+        <location filename="../../studio/ui/views/engine.py" line="99"/>
+        <source>HTTP API</source>
+        <translation>HTTP API</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="105"/>
+        <source>Key</source>
+        <translation>密钥</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="106"/>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="125"/>
+        <source>Add key…</source>
+        <translation>添加密钥…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="126"/>
+        <source>Revoke</source>
+        <translation>吊销</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="161"/>
         <source>Running (pid %s)</source>
         <translation>运行中（进程号 %s）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="98"/>
+        <location filename="../../studio/ui/views/engine.py" line="161"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="104"/>
+        <location filename="../../studio/ui/views/engine.py" line="167"/>
         <source>Backend %s is not available: %s</source>
         <translation>后端 %s 不可用：%s</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="194"/>
+        <source>API server not running — start it with `studio serve` (see docs/server.md)</source>
+        <translation>API 服务器未运行——用 `studio serve` 启动（见 docs/server.md）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="196"/>
+        <source>API server running at %s (pid %s, since %s)</source>
+        <translation>API 服务器运行于 %s（pid %s，自 %s 起）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="200"/>
+        <source>active</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="201"/>
+        <source>revoked %s</source>
+        <translation>已于 %s 吊销</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="235"/>
+        <source>Revoke key</source>
+        <translation>吊销密钥</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/engine.py" line="236"/>
+        <source>Revoke the key %s? Programs that use it are refused from now on.</source>
+        <translation>吊销密钥 %s？此后使用它的程序都将被拒绝。</translation>
     </message>
 </context>
 <context>
@@ -1152,6 +1231,34 @@ Library: %s</source>
         <location filename="../../studio/ui/views/models.py" line="224"/>
         <source>Removed %s (%.1f MB freed)</source>
         <translation>已删除 %s（释放 %.1f MB）</translation>
+    </message>
+</context>
+<context>
+    <name>NewKeyDialog</name>
+    <message>
+        <location filename="../../studio/ui/views/keys_dialog.py" line="94"/>
+        <source>API key %s</source>
+        <translation>API 密钥 %s</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/keys_dialog.py" line="100"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/keys_dialog.py" line="106"/>
+        <source>This key is shown only now. Store it; the studio keeps only a hash.</source>
+        <translation>此密钥仅在此刻显示。请妥善保存；Voice Studio 只保留其哈希值。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/keys_dialog.py" line="111"/>
+        <source>The new key &lt;b&gt;%s&lt;/b&gt;:</source>
+        <translation>新密钥 &lt;b&gt;%s&lt;/b&gt;：</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/keys_dialog.py" line="119"/>
+        <source>Copied</source>
+        <translation>已复制</translation>
     </message>
 </context>
 <context>
@@ -2419,7 +2526,7 @@ Library: %s</source>
         <translation>出现问题：%s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="30"/>
+        <location filename="../../studio/ui/views/engine.py" line="48"/>
         <source>Engine</source>
         <translation>渲染引擎</translation>
     </message>
