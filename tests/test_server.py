@@ -86,7 +86,8 @@ def start_server(root: Path, tmp: Path, key: str, *args: str, port: int | None =
     port = port or free_port()
     log = tmp / f"serve-{port}.log"
     environment = dict(os.environ, STUDIO_HOME=str(root), PYTHONPATH=str(REPO),
-                       PYTHONUNBUFFERED="1", **(env or {}))
+                       PYTHONUNBUFFERED="1")
+    environment.update(env or {})
     with open(log, "ab") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "studio", "serve", "--port", str(port), *args],

@@ -13,7 +13,14 @@ import httpx
 import numpy as np
 import pytest
 
-from tests.test_server import Server, free_port, prepare_library, read_audio, start_server
+from tests.test_server import (  # noqa: F401 (clip_server: a fixture)
+    Server,
+    clip_server,
+    free_port,
+    prepare_library,
+    read_audio,
+    start_server,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -98,3 +105,63 @@ def test_kill_9_of_the_server_during_a_project(fresh: tuple[Path, str],
     conn.close()
     assert [count for _, count in takes] == [1] * 16  # nothing lost, nothing rendered twice
     assert jobs == (16, 16)
+
+
+def test_a_voice_url_is_cloned_and_speaks_then_is_swept(
+        tmp_path: Path, clip_server: str) -> None:  # noqa: F811 (the fixture)
+    """/synthesize with voice_url, end to end: the clip fetched from a real
+    HTTP server (on an address the test allows), checked, made a one-shot
+    cloned voice, and the text rendered with it by the engine.
+
+    The clone renders through the cosyvoice2 adapter against the stand-in
+    runtime in tests/standin (the real one needs an NVIDIA GPU and 5 GB of
+    weights; scripts/gpu_smoke.py runs it). The fetch, the checks, the queue,
+    the engine and the server are the real thing."""
+    import os
+
+    from tests.conftest import REPO
+    from tests.test_backend_cosyvoice2 import STANDIN, make_model_dir
+    from tests.test_server import CLIP_HOST
+
+    models = tmp_path / "models"
+    make_model_dir(models / "cosyvoice2-0.5b")
+    env = {"STUDIO_MODELS": str(models),
+           "PYTHONPATH": os.pathsep.join([str(REPO), str(STANDIN)])}
+    root = tmp_path / "library"
+    key = prepare_library(root, tmp_path, **{"cosyvoice2.device": "cpu"})
+    srv = start_server(root, tmp_path, key, "--voice-url-allow", f"{CLIP_HOST}/32",
+                       "--timeout", "20", "--result-ttl", "1", "--sweep-every", "1", env=env)
+    try:
+        reply = httpx.post(f"{srv.url}/synthesize", timeout=300, json={
+            "apikey": key, "target": "A cloned voice reads this line.",
+            "voice_url": f"{clip_server}/clip.wav",
+            "voice_prompt_text": "The quick brown fox jumps over the lazy dog, and the studio "
+                                 "records it."})
+        assert reply.status_code == 200, reply.text
+        body = reply.json()
+        assert body["num_chunks"] == 1 and body["processing_time_seconds"] > 0
+        audio = httpx.get(srv.url + body["download_url"], headers=srv.auth, timeout=30)
+        assert audio.status_code == 200
+        samples, rate = read_audio(audio.content)
+        assert rate == 24000 and len(samples) / rate > 0.5  # the cloning backend's rate
+        with sqlite3.connect(root / "studio.db") as conn:
+            backends = {row[0] for row in conn.execute("SELECT backend FROM takes")}
+        assert backends == {"cosyvoice2"}
+        # past its time to live (the 20 s the request might have waited, then the
+        # result's 1 s), the result, its project and its voice are swept
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with sqlite3.connect(root / "studio.db") as conn:
+                left = conn.execute("SELECT COUNT(*) FROM projects").fetchone()[0] + \
+                    conn.execute("SELECT COUNT(*) FROM voices WHERE kind = 'clone'"
+                                 ).fetchone()[0]
+            if left == 0:
+                break
+            time.sleep(0.5)
+        assert left == 0
+        assert httpx.get(srv.url + body["download_url"], headers=srv.auth).status_code == 404
+    finally:
+        srv.stop()
+        from studio.engine.client import stop_engine
+
+        stop_engine(root)

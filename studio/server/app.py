@@ -131,12 +131,14 @@ def _usable_voices(library: Library) -> list[dict[str, Any]]:
     return out
 
 
-def _check_voice(library: Library, name: str) -> None:
+def _check_voice(library: Library, name: str, made_here: bool = False) -> None:
+    """400 for a voice a request may not name (one made from another
+    request's voice_url included), 503 for one whose backend cannot run."""
     from studio.core.render import ensure_presets
 
     ensure_presets(library)
     voice = library.find_voice(name)
-    if voice is None or voice.name.startswith(oneshot.PREFIX):
+    if voice is None or (voice.name.startswith(oneshot.PREFIX) and not made_here):
         names = ", ".join(v.name for v in library.voices()
                           if not v.name.startswith(oneshot.PREFIX))
         raise ApiError(400, f"no voice named {name!r}: voices here: {names}", param="voice",
@@ -145,13 +147,17 @@ def _check_voice(library: Library, name: str) -> None:
 
 
 async def _render_oneshot(state: State, text: str, voice: str, speed: float,
-                          started: float) -> tuple[audio.Audio, int, int]:
+                          started: float, made_here: bool = False
+                          ) -> tuple[audio.Audio, int, int]:
     """Queue ``text`` as a one-shot project, wait, and join its takes:
-    (samples, rate, segments). Raises :class:`ApiError`."""
+    (samples, rate, segments). ``made_here``: the voice was made from this
+    request's voice_url. Raises :class:`ApiError`."""
     try:
-        await state.db.run(_check_voice, voice)
+        await state.db.run(_check_voice, voice, made_here)
         project: Project = await state.db.run(
-            lambda lib: oneshot.create(lib, text, voice, ttl_s=state.settings.result_ttl_s,
+            # kept while the request may wait for it, then as long as a result lives
+            lambda lib: oneshot.create(lib, text, voice, ttl_s=state.settings.timeout_s
+                                       + state.settings.result_ttl_s,
                                        speed=speed))
         await state.db.run(lambda lib: service.queue_project(lib, project,
                                                              priority=PRIORITY_INTERACTIVE))
@@ -439,7 +445,8 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
                 assert prompt_text is not None
                 voice = await _voice_from_url(state, url, prompt_text)
             assert voice is not None
-            samples, rate, count = await _render_oneshot(state, target, voice, 1.0, started)
+            samples, rate, count = await _render_oneshot(state, target, voice, 1.0, started,
+                                                         made_here=url is not None)
             token = secrets.token_hex(16)
             path = state.results / f"{token}.wav"
             await anyio.to_thread.run_sync(

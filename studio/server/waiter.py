@@ -57,6 +57,8 @@ def _states(library: Library, ids: list[int]) -> dict[int, Outcome | None]:
             found[project_id] = Outcome(False, tuple(errors) or ("not rendered",))
         else:
             found[project_id] = None
+    for project_id in ids:  # gone meanwhile (deleted from the desktop, say): say so now
+        found.setdefault(project_id, Outcome(False, ("the request's project was removed",)))
     return found
 
 
