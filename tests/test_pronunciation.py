@@ -91,6 +91,7 @@ def test_brackets_and_angle_brackets_that_are_text_stay_text() -> None:
     ('A <sub alias="x">word.\n\nNext.', "line 1, column 3", "not closed in its paragraph"),
     ('A <phoneme ph="">word</phoneme>.', "line 1, column 3", "phoneme string is empty"),
     ('A <phoneme ph="ab[c">word</phoneme>.', "line 1, column 3", "not phonemes: ["),
+    ('A <phoneme ph="təˈmɑːto!">word</phoneme>.', "line 1, column 3", "not phonemes: !"),
     ("Press <Enter>, then <emphasis>now</emphasis>.", "line 1, column 21",
      "unknown markup <emphasis>"),
     ('Say <say-as interpret-as="date">1/2</say-as>.', "line 1, column 5",

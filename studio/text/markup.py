@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -68,7 +69,8 @@ _STRENGTHS = {"none": 0.0, "x-weak": 0.1, "weak": 0.25, "medium": 0.5, "strong":
               "x-strong": 1.2}
 _RATES = {"x-slow": 0.6, "slow": 0.8, "medium": 1.0, "fast": 1.2, "x-fast": 1.4,
           "default": 1.0}
-_PHONEME_FORBIDDEN = set("[]|<>{}\"\\")
+# IPA is letters and diacritics, and these: stress, length, syllable break, linking
+_PHONEME_MARKS = set(" .ˈˌːˑ˞‿↓↑")
 
 
 def position(text: str, index: int) -> str:
@@ -152,8 +154,8 @@ def check_phonemes(phonemes: str, where: str = "") -> str:
     if not stripped:
         raise UserError(f"the phoneme string{place} is empty",
                         "give IPA phonemes, e.g. ˈnwɪən, or an alias instead")
-    bad = sorted({char for char in stripped if char in _PHONEME_FORBIDDEN or char.isdigit()
-                  or (ord(char) < 0x20)})
+    bad = sorted({char for char in stripped
+                  if unicodedata.category(char)[0] not in "LM" and char not in _PHONEME_MARKS})
     if bad:
         raise UserError(f"the phoneme string {stripped!r}{place} has characters that are not "
                         f"phonemes: {' '.join(bad)}",
