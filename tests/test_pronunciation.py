@@ -441,3 +441,68 @@ def test_studio_script_reads_the_held_out_sentences_as_a_narrator_would(
         heard = " ".join(s.text for s in segments)
         right += spoken_key(heard) in {spoken_key(alt) for alt in accepted}
     assert right / len(cases) >= 0.9, f"{right}/{len(cases)}"
+
+
+def _rendered_library(library: Library, script: str) -> int:
+    """A project of ``script`` whose every segment has a current take (rows
+    only: what these tests look at is which take is current)."""
+    from studio.core.render import plan_project
+    from studio.core.store import SEGMENT_VOICE, record_take
+
+    project = plan_project(library, script, "p").sync.project
+    for segment in library.segments(project.id):
+        with library.transaction() as conn:
+            voice = conn.execute(f"SELECT {SEGMENT_VOICE} FROM segments s JOIN projects p "
+                                 "ON p.id = s.project_id WHERE s.id = ?",
+                                 (segment.id,)).fetchone()[0]
+            record_take(conn, segment.id, path="takes/x.flac", text=segment.text,
+                        voice_id=voice, backend="piper", seed=1, sample_rate=22050,
+                        frames=100, speech=segment.speech, speed=segment.speed)
+    return project.id
+
+
+def test_a_lock_kept_through_a_lexicon_change_lets_the_same_script_apply_again(
+        library: Library) -> None:
+    from studio.core.render import plan_project
+    from studio.core.review import set_locked
+
+    script = "Nguyen came home late. The dog was asleep."
+    project_id = _rendered_library(library, script)
+    first, _ = library.segments(project_id)
+    set_locked(library, first.id, True)
+    library.set_lexicon([lex.Entry("Nguyen", "win")])
+    plan_project(library, script, "p")  # the very same script: nothing in it changed
+    assert library.segment(first.id).done and library.segment(first.id).speech.startswith("Ng")
+    # unlocked, it says the word as the lexicon says now, and needs a take of that
+    set_locked(library, first.id, False)
+    unlocked = library.segment(first.id)
+    assert unlocked.speech == "win came home late." and unlocked.state == "stale"
+    # ...and changing its speed in the script while locked is still refused
+    set_locked(library, first.id, True)
+    with pytest.raises(UserError, match="changes or removes locked segment"):
+        plan_project(library, "[speed 0.8]Nguyen came home late.[/speed] The dog was asleep.",
+                     "p")
+
+
+def test_the_trash_and_a_copy_keep_up_with_the_lexicon(library: Library) -> None:
+    project_id = _rendered_library(library, "Nguyen came home late.")
+    library.trash_project("p")
+    library.set_lexicon([lex.Entry("Nguyen", "win")])
+    library.restore_project("p")
+    (segment,) = library.segments(project_id)
+    assert segment.speech == "win came home late." and not segment.done
+    library.set_lexicon([lex.Entry("late", "lately")], project_id)
+    copy = library.duplicate_project("p", "q")
+    assert library.lexicon_entries(copy.id) == library.lexicon_entries(project_id)
+    (copied,) = library.segments(copy.id)
+    assert copied.speech == "win came home lately."
+    from studio.core.render import plan_project
+
+    plan_project(library, "Nguyen came home late.", "q")  # its own script, unchanged
+    assert library.segments(copy.id)[0].speech == "win came home lately."
+
+
+def test_a_span_a_blank_line_ended_says_so_when_closed_later() -> None:
+    with pytest.raises(UserError, match=r"line 3, column 10: \[/speed\] closes a span the "
+                       r"blank line before it already ended \(opened at line 1, column 1\)"):
+        prepare_script("[speed 0.8]Para one.\n\nPara two.[/speed]")

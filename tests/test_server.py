@@ -520,6 +520,13 @@ def _bad(server: Server, clip_url: str) -> list[tuple[str, str, dict[str, object
          "HTTP 404"),
         ("POST", "/synthesize", synth | {"voice_url": f"{clip_url}/clip.wav"}, no_key, 503,
          "voice cloning cannot run here"),
+        ("POST", "/synthesize", synth | {"voice_url": "http://100.100.100.200/latest/"},
+         no_key, 400, "non-public address"),
+        ("POST", "/synthesize", synth | {"voice_url": "http://[2002:7f00:1::]/x.wav"},
+         no_key, 400, "loopback address"),
+        ("GET", "/v1/projects/abc", b"", {}, 400, "project_id must be a whole number"),
+        ("POST", "/v1/projects/1/segments/x/regenerate", b"", {}, 400,
+         "must be a whole number"),
         ("GET", "/v1/nowhere", b"", {}, 404, "no such endpoint"),
         ("DELETE", "/v1/models", b"", {}, 405, "not allowed"),
     ]

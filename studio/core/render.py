@@ -354,7 +354,8 @@ def requeue_changed(library: Library, change: LexiconChange) -> list[int]:
     """After a lexicon change: queue a render of each changed segment that
     had been rendered (one never rendered waits for its project's render).
     Returns the new job ids."""
-    ids = [seg_id for ids in change.changed.values() for seg_id in ids]
+    ids = [seg_id for name, ids in change.changed.items() for seg_id in ids
+           if library.find_project(name) is not None]  # a project in the trash waits
     if not ids:
         return []
     segments = [library.segment(seg_id) for seg_id in ids]

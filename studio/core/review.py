@@ -480,10 +480,20 @@ def plan_replace_in(root: Path | str, project_id: int, pattern: str, replacement
 
 
 def set_locked(library: Library, segment_id: int, locked: bool) -> None:
-    """Lock (never re-rendered, never edited) or unlock a segment."""
-    library.segment(segment_id)
+    """Lock (never re-rendered, never edited) or unlock a segment.
+
+    A locked segment kept what it said through lexicon changes: unlocked, it
+    says its words as the lexicon says now (stale if that differs and no take
+    of it has that speech yet; Render all renders it)."""
+    segment = library.segment(segment_id)
     with library.transaction() as conn:
         conn.execute("UPDATE segments SET locked = ? WHERE id = ?", (int(locked), segment_id))
+        if not locked:
+            speech = speech_of(segment.text, [tuple(p) for p in json.loads(segment.phonemes)],
+                               lexicon_in(conn, segment.project_id))
+            if speech != segment.speech:
+                conn.execute("UPDATE segments SET speech = ? WHERE id = ?", (speech, segment_id))
+                revive_take(conn, segment_id)
 
 
 def approve(library: Library, segment_id: int, approved: bool = True) -> None:

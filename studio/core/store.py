@@ -787,6 +787,10 @@ class Library:
                 (new, project.script, project.voice_id, now, now),
             )
             copy_id = int(cursor.lastrowid or 0)
+            conn.execute(  # the copy says its words as the original does
+                "INSERT INTO lexicon(project_id, term, key, alias, phonemes, case_sensitive, "
+                "created_at) SELECT ?, term, key, alias, phonemes, case_sensitive, created_at "
+                "FROM lexicon WHERE project_id = ?", (copy_id, project.id))
             for seg in conn.execute(
                 "SELECT * FROM segments WHERE project_id = ? AND position IS NOT NULL "
                 "ORDER BY position", (project.id,),
@@ -926,8 +930,9 @@ class Library:
                     (script, voice.id, now, project_id),
                 )
             old = conn.execute(
-                "SELECT id, text, source, position, locked, speech, speed, script_voice_id "
-                "FROM segments WHERE project_id = ? AND position IS NOT NULL ORDER BY position",
+                "SELECT id, text, source, position, locked, speech, speed, script_voice_id, "
+                "phonemes FROM segments WHERE project_id = ? AND position IS NOT NULL "
+                "ORDER BY position",
                 (project_id,),
             ).fetchall()
             lexicon = lexicon_in(conn, project_id)
@@ -950,13 +955,18 @@ class Library:
             matched = {i for i in new_ids if i is not None}
             gone = [r["id"] for r in old if r["id"] not in matched]
             # An edit never silently undoes a lock (the transaction rolls back):
-            # neither by changing its words nor by how they are said.
+            # neither by changing its words nor by how the script says them. (A
+            # lexicon change does not reach a locked segment: it keeps its speech.)
             by_id = {r["id"]: r for r in old}
             redelivered = {
-                seg_id for plan, speech, seg_id in zip(plans, speeches, new_ids)
+                seg_id for plan, seg_id in zip(plans, new_ids)
                 if seg_id is not None and by_id[seg_id]["locked"] and (
-                    by_id[seg_id]["speech"] != speech or by_id[seg_id]["speed"] != plan.speed
+                    json.loads(by_id[seg_id]["phonemes"]) != [list(p) for p in plan.phonemes]
+                    or by_id[seg_id]["speed"] != plan.speed
                     or by_id[seg_id]["script_voice_id"] != voice_ids.get(plan.voice or ""))}
+            for index, seg_id in enumerate(new_ids):
+                if seg_id is not None and by_id[seg_id]["locked"]:
+                    speeches[index] = by_id[seg_id]["speech"]
             locked = [r for r in old if (r["id"] not in matched or r["id"] in redelivered)
                       and r["locked"]]
             if locked:
@@ -1348,7 +1358,7 @@ def _respeak(conn: sqlite3.Connection, project_id: int | None) -> LexiconChange:
     changed: dict[str, list[int]] = {}
     locked: dict[str, list[int]] = {}
     projects = conn.execute(
-        "SELECT id, name FROM projects WHERE deleted_at IS NULL AND (?1 IS NULL OR id = ?1)",
+        "SELECT id, name FROM projects WHERE ?1 IS NULL OR id = ?1",  # the trash too
         (project_id,)).fetchall()
     for pid, name in projects:
         lexicon = lexicon_in(conn, pid)

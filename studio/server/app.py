@@ -23,6 +23,7 @@ from typing import Any
 
 import anyio
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
@@ -345,6 +346,15 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
                        err.status_code, str(err.detail))
         return JSONResponse(body(request.url.path, err.status_code, message),
                             status_code=err.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, err: RequestValidationError) -> Response:
+        # a path parameter that is not a number: 400 in the route's own error shape
+        problem = err.errors()[0] if err.errors() else {}
+        where = problem.get("loc", ("", "parameter"))[-1]
+        return JSONResponse(body(request.url.path, 400, f"{where} must be a whole number, not "
+                                 f"{problem.get('input')!r}", param=str(where)),
+                            status_code=400)
 
     @app.exception_handler(Exception)
     async def internal(request: Request, err: Exception) -> Response:

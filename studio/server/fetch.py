@@ -58,12 +58,16 @@ def parse_allow(text: str) -> list[Network] | None:
 
 def refusal(address: Address, allow: list[Network] | None) -> str | None:
     """Why ``address`` may not be fetched from, or None."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):  # IPv4 carried inside IPv6
+        inner = address.ipv4_mapped or address.sixtofour or (
+            address.teredo[1] if address.teredo else None)
+        if inner is not None:
+            address = inner
     if address.is_unspecified or address.is_multicast:
         return "an unspecified or multicast address"
     kind = ("a loopback" if address.is_loopback else "a link-local" if address.is_link_local
             else "a private" if address.is_private else "a reserved" if address.is_reserved
+            else "a non-public" if not address.is_global  # shared (100.64/10) and the like
             else None)
     if kind is None:
         return None

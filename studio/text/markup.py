@@ -227,11 +227,13 @@ def parse(text: str) -> list[Mark]:
     :class:`UserError` naming the line and column of the first problem."""
     marks: list[Mark] = []
     stack: list[_Open] = []
+    ended: list[_Open] = []  # spans a blank line ended
 
     def close_open_spans_before(index: int) -> None:
         # a span left open ends with its paragraph
         while stack and _paragraph_end(text, stack[-1].tag_end) <= index:
             item = stack.pop()
+            ended.append(item)
             if item.kind in ("sub", "phoneme"):
                 raise _error(text, item.start, f"<{item.name}> is not closed in its paragraph",
                              f"close it with </{item.name}> after the word it is for")
@@ -246,6 +248,12 @@ def parse(text: str) -> list[Mark]:
             marks.append(Mark("ignore", start, end, end, end))
             continue
         if closing:
+            if not stack and any(e.name == name and e.ssml == ssml for e in ended):
+                opened = next(e for e in reversed(ended) if e.name == name and e.ssml == ssml)
+                raise _error(text, start, f"{shown} closes a span the blank line before it "
+                             f"already ended (opened at {position(text, opened.start)})",
+                             "a span ends with its paragraph: close it before the blank line, "
+                             "or open it again in this paragraph")
             if not stack or stack[-1].name != name or stack[-1].ssml != ssml:
                 expected = (f"; <{stack[-1].name}> is still open" if stack and stack[-1].ssml
                             else f"; [{stack[-1].name}] is still open" if stack else "")
