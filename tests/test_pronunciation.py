@@ -506,3 +506,19 @@ def test_a_span_a_blank_line_ended_says_so_when_closed_later() -> None:
     with pytest.raises(UserError, match=r"line 3, column 10: \[/speed\] closes a span the "
                        r"blank line before it already ended \(opened at line 1, column 1\)"):
         prepare_script("[speed 0.8]Para one.\n\nPara two.[/speed]")
+
+
+@pytest.mark.parametrize(("script", "expected"), [
+    ("This is [speed 0.8]slow[/speed].", [("This is", 1.0), ("slow.", 0.8)]),
+    ('[voice Anna]"Hi"[/voice], she said.', [('"Hi",', 1.0), ("she said.", 1.0)]),
+    ("[speed 0.8]慢慢说[/speed]。然后快。", [("慢慢说。", 0.8), ("然后快。", 1.0)]),
+    ("Wait [pause 1s]!", [("Wait!", 1.0)]),
+])
+def test_punctuation_after_a_span_ends_the_segment_before_it(
+        script: str, expected: list[tuple[str, float]]) -> None:
+    """A span closed before the sentence's punctuation is the common way to
+    write it: the punctuation is not a segment of its own (it has nothing to
+    say, and a voice refused it as no language at all)."""
+    prepared = prepare_script(script)
+    assert [(p.text, p.speed) for p in prepared.segments] == expected
+    assert all(p.language in ("en", "zh") for p in prepared.segments)

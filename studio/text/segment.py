@@ -304,6 +304,8 @@ def _merge_fragments(units: list[tuple[str, str]], max_chars: int) -> list[tuple
 
 
 _MASK_BASE = 0xE000  # private-use characters stand in for inline markup
+_SPEAKABLE = re.compile(r"\w")
+_CLOSING_RUN = re.compile(r"\s*[,.;:!?…)\]}”’」』》）。，、；：！？]+")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -465,6 +467,23 @@ def prepare_script(
         masked, inline = _mask(text, start, end, elements, element_starts)
         masked = re.sub(r"\s*\n\s*", " ", masked.strip())
         speed, voice = spans.at(start)
+        if not masked:
+            continue
+        # punctuation at the start of a piece, as after "[speed 0.8]slow[/speed].",
+        # ends the segment before it (and a piece of nothing else is that alone)
+        closing = _CLOSING_RUN.match(masked)
+        tail = closing.group().strip() if closing else ""
+        rest = masked[closing.end():].strip() if closing else masked
+        if not _SPEAKABLE.search(_unmask(rest, inline, say=True)):
+            tail, rest = masked, ""  # nothing of its own to say: all of it ends the one before
+        if tail and paragraph_open:
+            last = segments[-1]
+            said = last.text + tail
+            segments[-1] = dataclasses.replace(
+                last, text=said, source=last.source + _unmask(tail, inline, say=False),
+                pause=_pause_after(said))
+            joined += tail
+        masked = rest
         if not masked:
             continue
 
