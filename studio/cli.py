@@ -349,14 +349,20 @@ def _read_script(arg: str) -> tuple[str, str, str]:
         data = sys.stdin.buffer.read(MAX_SCRIPT_BYTES + 1)
         return decode_script(data, "standard input"), "standard input", "stdin"
     path = Path(arg)
+    data = _read_file(path, MAX_SCRIPT_BYTES, "script file")
+    return decode_script(data, path.name), path.name, path.stem
+
+
+def _read_file(path: Path, limit: int, what: str = "file") -> bytes:
+    """Up to ``limit + 1`` bytes of ``path`` (one more than allowed: the
+    reader names a file over its limit), or :class:`UserError`."""
     if not path.is_file():
-        raise UserError(f"no script file {arg}", "check the path")
+        raise UserError(f"no {what} {path}", "check the path")
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_SCRIPT_BYTES + 1)
+            return handle.read(limit + 1)
     except OSError as err:
-        raise UserError(f"cannot read {arg} ({err.strerror})") from None
-    return decode_script(data, path.name), path.name, path.stem
+        raise UserError(f"cannot read {path} ({err.strerror})") from None
 
 
 def _open_library(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -737,16 +743,6 @@ def cmd_lexicon(args: argparse.Namespace) -> int:
     elif not change.changed:
         print("no segment says it differently")
     return 0
-
-
-def _read_file(path: Path, limit: int) -> bytes:
-    if not path.is_file():
-        raise UserError(f"no file {path}", "check the path")
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(limit + 1)
-    except OSError as err:
-        raise UserError(f"cannot read {path} ({err.strerror})") from None
 
 
 def cmd_regenerate(args: argparse.Namespace) -> int:

@@ -48,7 +48,7 @@ def create(library: Library, text: str, voice_name: str, *, ttl_s: float,
     raw = speed_markup(text, speed)
     script = prepare_script(raw, backend.max_chars, name=label)
     name = f"{PREFIX}{secrets.token_hex(8)}"
-    library.create_oneshot_project(name, voice, time.time() + ttl_s)
+    library.create_project(name, voice, expires_at=time.time() + ttl_s)
     try:
         planned = plan_project(library, raw, name, voice.name, script_label=label,
                                prepared=script)

@@ -745,15 +745,20 @@ class Library:
             raise UserError(f"no project named {name!r}", "see `studio projects list`")
         return project
 
-    def create_project(self, name: str, voice: Voice, script: str = "") -> Project:
-        """A new, empty project (no segments yet): paste its script and apply."""
+    def create_project(self, name: str, voice: Voice, script: str = "",
+                       expires_at: float | None = None) -> Project:
+        """A new, empty project (no segments yet): paste its script and apply.
+
+        With ``expires_at``, a project for one request of ``studio serve``:
+        hidden from the project listings from its first commit, swept after
+        that time (:mod:`studio.core.oneshot`)."""
         name = self.check_new_name(name)
         now = time.time()
         with self.transaction() as conn:
             conn.execute(
-                "INSERT INTO projects(name, script, voice_id, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (name, script, voice.id, now, now),
+                "INSERT INTO projects(name, script, voice_id, created_at, updated_at, "
+                "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (name, script, voice.id, now, now, expires_at),
             )
         return self._live(name)
 
@@ -1015,20 +1020,6 @@ class Library:
         return SyncResult(project=project, kept=kept, added=added, detached=len(gone))
 
     # ------------------------------------------------------------ one-shot projects
-    def create_oneshot_project(self, name: str, voice: Voice, expires_at: float) -> Project:
-        """A new, empty project for one request (``studio serve``): hidden from
-        the project listings from its first commit, swept after ``expires_at``
-        (:mod:`studio.core.oneshot`)."""
-        name = self.check_new_name(name)
-        now = time.time()
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO projects(name, script, voice_id, created_at, updated_at, "
-                "expires_at) VALUES (?, '', ?, ?, ?, ?)",
-                (name, voice.id, now, now, expires_at),
-            )
-        return self._live(name)
-
     def expired_projects(self, now: float) -> list[Project]:
         """One-shot projects whose time is up."""
         rows = self.conn.execute(

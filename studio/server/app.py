@@ -132,6 +132,17 @@ def _usable_voices(library: Library) -> list[dict[str, Any]]:
     return out
 
 
+def _check_text(text: str, field: str, limit: int) -> None:
+    """400 for a text to speak that is empty or over ``limit`` characters."""
+    if not text.strip():
+        raise ApiError(400, f"the field {field!r} is empty: send the text to speak",
+                       param=field)
+    if len(text) > limit:
+        raise ApiError(400, f"the field {field!r} has {len(text)} characters, over the limit "
+                       f"of {limit}: split it, or make a project (POST /v1/projects)",
+                       param=field, code="input_too_long")
+
+
 def _check_voice(library: Library, name: str, made_here: bool = False) -> None:
     """400 for a voice a request may not name (one made from another
     request's voice_url included), 503 for one whose backend cannot run."""
@@ -435,13 +446,7 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
         with state.keys.slot(name):
             target = _text_field(data, "target")
             assert target is not None
-            if not target.strip():
-                raise ApiError(400, "the field 'target' is empty: send the text to speak",
-                               param="target")
-            if len(target) > state.settings.max_target_chars:
-                raise ApiError(400, f"the field 'target' has {len(target)} characters, over "
-                               f"the limit of {state.settings.max_target_chars}: split it, or "
-                               "make a project (POST /v1/projects)", param="target")
+            _check_text(target, "target", state.settings.max_target_chars)
             voice = _text_field(data, "voice", required=False)
             url = _text_field(data, "voice_url", required=False)
             if voice is None and url is None:
@@ -513,14 +518,7 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
                 raise ApiError(400, f"no model named {model!r}: use one of "
                                f"{', '.join(list(MODELS) + sorted(installed_backends()))}",
                                param="model", code="model_not_found")
-            if not text.strip():
-                raise ApiError(400, "the field 'input' is empty: send the text to speak",
-                               param="input")
-            if len(text) > state.settings.max_input_chars:
-                raise ApiError(400, f"the field 'input' has {len(text)} characters, over the "
-                               f"limit of {state.settings.max_input_chars}: split it, or make "
-                               "a project (POST /v1/projects)", param="input",
-                               code="input_too_long")
+            _check_text(text, "input", state.settings.max_input_chars)
             fmt = data.get("response_format", "mp3")
             have = audio_out.formats()
             if fmt not in have:
