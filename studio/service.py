@@ -61,7 +61,7 @@ def queue_project(library: Library, project: Project, *,
                         "or Resume in the Queue page)")
     wanted = None if only is None else set(only)
     todo = [s for s in library.segments_to_render(project) if wanted is None or s.id in wanted]
-    created = enqueue_segments(library, todo, priority=priority)
+    created = enqueue_segments(library, todo, priority=priority, missing_only=True)
     locked = tuple(s for s in library.not_done(project)
                    if s.locked and (wanted is None or s.id in wanted))
     return Queued(project, len(todo), len(created), locked)

@@ -133,18 +133,26 @@ class JobQueue:
         seeds: list[int] | None = None,
         now: float | None = None,
         retake: int = 0,
+        missing_only: bool = False,
     ) -> list[int]:
         """Queue a render of each segment that has no active job; returns new
         job ids. ``backend`` is one name for all, or one per segment.
 
         A segment that already has a waiting job keeps it, at the higher of
         the two priorities (a regenerate moves a bulk job to the front).
+        ``missing_only``: a segment that is done by now is left alone (a
+        render of what is missing, decided before this transaction, must not
+        render again a segment whose take landed meanwhile).
         """
         now = time.time() if now is None else now
         backends = [backend] * len(segment_ids) if isinstance(backend, str) else backend
         created: list[int] = []
         with self.library.transaction() as conn:
             for index, segment_id in enumerate(segment_ids):
+                if missing_only and conn.execute(
+                        "SELECT done FROM segment_states WHERE segment_id = ?",
+                        (segment_id,)).fetchone()[0]:
+                    continue
                 active = conn.execute(
                     "SELECT id FROM jobs WHERE segment_id = ? AND kind = 'render' AND state IN "
                     "('queued', 'running', 'failed')",

@@ -219,6 +219,7 @@ def enqueue_segments(
     *,
     priority: int = PRIORITY_BULK,
     seeds: list[int] | None = None,
+    missing_only: bool = False,
 ) -> list[int]:
     """Queue a render of each segment by the backend of its own voice (a
     segment may have a voice of its own); returns the new job ids. Segments
@@ -231,7 +232,7 @@ def enqueue_segments(
             backends[voice.id] = backend_for_voice(voice, library).name
         names.append(backends[voice.id])
     return JobQueue(library).enqueue([s.id for s in segments], names, priority=priority,
-                                     seeds=seeds)
+                                     seeds=seeds, missing_only=missing_only)
 
 
 def save_take_audio(library: Library, samples: audio.Audio, rate: int) -> str:
@@ -360,4 +361,5 @@ def requeue_changed(library: Library, change: LexiconChange) -> list[int]:
         return []
     segments = [library.segment(seg_id) for seg_id in ids]
     return enqueue_segments(library, [s for s in segments
-                                      if s.current_take_id is not None and not s.done])
+                                      if s.current_take_id is not None and not s.done],
+                            missing_only=True)
