@@ -5,12 +5,13 @@ reads a 30 s window: a 4 s take costs about as much as a full window, and
 fed short it invents repetitions. So takes are packed, in order, into
 windows of at most :data:`WINDOW_S` seconds with :data:`GAP_S` of silence
 between them and heard in one pass (greedy, no conditioning on earlier
-text, no VAD, the language given). Word timestamps would cost 70 % more, so
-the words are given back to their takes by aligning everything heard in the
-window against all the takes' script words, each tagged with its take
-(``jiwer``); a heard word that the alignment leaves between two takes, or
-puts far from its take, goes by its time, estimated from its segment's
-timestamps. A take longer than a window is heard alone, in windows.
+text, no VAD, the language given, no timestamps: with them the recognizer
+stops early and hears the window's end again). The words are given back to
+their takes by aligning everything heard in the window against all the
+takes' script words, each tagged with its take (``jiwer``); a heard word
+that the alignment leaves between two takes, or puts far from its take,
+goes by its time, estimated between the words heard as written. A take
+longer than a window is heard alone, in windows, with timestamps.
 
 Which model for English (measured with ``scripts/qa_detection.py``: the
 93 segments of ``tests/data/qa_long_text.txt`` rendered clean by Piper, 1
@@ -82,13 +83,18 @@ class Recognizer:
             ) from error
         self._lock = threading.Lock()
 
-    def transcribe(self, audio: Audio, language: str) -> list[Segment]:
-        """Segments heard in 16 kHz mono audio."""
+    def transcribe(self, audio: Audio, language: str, timestamps: bool = False
+                   ) -> list[Segment]:
+        """Segments heard in 16 kHz mono audio. Without timestamps, each 30 s
+        window is one segment, heard in one pass: with them, the recognizer
+        often stops at a phrase before the window's end and hears the rest
+        in a second pass (measured: 11 passes for 7 packed windows, 45 %
+        more time)."""
         with self._lock:
             segments, _ = self._model.transcribe(
                 audio, language=language if self.spec.languages is None else "en",
                 beam_size=1, best_of=1, temperature=0.0, condition_on_previous_text=False,
-                vad_filter=False, word_timestamps=False, without_timestamps=False,
+                vad_filter=False, word_timestamps=False, without_timestamps=not timestamps,
             )
             return [Segment(float(s.start), float(s.end), s.text.strip()) for s in segments]
 
@@ -110,24 +116,25 @@ def pack(
     return windows
 
 
-def _timed_tokens(
-    segments: list[Segment], language: str,
-) -> tuple[list[str], list[float], list[tuple[float, float]]]:
+def _timed_tokens(segments: list[Segment], language: str) -> tuple[list[str], list[float]]:
     """Tokens of the heard segments, each with a time estimated from its
-    place in its segment (by characters), and its segment's span."""
+    place in its segment (by characters)."""
     words: list[str] = []
     times: list[float] = []
-    spans: list[tuple[float, float]] = []
     for seg in segments:
         found = tokens(seg.text, language)
-        if not found:
-            continue
-        sizes = np.array([len(w) + 1 for w in found], dtype=np.float64)
-        middle = (np.cumsum(sizes) - sizes / 2) / sizes.sum()
-        words += found
-        times += [seg.start + (seg.end - seg.start) * float(f) for f in middle]
-        spans += [(seg.start, seg.end)] * len(found)
-    return words, times, spans
+        if found:
+            words += found
+            times += [seg.start + (seg.end - seg.start) * f for f in _middles(found)]
+    return words, times
+
+
+def _middles(words: list[str]) -> list[float]:
+    """Where each word's middle lies in the run of words, 0 to 1, by characters."""
+    if not words:
+        return []
+    sizes = np.array([len(w) + 1 for w in words], dtype=np.float64)
+    return [float(f) for f in (np.cumsum(sizes) - sizes / 2) / sizes.sum()]
 
 
 def hear(
@@ -137,6 +144,13 @@ def hear(
     """Hear takes (audio, rate) packed into one window; ``scripts`` are their
     script tokens (from :func:`~studio.qa.compare.tokens`). One Heard per take."""
     audios = [resample(np.asarray(a, dtype=np.float32), r, RATE) for a, r in takes]
+    joiner = "" if language in CHARACTER_LANGUAGES else " "
+    if len(audios) == 1:
+        # A take longer than a window is heard with timestamps, so that the
+        # recognizer goes on from its last whole phrase, not from a cut word.
+        long = len(audios[0]) / RATE > WINDOW_S
+        words, times = _timed_tokens(recognizer.transcribe(audios[0], language, long), language)
+        return [Heard(words, times, joiner.join(words))]
     gap = np.zeros(int(GAP_S * RATE), dtype=np.float32)
     starts: list[float] = []
     pieces: list[Audio] = []
@@ -148,63 +162,64 @@ def hear(
         starts.append(at / RATE)
         pieces.append(audio)
         at += len(audio)
-    window = np.concatenate(pieces) if pieces else np.zeros(RATE, dtype=np.float32)
     ends = [s + len(a) / RATE for s, a in zip(starts, audios, strict=True)]
-    segments = recognizer.transcribe(window, language)
-    words, times, spans = _timed_tokens(segments, language)
-    owner = _attribute(words, times, spans, scripts, starts, ends, language)
+    heard_text = " ".join(seg.text for seg in recognizer.transcribe(np.concatenate(pieces),
+                                                                     language))
+    words = tokens(heard_text, language)
+    owner = _attribute(words, scripts, starts, ends, language)
     heard = [Heard([], [], "") for _ in takes]
-    for word, time, take in zip(words, times, owner, strict=True):
+    for word, take in zip(words, owner, strict=True):
         heard[take].tokens.append(word)
-        heard[take].times.append(time - starts[take])
-    joiner = "" if language in CHARACTER_LANGUAGES else " "
-    for item in heard:
+    for item, start, end in zip(heard, starts, ends, strict=True):
+        item.times = [(end - start) * f for f in _middles(item.tokens)]
         item.text = joiner.join(item.tokens)
     return heard
 
 
 def _attribute(
-    words: list[str], times: list[float], spans: list[tuple[float, float]],
-    scripts: list[list[str]], starts: list[float], ends: list[float], language: str,
+    words: list[str], scripts: list[list[str]], starts: list[float], ends: list[float],
+    language: str,
 ) -> list[int]:
-    """The take each heard token belongs to: the take its heard segment lies
-    within, where it lies within one (the recognizer's segment timestamps
-    fall in the gaps); else by alignment with the takes' script words (a
-    garbled take beside a clean one must not take the clean one's words)."""
-    if len(scripts) == 1:
-        return [0] * len(words)
+    """The take each heard token belongs to. Everything heard in the window
+    is aligned against all the takes' script words, each tagged with its
+    take: a word heard as a script word (or in its place) belongs to that
+    word's take, and a word heard between two words of one take to that
+    take. Any other word goes by its time, estimated between the words heard
+    as written (whose times are known from their place in their take), as
+    does a word the alignment would give to a take far from where it was
+    heard (a garbled take beside a clean one must not take its words)."""
+    joiner = "" if language in CHARACTER_LANGUAGES else " "
+    ref: list[str] = []
+    ref_take: list[int] = []
+    ref_time: list[float] = []
+    for take, script in enumerate(scripts):
+        ref += script
+        ref_take += [take] * len(script)
+        ref_time += [starts[take] + (ends[take] - starts[take]) * f for f in _middles(script)]
+    aligned: list[int | None] = [None] * len(words)
+    known: dict[int, float] = {}  # heard index -> time, for words heard as written
+    for kind, r0, _r1, h0, h1 in align(ref, words, joiner):
+        for j in range(h0, h1):
+            if kind in ("equal", "substitute"):
+                aligned[j] = ref_take[r0 + (j - h0)]
+                if kind == "equal":
+                    known[j] = ref_time[r0 + (j - h0)]
+            else:  # inserted: between script tokens r0 - 1 and r0
+                before = ref_take[r0 - 1] if r0 > 0 else None
+                after = ref_take[r0] if r0 < len(ref_take) else None
+                aligned[j] = before if before is not None and before == after else None
+    # times of the other words: between the known ones, by characters heard
+    place = _middles(words)
+    xs = [0.0] + [place[j] for j in sorted(known)] + [1.0]
+    ys = [starts[0]] + [known[j] for j in sorted(known)] + [ends[-1]]
+    times = np.interp(place, xs, ys) if words else np.zeros(0)
     half = GAP_S / 2
-
-    def within(span: tuple[float, float]) -> int | None:
-        for take, (start, end) in enumerate(zip(starts, ends, strict=True)):
-            if span[0] >= start - half and span[1] <= end + half:
-                return take
-        return None
-
-    fixed = [within(span) for span in spans]
 
     def by_time(t: float) -> int:
         return max(0, min(len(starts) - 1, bisect.bisect_right(starts, t + half) - 1))
 
     def far(t: float, take: int) -> bool:
-        return t < starts[take] - half - 1.0 or t > ends[take] + half + 1.0
+        return bool(t < starts[take] - half - 1.0 or t > ends[take] + half + 1.0)
 
-    ref: list[str] = []
-    ref_take: list[int] = []
-    for take, script in enumerate(scripts):
-        ref += script
-        ref_take += [take] * len(script)
-    joiner = "" if language in CHARACTER_LANGUAGES else " "
-    owner = [by_time(t) for t in times]
-    for kind, r0, _r1, h0, h1 in align(ref, words, joiner):
-        for j in range(h0, h1):
-            if kind in ("equal", "substitute"):
-                take = ref_take[r0 + (j - h0)]
-            else:  # inserted: between script tokens r0 - 1 and r0
-                before = ref_take[r0 - 1] if r0 > 0 else None
-                after = ref_take[r0] if r0 < len(ref_take) else None
-                take = before if before is not None and before == after else owner[j]
-            if fixed[j] is None and not far(times[j], take):
-                owner[j] = take
-    return [take if take is not None else guess for take, guess in zip(fixed, owner,
-                                                                        strict=True)]
+    return [take if take is not None and (j in known or not far(float(times[j]), take))
+            else by_time(float(times[j])) for j, take in enumerate(aligned)]
