@@ -34,7 +34,7 @@ from studio.core.jobs import QA_POOL, qa_settings
 from studio.engine.worker import Heartbeat, Worker
 from studio.errors import UserError
 from studio.qa import CheckResult, QaSettings, QaUnavailable, TakeToCheck
-from studio.qa.asr import WINDOW_S, Recognizer
+from studio.qa.asr import GAP_S, WINDOW_S, Recognizer
 from studio.qa.checker import Checker
 from studio.qa.identity import IdentityFinding, SpeakerCheck
 from studio.text.lexicon import spoken_words
@@ -99,7 +99,8 @@ class CheckWorker(Worker):
         assert self.heartbeat, "call load() first"
         self.settings = qa_settings(self.library)  # a threshold changed: the next batch sees it
         waiting_s = sum(take.duration_s for _, take, _ in self._held)
-        jobs = (claim_checks(self.library, self.pid, now=now, max_audio_s=WINDOW_S)
+        jobs = (claim_checks(self.library, self.pid, now=now, max_audio_s=WINDOW_S,
+                             gap_s=GAP_S)
                 if waiting_s < HOLD_FULL * WINDOW_S else [])
         if jobs:
             self._checker().settings = self.settings
