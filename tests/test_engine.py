@@ -115,14 +115,19 @@ def test_heartbeats_keep_a_long_job_leased(library: Library, worker_env) -> None
 
 def test_cpu_workers_start_together_and_finish(library: Library) -> None:
     """CPU workers have no memory budget to wait for (GPU ones do: below), so
-    all of them start in the first step; each job is done exactly once."""
+    all of them start in the first step, each with the math libraries' thread
+    pools sized to its share of the cores; each job is done exactly once."""
     make_project(library, 12)
     supervisor = Supervisor(library.root, EngineSettings(workers=2, idle_exit_s=0.5))
     supervisor.start()
     try:
         supervisor.step()
-        rows = library.conn.execute("SELECT state FROM workers ORDER BY slot").fetchall()
+        rows = library.conn.execute("SELECT state, pid FROM workers ORDER BY slot").fetchall()
         assert [r[0] for r in rows] == ["starting", "starting"]
+        for slot, row in zip(supervisor.slots, rows, strict=True):
+            environ = Path(f"/proc/{row['pid']}/environ").read_bytes().split(b"\0")
+            for pool in (b"OMP_NUM_THREADS", b"OPENBLAS_NUM_THREADS", b"MKL_NUM_THREADS"):
+                assert pool + b"=" + str(slot.placement.threads).encode() in environ
         wait_until(lambda: states(library) == {"done": 12}, step=supervisor.step)
         # How the jobs split between the workers depends on which loads first:
         # what the engine guarantees is once each, none lost, none repeated.

@@ -21,6 +21,8 @@ from studio.gpu.probe import Gpu
 
 EVEN = -1
 MAX_CPU_WORKERS = 8
+# the math libraries' thread pools, sized by these variables when they load
+THREAD_POOLS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,20 @@ class Placement:
 
     @property
     def env(self) -> dict[str, str]:
-        """Environment the worker must start with (before CUDA initializes)."""
+        """Environment the worker must start with: its GPU (before CUDA
+        initializes), and for a CPU worker its share of the cores for the
+        math libraries' own thread pools (before they are sized). Left
+        alone, every CPU worker's BLAS and OpenMP pools took all the cores
+        and spun in each other's way: on 2 cores with two renderers and two
+        check workers, a render with take QA took 65 s instead of 49
+        (benchmarks/qa_cost.py). A GPU worker's pools are left as they are:
+        its model's CPU side has not been measured so."""
+        pools = ({name: str(self.threads) for name in THREAD_POOLS}
+                 if self.device == "cpu" and self.threads > 0 else {})
         if self.gpu_uuid is None:
-            return {"CUDA_VISIBLE_DEVICES": ""}
+            return {"CUDA_VISIBLE_DEVICES": "", **pools}
         uuid = self.gpu_uuid if self.gpu_uuid.startswith("GPU-") else f"GPU-{self.gpu_uuid}"
-        return {"CUDA_VISIBLE_DEVICES": uuid, "CUDA_DEVICE_ORDER": "PCI_BUS_ID"}
+        return {"CUDA_VISIBLE_DEVICES": uuid, "CUDA_DEVICE_ORDER": "PCI_BUS_ID", **pools}
 
 
 @dataclass(frozen=True)
