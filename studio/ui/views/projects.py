@@ -44,6 +44,7 @@ from studio.ui.views.find_bar import FindBar
 from studio.ui.views.segment_panel import SegmentPanel
 from studio.ui.widgets.document import DocumentView
 from studio.ui.widgets.script_check import ScriptChecker
+from studio.ui.widgets.steady_label import SteadyLabel
 from studio.ui.widgets.timeline import Timeline, build_envelopes
 
 
@@ -57,6 +58,8 @@ class ProjectsView(View):
         super().__init__(library, parent)
         self.panel = SegmentPanel(library, undo, self.refresh, self.show_error)
         self._etas: dict[int, Eta] = {}  # time left, per project
+        self._staged: set[Callable[[], None]] = set()  # refresh steps due next turn
+        self._panel_row: dict[str, Any] | None = None  # the panel's segment as last shown
         self._reading = False  # segment rows being read on the thread pool
         self._read_again = False
         self._shown_script: str | None = None
@@ -115,9 +118,16 @@ class ProjectsView(View):
             "locked": (self.tr("Locked"), lambda r: bool(r["locked"])),
         }
         for key, (label, _keep) in self.filters.items():
-            self.filter_picker.addItem(label, key)
+            self.filter_picker.addItem(f"{label} (00000)", key)
+        # its entries carry counts that change with every take: a size of its
+        # own keeps each change from re-laying out (and repainting) the tab
+        self.filter_picker.setFixedSize(self.filter_picker.sizeHint())
+        for index, (label, _keep) in enumerate(self.filters.values()):
+            self.filter_picker.setItemText(index, label)
         self.filter_picker.currentIndexChanged.connect(lambda _: self._filter_chosen())
-        self.counts = QLabel()  # approved x / y, not approved, not rendered, failed, locked
+        # approved x / y, not approved, not rendered, failed, locked: changes with
+        # every take, so a label that does not re-lay the tab out
+        self.counts = SteadyLabel()
         # how many segments take QA flagged, a link that shows them, and a
         # jump to the next (N) or previous (Shift+N) of them
         self.flagged_note = QLabel()
@@ -303,7 +313,7 @@ class ProjectsView(View):
             self._reading = False
             current = self.current_project()
             if current is not None and current.id == project_id:
-                self.refresh(rows)
+                self.refresh(rows, staged=True)
             if self._read_again:
                 self._read_again = False
                 self.refresh_from_store()
@@ -314,9 +324,16 @@ class ProjectsView(View):
 
         run_task(read, done, failed)
 
-    def refresh(self, rows: list[dict[str, Any]] | None = None) -> None:
+    def refresh(self, rows: list[dict[str, Any]] | None = None, staged: bool = False) -> None:
         """Re-read and show the selected project (``rows``: its segment rows,
-        just read elsewhere)."""
+        just read elsewhere).
+
+        ``staged`` (a take landed while the project renders): the table and
+        the selection are brought up to date now, and the document, the
+        timeline, the counts and the progress each on a later turn of the
+        event loop, so that no single turn holds the GUI thread for all of
+        them (measured: 16 ms of work per refresh on 1,000 segments, which
+        on a busy machine stretched to over 50 ms between two events)."""
         names = [row["name"] for row in self.projects.rows]
         if names != self.library.project_names():  # a project new, renamed or trashed
             self.refresh_projects()
@@ -346,26 +363,64 @@ class ProjectsView(View):
         for row in rows:  # the state and the lock, shown together in one column
             row["shown_state"] = (row["status"], bool(row["locked"]))
         self.segments.set_rows(rows)
-        self.document.set_rows(rows)
-        self._refresh_timeline(project.name)
-        self._show_counts()
         self.find_bar.refresh()
-        ids = {row["id"] for row in self.segments.rows}
-        if current in ids:
+        steps = (self._show_document, self._show_timeline, self._show_counts,
+                 self._show_progress)
+        if staged:
+            for step in steps:
+                self._stage(step)
+        else:
+            for step in steps:
+                step()
+        by_id = {row["id"]: row for row in self.segments.rows}
+        if current in by_id:
             if self.selected_ids() != selected:  # the rows were replaced: select again
-                self.select_ids([i for i in selected if i in ids], current)
-            self._segment_selected(force=True)
+                self.select_ids([i for i in selected if i in by_id], current)
+            # the panel reads the segment, its takes and the voices, and refills
+            # its pickers (a relayout and a repaint of the panel): only when
+            # the shown segment changed, not for every take that lands elsewhere
+            if not staged or by_id[current] != self._panel_row:
+                self._segment_selected(force=True)
+            self._panel_row = dict(by_id[current])
         else:  # another project, or the segment is gone: nothing may act on it
             self.table.clearSelection()
             self.panel.show_segment(None)
             self.timeline.select(None)  # nor show it selected
             self._shown_selection = (None, ())
-        rows = self.segments.rows  # progress from what was just read: no more queries
+
+    def _stage(self, step: Callable[[], None]) -> None:
+        """Run ``step`` on the next turn of the event loop, once however often
+        it is asked for meanwhile; it shows the rows the table has then."""
+        if step in self._staged:
+            return
+        self._staged.add(step)
+
+        def run() -> None:
+            self._staged.discard(step)
+            step()
+
+        QTimer.singleShot(0, self, run)
+
+    def _show_document(self) -> None:
+        self.document.set_rows(self.segments.rows)
+
+    def _show_timeline(self) -> None:
+        project = self.current_project()
+        if project is not None:
+            self._refresh_timeline(project.name)
+
+    def _show_progress(self) -> None:
+        """The progress bar, the time left and the summary, from the rows the
+        table shows (no more queries), and whether the voice can render."""
+        project = self.current_project()
+        if project is None:
+            return
+        rows = self.segments.rows
         rendered = sum(1 for row in rows if row["status"] in DONE_STATES)
         failed = sum(1 for row in rows if row["status"] == "failed")
         self.progress.setRange(0, max(1, len(rows)))
         # on the next turn of the loop: QProgressBar.setValue repaints at once,
-        # which would paint the whole window's pending updates inside this refresh
+        # which would paint the whole window's pending updates inside this step
         QTimer.singleShot(0, self, lambda: self.progress.setValue(rendered))
         active = any(row["job"] for row in rows)
         eta = self._etas.setdefault(project.id, Eta())
