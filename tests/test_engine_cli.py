@@ -19,7 +19,10 @@ def test_gpu_plan_on_a_machine_without_gpu(studio) -> None:
     assert run.returncode == 0
     plan = json.loads(run.stdout)
     assert plan["mode"] == "cpu" and plan["placements"]
-    assert plan["placements"][0]["env"] == {"CUDA_VISIBLE_DEVICES": ""}
+    threads = str(plan["placements"][0]["threads"])
+    assert plan["placements"][0]["env"] == {
+        "CUDA_VISIBLE_DEVICES": "", "OMP_NUM_THREADS": threads,
+        "OPENBLAS_NUM_THREADS": threads, "MKL_NUM_THREADS": threads}
     assert "plan (cpu)" in studio("gpu", "plan").stdout
 
 

@@ -364,13 +364,13 @@ class ProjectsView(View):
             row["shown_state"] = (row["status"], bool(row["locked"]))
         self.segments.set_rows(rows)
         self.find_bar.refresh()
-        steps = (self._show_document, self._show_timeline, self._show_counts,
-                 self._show_progress)
         if staged:
-            for step in steps:
+            for step in (self._show_document, self._show_timeline, self._show_counts,
+                         self._show_progress_staged):
                 self._stage(step)
         else:
-            for step in steps:
+            for step in (self._show_document, self._show_timeline, self._show_counts,
+                         self._show_progress):
                 step()
         by_id = {row["id"]: row for row in self.segments.rows}
         if current in by_id:
@@ -409,9 +409,13 @@ class ProjectsView(View):
         if project is not None:
             self._refresh_timeline(project.name)
 
-    def _show_progress(self) -> None:
+    def _show_progress_staged(self) -> None:
+        self._show_progress(staged=True)
+
+    def _show_progress(self, staged: bool = False) -> None:
         """The progress bar, the time left and the summary, from the rows the
-        table shows (no more queries), and whether the voice can render."""
+        table shows (no more queries), and whether the voice can render
+        (``staged``: checked again on the thread pool when that is due)."""
         project = self.current_project()
         if project is None:
             return
@@ -434,7 +438,7 @@ class ProjectsView(View):
             self.progress.setFormat("%v / %m" + ("" if left is None else " — " + Eta.text(left)))
         total_s = sum(row["duration_s"] or 0 for row in rows)
         self.summary.setText(self.tr("%s rendered, %d failed") % (seconds(total_s), failed))
-        self._show_fit(project)
+        self._show_fit(project, staged)
 
     def _state_label(self, shown: tuple[str, bool]) -> str:
         """A segment's state in words, and its lock."""
@@ -442,7 +446,7 @@ class ProjectsView(View):
         label = state_label(state)
         return f"{label} · {self.tr('locked')}" if locked else label
 
-    def _show_fit(self, project: Project) -> None:
+    def _show_fit(self, project: Project, staged: bool = False) -> None:
         """Which backend speaks the project's voice; Render all only when it can."""
         voice = self.library.voice(project.voice_id)
         voices = [(v.name, v.id) for v in self.library.voices()]
@@ -452,7 +456,8 @@ class ProjectsView(View):
             for name, voice_id in voices:
                 self.voice_picker.addItem(name, voice_id)
         self.voice_picker.setCurrentIndex(self.voice_picker.findData(voice.id))
-        fit = cached_fit(self.library, voice)
+        fit = cached_fit(self.library, voice,
+                         (lambda: self._stage(self._show_progress_staged)) if staged else None)
         text = self.tr("Voice: %s · %s") % (voice.name, fit.backend or "-")
         if fit.problem:
             text = "⚠ " + text + " " + self.tr("(cannot render here)")
