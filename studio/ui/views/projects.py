@@ -381,7 +381,6 @@ class ProjectsView(View):
             # the shown segment changed, not for every take that lands elsewhere
             if not staged or by_id[current] != self._panel_row:
                 self._segment_selected(force=True)
-            self._panel_row = dict(by_id[current])
         else:  # another project, or the segment is gone: nothing may act on it
             self.table.clearSelection()
             self.panel.show_segment(None)
@@ -513,6 +512,8 @@ class ProjectsView(View):
             return
         self._shown_selection = key
         self.panel.show_segment(current, selected)
+        self._panel_row = next((dict(row) for row in self.segments.rows
+                                if row["id"] == current), None)
         self.timeline.select(current)
         if self.document.selected_ids() != selected:
             self.document.select(selected)
