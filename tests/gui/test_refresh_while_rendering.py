@@ -12,10 +12,8 @@ from studio.core import review
 from studio.core.render import ensure_presets
 from studio.core.store import Library
 from tests.gui.helpers import make_project, show_window
+from tests.gui.test_batch_review import SIX
 from tests.gui.test_main_window import _settle
-
-SIX = ("One is first. Two comes next. Three is here. Four follows on. "
-       "Five is near the end. Six closes it.")
 
 
 def test_a_change_elsewhere_leaves_the_panel_and_the_layout_alone(qtbot, library_dir):
