@@ -84,6 +84,31 @@ def test_take_row_needs_its_file_and_locked_segments_keep_their_take(library: Li
     assert library.segments_to_render(sync.project) == []
 
 
+def test_current_takes_by_position_range(library: Library) -> None:
+    """A range reads only its segments, each with its current take: none for
+    a segment never rendered, none for one whose text changed since, none
+    for a detached one; positions skip detached segments."""
+    joe = library.find_voice("joe")
+    script = "First one here. Second one here. Third one here. Fourth one here."
+    sync = library.sync_project("p", script, joe, prepare_script(script).segments)
+    segments = library.segments(sync.project.id)
+    takes = {s.id: _take(library, s.id, s.text, joe.id) for s in segments[:3]}
+    edited = "First one here. Second one, edited. Third one here. Fourth one here."
+    sync = library.sync_project("p", edited, joe, prepare_script(edited).segments)
+    pairs = library.current_takes(sync.project.id)
+    assert [t.id if t else None for _, t in pairs] == [
+        takes[segments[0].id], None, takes[segments[2].id], None]
+    assert [s.position for s, _ in pairs] == [0, 1, 2, 3]
+    assert pairs[2][1] == library.take(takes[segments[2].id])  # the whole take, as read alone
+    assert pairs[2][0] == library.segment(segments[2].id)
+    for start, count in ((0, 1), (1, 2), (2, None), (3, 5), (4, 1), (0, None)):
+        end = None if count is None else start + count
+        assert library.current_takes(sync.project.id, start, count) == pairs[start:end]
+    ids = [s.id for s, _ in pairs]
+    assert library.positions(sync.project.id, [ids[3], ids[1], segments[1].id]) == [1, 3]
+    assert library.positions(sync.project.id, []) == []
+
+
 def test_unwritable_library_folder_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")

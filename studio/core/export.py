@@ -155,8 +155,7 @@ def assemble(
     of refusing (:class:`NotRendered`): stale audio is never played or
     exported as if it were current.
     """
-    pairs = library.current_takes(project.id)[start:]
-    pairs = pairs[:count] if count is not None else pairs
+    pairs = library.current_takes(project.id, start, count)
     if skip_missing:
         pairs = [(seg, take) for seg, take in pairs if take is not None]
     missing = [seg for seg, take in pairs if take is None]

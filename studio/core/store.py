@@ -32,8 +32,8 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -1135,6 +1135,15 @@ class Library:
             raise UserError(f"no segment with id {segment_id}")
         return _segment(row)
 
+    def positions(self, project_id: int, segment_ids: Iterable[int]) -> list[int]:
+        """The positions of these of the project's segments, in order
+        (detached ones have none)."""
+        rows = self.conn.execute(
+            "SELECT position FROM segments WHERE project_id = ? AND position IS NOT NULL "
+            "AND id IN (SELECT value FROM json_each(?)) ORDER BY position",
+            (project_id, json.dumps(list(segment_ids))))
+        return [row[0] for row in rows]
+
     def segment_at(self, project: Project, number: int) -> Segment:
         """The project's segment number ``number`` (from 1), or :class:`UserError`."""
         row = self.conn.execute(
@@ -1253,14 +1262,26 @@ class Library:
                                      frames=frames)
         return self.take(take_id)
 
-    def current_takes(self, project_id: int) -> list[tuple[Segment, Take | None]]:
+    def current_takes(self, project_id: int, start: int = 0,
+                      count: int | None = None) -> list[tuple[Segment, Take | None]]:
         """Each segment in order with its current take, or None where it is not
-        done (no take, or one for other text or another voice)."""
+        done (no take, or one for other text or another voice); ``start`` and
+        ``count`` pick segments by position. One query: a take landing in a
+        long project reads its own neighbourhood, not every segment."""
+        end = start + count if count is not None else None
+        rows = self.conn.execute(
+            f"SELECT s.*, st.state, st.done, st.qa, {_TAKE_COLUMNS} FROM segments s "
+            "JOIN segment_states st ON st.segment_id = s.id "
+            "LEFT JOIN takes t ON t.id = s.current_take_id AND st.done "
+            "WHERE s.project_id = ? AND s.position >= ? AND s.position < COALESCE(?, 1e18) "
+            "ORDER BY s.position",
+            (project_id, start, end),
+        )
         result: list[tuple[Segment, Take | None]] = []
-        for segment in self.segments(project_id):
-            done = segment.done and segment.current_take_id is not None
-            take = self.take(segment.current_take_id) if done else None  # type: ignore[arg-type]
-            result.append((segment, take))
+        for row in rows:
+            values = {key: row[key] for key in row.keys()}
+            take = {name: values.pop("take_" + name) for name in _TAKE_FIELDS}
+            result.append((_segment(values), Take(**take) if take["id"] is not None else None))
         return result
 
 
@@ -1268,6 +1289,8 @@ _SEGMENT_SELECT = (
     "SELECT s.*, st.state, st.done, st.qa FROM segments s "
     "JOIN segment_states st ON st.segment_id = s.id"
 )
+_TAKE_FIELDS = [f.name for f in fields(Take)]
+_TAKE_COLUMNS = ", ".join(f"t.{name} AS take_{name}" for name in _TAKE_FIELDS)
 
 
 def _pin_locked_voices(conn: sqlite3.Connection, project_id: int, old_voice_id: int) -> None:
@@ -1284,8 +1307,8 @@ def _excerpt(text: str, width: int = 40) -> str:
     return repr(text if len(text) <= width else text[: width - 1] + "…")
 
 
-def _segment(row: sqlite3.Row) -> Segment:
-    values = {key: row[key] for key in row.keys()}
+def _segment(row: sqlite3.Row | dict[str, Any]) -> Segment:
+    values = dict(row) if isinstance(row, dict) else {key: row[key] for key in row.keys()}
     values["locked"] = bool(values["locked"])
     values["done"] = bool(values["done"])
     return Segment(**values)

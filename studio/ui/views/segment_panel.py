@@ -667,8 +667,9 @@ class SegmentPanel(QWidget):
                 assert found is not None
                 samples, rate, cues = assemble(library, found, ExportSettings(), start=start,
                                                count=count, skip_missing=True)
-                total = len(library.current_takes(found.id))
-                more = min(total, end if end is not None else total) > last
+                # more to play: a segment after these, within what was asked
+                more = ((end is None or end > last)
+                        and bool(library.current_takes(found.id, last, 1)))
             return samples, rate, [(c.segment.id, c.start_s, c.end_s) for c in cues], more
 
         def play(result: Any) -> None:

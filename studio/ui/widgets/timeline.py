@@ -50,8 +50,7 @@ def build_envelopes(root: Any, project_name: str, wanted: set[int],
         project = library.find_project(project_name)
         if project is None:
             return out
-        positions = [i for i, (seg, take) in enumerate(library.current_takes(project.id))
-                     if seg.id in wanted and take is not None]
+        positions = library.positions(project.id, wanted)
         # runs of consecutive positions, read a chunk at a time: a project
         # opening reads everything in few calls, a take landing reads only itself
         runs: list[tuple[int, int]] = []
