@@ -148,7 +148,8 @@ def main() -> None:
         opened = (time.perf_counter() - started) * 1000
         document = window.projects.document
         meter.start()
-        pump(app, lambda: document.builds > 0 and document._pending is None, 30)
+        pump(app, lambda: document.builds > 0 and document._pending is None
+             and not document.laying_out, 30)
         laid_out = (time.perf_counter() - started) * 1000
         stall = meter.stop()
         gc.freeze()  # as studio.ui.app does once the window is up

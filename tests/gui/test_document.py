@@ -252,9 +252,11 @@ def test_a_large_script_keeps_its_scroll_and_selection(qtbot) -> None:
     view = _view(qtbot, rows, (900, 500))
     assert view.builds == 0  # a large document is built a chunk per turn of the loop
     qtbot.waitUntil(lambda: view.builds == 1, timeout=10000)
-    assert view.document().blockCount() == (5000 + 6) // 7
+    assert view.laying_out  # then shown, and laid out a part per turn
     bar = view.verticalScrollBar()
-    assert bar.maximum() > 100 * view.viewport().height()  # laid out whole
+    whole = 100 * view.viewport().height()
+    qtbot.waitUntil(lambda: not view.laying_out and bar.maximum() > whole, timeout=10000)
+    assert view.document().blockCount() == (5000 + 6) // 7
     last = rows[-1]["id"]
     view.select([last])
     assert view.viewport().rect().contains(view.block_rect(last))  # scrolled to it
@@ -264,7 +266,9 @@ def test_a_large_script_keeps_its_scroll_and_selection(qtbot) -> None:
     assert here is not None and 2000 < ids.index(here) < 3000
     _click(qtbot, view, here)
     _click(qtbot, view, ids[ids.index(here) + 3], Qt.KeyboardModifier.ShiftModifier)
-    chosen, top = view.selected_ids(), bar.value()
+    chosen = view.selected_ids()
+    top = view._top_anchor()  # the segment at the top of the view, and where its run starts
+    assert top is not None and 2000 < ids.index(top[0]) < 3000
     assert chosen == ids[ids.index(here):ids.index(here) + 4]
 
     builds = view.builds
@@ -281,13 +285,42 @@ def test_a_large_script_keeps_its_scroll_and_selection(qtbot) -> None:
     changed[30]["status"] = "failed"  # a refresh while the new document is built
     view.set_rows(changed)
     qtbot.waitUntil(lambda: view.builds == builds + 1, timeout=10000)
+    # the new document shows the same segment at the same place at once
+    assert view._top_anchor() == top and view.selected_ids() == chosen
+    # a state that changed while it was built shows once it is laid out
+    qtbot.waitUntil(lambda: not view.laying_out and bar.maximum() > whole, timeout=10000)
     assert _bar(view, rows[30]["id"]) == "studio-bar:failed:open"
     assert _bar(view, rows[10]["id"]) == "studio-bar:pending:locked"
-    assert bar.value() == top and view.selected_ids() == chosen
+    assert _bar(view, rows[4000]["id"]) == "studio-bar:approved:open"
+    assert view._top_anchor() == top
 
     view.set_playing(rows[4999]["id"])
     assert view.viewport().rect().intersects(view.block_rect(rows[4999]["id"]))
     assert view.grab().width() == 900  # paints, with the playing mark, at this size
+
+
+def test_a_state_changed_while_a_resized_script_is_laid_out_again_loses_no_text(qtbot) -> None:
+    """At a new width the text is laid out again, a part at a time; a state
+    that changes meanwhile far down the script must not end the layout there
+    (the rest of the script would be missing from the scroll range)."""
+    rows = _synthetic(5000)
+    view = _view(qtbot, rows, (900, 500))
+    bar = view.verticalScrollBar()
+    qtbot.waitUntil(lambda: view.builds == 1 and not view.laying_out and bar.maximum() > 0,
+                    timeout=10000)
+    fresh = _view(qtbot, rows, (700, 500))  # the same script laid out at the new width
+    qtbot.waitUntil(lambda: fresh.builds == 1 and not fresh.laying_out, timeout=10000)
+    height = fresh.document().documentLayout().documentSize().height()
+
+    view.resize(700, 500)
+    changed = [dict(row) for row in rows]
+    changed[4000]["status"] = "approved"
+    view.set_rows(changed)
+    qtbot.waitUntil(lambda: not view.laying_out, timeout=10000)
+    assert _bar(view, rows[4000]["id"]) == "studio-bar:approved:open"
+    assert view.document().documentLayout().documentSize().height() == pytest.approx(height)
+    view.select([rows[-1]["id"]])
+    assert view.viewport().rect().contains(view.block_rect(rows[-1]["id"]))
 
 
 def test_double_click_plays_and_the_playing_segment_is_shown(qtbot, library) -> None:

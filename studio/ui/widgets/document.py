@@ -64,6 +64,9 @@ BUILD_CHUNK = 400  # segments laid out per turn of the event loop (about 20 ms)
 # segments restyled per turn: Render all queues every segment at once, and
 # restyling 1,000 in one turn held the GUI thread 27 ms
 RESTYLE_CHUNK = 200
+# characters of a new document laid out per turn once it is shown (about 3 ms):
+# laying out a 5,000-segment script at once held the GUI thread 35 ms
+LAYOUT_CHARS = 20_000
 _PLAYING_COLOR = "#d32f2f"  # the timeline's playhead
 _FALLBACK_COLOR = "#e0e0e0"
 # The context menu's batch actions, in the order they are offered.
@@ -127,6 +130,9 @@ class DocumentView(QTextEdit):
         self._ends: list[int] = []
         self._structure: list[tuple[int, Any, str]] | None = None
         self._pending: _Build | None = None  # a large document being built
+        self._laid_out = 0  # how far the document is laid out while that is done stepwise
+        self._layout_run = 0  # the stepwise layout under way (a newer one replaces it)
+        self.laying_out = False  # the document shown, the rest of it being laid out
         self._restyle_due = False  # more runs to restyle on the next turn
         self._styles_next: dict[int, tuple[str, bool]] = {}
         self._styles: dict[int, tuple[str, bool]] = {}
@@ -222,8 +228,7 @@ class DocumentView(QTextEdit):
             QTimer.singleShot(0, lambda: self._build_step(build))
             return
         self._pending = None
-        bar = self.verticalScrollBar()
-        top = bar.value()
+        anchor = self._top_anchor()
         self.setExtraSelections([])  # they hold cursors into the old text
         self._highlights.clear()
         self.setDocument(build.document)  # the old one, a child of this view, is deleted
@@ -233,21 +238,75 @@ class DocumentView(QTextEdit):
         self._index = {segment_id: n for n, segment_id in enumerate(self._order)}
         self._starts, self._ends = build.starts, build.ends
         self.builds += 1
-        # lay it all out now, so the scroll range is whole and the position holds
-        document = build.document
-        document.documentLayout().blockBoundingRect(document.lastBlock())
-        bar.setValue(top)
-        # states that changed while it was built
-        latest = self._styles_next
-        self._restyle([i for i, style in latest.items() if build.used.get(i) != style], latest)
+        self._scroll_to(anchor)
+        # what it shows; states that changed while it was built are restyled
+        # once it is laid out
+        self._styles = dict(build.used)
+        self._lay_out_stepwise()
         self._selected &= self._index.keys()
         self._show_marks()
+
+    def _top_anchor(self) -> tuple[int, int] | None:
+        """The segment at the top of the view and where its run starts (in
+        viewport coordinates); none at the top of the script."""
+        if not self._order or self.verticalScrollBar().value() == 0:
+            return None
+        at = self.cursorForPosition(QPoint(0, 0)).position()
+        segment_id = self._order[max(0, bisect_right(self._starts, at) - 1)]
+        return segment_id, self.block_rect(segment_id).top()
+
+    def _scroll_to(self, anchor: tuple[int, int] | None) -> None:
+        """A new document of the same script shows the segment that was at
+        the top in the same place (another script starts at its top). The
+        document is laid out as far as a view past that segment."""
+        bar = self.verticalScrollBar()
+        if anchor is None or anchor[0] not in self._index:
+            bar.setValue(0)
+            return
+        segment_id, y = anchor
+        document = self.document()
+        end = min(document.characterCount() - 1, self._starts[self._index[segment_id]]
+                  + LAYOUT_CHARS)
+        document.documentLayout().blockBoundingRect(document.findBlock(end))
+        target = bar.value() + self.block_rect(segment_id).top() - y
+        if target > bar.maximum():  # the layout tells its new size on a later turn
+            bar.setMaximum(target)
+        bar.setValue(target)
+
+    def _lay_out_stepwise(self) -> None:
+        """Lay out the document shown (new, or laid out again at a new width)
+        LAYOUT_CHARS characters a turn of the event loop, so the scroll range
+        grows to the whole script while the window stays responsive. Left to
+        itself, the text layout works in doubling steps, its last ones as
+        long as laying out all at once.
+
+        Runs are restyled only once the layout is whole: a format changed
+        past the laid-out part ends the layout there, with the rest of the
+        script left out of the scroll range."""
+        self._layout_run += 1
+        run, document = self._layout_run, self.document()
+        self._laid_out = 0
+        self.laying_out = True
+
+        def step() -> None:
+            if run != self._layout_run or document is not self.document():
+                return  # a newer layout, or another document
+            end = document.characterCount() - 1
+            self._laid_out = min(end, self._laid_out + LAYOUT_CHARS)
+            document.documentLayout().blockBoundingRect(document.findBlock(self._laid_out))
+            if self._laid_out < end:
+                QTimer.singleShot(0, self, step)
+            else:
+                self.laying_out = False
+                self._restyle_some()
+
+        step()
 
     def _restyle_some(self) -> None:
         """Restyle the runs whose state changed, :data:`RESTYLE_CHUNK` of them
         now and the rest on later turns of the event loop (each turn takes
         the latest states)."""
-        if self._pending is not None:  # a build under way takes the latest states
+        if self._pending is not None or self.laying_out:  # done when built, laid out
             return
         styles = self._styles_next
         changed = [i for i, style in styles.items()
@@ -553,7 +612,9 @@ class DocumentView(QTextEdit):
             self.set_rows(self.rows)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
+        super().resizeEvent(event)  # another width: the text is laid out again
+        if event.size().width() != event.oldSize().width() and self._order:
+            self._lay_out_stepwise()
         self._place_editor()
 
     # ------------------------------------------------------------ mouse and keys
