@@ -64,9 +64,9 @@ BUILD_CHUNK = 400  # segments laid out per turn of the event loop (about 20 ms)
 # segments restyled per turn: Render all queues every segment at once, and
 # restyling 1,000 in one turn held the GUI thread 27 ms
 RESTYLE_CHUNK = 200
-# characters of a new document laid out per turn once it is shown (about 3 ms):
+# characters of a new document laid out per turn once it is shown (about 2 ms):
 # laying out a 5,000-segment script at once held the GUI thread 35 ms
-LAYOUT_CHARS = 20_000
+LAYOUT_CHARS = 10_000
 _PLAYING_COLOR = "#d32f2f"  # the timeline's playhead
 _FALLBACK_COLOR = "#e0e0e0"
 # The context menu's batch actions, in the order they are offered.
@@ -225,8 +225,18 @@ class DocumentView(QTextEdit):
         cursor.endEditBlock()
         build.done = min(len(structure), build.done + BUILD_CHUNK)
         if build.done < len(structure):
-            QTimer.singleShot(0, lambda: self._build_step(build))
+            QTimer.singleShot(0, self, lambda: self._build_step(build))
+        elif build.done > BUILD_CHUNK:  # built in chunks: its text layout is made
+            build.document.documentLayout()  # on this turn (6 ms), shown on the next
+            QTimer.singleShot(0, self, lambda: self._show_built(build))
+        else:
+            self._show_built(build)
+
+    def _show_built(self, build: _Build) -> None:
+        """Show a document built whole: the segment at the top stays there."""
+        if build is not self._pending:  # a newer build replaced it
             return
+        structure = build.structure
         self._pending = None
         anchor = self._top_anchor()
         self.setExtraSelections([])  # they hold cursors into the old text
