@@ -60,7 +60,7 @@ LEAD = 2
 _WORD_JOINER = "\u2060"
 _TINT_ALPHA = 64  # the state's colour behind the words: light enough for dark text and light
 _BAR_WIDTH = 3.0
-BUILD_CHUNK = 400  # segments laid out per turn of the event loop (about 20 ms)
+BUILD_CHUNK = 400  # segments built per turn of the event loop (about 5 ms)
 # segments restyled per turn: Render all queues every segment at once, and
 # restyling 1,000 in one turn held the GUI thread 27 ms
 RESTYLE_CHUNK = 200
