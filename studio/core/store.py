@@ -1268,14 +1268,12 @@ class Library:
         done (no take, or one for other text or another voice); ``start`` and
         ``count`` pick segments by position. One query: a take landing in a
         long project reads its own neighbourhood, not every segment."""
-        end = start + count if count is not None else None
         rows = self.conn.execute(
             f"SELECT s.*, st.state, st.done, st.qa, {_TAKE_COLUMNS} FROM segments s "
             "JOIN segment_states st ON st.segment_id = s.id "
             "LEFT JOIN takes t ON t.id = s.current_take_id AND st.done "
-            "WHERE s.project_id = ? AND s.position >= ? AND s.position < COALESCE(?, 1e18) "
-            "ORDER BY s.position",
-            (project_id, start, end),
+            "WHERE s.project_id = ? AND s.position >= ? ORDER BY s.position LIMIT ?",
+            (project_id, start, -1 if count is None else count),  # -1: no limit
         )
         result: list[tuple[Segment, Take | None]] = []
         for row in rows:

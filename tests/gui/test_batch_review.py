@@ -10,8 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from studio.core.jobs import JobQueue
-from studio.core.render import ensure_presets, save_take_audio
-from studio.core.store import Library
+from studio.core.render import save_take_audio
 from studio.engine.client import stop_engine
 from tests.gui.helpers import make_project, show_window
 from tests.gui.test_main_window import _settle
@@ -24,9 +23,7 @@ def _states(library, project):
     return [s.state for s in library.segments(project.id)]
 
 
-def test_a_selection_locks_and_approves_together_in_one_undo_step(qtbot, library_dir):
-    library = Library.open(library_dir)
-    ensure_presets(library)
+def test_a_selection_locks_and_approves_together_in_one_undo_step(qtbot, library):
     project = make_project(library, "b", rendered=True, script=SIX)
     window = show_window(qtbot, library)
     view, panel = window.projects, window.projects.panel
@@ -54,12 +51,9 @@ def test_a_selection_locks_and_approves_together_in_one_undo_step(qtbot, library
         assert "Approved 3 / 6" in view.counts.text()
     finally:
         window.close()
-        library.close()
 
 
-def test_a_batch_names_what_it_left_alone(qtbot, library_dir):
-    library = Library.open(library_dir)
-    ensure_presets(library)
+def test_a_batch_names_what_it_left_alone(qtbot, library):
     project = make_project(library, "mixed", script=SIX)  # nothing rendered
     queue = JobQueue(library)
     first = library.segments(project.id)[0]
@@ -83,12 +77,9 @@ def test_a_batch_names_what_it_left_alone(qtbot, library_dir):
         assert _states(library, project)[3:] == ["pending"] * 3
     finally:
         window.close()
-        library.close()
 
 
-def test_the_filter_shows_one_state_and_the_counts_add_up(qtbot, library_dir):
-    library = Library.open(library_dir)
-    ensure_presets(library)
+def test_the_filter_shows_one_state_and_the_counts_add_up(qtbot, library):
     project = make_project(library, "f", rendered=True, script=SIX)
     from studio.core import review
 
@@ -121,12 +112,9 @@ def test_the_filter_shows_one_state_and_the_counts_add_up(qtbot, library_dir):
         assert panel.segment is None  # and nothing is left to act on
     finally:
         window.close()
-        library.close()
 
 
-def test_apply_renders_what_changed_and_shows_no_old_audio(qtbot, library_dir):
-    library = Library.open(library_dir)
-    ensure_presets(library)
+def test_apply_renders_what_changed_and_shows_no_old_audio(qtbot, library):
     project = make_project(library, "apply", rendered=True, script=SIX)
     window = show_window(qtbot, library)
     view = window.projects
@@ -150,15 +138,12 @@ def test_apply_renders_what_changed_and_shows_no_old_audio(qtbot, library_dir):
         assert _states(library, project).count("rendered") == 6
     finally:
         _settle(qtbot)
-        stop_engine(library_dir)
+        stop_engine(library.root)
         JobQueue(library).cancel(project_id=project.id)  # closing asks nothing then
         window.close()
-        library.close()
 
 
-def test_a_selection_plays_on_its_own_and_loops(qtbot, library_dir):
-    library = Library.open(library_dir)
-    ensure_presets(library)
+def test_a_selection_plays_on_its_own_and_loops(qtbot, library):
     make_project(library, "loop", rendered=True, script=SIX)
     window = show_window(qtbot, library)
     view, panel = window.projects, window.projects.panel
@@ -180,4 +165,3 @@ def test_a_selection_plays_on_its_own_and_loops(qtbot, library_dir):
         panel.stop()
         _settle(qtbot)
         window.close()
-        library.close()

@@ -9,16 +9,12 @@ real store, as another process would)."""
 from __future__ import annotations
 
 from studio.core import review
-from studio.core.render import ensure_presets
-from studio.core.store import Library
 from tests.gui.helpers import make_project, show_window
 from tests.gui.test_batch_review import SIX
 from tests.gui.test_main_window import _settle
 
 
-def test_a_change_elsewhere_leaves_the_panel_and_the_layout_alone(qtbot, library_dir):
-    library = Library.open(library_dir)
-    ensure_presets(library)
+def test_a_change_elsewhere_leaves_the_panel_and_the_layout_alone(qtbot, library):
     project = make_project(library, "r", rendered=True, script=SIX)
     window = show_window(qtbot, library)
     view = window.projects
@@ -53,4 +49,3 @@ def test_a_change_elsewhere_leaves_the_panel_and_the_layout_alone(qtbot, library
         _settle(qtbot)
     finally:
         window.close()
-        library.close()

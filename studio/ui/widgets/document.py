@@ -130,7 +130,6 @@ class DocumentView(QTextEdit):
         self._ends: list[int] = []
         self._structure: list[tuple[int, Any, str]] | None = None
         self._pending: _Build | None = None  # a large document being built
-        self._laid_out = 0  # how far the document is laid out while that is done stepwise
         self._layout_run = 0  # the stepwise layout under way (a newer one replaces it)
         self.laying_out = False  # the document shown, the rest of it being laid out
         self._restyle_due = False  # more runs to restyle on the next turn
@@ -295,16 +294,17 @@ class DocumentView(QTextEdit):
         script left out of the scroll range."""
         self._layout_run += 1
         run, document = self._layout_run, self.document()
-        self._laid_out = 0
+        laid_out = 0  # characters laid out so far
         self.laying_out = True
 
         def step() -> None:
+            nonlocal laid_out
             if run != self._layout_run or document is not self.document():
                 return  # a newer layout, or another document
             end = document.characterCount() - 1
-            self._laid_out = min(end, self._laid_out + LAYOUT_CHARS)
-            document.documentLayout().blockBoundingRect(document.findBlock(self._laid_out))
-            if self._laid_out < end:
+            laid_out = min(end, laid_out + LAYOUT_CHARS)
+            document.documentLayout().blockBoundingRect(document.findBlock(laid_out))
+            if laid_out < end:
                 QTimer.singleShot(0, self, step)
             else:
                 self.laying_out = False
