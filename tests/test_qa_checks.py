@@ -21,7 +21,7 @@ from studio.backends import VoiceRef
 from studio.backends.piper import PiperBackend
 from studio.qa import CheckResult, QaSettings, QaUnavailable, TakeToCheck, spoken_characters
 from studio.qa import models as qa_models
-from studio.qa.asr import pack
+from studio.qa.asr import looped, pack
 from studio.qa.checker import Checker, rate_z, speaking_rate
 from studio.qa.compare import compare, tokens
 from studio.qa.repeats import repeated_passage, says_words_twice
@@ -152,6 +152,53 @@ def test_a_repeat_in_take_2_of_5_is_reported_for_take_2_only(
         assert other.verdict != "fail", other.reasons
         assert all(op != "extra" for op, _, _ in other.diff), other.diff
         assert not any("said" in reason for reason in other.reasons), other.reasons
+
+
+def test_a_decoding_loop_is_told_from_words_heard_as_written() -> None:
+    """Texts from a run of the acceptance test: a reversed take started a
+    loop that ran over its clean neighbour, which failed."""
+    scripts = ["a note on reading aloud", "reading a text aloud well is harder than it looks",
+               "at the bottom of the page under the usual entry she wrote i could hear the "
+               "birds on the cliffs and the lamp was steady and i was not lonely at all"]
+    loop = "and note on reading " + "the loud on reading " * 12
+    assert looped(loop + scripts[2], scripts)
+    assert looped("and the loud " + "the loud loud loud " * 30, scripts)
+    assert not looped(" ".join(scripts), scripts)
+    said_again = " ".join([scripts[0], "reading a text aloud " * 3 + scripts[1][21:], scripts[2]])
+    assert not looped(said_again, scripts)  # a phrase said twice more in a damaged take
+    twice = ["copy the file copy the file and then copy the file again"]
+    assert not looped(twice[0], twice)  # a script that repeats itself compresses alike
+
+
+def test_a_window_heard_in_a_loop_is_heard_again_in_halves(
+    checker: Checker, takes: dict[str, np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When a window's hearing loops, its takes are heard again in two
+    halves, each take getting its half's words, in order. Whether the
+    recognizer loops on a given window is its own (Piper's takes differ run
+    to run), so the window's first hearing is taken as a loop here; the
+    recognizer and the takes are real, its calls counted."""
+    from studio.qa import asr
+
+    recognizer = checker._recognizer("en")
+    calls: list[float] = []
+
+    class Counted:
+        def transcribe(self, audio: np.ndarray, *args: object) -> object:
+            calls.append(len(audio) / asr.RATE)
+            return recognizer.transcribe(audio, *args)  # type: ignore[arg-type]
+
+    texts = list(CLEAN[:6])
+    audios = [(takes[t], RATE) for t in texts]
+    scripts = [tokens(t, "en") for t in texts]
+    halves = (asr.hear(recognizer, audios[:3], scripts[:3], "en")
+              + asr.hear(recognizer, audios[3:], scripts[3:], "en"))
+    first = iter([True])
+    monkeypatch.setattr(asr, "looped", lambda heard, scripts: next(first, False))
+    heard = asr.hear(Counted(), audios, scripts, "en")  # type: ignore[arg-type]
+    assert len(calls) == 3 and calls[0] > calls[1] + calls[2]  # the window, then its halves
+    assert [h.tokens for h in heard] == [h.tokens for h in halves]
+    assert sum(h.tokens == s for h, s in zip(heard, scripts, strict=True)) >= 4
 
 
 def test_a_take_longer_than_a_window_is_heard_alone(

@@ -13,6 +13,19 @@ that the alignment leaves between two takes, or puts far from its take,
 goes by its time, estimated between the words heard as written. A take
 longer than a window is heard alone, in windows, with timestamps.
 
+A window whose hearing loops (:func:`looped`) is heard again in two
+halves, and so on down to one take. A garbled take (reversed or wrong
+speech) can start a loop that runs on over its neighbours: a clean take
+beside one was heard as "the loud the loud loud loud ..." and failed. A
+loop shows as Whisper itself finds one, by how well the text compresses,
+here against the scripts: heard as written, a window's text compresses as
+its scripts do (within 0.05 on 110 windows of the long test text); a
+phrase said twice more in a damaged take adds up to 0.3; the loops found
+added 0.7 to 29. Heard again by ``base`` instead, two of three looping
+windows looped again (a reversed take throws both models); heard in
+halves, every clean take in them was heard as written or nearly, and the
+second hearing (the checker's) is there for the rest.
+
 Which model for English (measured with ``scripts/qa_detection.py``: the
 93 segments of ``tests/data/qa_long_text.txt`` rendered clean by Piper, 1
 thread, packed, 5.7 s of audio a take): ``tiny.en`` heard them with a WER
@@ -27,6 +40,7 @@ from __future__ import annotations
 
 import bisect
 import threading
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +55,7 @@ from studio.qa.models import model_path, spec
 RATE = 16000
 WINDOW_S = 28.0  # packing limit: under Whisper's 30 s window
 GAP_S = 0.6  # silence between packed takes
+LOOP_MARGIN = 0.4  # heard text compressing this much more than its scripts: a loop
 
 Audio = npt.NDArray[np.float32]
 
@@ -166,6 +181,10 @@ def hear(
     heard_text = " ".join(seg.text for seg in recognizer.transcribe(np.concatenate(pieces),
                                                                      language))
     words = tokens(heard_text, language)
+    if looped(joiner.join(words), [joiner.join(script) for script in scripts]):
+        half = len(takes) // 2
+        return (hear(recognizer, takes[:half], scripts[:half], language)
+                + hear(recognizer, takes[half:], scripts[half:], language))
     owner = _attribute(words, scripts, starts, ends, language)
     heard = [Heard([], [], "") for _ in takes]
     for word, take in zip(words, owner, strict=True):
@@ -174,6 +193,17 @@ def hear(
         item.times = [(end - start) * f for f in _middles(item.tokens)]
         item.text = joiner.join(item.tokens)
     return heard
+
+
+def _compression(text: str) -> float:
+    data = text.encode()
+    return len(data) / len(zlib.compress(data)) if data else 0.0
+
+
+def looped(heard: str, scripts: list[str]) -> bool:
+    """Whether a window's heard text is a decoding loop: it compresses
+    :data:`LOOP_MARGIN` better than the scripts it should say (zlib's ratio)."""
+    return _compression(heard) > _compression(" ".join(scripts)) + LOOP_MARGIN
 
 
 def _attribute(
