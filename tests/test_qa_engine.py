@@ -268,6 +268,30 @@ def test_a_failing_chain_ends_on_its_best_take_and_is_flagged(library) -> None:
     assert qa_summary(library, segment.project_id)["flagged"] == 1
 
 
+def test_a_chain_goes_on_past_a_retake_that_asks_for_review_and_ranks_verdicts_first(
+        library) -> None:
+    """A chain started by a failing take ends at a pass or when the retakes
+    are spent; a retake that only asks for review is retaken too. At its end
+    a take that asks for review beats failing takes that score higher (a
+    clean take heard wrong can score below a damaged one)."""
+    segment_id, first = _rendered_segment(library, "A third short sentence.")
+    assert _check(library, "fail", 0.7) == "retake"
+    second = _retake(library, segment_id, 0.2)
+    assert _check(library, "review", 0.6) == "retake"  # not yet a pass: one more try
+    _retake(library, segment_id, 0.3)
+    assert _check(library, "fail", 0.65) == "settled"
+    segment = library.segment(segment_id)
+    assert segment.current_take_id == second != first
+    assert segment.state == "flagged" and segment.qa == "review"
+
+
+def test_a_first_take_that_asks_for_review_is_not_retaken(library) -> None:
+    segment_id, first = _rendered_segment(library, "A fourth short sentence.")
+    assert _check(library, "review", 0.8) == "settled"
+    assert JobQueue(library).active_job(segment_id) is None
+    assert library.segment(segment_id).current_take_id == first
+
+
 @pytest.mark.parametrize("protect", ["lock", "choose", "approve"])
 def test_a_locked_chosen_or_approved_take_is_never_replaced(library, protect) -> None:
     segment_id, take_id = _rendered_segment(library, "Another short sentence.")

@@ -8,10 +8,11 @@ out); this module is what the library does with them:
   the clip's length, so takes are packed into one window).
 * **Completing.** One transaction stores the result (``take_checks``, keyed
   by take: a check delivered twice after a crash overwrites, never adds),
-  finishes the job, and then either queues a retake (a failing take, below
-  ``qa.max_retakes``, new seed) or, at the end of the chain, makes the best
-  scoring take of the chain current. A locked segment, and a take the user
-  chose or approved, are never replaced.
+  finishes the job, and then either queues a retake (new seed, below
+  ``qa.max_retakes``: a failing take, or a retake that asks for review; a
+  chain goes on until a take passes) or, at the end of the chain, makes
+  the chain's best take current (:func:`_settle`). A locked segment, and a
+  take the user chose or approved, are never replaced.
 * **Reporting.** :func:`qa_report` and :func:`qa_summary` for ``studio qa``,
   ``studio render`` and the window.
 """
@@ -34,6 +35,8 @@ from studio.core.jobs import (
 )
 from studio.core.store import TAKE_IS_CURRENT, Library, Project
 from studio.qa import CheckResult, QaSettings, spoken_characters
+
+RANK = {"fail": 0, "review": 1, "pass": 2}  # which of a chain's takes is best
 
 
 @dataclass(frozen=True)
@@ -214,7 +217,8 @@ def complete_check(library: Library, job: CheckJob, result: CheckResult,
         busy = conn.execute(
             "SELECT 1 FROM jobs WHERE segment_id = ? AND kind = 'render' AND state IN "
             "('queued', 'running', 'failed')", (job.segment_id,)).fetchone()
-        if result.verdict == "fail" and job.retake < settings.max_retakes and not busy:
+        wanting = result.verdict == "fail" or (result.verdict == "review" and job.retake > 0)
+        if wanting and job.retake < settings.max_retakes and not busy:
             take = conn.execute("SELECT backend FROM takes WHERE id = ?",
                                 (job.take_id,)).fetchone()
             priority = conn.execute("SELECT priority FROM jobs WHERE id = ?",
@@ -230,9 +234,13 @@ def complete_check(library: Library, job: CheckJob, result: CheckResult,
 
 
 def _settle(conn: Any, job: CheckJob) -> None:
-    """The end of a retake chain: the best-scoring of its checked takes (the
+    """The end of a retake chain: the best of its checked takes (the
     segment's newest ``retake + 1`` takes of its present text and voice)
-    becomes current; on a tie, the newest."""
+    becomes current. A take that passed beats one that asks for review,
+    which beats one that failed, whatever their scores: a take heard wrong
+    by the recognizer may score below a damaged take found only wanting
+    (measured: a clean take heard in a loop scored 0.0). Among equals the
+    higher score wins; on a tie, the newest."""
     rows = conn.execute(
         f"""SELECT t.id, c.score, c.verdict FROM segments s JOIN projects p ON p.id = s.project_id
             JOIN takes t ON t.segment_id = s.id
@@ -244,7 +252,7 @@ def _settle(conn: Any, job: CheckJob) -> None:
                and row["verdict"] != "unchecked"]
     if not checked:
         return
-    best = max(checked, key=lambda row: (row["score"], row["id"]))
+    best = max(checked, key=lambda row: (RANK[row["verdict"]], row["score"], row["id"]))
     conn.execute("UPDATE segments SET current_take_id = ? WHERE id = ? AND locked = 0",
                  (best["id"], job.segment_id))
 
