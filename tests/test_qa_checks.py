@@ -110,10 +110,11 @@ def test_clean_takes_pass(clean_results: list[CheckResult]) -> None:
         assert result.metrics["wer"] <= 0.1
 
 
-# A cut take's lost words read as one run ("missing: 'on the roof'"), or, when
+# A cut take's lost words read as one run ("missing: 'on the roof'"), as a cut
+# ending ("cut off: missing 'the roof' at the end"), or, when
 # the recognizer made another word of the cut one, as the differences and the
 # error rate ("'rain' heard as 'ro'; missing 'on'; missing 'roof' (WER 25%)").
-MISSING = r"^(missing: '.+'|.*missing '.+'.* \(WER \d+%\))$"
+MISSING = r"^(missing: '.+'|cut off: missing '.+' at the end|.*missing '.+'.* \(WER \d+%\))$"
 READABLE = {
     "truncated": MISSING,
     "dropped": MISSING,
@@ -241,6 +242,26 @@ def test_numbers_and_spellings_compare_in_one_spoken_form() -> None:
                       tokens("Copy and distribute the software.", "en"), "en")
     assert [f.reason for f in missing.findings] == ["missing: 'the licensee may'"]
     assert ("missing", "the licensee may", "") in missing.diff()
+
+
+def test_last_words_missing_from_a_take_that_ends_in_sound_is_a_cut() -> None:
+    """The script's last words not heard, and no quiet after the take's last
+    sound (the checker measures it): the take was cut off, a fail. Either
+    alone is not: a clean take of another engine may end in sound, and the
+    recognizer may lose a last word of a take that ends in quiet."""
+    def reasons(heard: str, ends_in_sound: bool) -> list[tuple[str, str]]:
+        found = compare("She opened the window and listened to the rain on the roof.",
+                        tokens(heard, "en"), "en", ends_in_sound=ends_in_sound).findings
+        return [(f.severity, f.reason) for f in found]
+
+    cut = "She opened the window and listened to the rain on"
+    assert reasons(cut, ends_in_sound=True) == [("fail", "cut off: missing 'the roof' at the end")]
+    assert reasons(cut, ends_in_sound=False) == [("review", "missing: 'the roof'")]
+    whole = "She opened the window and listened to the rain on the roof"
+    assert reasons(whole, ends_in_sound=True) == []
+    assert reasons("She opened the window and listened to the rain on the rough",
+                   ends_in_sound=True) == []  # heard, if not as written
+    assert reasons("", ends_in_sound=True)[0] == ("fail", "heard no speech")
 
 
 def test_one_lost_content_word_goes_to_review() -> None:

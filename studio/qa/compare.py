@@ -263,11 +263,13 @@ def _repeat(
 
 def compare(
     script_text: str, heard: list[str], language: str, settings: QaSettings | None = None,
-    *, script: list[str] | None = None, hurried: bool = False,
+    *, script: list[str] | None = None, hurried: bool = False, ends_in_sound: bool = False,
 ) -> Comparison:
     """Compare a take's spoken text with the heard tokens (from :func:`tokens`).
     ``hurried``: the take is shorter than its text needs (the checker's pace
-    measure), which makes one word heard as another a word lost."""
+    measure), which makes one word heard as another a word lost.
+    ``ends_in_sound``: the take has no quiet at its end (the checker's
+    signal measure), which makes the script's last words missing a cut."""
     settings = settings or QaSettings()
     joiner = "" if language in CHARACTER_LANGUAGES else " "
     said = script if script is not None else tokens(script_text, language)
@@ -279,7 +281,7 @@ def compare(
     )
     total = max(1, len(said))
     result = Comparison(said, heard, joiner, regions, errors, errors / total, raw / total)
-    result.findings = _findings(result, settings, hurried)
+    result.findings = _findings(result, settings, hurried, ends_in_sound)
     return result
 
 
@@ -289,7 +291,8 @@ def _quote(tokens_: list[str], joiner: str, limit: int = 8) -> str:
     return joiner.join(tokens_)
 
 
-def _findings(c: Comparison, settings: QaSettings, hurried: bool = False) -> list[Finding]:
+def _findings(c: Comparison, settings: QaSettings, hurried: bool = False,
+              ends_in_sound: bool = False) -> list[Finding]:
     findings: list[Finding] = []
     j = c.joiner
     # a run of characters stands for fewer words than a run of words
@@ -348,6 +351,14 @@ def _findings(c: Comparison, settings: QaSettings, hurried: bool = False) -> lis
         findings.append(Finding("review", _changes(c), "changed", whole))
     elif not findings and (lost := _lost_word(c, hurried)) is not None:
         findings.append(Finding("review", _changes(c), lost.op, lost))
+    if cut_short and ends_in_sound and c.heard and last is not None and not any(
+            f.severity == "fail" for f in findings):
+        # the last words missing and no quiet after the sound: a cut ending
+        # (a clean take ends in quiet, and its last words are heard)
+        said = c.script[last.ref0:last.ref1]
+        findings = [f for f in findings if f.region is not last]
+        findings.append(Finding("fail", f"cut off: missing '{_quote(said, j)}' at the end",
+                                "missing", last))
     return findings
 
 
