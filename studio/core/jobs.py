@@ -14,8 +14,8 @@ and ``check`` (take QA examines one take; ``recheck`` does so again after a
 threshold change and never renders). Check jobs are served by the QA pool
 (``backend = 'qa'``) and are claimed in batches (``studio.core.checks``).
 When QA is on, completing a render queues a check of the new take in the
-same transaction, and a failing check may queue a retake (``retake`` counts
-them).
+same transaction, and a failing check (or a retake's check that asks for
+review) may queue a retake (``retake`` counts them).
 
 Every state change is one ``BEGIN IMMEDIATE`` transaction. A claim takes the
 highest priority, oldest claimable job of the worker's backend whose project
@@ -55,7 +55,7 @@ class Job:
     max_attempts: int
     text: str
     voice_id: int
-    retake: int = 0  # 0: asked for; n: the n-th automatic retake after a failed check
+    retake: int = 0  # 0: asked for; n: the n-th automatic retake of a chain (studio.core.checks)
     speech: str = ""  # what the backend is given: the text with the lexicon applied
     speed: float = 1.0
 

@@ -45,7 +45,7 @@ class QaSettings:
     """What is checked and how strictly (library settings ``qa.*``)."""
 
     enabled: bool = True
-    max_retakes: int = 2  # a failing take is retaken with a new seed this many times at most
+    max_retakes: int = 2  # retakes (new seed) of a failing take, and of retakes not passing
     check_words: bool = True  # speech recognition against the spoken text
     check_timing: bool = True  # speaking rate and silences
     check_signal: bool = True  # clipping, noise bursts, near-silence, DC

@@ -7,7 +7,8 @@ verdict:
 
 * ``fail``: a run of ``missing_run_fail`` script words missing, a phrase
   said again (heard, or found in the sound: :mod:`repeats`), extra words,
-  the last words missing from a take that ends in sound (cut off),
+  the last words missing from a take that ends in sound (cut off), words
+  missing from a take much faster than the project's pace (words lost),
   an error rate at ``wer_fail`` or more, a silence over ``silence_inner_s``
   inside the take, a noise burst, clipping, a
   nearly silent take, or a speaker the identity check rejects;
@@ -45,7 +46,7 @@ from studio.qa.repeats import repeated_passage, says_words_twice
 MIN_RATES = 8  # project rates needed before a speaking rate can be an outlier
 HURRIED_Z = 1.0  # a take this much faster than the project's: a word heard as another was lost
 MIN_PACE_SPREAD = 0.08  # seconds per root second: a project's pace never counts as steadier
-# Less quiet than this after the last sound: the take ends in sound. On five
+# This much quiet after the last sound, or less: the take ends in sound. On five
 # runs of the acceptance text, clean takes ended in 0.06 s of quiet or more
 # (454 takes, median 0.13); takes with their end cut off, in 0.05 s or less (11 of 13).
 CUT_TRAIL_S = 0.05
@@ -313,13 +314,15 @@ class Checker:
             comparison = compare(
                 take.text, heard.tokens, take.language, s, script=script,
                 hurried=pace is not None and pace > HURRIED_Z,
-                ends_in_sound=float(report.metrics.get("trail_silence_s", 1.0)) < CUT_TRAIL_S)
+                ends_in_sound=s.check_timing
+                and float(report.metrics.get("trail_silence_s", 1.0)) <= CUT_TRAIL_S)
             diff = comparison.diff()
             f.metrics[comparison.unit] = round(comparison.error_rate, 4)
             f.metrics[f"raw_{comparison.unit}"] = round(comparison.raw_error_rate, 4)
             lost = [finding for finding in comparison.findings
                     if finding.kind in ("missing", "changed")]
-            rushed = bool(lost) and s.check_timing and pace is not None and pace > LOST_Z
+            rushed = (bool(lost) and s.check_timing and pace is not None and pace > LOST_Z
+                      and all(finding.severity == "review" for finding in comparison.findings))
             for finding in comparison.findings:
                 f.add("fail" if rushed and finding in lost else finding.severity, finding.reason,
                       _word_spot(finding.region, finding.kind, comparison, heard, report))

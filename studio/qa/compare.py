@@ -351,15 +351,23 @@ def _findings(c: Comparison, settings: QaSettings, hurried: bool = False,
         findings.append(Finding("review", _changes(c), "changed", whole))
     elif not findings and (lost := _lost_word(c, hurried)) is not None:
         findings.append(Finding("review", _changes(c), lost.op, lost))
-    if cut_short and ends_in_sound and c.heard and last is not None and not any(
+    said = c.script[last.ref0:last.ref1] if last is not None else []
+    meant = (last is not None and len(said) - (last.hyp1 - last.hyp0) >= run_note) or (
+        j == " " and any(_is_content(word) for word in said))
+    if cut_short and ends_in_sound and meant and c.heard and last is not None and not any(
             f.severity == "fail" for f in findings):
         # the last words missing and no quiet after the sound: a cut ending
-        # (a clean take ends in quiet, and its last words are heard)
-        said = c.script[last.ref0:last.ref1]
+        # (a clean take ends in quiet, and its last words are heard); a lost
+        # "it" or a final particle alone is left to the recognizer
         findings = [f for f in findings if f.region is not last]
         findings.append(Finding("fail", f"cut off: missing '{_quote(said, j)}' at the end",
                                 "missing", last))
     return findings
+
+
+def _is_content(word: str) -> bool:
+    """A word that carries meaning: not a small word the recognizer drops or trades."""
+    return word not in _FUNCTION_WORDS and sum(ch.isalpha() for ch in word) >= MIN_CONTENT_LETTERS
 
 
 def _lost_word(c: Comparison, hurried: bool) -> Region | None:
@@ -380,7 +388,7 @@ def _lost_word(c: Comparison, hurried: bool) -> Region | None:
     if r.op == "changed" and not hurried:
         return None
     word = said[0]
-    if word in _FUNCTION_WORDS or sum(ch.isalpha() for ch in word) < MIN_CONTENT_LETTERS:
+    if not _is_content(word):
         return None
     heard = c.heard[r.hyp0:r.hyp1]
     if heard and heard[0][:3] == word[:3]:
