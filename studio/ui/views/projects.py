@@ -364,13 +364,11 @@ class ProjectsView(View):
             row["shown_state"] = (row["status"], bool(row["locked"]))
         self.segments.set_rows(rows)
         self.find_bar.refresh()
-        if staged:
-            for step in (self._show_document, self._show_timeline, self._show_counts,
-                         self._show_progress_staged):
+        progress = self._show_progress_staged if staged else self._show_progress
+        for step in (self._show_document, self._show_timeline, self._show_counts, progress):
+            if staged:
                 self._stage(step)
-        else:
-            for step in (self._show_document, self._show_timeline, self._show_counts,
-                         self._show_progress):
+            else:
                 step()
         by_id = {row["id"]: row for row in self.segments.rows}
         if current in by_id:
