@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import json
 import logging
 import re
 import secrets
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, MutableMapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +29,6 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response, Strea
 from studio import audio, service
 from studio.core import oneshot, serving
 from studio.core.export import ExportSettings, NotRendered, assemble, export_project, subtitles
-from studio.core.jobs import PRIORITY_INTERACTIVE
-from studio.core.render import backend_for_voice, voice_fit
 from studio.core.store import Library, Project
 from studio.errors import UserError
 from studio.server import audio_out
@@ -41,168 +37,29 @@ from studio.server.db import Db
 from studio.server.errors import ApiError, body, response
 from studio.server.fetch import FetchError, fetch, parse_allow
 from studio.server.metrics import Metrics
+from studio.server.middleware import BodyTooLarge, Outer
 from studio.server.settings import ServerSettings
-from studio.server.waiter import EngineDown, Waiter
+from studio.server.shared import (
+    check_text,
+    check_voice,
+    read_json,
+    render_oneshot,
+    state_of,
+    text_field,
+    usable_voices,
+    user_error,
+)
+from studio.server.state import State, spawn, start_engine, sweep_forever
+from studio.server.waiter import Waiter
 from studio.text.markup import MAX_SPEED, MIN_SPEED
 
 log = logging.getLogger("studio.server")
-access = logging.getLogger("studio.server.access")
 
 MODELS = ("tts-1", "tts-1-hd", "gpt-4o-mini-tts")  # names the compatible clients send
 _RESULT = re.compile(r"^[0-9a-f]{32}\.(wav|flac|mp3)$")
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
-Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-
-
-class BodyTooLarge(Exception):
-    """The request body passed the limit."""
-
-
-@dataclass
-class State:
-    """What the routes share."""
-
-    root: Path
-    settings: ServerSettings
-    db: Db
-    keys: Keys
-    waiter: Waiter
-    metrics: Metrics
-    results: Path
-    tasks: set[asyncio.Task[None]] = dataclasses.field(default_factory=set)
-
-
-def _spawn(state: State, work: Coroutine[Any, Any, None]) -> None:
-    """Run ``work`` in the background, keeping a reference until it ends."""
-    task = asyncio.create_task(work)
-    state.tasks.add(task)
-    task.add_done_callback(state.tasks.discard)
 
 
 # ---------------------------------------------------------------- helpers
-def _state(request: Request) -> State:
-    state: State = request.app.state.studio
-    return state
-
-
-async def _json(request: Request) -> dict[str, Any]:
-    """The JSON object of the body; 400 naming what is wrong with it."""
-    raw = await request.body()
-    if not raw.strip():
-        raise ApiError(400, "the request has no body: send a JSON object")
-    try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ApiError(400, f"the body is not valid JSON ({err}): send a JSON object") from None
-    if not isinstance(data, dict):
-        raise ApiError(400, "the body must be a JSON object")
-    return data
-
-
-def _text_field(data: dict[str, Any], name: str, *, required: bool = True) -> str | None:
-    value = data.get(name)
-    if value is None:
-        if required:
-            raise ApiError(400, f"the field {name!r} is missing", param=name,
-                           code="missing_field")
-        return None
-    if not isinstance(value, str):
-        raise ApiError(400, f"the field {name!r} must be a string", param=name)
-    return value
-
-
-def _user_error(err: UserError, param: str | None = None) -> ApiError:
-    from studio.backends import Unavailable
-
-    if isinstance(err, Unavailable):
-        return ApiError(503, err.explained, param=param, code="backend_unavailable")
-    return ApiError(400, str(err), param=param)
-
-
-def _usable_voices(library: Library) -> list[dict[str, Any]]:
-    out = []
-    for voice in library.voices():
-        if voice.name.startswith(oneshot.PREFIX):
-            continue
-        fit = voice_fit(library, voice)
-        out.append({"id": voice.name, "name": voice.name, "kind": voice.kind,
-                    "language": voice.language, "backend": fit.backend,
-                    "usable": fit.usable, "problem": fit.problem})
-    return out
-
-
-def _check_text(text: str, field: str, limit: int) -> None:
-    """400 for a text to speak that is empty or over ``limit`` characters."""
-    if not text.strip():
-        raise ApiError(400, f"the field {field!r} is empty: send the text to speak",
-                       param=field)
-    if len(text) > limit:
-        raise ApiError(400, f"the field {field!r} has {len(text)} characters, over the limit "
-                       f"of {limit}: split it, or make a project (POST /v1/projects)",
-                       param=field, code="input_too_long")
-
-
-def _check_voice(library: Library, name: str, made_here: bool = False) -> None:
-    """400 for a voice a request may not name (one made from another
-    request's voice_url included), 503 for one whose backend cannot run."""
-    from studio.core.render import ensure_presets
-
-    ensure_presets(library)
-    voice = library.find_voice(name)
-    if voice is None or (voice.name.startswith(oneshot.PREFIX) and not made_here):
-        names = ", ".join(v.name for v in library.voices()
-                          if not v.name.startswith(oneshot.PREFIX))
-        raise ApiError(400, f"no voice named {name!r}: voices here: {names}", param="voice",
-                       code="unknown_voice")
-    backend_for_voice(voice, library)  # Unavailable: 503
-
-
-async def _render_oneshot(state: State, text: str, voice: str, speed: float,
-                          started: float, made_here: bool = False
-                          ) -> tuple[audio.Audio, int, int]:
-    """Queue ``text`` as a one-shot project, wait, and join its takes:
-    (samples, rate, segments). ``made_here``: the voice was made from this
-    request's voice_url. Raises :class:`ApiError`."""
-    try:
-        await state.db.run(_check_voice, voice, made_here)
-        project: Project = await state.db.run(
-            # kept while the request may wait for it, then as long as a result lives
-            lambda lib: oneshot.create(lib, text, voice, ttl_s=state.settings.timeout_s
-                                       + state.settings.result_ttl_s,
-                                       speed=speed))
-        await state.db.run(lambda lib: service.queue_project(lib, project,
-                                                             priority=PRIORITY_INTERACTIVE))
-    except UserError as err:
-        raise _user_error(err) from None
-    left = state.settings.timeout_s - (time.monotonic() - started)
-    try:
-        outcome = await state.waiter.wait(project.id, max(0.1, left))
-    except TimeoutError:
-        await state.db.run(oneshot.finish, project)
-        raise ApiError(504, f"the audio was not ready within {state.settings.timeout_s:g} s: "
-                       "try a shorter text, or retry when the queue is shorter",
-                       code="timeout") from None
-    except EngineDown as err:
-        await state.db.run(oneshot.finish, project)
-        raise ApiError(503, f"the engine cannot render: {err}", code="engine_down") from None
-    if not outcome.done:
-        await state.db.run(oneshot.finish, project)
-        raise ApiError(500, f"the render failed: {'; '.join(outcome.errors)[:500]}",
-                       code="render_failed")
-    settings = ExportSettings(lead_in_s=0.0, tail_s=0.0)
-
-    def join(library: Library) -> tuple[audio.Audio, int, int]:
-        samples, rate, cues = assemble(library, project, settings)
-        oneshot.finish(library, project)
-        return samples, rate, len(cues)
-
-    samples, rate, count = await state.db.run(join)
-    samples, _ = await anyio.to_thread.run_sync(
-        lambda: audio.normalize_loudness(samples, rate, settings.lufs, settings.peak_db))
-    return samples, rate, count
-
-
 def _project_status(library: Library, project: Project) -> dict[str, Any]:
     counts = {state: n for state, n in library.conn.execute(
         "SELECT state, COUNT(*) FROM segment_states WHERE project_id = ? "
@@ -245,70 +102,6 @@ def _project_or_404(library: Library, project_id: int) -> Project:
     return project
 
 
-# ---------------------------------------------------------------- middleware
-class Outer:
-    """Body limit, access log and request metrics around every request."""
-
-    def __init__(self, app: Any, state_of: Callable[[], State | None]) -> None:
-        self.app = app
-        self.state_of = state_of
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        state = self.state_of()
-        limit = state.settings.max_body_bytes if state else 2_000_000
-        started = time.perf_counter()
-        status = [500]
-        length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > limit:
-            await self._too_large(scope, send, limit)
-            status[0] = 413
-            self._record(scope, state, 413, started)
-            return
-        seen = [0]
-
-        async def limited() -> MutableMapping[str, Any]:
-            message = await receive()
-            if message["type"] == "http.request":
-                seen[0] += len(message.get("body", b""))
-                if seen[0] > limit:
-                    raise BodyTooLarge()
-            return message
-
-        async def sending(message: MutableMapping[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                status[0] = int(message["status"])
-            await send(message)
-
-        try:
-            await self.app(scope, limited, sending)
-        finally:
-            self._record(scope, state, status[0], started)
-
-    async def _too_large(self, scope: Scope, send: Send, limit: int) -> None:
-        data = json.dumps(body(scope["path"], 413, f"the request body is over the limit of "
-                               f"{limit} bytes: send less")).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(data)).encode()),
-                                (b"connection", b"close")]})
-        await send({"type": "http.response.body", "body": data})
-
-    def _record(self, scope: Scope, state: State | None, status: int, started: float) -> None:
-        seconds = time.perf_counter() - started
-        route = scope.get("route")
-        name = getattr(route, "path", None) or "(unmatched)"
-        if state is not None:
-            state.metrics.observe(name, scope["method"], status, seconds)
-        client = scope.get("client") or ("-", 0)
-        access.info("%s %s %s %d %.1f ms", client[0], scope["method"], scope["path"], status,
-                    seconds * 1000, extra={"client": client[0], "method": scope["method"],
-                                           "path": scope["path"], "status": status,
-                                           "route": name, "ms": round(seconds * 1000, 1)})
-
-
 # ---------------------------------------------------------------- the app
 def create_app(root: Path, settings: ServerSettings) -> FastAPI:
     """The application for the library at ``root``."""
@@ -324,7 +117,7 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
         holder["state"] = state
         app.state.studio = state
         state.waiter.start()
-        sweeper = asyncio.create_task(_sweep_forever(state))
+        sweeper = asyncio.create_task(sweep_forever(state))
         serving.announce(root, settings.host, settings.port)  # for the Engine page
         try:
             yield
@@ -346,7 +139,7 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
 
     @app.exception_handler(BodyTooLarge)
     async def too_large(request: Request, err: BodyTooLarge) -> Response:
-        limit = _state(request).settings.max_body_bytes
+        limit = state_of(request).settings.max_body_bytes
         return response(request, ApiError(413, f"the request body is over the limit of "
                                            f"{limit} bytes: send less"))
 
@@ -375,7 +168,7 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
                                  f"{type(err).__name__}: {err}"), status_code=500)
 
     async def authed(request: Request, key: str | None = None) -> str:
-        return await _state(request).keys.check(key or bearer(request))
+        return await state_of(request).keys.check(key or bearer(request))
 
     # ------------------------------------------------------------ operations
     @app.get("/health")
@@ -385,7 +178,7 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
     @app.get("/ready")
     async def ready(request: Request) -> Response:
         await authed(request)
-        state = _state(request)
+        state = state_of(request)
 
         def readiness(library: Library) -> tuple[bool, dict[str, int], str | None]:
             from studio.core.render import DEFAULT_VOICE, voice_fit
@@ -411,7 +204,7 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
             # workers load when work arrives (per backend); a loaded one is listed
             return JSONResponse({"status": "ready", "workers": loaded})
         if problem is None:
-            _spawn(state, _start_engine(state))  # on demand, as a request would
+            spawn(state, start_engine(state))  # on demand, as a request would
             problem = "the engine is starting: retry in a few seconds"
         return JSONResponse({"detail": f"not ready: {problem}", "status": "not_ready"},
                             status_code=503)
@@ -419,7 +212,7 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
     @app.get("/metrics")
     async def metrics(request: Request) -> Response:
         await authed(request)
-        state = _state(request)
+        state = state_of(request)
         text = await state.db.run(state.metrics.render)
         return PlainTextResponse(text, media_type="text/plain; version=0.0.4")
 
@@ -427,28 +220,28 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
     @app.get("/")
     async def index(request: Request) -> dict[str, Any]:
         await authed(request)
-        voices = await _state(request).db.run(_usable_voices)
+        voices = await state_of(request).db.run(usable_voices)
         return {"status": "ok", "available_voices": [v["name"] for v in voices if v["usable"]]}
 
     @app.get("/voices")
     async def voices(request: Request) -> list[str]:
         await authed(request)
-        found = await _state(request).db.run(_usable_voices)
+        found = await state_of(request).db.run(usable_voices)
         return [v["name"] for v in found if v["usable"]]
 
     @app.post("/synthesize")
     async def synthesize(request: Request) -> dict[str, Any]:
         started = time.monotonic()
-        data = await _json(request)
+        data = await read_json(request)
         apikey = data.get("apikey")
         name = await authed(request, apikey if isinstance(apikey, str) else None)
-        state = _state(request)
+        state = state_of(request)
         with state.keys.slot(name):
-            target = _text_field(data, "target")
+            target = text_field(data, "target")
             assert target is not None
-            _check_text(target, "target", state.settings.max_target_chars)
-            voice = _text_field(data, "voice", required=False)
-            url = _text_field(data, "voice_url", required=False)
+            check_text(target, "target", state.settings.max_target_chars)
+            voice = text_field(data, "voice", required=False)
+            url = text_field(data, "voice_url", required=False)
             if voice is None and url is None:
                 raise ApiError(400, "the field 'voice' is missing (or give 'voice_url' and "
                                "'voice_prompt_text')", param="voice", code="missing_field")
@@ -456,11 +249,11 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
                 raise ApiError(400, "give either 'voice' or 'voice_url', not both",
                                param="voice")
             if url is not None:
-                prompt_text = _text_field(data, "voice_prompt_text")
+                prompt_text = text_field(data, "voice_prompt_text")
                 assert prompt_text is not None
                 voice = await _voice_from_url(state, url, prompt_text)
             assert voice is not None
-            samples, rate, count = await _render_oneshot(state, target, voice, 1.0, started,
+            samples, rate, count = await render_oneshot(state, target, voice, 1.0, started,
                                                          made_here=url is not None)
             token = secrets.token_hex(16)
             path = state.results / f"{token}.wav"
@@ -474,7 +267,7 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
     @app.get("/audio/{filename:path}")
     async def result_audio(request: Request, filename: str) -> Response:
         await authed(request)
-        state = _state(request)
+        state = state_of(request)
         if "/" in filename or "\\" in filename or ".." in filename or "\x00" in filename:
             raise ApiError(400, f"{filename!r} is not a result file name: use the "
                            "download_url /synthesize gave")
@@ -499,18 +292,18 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
     @app.get("/v1/audio/voices")
     async def speech_voices(request: Request) -> dict[str, Any]:
         await authed(request)
-        return {"voices": await _state(request).db.run(_usable_voices)}
+        return {"voices": await state_of(request).db.run(usable_voices)}
 
     @app.post("/v1/audio/speech")
     async def speech(request: Request) -> Response:
         started = time.monotonic()
         name = await authed(request)
-        state = _state(request)
+        state = state_of(request)
         with state.keys.slot(name):
-            data = await _json(request)
-            model = _text_field(data, "model")
-            text = _text_field(data, "input")
-            voice = _text_field(data, "voice")
+            data = await read_json(request)
+            model = text_field(data, "model")
+            text = text_field(data, "input")
+            voice = text_field(data, "voice")
             assert model is not None and text is not None and voice is not None
             from studio.backends import installed_backends
 
@@ -518,7 +311,7 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
                 raise ApiError(400, f"no model named {model!r}: use one of "
                                f"{', '.join(list(MODELS) + sorted(installed_backends()))}",
                                param="model", code="model_not_found")
-            _check_text(text, "input", state.settings.max_input_chars)
+            check_text(text, "input", state.settings.max_input_chars)
             fmt = data.get("response_format", "mp3")
             have = audio_out.formats()
             if fmt not in have:
@@ -529,7 +322,7 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
                     or not MIN_SPEED <= speed <= MAX_SPEED:
                 raise ApiError(400, f"speed {speed!r} is not a number from {MIN_SPEED} to "
                                f"{MAX_SPEED}", param="speed")
-            samples, rate, _ = await _render_oneshot(state, text, voice, float(speed), started)
+            samples, rate, _ = await render_oneshot(state, text, voice, float(speed), started)
             encoded = await anyio.to_thread.run_sync(
                 lambda: audio_out.encode(samples, rate, str(fmt)))
             state.metrics.add_audio("speech", len(samples) / rate)
@@ -539,12 +332,12 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
     @app.post("/v1/projects", status_code=201)
     async def create_project(request: Request) -> Response:
         name = await authed(request)
-        state = _state(request)
+        state = state_of(request)
         with state.keys.slot(name):
-            data = await _json(request)
-            title = _text_field(data, "name")
-            script = _text_field(data, "script")
-            voice = _text_field(data, "voice", required=False)
+            data = await read_json(request)
+            title = text_field(data, "name")
+            script = text_field(data, "script")
+            voice = text_field(data, "voice", required=False)
             assert title is not None and script is not None
             if not title.strip():
                 raise ApiError(400, "the field 'name' is empty: name the project",
@@ -562,7 +355,7 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
                                    " (or one in the trash): choose another name",
                                    param="name", code="exists")
                 if voice is not None:
-                    _check_voice(library, voice)
+                    check_voice(library, voice)
                 planned = plan_project(library, script, title.strip(), voice,
                                        script_label="the script")
                 project = planned.sync.project
@@ -572,8 +365,8 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
             try:
                 made = await state.db.run(make)
             except UserError as err:
-                raise _user_error(err) from None
-            _spawn(state, _start_engine(state))
+                raise user_error(err) from None
+            spawn(state, start_engine(state))
             return JSONResponse(made, status_code=201)
 
     @app.get("/v1/projects")
@@ -588,12 +381,12 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
                     out.append(_project_status(library, project))
             return out
 
-        return {"object": "list", "data": await _state(request).db.run(rows)}
+        return {"object": "list", "data": await state_of(request).db.run(rows)}
 
     @app.get("/v1/projects/{project_id}")
     async def project_status(request: Request, project_id: int) -> dict[str, Any]:
         await authed(request)
-        return await _state(request).db.run(
+        return await state_of(request).db.run(
             lambda lib: _project_status(lib, _project_or_404(lib, project_id)))
 
     @app.get("/v1/projects/{project_id}/segments")
@@ -610,12 +403,12 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
                 out.append(row)
             return out
 
-        return {"object": "list", "data": await _state(request).db.run(rows)}
+        return {"object": "list", "data": await state_of(request).db.run(rows)}
 
     @app.post("/v1/projects/{project_id}/segments/{number}/regenerate", status_code=202)
     async def regenerate(request: Request, project_id: int, number: int) -> Response:
         await authed(request)
-        state = _state(request)
+        state = state_of(request)
 
         def again(library: Library) -> dict[str, Any]:
             project = _project_or_404(library, project_id)
@@ -631,13 +424,13 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
                     "message": done.describe()}
 
         result = await state.db.run(again)
-        _spawn(state, _start_engine(state))
+        spawn(state, start_engine(state))
         return JSONResponse(result, status_code=202)
 
     @app.get("/v1/projects/{project_id}/events")
     async def project_events(request: Request, project_id: int) -> Response:
         await authed(request)
-        state = _state(request)
+        state = state_of(request)
         await state.db.run(_project_or_404, project_id)
         return StreamingResponse(_events(request, state, project_id),
                                  media_type="text/event-stream",
@@ -647,7 +440,7 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
     @app.get("/v1/projects/{project_id}/audio")
     async def project_audio(request: Request, project_id: int, format: str = "wav") -> Response:
         await authed(request)
-        state = _state(request)
+        state = state_of(request)
         fmt = format.lower().lstrip(".")
         if f".{fmt}" not in audio.EXPORT_FORMATS:
             raise ApiError(400, f"format {format!r} is not one the export writes: use "
@@ -684,34 +477,13 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
                 raise ApiError(409, str(err), code="not_rendered") from None
             return subtitles(cues)
 
-        text = await _state(request).db.run(srt)
+        text = await state_of(request).db.run(srt)
         return PlainTextResponse(text, media_type="application/x-subrip")
 
     return app
 
 
 # ---------------------------------------------------------------- background work
-async def _start_engine(state: State) -> None:
-    try:
-        await state.db.run(lambda lib: service.ensure_engine(lib.root))
-    except Exception as err:
-        log.warning("the engine did not start: %s", err)
-
-
-async def _sweep_forever(state: State) -> None:
-    while True:
-        try:
-            gone = await state.db.run(
-                lambda lib: oneshot.sweep(lib, state.results, state.settings.result_ttl_s))
-            if gone:
-                log.info("swept %d expired one-shot project(s)", gone)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("sweeping one-shot results")
-        await asyncio.sleep(state.settings.sweep_every_s)
-
-
 async def _events(request: Request, state: State, project_id: int) -> AsyncIterator[bytes]:
     """Server-sent events: ``segment`` as each segment's state changes,
     ``progress`` with the project's status after each change, ``done`` when
@@ -805,4 +577,4 @@ async def _voice_from_url(state: State, url: str, prompt_text: str) -> str:
     try:
         return await state.db.run(make)
     except UserError as err:
-        raise _user_error(err, "voice_url") from None
+        raise user_error(err, "voice_url") from None
