@@ -1,0 +1,280 @@
+"""Long-form projects, the desktop app's own: ``/v1/projects`` (make one
+from a script and queue it, list them), a project's status, segments,
+audio and subtitles, regenerating a segment, and its progress as
+server-sent events."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+
+from studio import audio, service
+from studio.core import oneshot
+from studio.core.export import ExportSettings, NotRendered, assemble, export_project, subtitles
+from studio.core.store import Library, Project
+from studio.errors import UserError
+from studio.server.errors import ApiError
+from studio.server.shared import (
+    Key,
+    ServerState,
+    api_key,
+    check_voice,
+    read_json,
+    text_field,
+    user_error,
+)
+from studio.server.state import State, spawn, start_engine
+
+router = APIRouter()
+
+
+async def project_key(request: Request, project_id: int) -> str:
+    """:func:`~studio.server.shared.api_key`, asked once the path's project
+    id parses: a bad id is a 400 before a missing key is a 401."""
+    return await api_key(request)
+
+
+async def segment_key(request: Request, project_id: int, number: int) -> str:
+    """:func:`project_key` for a path with a segment number too."""
+    return await api_key(request)
+
+
+def _project_status(library: Library, project: Project) -> dict[str, Any]:
+    counts = {state: n for state, n in library.conn.execute(
+        "SELECT state, COUNT(*) FROM segment_states WHERE project_id = ? "
+        "AND position IS NOT NULL GROUP BY state", (project.id,))}
+    total = sum(counts.values())
+    done = sum(counts.get(s, 0) for s in ("approved", "flagged", "rendered"))
+    active = counts.get("queued", 0) + counts.get("rendering", 0)
+    failed = counts.get("failed", 0)
+    eta: float | None = 0.0
+    if active:
+        row = library.conn.execute(
+            "SELECT AVG(updated_at - started_at) FROM (SELECT updated_at, started_at FROM jobs "
+            "WHERE state = 'done' AND kind = 'render' AND started_at IS NOT NULL "
+            "ORDER BY updated_at DESC LIMIT 20)").fetchone()
+        workers = library.conn.execute(
+            "SELECT COUNT(*) FROM workers WHERE state IN ('loaded', 'busy') "
+            "AND backend != 'qa'").fetchone()[0]
+        eta = (round(active * float(row[0]) / max(1, int(workers)), 1)
+               if row and row[0] is not None else None)
+    voice = library.voice(project.voice_id).name
+    state = ("done" if total and done == total else "rendering" if active
+             else "failed" if failed else "idle")
+    return {"id": project.id, "name": project.name, "voice": voice, "state": state,
+            "segments": total, "done": done, "failed": failed,
+            "needs_review": counts.get("flagged", 0), "rendering": counts.get("rendering", 0),
+            "queued": counts.get("queued", 0),
+            "not_rendered": counts.get("pending", 0) + counts.get("stale", 0),
+            "approved": counts.get("approved", 0), "eta_s": eta,
+            "links": {"events": f"/v1/projects/{project.id}/events",
+                      "audio": f"/v1/projects/{project.id}/audio",
+                      "srt": f"/v1/projects/{project.id}/srt",
+                      "segments": f"/v1/projects/{project.id}/segments"}}
+
+
+def _project_or_404(library: Library, project_id: int) -> Project:
+    project = library.project_by_id(project_id)
+    if project is None or oneshot.is_oneshot(project):
+        raise ApiError(404, f"no project with id {project_id}: see GET /v1/projects",
+                       param="id", code="not_found")
+    return project
+
+
+@router.post("/v1/projects", status_code=201)
+async def create_project(request: Request, name: Key, state: ServerState) -> Response:
+    with state.keys.slot(name):
+        data = await read_json(request)
+        title = text_field(data, "name")
+        script = text_field(data, "script")
+        voice = text_field(data, "voice", required=False)
+        assert title is not None and script is not None
+        if not title.strip():
+            raise ApiError(400, "the field 'name' is empty: name the project",
+                           param="name")
+        if title.strip().startswith(oneshot.PREFIX):
+            raise ApiError(400, f"project names starting {oneshot.PREFIX!r} are the "
+                           "server's own: choose another", param="name")
+
+        def make(library: Library) -> dict[str, Any]:
+            from studio.core.render import plan_project
+
+            if library.conn.execute("SELECT 1 FROM projects WHERE name = ?",
+                                    (title.strip(),)).fetchone():
+                raise ApiError(409, f"there is already a project named {title.strip()!r}"
+                               " (or one in the trash): choose another name",
+                               param="name", code="exists")
+            if voice is not None:
+                check_voice(library, voice)
+            planned = plan_project(library, script, title.strip(), voice,
+                                   script_label="the script")
+            project = planned.sync.project
+            queued = service.queue_project(library, project)
+            return _project_status(library, project) | {"queued": queued.todo}
+
+        try:
+            made = await state.db.run(make)
+        except UserError as err:
+            raise user_error(err) from None
+        spawn(state, start_engine(state))
+        return JSONResponse(made, status_code=201)
+
+
+@router.get("/v1/projects", dependencies=[Depends(api_key)])
+async def list_projects(state: ServerState) -> dict[str, Any]:
+    def rows(library: Library) -> list[dict[str, Any]]:
+        out = []
+        for project_name in library.project_names():
+            project = library.find_project(project_name)
+            if project is not None:
+                out.append(_project_status(library, project))
+        return out
+
+    return {"object": "list", "data": await state.db.run(rows)}
+
+
+@router.get("/v1/projects/{project_id}", dependencies=[Depends(project_key)])
+async def project_status(state: ServerState, project_id: int) -> dict[str, Any]:
+    return await state.db.run(
+        lambda lib: _project_status(lib, _project_or_404(lib, project_id)))
+
+
+@router.get("/v1/projects/{project_id}/segments", dependencies=[Depends(project_key)])
+async def project_segments(state: ServerState, project_id: int) -> dict[str, Any]:
+    def rows(library: Library) -> list[dict[str, Any]]:
+        project = _project_or_404(library, project_id)
+        out = []
+        for row in library.segment_rows(project.id):
+            row["qa_reasons"] = json.loads(row["qa_reasons"] or "[]")
+            row["locked"] = bool(row["locked"])
+            row["state"] = row.pop("status")
+            out.append(row)
+        return out
+
+    return {"object": "list", "data": await state.db.run(rows)}
+
+
+@router.post("/v1/projects/{project_id}/segments/{number}/regenerate", status_code=202,
+             dependencies=[Depends(segment_key)])
+async def regenerate(state: ServerState, project_id: int, number: int) -> Response:
+    def again(library: Library) -> dict[str, Any]:
+        project = _project_or_404(library, project_id)
+        try:
+            segment = library.segment_at(project, number)
+        except UserError as err:
+            raise ApiError(404, str(err), param="number", code="not_found") from None
+        try:
+            done = service.regenerate(library, [segment.id])[0]
+        except UserError as err:
+            raise ApiError(409, str(err), param="number", code="locked") from None
+        return {"segment": number, "job": done.job_id, "action": done.action,
+                "message": done.describe()}
+
+    result = await state.db.run(again)
+    spawn(state, start_engine(state))
+    return JSONResponse(result, status_code=202)
+
+
+@router.get("/v1/projects/{project_id}/events", dependencies=[Depends(project_key)])
+async def project_events(request: Request, state: ServerState, project_id: int) -> Response:
+    await state.db.run(_project_or_404, project_id)
+    return StreamingResponse(_events(request, state, project_id),
+                             media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache",
+                                      "X-Accel-Buffering": "no"})
+
+
+@router.get("/v1/projects/{project_id}/audio", dependencies=[Depends(project_key)])
+async def project_audio(state: ServerState, project_id: int, format: str = "wav") -> Response:
+    fmt = format.lower().lstrip(".")
+    if f".{fmt}" not in audio.EXPORT_FORMATS:
+        raise ApiError(400, f"format {format!r} is not one the export writes: use "
+                       f"{', '.join(s.lstrip('.') for s in audio.EXPORT_FORMATS)}",
+                       param="format")
+
+    def export(library: Library) -> tuple[bytes, float]:
+        project = _project_or_404(library, project_id)
+        with tempfile.TemporaryDirectory(dir=state.results) as folder:
+            out = Path(folder) / f"export.{fmt}"
+            try:
+                result = export_project(library, project, out)
+            except NotRendered as err:
+                raise ApiError(409, str(err), code="not_rendered") from None
+            except UserError as err:
+                raise ApiError(409, str(err)) from None
+            return out.read_bytes(), result.duration_s
+
+    data, seconds = await state.db.run(export)
+    state.metrics.add_audio("project", seconds)
+    media = {"wav": "audio/wav", "flac": "audio/flac", "mp3": "audio/mpeg",
+             "m4b": "audio/mp4", "m4a": "audio/mp4"}[fmt]
+    return Response(data, media_type=media)
+
+
+@router.get("/v1/projects/{project_id}/srt", dependencies=[Depends(project_key)])
+async def project_srt(state: ServerState, project_id: int) -> Response:
+    def srt(library: Library) -> str:
+        project = _project_or_404(library, project_id)
+        try:
+            _, _, cues = assemble(library, project, ExportSettings())
+        except NotRendered as err:
+            raise ApiError(409, str(err), code="not_rendered") from None
+        return subtitles(cues)
+
+    text = await state.db.run(srt)
+    return PlainTextResponse(text, media_type="application/x-subrip")
+
+
+async def _events(request: Request, state: State, project_id: int) -> AsyncIterator[bytes]:
+    """Server-sent events: ``segment`` as each segment's state changes,
+    ``progress`` with the project's status after each change, ``done`` when
+    nothing is left to render (then the stream ends); a comment every 15 s."""
+
+    def read(library: Library) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+        project = library.project_by_id(project_id)
+        if project is None:
+            return None
+        return _project_status(library, project), library.segment_rows(project.id)
+
+    seen: dict[int, tuple[Any, ...]] = {}
+    quiet = time.monotonic()
+    while True:
+        if await request.is_disconnected():
+            return
+        found = await state.db.run(read)
+        if found is None:
+            yield _sse("gone", {"id": project_id})
+            return
+        status, rows = found
+        changed = False
+        for row in rows:
+            key = (row["status"], row["qa"], row["duration_s"], row["takes"])
+            if seen.get(row["id"]) != key:
+                seen[row["id"]] = key
+                changed = True
+                yield _sse("segment", {"number": row["number"], "state": row["status"],
+                                       "qa": row["qa"], "duration_s": row["duration_s"],
+                                       "takes": row["takes"], "text": row["text"]})
+        if changed:
+            quiet = time.monotonic()
+            yield _sse("progress", status)
+        if status["state"] in ("done", "failed", "idle"):
+            yield _sse("done", status)
+            return
+        if time.monotonic() - quiet > 15:
+            quiet = time.monotonic()
+            yield b": keep-alive\n\n"
+        await asyncio.sleep(0.5)
+
+
+def _sse(event: str, data: dict[str, Any]) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()

@@ -1,0 +1,179 @@
+"""What the routers share: the dependencies every route uses (the server's
+state, the caller's key, when the request arrived), reading the JSON body and
+its fields, the checks of a voice and of a text to speak, and the one-shot
+render behind ``/synthesize`` and ``/v1/audio/speech``."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Annotated, Any
+
+import anyio
+from fastapi import Depends
+from starlette.requests import Request
+
+from studio import audio, service
+from studio.core import oneshot
+from studio.core.export import ExportSettings, assemble
+from studio.core.jobs import PRIORITY_INTERACTIVE
+from studio.core.render import backend_for_voice, voice_fit
+from studio.core.store import Library, Project
+from studio.errors import UserError
+from studio.server.auth import bearer
+from studio.server.errors import ApiError
+from studio.server.state import State
+from studio.server.waiter import EngineDown
+
+
+# ---------------------------------------------------------------- dependencies
+def state_of(request: Request) -> State:
+    """The server's state, as the app's lifespan left it."""
+    state: State = request.app.state.studio
+    return state
+
+
+async def server_state(request: Request) -> State:
+    """The server's state (a dependency)."""
+    return state_of(request)
+
+
+async def api_key(request: Request) -> str:
+    """The name of the key the request's headers or query carry (a
+    dependency); 401 when there is none or it is not live."""
+    return await state_of(request).keys.check(bearer(request))
+
+
+async def arrival() -> float:
+    """When the request arrived (a dependency, asked before the key is
+    checked): the monotonic clock a one-shot's timeout counts from."""
+    return time.monotonic()
+
+
+ServerState = Annotated[State, Depends(server_state)]
+Key = Annotated[str, Depends(api_key)]
+Started = Annotated[float, Depends(arrival)]
+
+
+# ---------------------------------------------------------------- the body
+async def read_json(request: Request) -> dict[str, Any]:
+    """The JSON object of the body; 400 naming what is wrong with it."""
+    raw = await request.body()
+    if not raw.strip():
+        raise ApiError(400, "the request has no body: send a JSON object")
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ApiError(400, f"the body is not valid JSON ({err}): send a JSON object") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "the body must be a JSON object")
+    return data
+
+
+def text_field(data: dict[str, Any], name: str, *, required: bool = True) -> str | None:
+    """The string field ``name`` of ``data``; 400 when it is not a string,
+    or is missing and ``required``."""
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise ApiError(400, f"the field {name!r} is missing", param=name,
+                           code="missing_field")
+        return None
+    if not isinstance(value, str):
+        raise ApiError(400, f"the field {name!r} must be a string", param=name)
+    return value
+
+
+def user_error(err: UserError, param: str | None = None) -> ApiError:
+    """``err`` as a response: 503 for a backend that cannot run, else 400."""
+    from studio.backends import Unavailable
+
+    if isinstance(err, Unavailable):
+        return ApiError(503, err.explained, param=param, code="backend_unavailable")
+    return ApiError(400, str(err), param=param)
+
+
+# ---------------------------------------------------------------- voices and texts
+def usable_voices(library: Library) -> list[dict[str, Any]]:
+    """Every voice a request may name, with whether it can render here."""
+    out = []
+    for voice in library.voices():
+        if voice.name.startswith(oneshot.PREFIX):
+            continue
+        fit = voice_fit(library, voice)
+        out.append({"id": voice.name, "name": voice.name, "kind": voice.kind,
+                    "language": voice.language, "backend": fit.backend,
+                    "usable": fit.usable, "problem": fit.problem})
+    return out
+
+
+def check_text(text: str, field: str, limit: int) -> None:
+    """400 for a text to speak that is empty or over ``limit`` characters."""
+    if not text.strip():
+        raise ApiError(400, f"the field {field!r} is empty: send the text to speak",
+                       param=field)
+    if len(text) > limit:
+        raise ApiError(400, f"the field {field!r} has {len(text)} characters, over the limit "
+                       f"of {limit}: split it, or make a project (POST /v1/projects)",
+                       param=field, code="input_too_long")
+
+
+def check_voice(library: Library, name: str, made_here: bool = False) -> None:
+    """400 for a voice a request may not name (one made from another
+    request's voice_url included), 503 for one whose backend cannot run."""
+    from studio.core.render import ensure_presets
+
+    ensure_presets(library)
+    voice = library.find_voice(name)
+    if voice is None or (voice.name.startswith(oneshot.PREFIX) and not made_here):
+        names = ", ".join(v.name for v in library.voices()
+                          if not v.name.startswith(oneshot.PREFIX))
+        raise ApiError(400, f"no voice named {name!r}: voices here: {names}", param="voice",
+                       code="unknown_voice")
+    backend_for_voice(voice, library)  # Unavailable: 503
+
+
+# ---------------------------------------------------------------- the one-shot render
+async def render_oneshot(state: State, text: str, voice: str, speed: float,
+                         started: float, made_here: bool = False
+                         ) -> tuple[audio.Audio, int, int]:
+    """Queue ``text`` as a one-shot project, wait, and join its takes:
+    (samples, rate, segments). ``made_here``: the voice was made from this
+    request's voice_url. Raises :class:`ApiError`."""
+    try:
+        await state.db.run(check_voice, voice, made_here)
+        project: Project = await state.db.run(
+            # kept while the request may wait for it, then as long as a result lives
+            lambda lib: oneshot.create(lib, text, voice, ttl_s=state.settings.timeout_s
+                                       + state.settings.result_ttl_s,
+                                       speed=speed))
+        await state.db.run(lambda lib: service.queue_project(lib, project,
+                                                             priority=PRIORITY_INTERACTIVE))
+    except UserError as err:
+        raise user_error(err) from None
+    left = state.settings.timeout_s - (time.monotonic() - started)
+    try:
+        outcome = await state.waiter.wait(project.id, max(0.1, left))
+    except TimeoutError:
+        await state.db.run(oneshot.finish, project)
+        raise ApiError(504, f"the audio was not ready within {state.settings.timeout_s:g} s: "
+                       "try a shorter text, or retry when the queue is shorter",
+                       code="timeout") from None
+    except EngineDown as err:
+        await state.db.run(oneshot.finish, project)
+        raise ApiError(503, f"the engine cannot render: {err}", code="engine_down") from None
+    if not outcome.done:
+        await state.db.run(oneshot.finish, project)
+        raise ApiError(500, f"the render failed: {'; '.join(outcome.errors)[:500]}",
+                       code="render_failed")
+    settings = ExportSettings(lead_in_s=0.0, tail_s=0.0)
+
+    def join(library: Library) -> tuple[audio.Audio, int, int]:
+        samples, rate, cues = assemble(library, project, settings)
+        oneshot.finish(library, project)
+        return samples, rate, len(cues)
+
+    samples, rate, count = await state.db.run(join)
+    samples, _ = await anyio.to_thread.run_sync(
+        lambda: audio.normalize_loudness(samples, rate, settings.lufs, settings.peak_db))
+    return samples, rate, count
