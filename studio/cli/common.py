@@ -19,12 +19,14 @@ EXIT_NOT_CHECKED = 5  # takes QA could not check (its model is missing or damage
 
 
 def open_library(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The library of ``--library`` (default: $STUDIO_HOME or the user data folder)."""
     from studio.core.store import Library
 
     return Library.open(args.library or default_library_dir())
 
 
 def find_project(library: Any, name: str) -> Any:
+    """The project named ``name``, or :class:`UserError` naming those there are."""
     project = library.find_project(name)
     if project is None:
         names = ", ".join(row["name"] for row in library.projects()) or "none yet"
@@ -72,12 +74,14 @@ def read_file(path: Path, limit: int, what: str = "file") -> bytes:
 
 
 def shell_quote(name: str) -> str:
+    """``name`` quoted to paste into a shell command."""
     import shlex
 
     return shlex.quote(name)
 
 
 def report_unrendered(library, project, progress) -> int:  # type: ignore[no-untyped-def]
+    """Why segments are not rendered, on stderr; returns :data:`EXIT_INCOMPLETE`."""
     from studio.core.jobs import JobQueue
 
     dead = JobQueue(library).jobs(state="dead", project_id=project.id)
