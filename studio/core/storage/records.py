@@ -1,0 +1,133 @@
+"""The records the stores read and write: voices, projects, segments, takes,
+and what a script sync or a lexicon change did."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A voice in the library: a backend's preset or a cloned prompt clip."""
+
+    id: int
+    name: str
+    kind: str
+    backend: str | None
+    language: str
+    transcript: str | None
+    original_path: str | None
+    prompt_path: str | None
+    duration_s: float | None
+    created_at: float
+
+
+@dataclass(frozen=True)
+class Project:
+    """A script and its segments."""
+
+    id: int
+    name: str
+    script: str
+    voice_id: int
+    created_at: float
+    updated_at: float
+    paused: int = 0
+    deleted_at: float | None = None  # in the trash since then; None: a live project
+    expires_at: float | None = None  # a one-shot request's project: swept after this time
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a project rendered and reviewed on its own."""
+
+    id: int
+    project_id: int
+    position: int | None
+    paragraph: int
+    text: str
+    source: str
+    language: str
+    pause: str
+    voice_id: int | None
+    locked: bool
+    current_take_id: int | None
+    approved_take_id: int | None
+    chosen_take_id: int | None  # the take the user chose: take QA never replaces it
+    state: str  # from the ``segment_states`` view: see SEGMENT_STATES_VIEW
+    done: bool  # its current take speaks its present text with its present voice
+    qa: str | None  # the QA verdict on its current take (see SEGMENT_STATES_VIEW)
+    speech: str = ""  # what it speaks: its text with the lexicon applied (studio.text.lexicon)
+    speed: float = 1.0
+    pause_s: float | None = None  # the pause its script asks for after it; None: by ``pause``
+    script_voice_id: int | None = None  # the voice its script names for it
+    phonemes: str = "[]"  # JSON [[word, IPA], …]: the phonemes its script gives inline
+
+    @property
+    def number(self) -> int:
+        """Its place in the script, from 1 (0 for a detached segment)."""
+        return (self.position or 0) + 1
+
+
+@dataclass(frozen=True)
+class Take:
+    """One rendering of a segment's text."""
+
+    id: int
+    segment_id: int
+    path: str
+    text: str
+    voice_id: int
+    backend: str
+    seed: int
+    sample_rate: int
+    frames: int
+    created_at: float
+    speech: str = ""
+    speed: float = 1.0
+
+    @property
+    def duration_s(self) -> float:
+        """Length of the take in seconds."""
+        return self.frames / self.sample_rate
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What re-splitting a script did to a project's segments."""
+
+    project: Project
+    kept: int
+    added: int
+    detached: int
+
+
+@dataclass(frozen=True)
+class LexiconChange:
+    """What a lexicon change did: the segments that now say something else
+    (by project name), and the locked ones that kept what they said."""
+
+    changed: dict[str, list[int]]
+    locked: dict[str, list[int]]
+
+    @property
+    def count(self) -> int:
+        """How many segments now say something else."""
+        return sum(len(ids) for ids in self.changed.values())
+
+
+def record(cls: type[R], row: sqlite3.Row) -> R:
+    """The record of type ``cls`` whose fields are the row's columns."""
+    return cls(**{key: row[key] for key in row.keys()})
+
+
+def segment_record(row: sqlite3.Row | dict[str, Any]) -> Segment:
+    """A segment from a row of ``segments`` joined to ``segment_states``."""
+    values = dict(row) if isinstance(row, dict) else {key: row[key] for key in row.keys()}
+    values["locked"] = bool(values["locked"])
+    values["done"] = bool(values["done"])
+    return Segment(**values)
