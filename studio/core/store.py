@@ -40,7 +40,6 @@ from studio.core.storage.schema import (
     SCHEMA_VERSION,
     SEGMENT_VOICE,
     STATES,
-    TAKE_IS_CURRENT,
     connect,
     prepare,
 )
@@ -60,7 +59,6 @@ __all__ = [
     "SCHEMA_VERSION",
     "SEGMENT_VOICE",
     "STATES",
-    "TAKE_IS_CURRENT",
     "LexiconChange",
     "Library",
     "Project",

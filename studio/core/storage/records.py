@@ -1,5 +1,5 @@
 """The records the stores read and write: voices, projects, segments, takes,
-and what a script sync or a lexicon change did."""
+claimed jobs, and what a script sync or a lexicon change did."""
 
 from __future__ import annotations
 
@@ -118,6 +118,51 @@ class LexiconChange:
     def count(self) -> int:
         """How many segments now say something else."""
         return sum(len(ids) for ids in self.changed.values())
+
+
+@dataclass(frozen=True)
+class Job:
+    """A claimed render job: what a worker needs to render it."""
+
+    id: int
+    segment_id: int
+    backend: str
+    seed: int
+    attempts: int
+    max_attempts: int
+    text: str
+    voice_id: int
+    retake: int = 0  # 0: asked for; n: the n-th automatic retake of a chain (studio.core.checks)
+    speech: str = ""  # what the backend is given: the text with the lexicon applied
+    speed: float = 1.0
+
+
+@dataclass(frozen=True)
+class CheckJob:
+    """A claimed check: the take and what it should say."""
+
+    id: int
+    kind: str  # "check" (may retake) or "recheck" (stores the result only)
+    take_id: int
+    segment_id: int
+    project_id: int
+    retake: int
+    attempts: int
+    max_attempts: int
+    path: str  # the take's file, relative to the library
+    text: str  # what the take was rendered to say
+    speech: str  # ... with the lexicon applied (studio.text.lexicon.spoken_words: heard)
+    speed: float
+    language: str
+    sample_rate: int
+    frames: int
+    voice_id: int
+    voice_kind: str
+    prompt_path: str | None  # a cloned voice's prompt clip, relative
+
+    @property
+    def duration_s(self) -> float:
+        return self.frames / self.sample_rate
 
 
 def record(cls: type[R], row: sqlite3.Row) -> R:

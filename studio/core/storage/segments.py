@@ -73,6 +73,20 @@ class SegmentStore(Storage):
             (project_id,),
         ).fetchone()[0])
 
+    def done_count(self, project_id: int) -> tuple[int, int]:
+        """The project's segments, and how many of them are done."""
+        total, done = self.conn.execute(
+            "SELECT COUNT(*), COALESCE(SUM(done), 0) FROM segment_states "
+            "WHERE project_id = ? AND position IS NOT NULL",
+            (project_id,),
+        ).fetchone()
+        return int(total), int(done)
+
+    def segment_done(self, segment_id: int) -> bool:
+        """Whether the segment's current take speaks what it says now."""
+        return bool(self.conn.execute(
+            "SELECT done FROM segment_states WHERE segment_id = ?", (segment_id,)).fetchone()[0])
+
     def segment_rows(self, project_id: int) -> list[dict[str, Any]]:
         """The project's segments for display: one query, with state, voice,
         current take's duration (none when the take is of other text or
@@ -152,6 +166,10 @@ class SegmentStore(Storage):
         ).fetchone()
         return record(Take, row) if row else None
 
+    def take_paths(self) -> set[str]:
+        """Every file a take row points to (relative to the library)."""
+        return {row[0] for row in self.conn.execute("SELECT path FROM takes")}
+
     def takes(self, segment_id: int) -> list[Take]:
         """A segment's takes, oldest first."""
         rows = self.conn.execute(
@@ -202,6 +220,19 @@ class SegmentStore(Storage):
             result.append((segment_record(values),
                            Take(**take) if take["id"] is not None else None))
         return result
+
+    def keeps_current(self, segment_id: int) -> bool:
+        """Whether the segment's current take is one the user chose or approved."""
+        return bool(self.conn.execute(
+            "SELECT current_take_id IN (chosen_take_id, approved_take_id) FROM segments "
+            "WHERE id = ?", (segment_id,)).fetchone()[0])
+
+    def is_locked(self, segment_id: int) -> bool:
+        """Whether the segment is locked (False if there is no such segment)."""
+        row = self.conn.execute(
+            "SELECT locked FROM segments WHERE id = ?", (segment_id,)
+        ).fetchone()
+        return bool(row and row[0])
 
     # ------------------------------------------------------------ review
     def edit_target(self, segment_id: int) -> dict[str, Any] | None:
