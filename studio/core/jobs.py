@@ -33,7 +33,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from studio.core.store import SEGMENT_VOICE, Library, Take, record_take
+from studio.core.storage.jobs import JobStore
+from studio.core.storage.records import Job
+from studio.core.storage.segments import record_take
+from studio.core.store import Library, Take
 from studio.errors import UserError
 from studio.qa import QaSettings
 
@@ -43,55 +46,9 @@ PRIORITY_BULK = 0
 PRIORITY_INTERACTIVE = 10  # a single regenerate or preview jumps ahead of bulk renders
 
 
-@dataclass(frozen=True)
-class Job:
-    """A claimed job: what a worker needs to render it."""
-
-    id: int
-    segment_id: int
-    backend: str
-    seed: int
-    attempts: int
-    max_attempts: int
-    text: str
-    voice_id: int
-    retake: int = 0  # 0: asked for; n: the n-th automatic retake of a chain (studio.core.checks)
-    speech: str = ""  # what the backend is given: the text with the lexicon applied
-    speed: float = 1.0
-
-
 def qa_settings(library: Library) -> QaSettings:
     """Take QA's settings: the defaults overridden by the library's ``qa.*``."""
     return QaSettings.from_mapping(library.settings_with_prefix("qa."))
-
-
-def queue_check(conn: Any, take_id: int, segment_id: int, *, retake: int = 0,
-                priority: int = 0, kind: str = "check", now: float | None = None) -> bool:
-    """Inside the caller's transaction: queue a check of a take, unless one is
-    already waiting for it. Returns whether one was queued."""
-    now = time.time() if now is None else now
-    if conn.execute("SELECT 1 FROM jobs WHERE take_id = ? AND kind != 'render' AND state IN "
-                    "('queued', 'running', 'failed')", (take_id,)).fetchone():
-        return False
-    conn.execute(
-        "INSERT INTO jobs(segment_id, state, priority, seed, backend, max_attempts, kind, "
-        "take_id, retake, created_at, updated_at) VALUES (?, 'queued', ?, 0, ?, 3, ?, ?, ?, ?, ?)",
-        (segment_id, priority, QA_POOL, kind, take_id, retake, now, now),
-    )
-    return True
-
-
-def insert_render(conn: Any, segment_id: int, backend: str, *, seed: int, priority: int,
-                  max_attempts: int, retake: int = 0, now: float | None = None) -> int:
-    """Inside the caller's transaction: one new render job; its id. The caller
-    has checked that the segment has no active render job."""
-    now = time.time() if now is None else now
-    cursor = conn.execute(
-        "INSERT INTO jobs(segment_id, state, priority, seed, backend, max_attempts, retake, "
-        "created_at, updated_at) VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
-        (segment_id, priority, seed, backend, max_attempts, retake, now, now),
-    )
-    return int(cursor.lastrowid or 0)
 
 
 @dataclass(frozen=True)
@@ -117,10 +74,12 @@ class QueueSettings:
 
 
 class JobQueue:
-    """Queue operations on one library connection."""
+    """Queue operations on one library connection (the rows are
+    :class:`~studio.core.storage.jobs.JobStore`'s)."""
 
     def __init__(self, library: Library, settings: QueueSettings | None = None) -> None:
         self.library = library
+        self.store = JobStore(library.conn)
         self.settings = settings or QueueSettings.from_library(library)
 
     # ------------------------------------------------------------ producers
@@ -147,74 +106,34 @@ class JobQueue:
         now = time.time() if now is None else now
         backends = [backend] * len(segment_ids) if isinstance(backend, str) else backend
         created: list[int] = []
-        with self.library.transaction() as conn:
+        with self.library.transaction():
             for index, segment_id in enumerate(segment_ids):
-                if missing_only and conn.execute(
-                        "SELECT done FROM segment_states WHERE segment_id = ?",
-                        (segment_id,)).fetchone()[0]:
+                if missing_only and self.library.segment_done(segment_id):
                     continue
-                active = conn.execute(
-                    "SELECT id FROM jobs WHERE segment_id = ? AND kind = 'render' AND state IN "
-                    "('queued', 'running', 'failed')",
-                    (segment_id,),
-                ).fetchone()
+                active = self.store.active_render(segment_id)
                 if active:
-                    conn.execute(
-                        "UPDATE jobs SET priority = ?, updated_at = ? WHERE id = ? "
-                        "AND state IN ('queued', 'failed') AND priority < ?",
-                        (priority, now, active[0], priority),
-                    )
+                    self.store.raise_priority(active, priority, now)
                     continue
                 seed = seeds[index] if seeds else random.randrange(2**31)
-                created.append(insert_render(conn, segment_id, backends[index], seed=seed,
-                                             priority=priority, retake=retake, now=now,
-                                             max_attempts=self.settings.max_attempts))
+                created.append(self.store.insert_render(
+                    segment_id, backends[index], seed=seed, priority=priority, retake=retake,
+                    now=now, max_attempts=self.settings.max_attempts))
         return created
 
     def active_job(self, segment_id: int) -> dict[str, Any] | None:
         """The segment's waiting or running render job (id, state, priority), or None."""
-        row = self.library.conn.execute(
-            "SELECT id, state, priority FROM jobs WHERE segment_id = ? AND kind = 'render' "
-            "AND state IN "
-            "('queued', 'running', 'failed') ORDER BY id DESC LIMIT 1",
-            (segment_id,),
-        ).fetchone()
-        return dict(row) if row else None
+        return self.store.active_job(segment_id)
 
     # ------------------------------------------------------------ workers
     def claim(self, backend: str, worker_pid: int, now: float | None = None) -> Job | None:
         """Atomically take the next job for ``backend``, or None."""
         now = time.time() if now is None else now
-        with self.library.transaction() as conn:
-            row = conn.execute(
-                f"""SELECT j.id, j.segment_id, j.backend, j.seed, j.attempts, j.max_attempts,
-                          s.text, {SEGMENT_VOICE} AS voice_id, j.retake, s.speech, s.speed
-                   FROM jobs j JOIN segments s ON s.id = j.segment_id
-                   JOIN projects p ON p.id = s.project_id
-                   WHERE j.state IN ('queued', 'failed') AND j.backend = ? AND j.kind = 'render'
-                     AND j.run_after <= ? AND p.paused = 0
-                   ORDER BY j.priority DESC, j.id LIMIT 1""",
-                (backend, now),
-            ).fetchone()
-            if row is None:
-                return None
-            conn.execute(
-                "UPDATE jobs SET state = 'running', worker_pid = ?, lease_until = ?, "
-                "started_at = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
-                (worker_pid, now + self.settings.lease_s, now, now, row["id"]),
-            )
-        return Job(**{key: row[key] for key in row.keys()} | {"attempts": row["attempts"] + 1})
+        return self.store.claim_render(backend, worker_pid, now + self.settings.lease_s, now)
 
     def heartbeat(self, job_id: int, worker_pid: int, now: float | None = None) -> bool:
         """Extend the lease; False if the job is no longer this worker's."""
         now = time.time() if now is None else now
-        with self.library.transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE jobs SET lease_until = ?, updated_at = ? "
-                "WHERE id = ? AND worker_pid = ? AND state = 'running'",
-                (now + self.settings.lease_s, now, job_id, worker_pid),
-            )
-        return cursor.rowcount == 1
+        return self.store.extend_lease(job_id, worker_pid, now + self.settings.lease_s, now)
 
     def complete(
         self,
@@ -240,41 +159,26 @@ class JobQueue:
         if not self.library.path(path).is_file():
             raise FileNotFoundError(f"take file {path} must exist before its row")
         with self.library.transaction() as conn:
-            state = conn.execute("SELECT state FROM jobs WHERE id = ?", (job.id,)).fetchone()
-            if state is None or state[0] == "cancelled":
+            state = self.store.job_state(job.id)
+            if state is None or state == "cancelled":
                 return None
             # an automatic retake never replaces a take the user chose or approved
             # meanwhile: it stays in the history
-            protected = job.retake > 0 and bool(conn.execute(
-                "SELECT current_take_id IN (chosen_take_id, approved_take_id) FROM segments "
-                "WHERE id = ?", (job.segment_id,)).fetchone()[0])
+            protected = job.retake > 0 and self.library.keeps_current(job.segment_id)
             take_id, current = record_take(
                 conn, job.segment_id, path=path, text=job.text, voice_id=job.voice_id,
                 backend=backend, seed=job.seed, sample_rate=sample_rate, frames=frames,
                 speech=job.speech, speed=job.speed,
                 make_current=not protected,
             )
-            locked = conn.execute(
-                "SELECT locked FROM segments WHERE id = ?", (job.segment_id,)
-            ).fetchone()
-            if current or protected or (locked and locked[0]):
-                conn.execute(
-                    "UPDATE jobs SET state = 'done', last_error = NULL, worker_pid = NULL, "
-                    "lease_until = NULL, updated_at = ? WHERE id = ?",
-                    (now, job.id),
-                )
+            locked = self.library.is_locked(job.segment_id)
+            if current or protected or locked:
+                self.store.finish(job.id, now)
                 if current and qa_settings(self.library).enabled:
-                    priority = conn.execute("SELECT priority FROM jobs WHERE id = ?",
-                                            (job.id,)).fetchone()[0]
-                    queue_check(conn, take_id, job.segment_id, retake=job.retake,
-                                priority=priority, now=now)
+                    self.store.queue_check(take_id, job.segment_id, QA_POOL, retake=job.retake,
+                                           priority=self.store.priority(job.id), now=now)
             else:
-                conn.execute(
-                    "UPDATE jobs SET state = 'queued', attempts = MAX(attempts - 1, 0), "
-                    "last_error = 'the segment changed while it rendered', worker_pid = NULL, "
-                    "lease_until = NULL, run_after = 0, updated_at = ? WHERE id = ?",
-                    (now, job.id),
-                )
+                self.store.requeue_changed(job.id, now)
         return self.library.take(take_id)
 
     def fail(self, job: Job, error: str, now: float | None = None) -> str:
@@ -288,23 +192,19 @@ class JobQueue:
                      now: float | None = None) -> str:
         """:meth:`fail` for any kind of job, by id; returns the job's new state."""
         now = time.time() if now is None else now
-        with self.library.transaction() as conn:
-            return self._fail(conn, job_id, attempts, max_attempts, error, now)
+        with self.library.transaction():
+            return self._fail(job_id, attempts, max_attempts, error, now)
 
-    def _fail(
-        self, conn: Any, job_id: int, attempts: int, max_attempts: int, error: str, now: float
-    ) -> str:
+    def _fail(self, job_id: int, attempts: int, max_attempts: int, error: str,
+              now: float) -> str:
+        """Inside the caller's transaction: fail a running job, with backoff."""
         if attempts >= max_attempts:
             state, run_after = "dead", 0.0
         else:
             base = self.settings.backoff_base_s * 2 ** (attempts - 1)
             delay = min(self.settings.backoff_max_s, base) * random.uniform(0.5, 1.5)
             state, run_after = "failed", now + delay
-        conn.execute(
-            "UPDATE jobs SET state = ?, last_error = ?, run_after = ?, worker_pid = NULL, "
-            "lease_until = NULL, updated_at = ? WHERE id = ? AND state = 'running'",
-            (state, error[:2000], run_after, now, job_id),
-        )
+        self.store.set_failed(job_id, state, error, run_after, now)
         return state
 
     # ------------------------------------------------------------ supervisor
@@ -315,45 +215,33 @@ class JobQueue:
         the queue (the attempt counts; past the limit they are dead)."""
         now = time.time() if now is None else now
         lost: list[int] = []
-        with self.library.transaction() as conn:
-            rows = conn.execute(
-                "SELECT id, attempts, max_attempts, worker_pid, lease_until, last_error "
-                "FROM jobs WHERE state = 'running'"
-            ).fetchall()
-            for row in rows:
+        with self.library.transaction():
+            for row in self.store.running():
                 if row["worker_pid"] in alive_pids and (row["lease_until"] or 0) >= now:
                     continue
                 why = reason if row["worker_pid"] not in alive_pids else "lease expired"
                 error = f"{why} during the job (attempt {row['attempts']})"
                 if row["attempts"] >= row["max_attempts"]:
-                    self._fail(conn, row["id"], row["attempts"], row["max_attempts"],
+                    self._fail(row["id"], row["attempts"], row["max_attempts"],
                                row["last_error"] or error, now)
                 else:
-                    conn.execute(
-                        "UPDATE jobs SET state = 'queued', worker_pid = NULL, lease_until = NULL, "
-                        "last_error = ?, updated_at = ? WHERE id = ?",
-                        (error, now, row["id"]),
-                    )
+                    self.store.requeue(row["id"], error, now)
                 lost.append(row["id"])
         return lost
 
     def fail_running(self, worker_pid: int, error: str, now: float | None = None) -> None:
         """Fail the job a (killed) worker was running, counting the attempt."""
         now = time.time() if now is None else now
-        with self.library.transaction() as conn:
-            for row in conn.execute(
-                "SELECT id, attempts, max_attempts FROM jobs "
-                "WHERE state = 'running' AND worker_pid = ?",
-                (worker_pid,),
-            ).fetchall():
-                self._fail(conn, row["id"], row["attempts"], row["max_attempts"], error, now)
+        with self.library.transaction():
+            for row in self.store.running_for(worker_pid):
+                self._fail(row["id"], row["attempts"], row["max_attempts"], error, now)
 
     # ------------------------------------------------------------ users
     def _job_state(self, job_id: int) -> str:
-        row = self.library.conn.execute("SELECT state FROM jobs WHERE id = ?", (job_id,)).fetchone()
-        if row is None:
+        state = self.store.job_state(job_id)
+        if state is None:
             raise UserError(f"no job with id {job_id}", "see `studio jobs list`")
-        return str(row[0])
+        return state
 
     def retry(self, job_id: int | None = None) -> int:
         """Queue a dead, failed or cancelled job again (all dead ones if no id)."""
@@ -363,112 +251,37 @@ class JobQueue:
             if state not in ("dead", "failed", "cancelled"):
                 raise UserError(f"job {job_id} is {state}", "only dead, failed or cancelled "
                                 "jobs can be retried")
-        with self.library.transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE jobs SET state = 'queued', attempts = 0, run_after = 0, updated_at = ? "
-                + ("WHERE id = ?" if job_id is not None else "WHERE state = 'dead'"),
-                (now, job_id) if job_id is not None else (now,),
-            )
-        return cursor.rowcount
+        return self.store.retry(job_id, now)
 
     def cancel(self, job_id: int | None = None, project_id: int | None = None) -> int:
         """Cancel one job, or every active job of a project."""
         now = time.time()
-        args: tuple[int | None, ...]
         if job_id is not None:
             state = self._job_state(job_id)
             if state not in ACTIVE:
                 raise UserError(f"job {job_id} is {state} and cannot be cancelled")
-            where, args = "id = ?", (job_id,)
-        else:
-            where = "segment_id IN (SELECT id FROM segments WHERE project_id = ?)"
-            args = (project_id,)
-        with self.library.transaction() as conn:
-            cursor = conn.execute(
-                f"UPDATE jobs SET state = 'cancelled', updated_at = ? WHERE {where} "
-                "AND state IN ('queued', 'running', 'failed')",
-                (now, *args),
-            )
-        return cursor.rowcount
+        return self.store.cancel(now, job_id, project_id)
 
     def set_priority(self, project_id: int, priority: int) -> int:
         """Set the priority of a project's waiting jobs; returns how many."""
-        with self.library.transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE jobs SET priority = ?, updated_at = ? WHERE state IN ('queued', 'failed') "
-                "AND segment_id IN (SELECT id FROM segments WHERE project_id = ?)",
-                (priority, time.time(), project_id),
-            )
-        return cursor.rowcount
+        return self.store.set_priority(project_id, priority)
 
     def project_rows(self) -> list[dict[str, Any]]:
         """Each project with its segment and job counts, for the queue view."""
-        rows = self.library.conn.execute(
-            """SELECT p.id, p.name, p.paused,
-                      (SELECT COUNT(*) FROM segments s WHERE s.project_id = p.id
-                         AND s.position IS NOT NULL) AS segments,
-                      (SELECT COALESCE(SUM(st.done), 0) FROM segment_states st
-                         WHERE st.project_id = p.id AND st.position IS NOT NULL) AS rendered,
-                      (SELECT COUNT(*) FROM jobs j JOIN segments s ON s.id = j.segment_id
-                         WHERE s.project_id = p.id AND j.state IN ('queued', 'running', 'failed'))
-                         AS active,
-                      (SELECT COUNT(*) FROM jobs j JOIN segments s ON s.id = j.segment_id
-                         WHERE s.project_id = p.id AND j.state = 'dead') AS dead,
-                      (SELECT MAX(j.priority) FROM jobs j JOIN segments s ON s.id = j.segment_id
-                         WHERE s.project_id = p.id AND j.state IN ('queued', 'failed'))
-                         AS priority
-               FROM projects p WHERE p.deleted_at IS NULL ORDER BY p.name"""
-        )
-        return [dict(row) for row in rows]
+        return self.store.project_rows()
 
     def set_paused(self, project_id: int, paused: bool) -> None:
         """Pause or resume claiming the project's jobs."""
-        with self.library.transaction() as conn:
-            conn.execute("UPDATE projects SET paused = ? WHERE id = ?", (int(paused), project_id))
+        self.store.set_paused(project_id, paused)
 
     def jobs(self, state: str | None = None, project_id: int | None = None) -> list[dict[str, Any]]:
         """Jobs with their project and segment, newest first."""
-        clauses: list[str] = []
-        args: list[object] = []
-        if state:
-            clauses.append("j.state = ?")
-            args.append(state)
-        if project_id is not None:
-            clauses.append("s.project_id = ?")
-            args.append(project_id)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self.library.conn.execute(
-            f"""SELECT j.id, j.kind, j.state, j.priority, j.attempts, j.max_attempts, j.backend,
-                       j.last_error AS error, j.worker_pid, p.name AS project,
-                       s.position + 1 AS segment, s.source AS text
-                FROM jobs j JOIN segments s ON s.id = j.segment_id
-                JOIN projects p ON p.id = s.project_id {where}
-                ORDER BY j.id DESC""",
-            args,
-        )
-        return [dict(row) for row in rows]
+        return self.store.jobs(state, project_id)
 
     def counts(self, project_id: int | None = None, kind: str | None = None) -> dict[str, int]:
         """Number of jobs in each state (for one project, of one kind, if given)."""
-        clauses: list[str] = []
-        args: list[object] = []
-        if project_id is not None:
-            clauses.append("s.project_id = ?")
-            args.append(project_id)
-        if kind is not None:
-            clauses.append("j.kind = ?")
-            args.append(kind)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self.library.conn.execute(
-            f"SELECT j.state, COUNT(*) FROM jobs j JOIN segments s ON s.id = j.segment_id "
-            f"{where} GROUP BY j.state",
-            args,
-        )
-        return {state: count for state, count in rows}
+        return self.store.counts(project_id, kind)
 
     def pending_backends(self) -> set[str]:
         """Backends (and the QA pool) with jobs waiting or running."""
-        rows = self.library.conn.execute(
-            "SELECT DISTINCT backend FROM jobs WHERE state IN ('queued', 'running', 'failed')"
-        )
-        return {row[0] for row in rows}
+        return self.store.pending_backends()

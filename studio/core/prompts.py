@@ -176,9 +176,7 @@ def retrim(library: Library, name: str, start_s: float, end_s: float) -> Voice:
     check = check_samples(samples[start:end], rate, "the selection")
     assert voice.prompt_path
     audio.write_audio(library.path(voice.prompt_path), check.audio, PROMPT_RATE)
-    with library.transaction() as conn:
-        conn.execute("UPDATE voices SET duration_s = ? WHERE id = ?",
-                     (check.duration_s, voice.id))
+    library.set_voice_duration(voice.id, check.duration_s)
     found = library.find_voice(name)
     assert found is not None
     return found

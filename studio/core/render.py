@@ -207,10 +207,7 @@ def segment_voice(library: Library, segment: Segment) -> Voice:
     names, else its project's."""
     if segment.voice_id or segment.script_voice_id:
         return library.voice(segment.voice_id or segment.script_voice_id or 0)
-    row = library.conn.execute(
-        "SELECT voice_id FROM projects WHERE id = ?", (segment.project_id,)
-    ).fetchone()
-    return library.voice(int(row[0]))
+    return library.voice(library.project_voice_id(segment.project_id))
 
 
 def enqueue_segments(

@@ -10,7 +10,6 @@ import dataclasses
 import json
 import random
 import re
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,8 @@ from typing import Any
 from studio.backends import Backend
 from studio.core.jobs import PRIORITY_INTERACTIVE, JobQueue
 from studio.core.render import backend_for_voice, enqueue_segments, segment_voice
-from studio.core.store import Library, Segment, Voice, lexicon_in, revive_take
+from studio.core.storage.segments import revive_take
+from studio.core.store import Library, Segment, Voice
 from studio.errors import UserError
 from studio.text import prepare_script
 from studio.text.lexicon import speech_of
@@ -87,11 +87,11 @@ def edit_text(library: Library, segment_id: int, new_source: str) -> Segment:
     segment = library.segment(segment_id)
     _refuse_locked(segment, "text")
     edit = _prepare_edit(library, segment, new_source)
-    script = _project_script(library, segment.project_id)
+    script, _ = library.project_script(segment.project_id)
     rewritten = _rewrite_script(script, library.segments(segment.project_id),
                                 {segment.id: edit.new_source})
-    with library.transaction() as conn:
-        _write_edits(conn, segment.project_id, [edit], rewritten)
+    with library.transaction():
+        _write_edits(library, segment.project_id, [edit], rewritten)
     return library.segment(segment_id)
 
 
@@ -160,28 +160,16 @@ def _prepare_edit(library: Library, segment: Segment, new_source: str,
                     segment.phonemes, json.dumps(plan.phonemes, ensure_ascii=False))
 
 
-def _write_edits(conn: sqlite3.Connection, project_id: int, edits: Sequence[TextEdit],
+def _write_edits(library: Library, project_id: int, edits: Sequence[TextEdit],
                  script: str) -> None:
     """Inside the caller's transaction: store each edit's new text and the
     project's script that holds them; what each says is worked out from the
     lexicon as it is now (an undo after a lexicon change says it the new way)."""
-    lexicon = lexicon_in(conn, project_id)
-    conn.executemany(
-        "UPDATE segments SET source = ?, text = ?, language = ?, speech = ?, phonemes = ? "
-        "WHERE id = ?",
-        [(e.new_source, e.new_text, e.new_language,
-          speech_of(e.new_text, [tuple(p) for p in json.loads(e.new_phonemes)], lexicon),
-          e.new_phonemes, e.segment_id) for e in edits],
-    )
-    conn.execute("UPDATE projects SET script = ? WHERE id = ?", (script, project_id))
-
-
-def _project_script(library: Library, project_id: int) -> str:
-    row = library.conn.execute(
-        "SELECT script FROM projects WHERE id = ?", (project_id,)).fetchone()
-    if row is None:
-        raise UserError(f"no project with id {project_id}", "see `studio projects list`")
-    return str(row[0])
+    lexicon = library.lexicon_for(project_id)
+    library.write_texts(project_id, [
+        (e.new_source, e.new_text, e.new_language,
+         speech_of(e.new_text, [tuple(p) for p in json.loads(e.new_phonemes)], lexicon),
+         e.new_phonemes, e.segment_id) for e in edits], script)
 
 
 def _rewrite_script(script: str, segments: Sequence[Segment], new: Mapping[int, str]) -> str:
@@ -339,11 +327,8 @@ def plan_replace(
     :class:`UserError` naming those segments, and nothing is written.
     """
     compiled = compile_pattern(pattern, case=case, whole_words=whole_words, regex=regex)
-    row = library.conn.execute("SELECT script, deleted_at FROM projects WHERE id = ?",
-                               (project_id,)).fetchone()
-    if row is None:
-        raise UserError(f"no project with id {project_id}", "see `studio projects list`")
-    if row["deleted_at"] is not None:
+    script, trashed = library.project_script(project_id)
+    if trashed:
         raise UserError("the project is in the trash", "restore it first")
     segments = library.segments(project_id)
     chosen: set[int] | None = None
@@ -406,7 +391,6 @@ def plan_replace(
         if other:
             fixes.append("change the replacement")
         raise UserError("nothing was replaced: " + "; ".join(problems), "; ".join(fixes))
-    script = str(row["script"])
     rewritten = _rewrite_script(script, segments, {e.segment_id: e.new_source for e in edits})
     return ReplacePlan(project_id, tuple(edits), tuple(skipped), script, rewritten,
                        replacements)
@@ -446,10 +430,7 @@ def apply_replace(library: Library, plan: ReplacePlan) -> list[int]:
         return []
     with library.transaction() as conn:
         for edit in plan.edits:
-            now = conn.execute(
-                "SELECT s.source, s.locked, s.position, s.project_id, p.deleted_at "
-                "FROM segments s JOIN projects p ON p.id = s.project_id WHERE s.id = ?",
-                (edit.segment_id,)).fetchone()
+            now = library.edit_target(edit.segment_id)
             if now is not None and now["deleted_at"] is not None:
                 raise UserError("the project is in the trash, so its text cannot change",
                                 "restore it first (Undo, or `studio projects restore`)")
@@ -460,12 +441,12 @@ def apply_replace(library: Library, plan: ReplacePlan) -> list[int]:
             if now["locked"]:
                 raise UserError(f"segment {edit.number} has been locked meanwhile, so its text "
                                 "cannot change", "unlock it, or search again")
-        script = _project_script(library, plan.project_id)
+        script, _ = library.project_script(plan.project_id)
         if script != plan.script_before:
             plan = dataclasses.replace(plan, script_after=_rewrite_script(
                 script, library.segments(plan.project_id),
                 {e.segment_id: e.new_source for e in plan.edits}))
-        _write_edits(conn, plan.project_id, plan.edits, plan.script_after)
+        _write_edits(library, plan.project_id, plan.edits, plan.script_after)
         for edit in plan.edits:
             revive_take(conn, edit.segment_id)
     return [edit.segment_id for edit in plan.edits]
@@ -487,12 +468,12 @@ def set_locked(library: Library, segment_id: int, locked: bool) -> None:
     of it has that speech yet; Render all renders it)."""
     segment = library.segment(segment_id)
     with library.transaction() as conn:
-        conn.execute("UPDATE segments SET locked = ? WHERE id = ?", (int(locked), segment_id))
+        library.lock_segment(segment_id, locked)
         if not locked:
             speech = speech_of(segment.text, [tuple(p) for p in json.loads(segment.phonemes)],
-                               lexicon_in(conn, segment.project_id))
+                               library.lexicon_for(segment.project_id))
             if speech != segment.speech:
-                conn.execute("UPDATE segments SET speech = ? WHERE id = ?", (speech, segment_id))
+                library.set_speech(segment_id, speech)
                 revive_take(conn, segment_id)
 
 
@@ -506,9 +487,7 @@ def approve(library: Library, segment_id: int, approved: bool = True) -> None:
     if approved and not segment.done:
         raise UserError(f"segment {segment.number} has no current take to approve "
                         f"(it is {segment.state})", "render it first")
-    with library.transaction() as conn:
-        conn.execute("UPDATE segments SET approved_take_id = ? WHERE id = ?",
-                     (segment.current_take_id if approved else None, segment_id))
+    library.approve_take(segment_id, segment.current_take_id if approved else None)
 
 
 def choose_take(library: Library, segment_id: int, take_id: int) -> None:
@@ -518,21 +497,16 @@ def choose_take(library: Library, segment_id: int, take_id: int) -> None:
     older one stays in the history for listening.
     """
     segment = library.segment(segment_id)
-    row = library.conn.execute(
-        "SELECT text, voice_id FROM takes WHERE id = ? AND segment_id = ?",
-        (take_id, segment_id),
-    ).fetchone()
-    if row is None:
+    take = library.take_of(segment_id, take_id)
+    if take is None:
         raise UserError(f"take {take_id} is not a take of segment {segment.number}",
                         f"see `studio takes PROJECT {segment.number}`")
     _refuse_locked(segment, "take")
     if not library.take_is_current(take_id, segment_id):
-        what = "other text" if row["text"] != segment.text else "another voice"
+        what = "other text" if take.text != segment.text else "another voice"
         raise UserError(f"take {take_id} was made for {what} than segment {segment.number} "
                         "has now", "choose a take of its present text and voice, or render it")
-    with library.transaction() as conn:  # chosen: take QA never replaces it
-        conn.execute("UPDATE segments SET current_take_id = ?, chosen_take_id = ? WHERE id = ?",
-                     (take_id, take_id, segment_id))
+    library.set_chosen_take(segment_id, take_id)  # chosen: take QA never replaces it
 
 
 def set_voice(library: Library, segment_id: int, voice_name: str | None) -> Segment:
@@ -552,8 +526,7 @@ def set_voice(library: Library, segment_id: int, voice_name: str | None) -> Segm
         backend_for_voice(voice, library).check_language(
             segment.language, voice.name, f"segment {segment.number}")
         voice_id = voice.id
-    with library.transaction() as conn:
-        conn.execute("UPDATE segments SET voice_id = ? WHERE id = ?", (voice_id, segment_id))
+    library.set_segment_voice(segment_id, voice_id)
     return library.segment(segment_id)
 
 

@@ -22,15 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from studio import audio
-from studio.core.checks import (
-    CheckJob,
-    checks_coming,
-    claim_checks,
-    complete_check,
-    project_rates,
-    voice_embeddings,
-)
+from studio.core.checks import claim_checks, complete_check, project_rates
 from studio.core.jobs import QA_POOL, qa_settings
+from studio.core.storage.checks import CheckStore
+from studio.core.storage.records import CheckJob
 from studio.engine.worker import Heartbeat, Worker
 from studio.errors import UserError
 from studio.qa import CheckResult, QaSettings, QaUnavailable, TakeToCheck
@@ -68,6 +63,7 @@ class CheckWorker(Worker):
         self._warm: Recognizer | None = None  # loaded before the first batch
         self.checker: Checker | None = None
         self.settings: QaSettings = qa_settings(self.library)
+        self.checks = CheckStore(self.library.conn)
         self._held: list[tuple[CheckJob, _Take, CheckResult]] = []  # for a second hearing
         self._held_since = 0.0
 
@@ -145,7 +141,7 @@ class CheckWorker(Worker):
             return True
         if (time.time() if now is None else now) - self._held_since >= HOLD_S:
             return True
-        return not checks_coming(self.library)
+        return not self.checks.checks_coming()
 
     def _first(self, jobs: list[CheckJob], now: float | None) -> None:
         """Check ``jobs``; complete each, or hold it for a second hearing."""
@@ -213,16 +209,11 @@ class CheckWorker(Worker):
                 key=job.id, audio=samples, rate=rate, language=job.language, speed=job.speed,
                 text=spoken_words(job.speech or job.text),
                 project_rates=rates[job.project_id], prompt=self._prompt(job),
-                voice_embeddings=voice_embeddings(self.library, job.project_id, job.voice_id,
-                                                  exclude=job.take_id),
-                project_size=sizes.setdefault(job.project_id, self._size(job.project_id))))
+                voice_embeddings=self.checks.voice_embeddings(job.project_id, job.voice_id,
+                                                              exclude=job.take_id),
+                project_size=sizes.setdefault(job.project_id,
+                                              self.library.segment_count(job.project_id))))
         return takes, unreadable
-
-    def _size(self, project_id: int) -> int:
-        row = self.library.conn.execute(
-            "SELECT COUNT(*) FROM segments WHERE project_id = ? AND position IS NOT NULL",
-            (project_id,)).fetchone()
-        return int(row[0])
 
     def _prompt(self, job: CheckJob) -> tuple[audio.Audio, int] | None:
         if job.voice_kind != "clone" or not job.prompt_path:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.core.jobs import JobQueue
+from studio.core.storage.workers import WorkerStore
 from studio.core.store import Library, Project
 from studio.engine.supervisor import EngineRunning, engine_pid
 from studio.errors import UserError
@@ -97,12 +98,9 @@ def engine_status(library: Library) -> dict[str, Any]:
     now = time.time()
     live = ("starting", "loaded", "busy")
     workers = [
-        dict(row) | {"uptime_s": round(now - row["started_at"], 1)
-                     if row["started_at"] and row["state"] in live else None}
-        for row in library.conn.execute(
-            "SELECT slot, pid, backend, device, state, current_job, jobs_done, restarts, "
-            "started_at, last_error, reason FROM workers ORDER BY slot"
-        )
+        row | {"uptime_s": round(now - row["started_at"], 1)
+               if row["started_at"] and row["state"] in live else None}
+        for row in WorkerStore(library.conn).rows()
     ]
     pid = engine_pid(library.root)
     if pid is None:
@@ -125,15 +123,11 @@ class Progress:
 def project_progress(library: Library, project: Project) -> Progress:
     """Segments done, jobs still active and dead jobs for ``project`` ("done"
     as the ``segment_states`` view defines it)."""
-    total, rendered = library.conn.execute(
-        "SELECT COUNT(*), COALESCE(SUM(done), 0) FROM segment_states "
-        "WHERE project_id = ? AND position IS NOT NULL",
-        (project.id,),
-    ).fetchone()
+    total, rendered = library.done_count(project.id)
     counts = JobQueue(library).counts(project.id)
     return Progress(
-        total=int(total),
-        rendered=int(rendered),
+        total=total,
+        rendered=rendered,
         active=sum(counts.get(state, 0) for state in ("queued", "running", "failed")),
         dead=counts.get("dead", 0),
     )
@@ -176,9 +170,7 @@ def wait_for_project(
 
 def _raise_if_workers_failed(library: Library) -> None:
     """A running engine whose every worker has failed cannot finish the work."""
-    rows = library.conn.execute(
-        "SELECT backend, state, last_error FROM workers ORDER BY slot"
-    ).fetchall()
+    rows = WorkerStore(library.conn).rows()
     if rows and all(row["state"] == "failed" for row in rows):
         raise EngineFailed(
             f"every worker of the engine failed ({rows[-1]['backend']}): {rows[-1]['last_error']}",

@@ -58,6 +58,8 @@ from studio.backends import backend_class
 from studio.core.jobs import QA_POOL, JobQueue, qa_settings
 from studio.core.render import backend_options
 from studio.core.settings import EngineSettings
+from studio.core.storage.schema import integrity_check
+from studio.core.storage.workers import WorkerStore
 from studio.core.store import Library, damaged_error
 from studio.errors import UserError
 from studio.fsutil import TEMP_PREFIX
@@ -168,12 +170,9 @@ def acquire_lock(root: Path) -> IO[str]:
 
 def check_integrity(library: Library) -> None:
     """Raise :class:`UserError` naming the newest backup if the database is damaged."""
-    try:
-        result = library.conn.execute("PRAGMA integrity_check").fetchall()
-    except sqlite3.DatabaseError as err:
-        result = [(str(err),)]
-    if [tuple(row) for row in result] != [("ok",)]:
-        raise damaged_error(library.root, str(result[0][0]))
+    result = integrity_check(library.conn)
+    if result != ["ok"]:
+        raise damaged_error(library.root, result[0])
 
 
 def backup(library: Library, keep: int = BACKUPS_KEPT) -> Path:
@@ -197,7 +196,7 @@ def backup(library: Library, keep: int = BACKUPS_KEPT) -> Path:
 def sweep_orphans(library: Library, older_than_s: float = 60.0) -> int:
     """Delete take files no row points to and temp files of crashed writes."""
     now = time.time()
-    known = {row[0] for row in library.conn.execute("SELECT path FROM takes")}
+    known = library.take_paths()
     removed = 0
     for path in (library.root / "takes").rglob("*"):
         if not path.is_file() or now - path.stat().st_mtime < older_than_s:
@@ -283,6 +282,7 @@ class Supervisor:
         self.root = Path(root).resolve()
         self.library = Library.open(self.root)
         self.queue = JobQueue(self.library)
+        self.workers = WorkerStore(self.library.conn)
         self.settings = settings or EngineSettings.from_library(self.library)
         self.slots: list[Slot] = []
         self.builds: dict[str, Build] = {}
@@ -299,8 +299,7 @@ class Supervisor:
         backup(self.library)
         requeued = self.queue.requeue_lost(alive_pids=set(), reason="the engine stopped")
         swept = sweep_orphans(self.library)
-        with self.library.transaction() as conn:
-            conn.execute("DELETE FROM workers")
+        self.workers.clear()
         log.info("engine started (pid %d): %s; %d job(s) requeued, %d orphan file(s) swept",
                  os.getpid(), self.gpu_note, len(requeued), swept)
 
@@ -342,14 +341,9 @@ class Supervisor:
             state = "building" if backend in self.builds else "waiting"
             for placement in placements:
                 self.slots.append(Slot(backend, placement))
-                index = len(self.slots) - 1
-                with self.library.transaction() as conn:
-                    conn.execute(
-                        "INSERT OR REPLACE INTO workers(slot, backend, device, state, reason) "
-                        "VALUES (?, ?, ?, ?, ?)",
-                        (index, backend, placement.env["CUDA_VISIBLE_DEVICES"] or "cpu",
-                         state, placement.reason),
-                    )
+                self.workers.plan(len(self.slots) - 1, backend,
+                                  placement.env["CUDA_VISIBLE_DEVICES"] or "cpu", state,
+                                  placement.reason)
 
     def _start_build(self, backend: str, placement: Placement) -> None:
         env = dict(os.environ, **placement.env, PYTHONUNBUFFERED="1")
@@ -382,15 +376,7 @@ class Supervisor:
                 state = "failed"
                 for index in indexes:
                     self.slots[index].failed = True
-            with self.library.transaction() as conn:
-                conn.executemany("UPDATE workers SET state = ?, last_error = ? WHERE slot = ?",
-                                 [(state, error, index) for index in indexes])
-
-    def _worker_state(self, index: int) -> str | None:
-        row = self.library.conn.execute(
-            "SELECT state FROM workers WHERE slot = ?", (index,)
-        ).fetchone()
-        return row[0] if row else None
+            self.workers.set_states(indexes, state, error)
 
     def _start_next(self, now: float) -> None:
         # GPU workers start one at a time, each after the previous reports
@@ -398,7 +384,7 @@ class Supervisor:
         # workers have no such budget and start together.
         for index, slot in enumerate(self.slots):
             if slot.placement.device != "cpu" and slot.process and slot.process.poll() is None \
-                    and self._worker_state(index) == "starting":
+                    and self.workers.state(index) == "starting":
                 return
         for index, slot in enumerate(self.slots):
             if slot.failed or slot.next_start > now or slot.backend in self.builds:
@@ -424,12 +410,7 @@ class Supervisor:
         )
         threading.Thread(target=self._drain, args=(index, slot, slot.process), daemon=True,
                          name=f"worker-{index}-stderr").start()
-        with self.library.transaction() as conn:
-            conn.execute(
-                "UPDATE workers SET pid = ?, state = 'starting', current_job = NULL, "
-                "started_at = ?, heartbeat_at = ? WHERE slot = ?",
-                (slot.process.pid, now, now, index),
-            )
+        self.workers.started(index, slot.process.pid, now)
         log.info("started worker %d (pid %d) for %s: %s", index, slot.process.pid,
                  slot.backend, slot.placement.reason)
 
@@ -474,19 +455,11 @@ class Supervisor:
                 delay = self.settings.restart_backoff_s * 2 ** (len(slot.crashes) - 1)
                 slot.next_start = now + delay
                 log.warning("worker %d %s; restart in %.1f s", index, error, delay)
-            with self.library.transaction() as conn:
-                conn.execute(
-                    "UPDATE workers SET state = ?, restarts = restarts + ?, last_error = ?, "
-                    "current_job = NULL WHERE slot = ?",
-                    (state, int(state == "crashed"), error, index),
-                )
+            self.workers.exited(index, state, error, restarts=int(state == "crashed"))
 
     def _kill_overdue(self, now: float) -> None:
         limit = now - self.settings.job_timeout_s
-        for row in self.library.conn.execute(
-            "SELECT id, worker_pid FROM jobs WHERE state = 'running' AND started_at < ?",
-            (limit,),
-        ).fetchall():
+        for row in self.queue.store.overdue(limit):
             slot = next((s for s in self.slots if s.pid == row["worker_pid"]), None)
             if slot and slot.process:
                 log.warning("job %d ran past %.0f s: killing worker pid %d", row["id"],
@@ -531,9 +504,7 @@ class Supervisor:
                 process.kill()
                 process.wait()
         self.queue.requeue_lost(alive_pids=set(), reason="the engine stopped")
-        with self.library.transaction() as conn:
-            conn.execute("UPDATE workers SET state = 'stopped', current_job = NULL "
-                         "WHERE state != 'failed'")
+        self.workers.stopped()
         if self._lock is not None:
             self._lock.close()  # releases the flock
             self._lock = None

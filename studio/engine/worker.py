@@ -28,6 +28,7 @@ from pathlib import Path
 from studio.backends import backend_class
 from studio.core.jobs import QA_POOL, JobQueue
 from studio.core.render import SegmentRenderer, save_take_audio
+from studio.core.storage.workers import WorkerStore
 from studio.core.store import Library
 
 log = logging.getLogger("studio.engine.worker")
@@ -65,17 +66,13 @@ class Worker:
         self.pid = os.getpid()
         self.library = Library.open(self.root)
         self.queue = JobQueue(self.library)
+        self.workers = WorkerStore(self.library.conn)
         self.renderer: SegmentRenderer | None = None
         self.heartbeat: Heartbeat | None = None
         self.stopping = False
 
     def _set_state(self, state: str, job: int | None = None, done: int = 0) -> None:
-        with self.library.transaction() as conn:
-            conn.execute(
-                "UPDATE workers SET state = ?, current_job = ?, jobs_done = jobs_done + ?, "
-                "heartbeat_at = ? WHERE slot = ? AND pid = ?",
-                (state, job, done, time.time(), self.slot, self.pid),
-            )
+        self.workers.report(self.slot, self.pid, state, job, done)
 
     def load(self) -> None:
         """Load the backend, then report ``loaded``."""
