@@ -201,7 +201,7 @@ class ProjectsView(View):
         self.find_bar.found.connect(lambda i, _s, _e: self._select_segment(i) if i >= 0
                                     else None)
         self.find_bar.closed.connect(self.table.setFocus)
-        self.find_bar.said.connect(self.panel._say)
+        self.find_bar.said.connect(self.panel.say)
         segments_layout.addWidget(self.find_bar)
         # the document beside the table: the script as paragraphs of segments,
         # one selection shared with the table
@@ -210,7 +210,7 @@ class ProjectsView(View):
         self.document.play_from.connect(self._document_play)
         self.document.edit_requested.connect(self._document_edit)
         self.document.action_requested.connect(self._document_action)
-        self.document.refused.connect(self.panel._say)
+        self.document.refused.connect(self.panel.say)
         self.panel.following.connect(self.document.set_playing)
         self.panel.playhead.connect(
             lambda segment_id, _into: self.document.set_playing(None) if segment_id < 0
@@ -685,7 +685,7 @@ class ProjectsView(View):
         rows = self.segments.rows
         flagged = [n for n, row in enumerate(rows) if row["status"] == "flagged"]
         if not flagged:
-            self.panel._say(self.tr("No segment needs review"))
+            self.panel.say(self.tr("No segment needs review"))
             return
         current = self.current_id()
         at = next((n for n, row in enumerate(rows) if row["id"] == current), -1)
@@ -701,7 +701,7 @@ class ProjectsView(View):
         self._reveal(rows[target]["id"])
         self.table.setFocus()
         place = flagged.index(target) + 1
-        self.panel._say(self.tr("Needs review: segment %d (%d of %d)")
+        self.panel.say(self.tr("Needs review: segment %d (%d of %d)")
                         % (rows[target]["number"], place, len(flagged)))
 
     def _refresh_timeline(self, name: str) -> None:
@@ -878,7 +878,7 @@ class ProjectsView(View):
                 self._shown_script = text
             self._opened(saved)
             if said:
-                self.panel._say(said)
+                self.panel.say(said)
 
         split = functools.partial(prepare_script, name=label)  # picklable: a module function
         run_in_process(split, (text, backend.max_chars), store, failed)
@@ -899,7 +899,7 @@ class ProjectsView(View):
         except UserError as err:
             self.show_error(err)
             return
-        self.panel._say(queued.describe())
+        self.panel.say(queued.describe())
         if queued.todo:
             root = self.root
             run_task(lambda: service.ensure_engine(root), lambda pid: self.refresh(),
@@ -988,7 +988,7 @@ class ProjectsView(View):
             return
         self.refresh()
         if not todo:
-            self.panel._say(self.tr("Every segment is rendered with this voice."))
+            self.panel.say(self.tr("Every segment is rendered with this voice."))
             return
         answer = QMessageBox.question(
             self, self.tr("Voice changed"),
