@@ -443,7 +443,7 @@ class SegmentPanel(QWidget):
             did += " · " + self.tr("%d left as they are (%s)") % (
                 len(refused), "; ".join(e.problem for e in refused[:3])
                 + (" …" if len(refused) > 3 else ""))
-        self._say(did)
+        self.say(did)
 
     def batch(self, what: str, value: Any) -> None:
         """Lock, approve or change the voice of the selection, as one undo step."""
@@ -455,7 +455,7 @@ class SegmentPanel(QWidget):
         self._report(self.tr("%d segments changed") % changed if changed != 1
                      else self.tr("1 segment changed"), command.refused)
 
-    def _say(self, text: str) -> None:
+    def say(self, text: str) -> None:
         """A passing message in the window's status bar."""
         window = self.window()
         if isinstance(window, QMainWindow):
