@@ -375,5 +375,6 @@ class MainWindow(QMainWindow):
             project = self.projects.current_project()
             self.settings.setValue("project", project.name if project else "")
         self.watcher.close()
+        self.projects.close_view()
         self.closed = True
         event.accept()

@@ -39,6 +39,7 @@ class ProjectsView(View):
         super().__init__(library, parent)
         self.undo = undo
         self._staged: set[Callable[[], None]] = set()  # refresh steps due next turn
+        self.closed = False  # the window closed: nothing more is read or shown
         self._reading = False  # segment rows being read on the thread pool
         self._read_again = False
         self.dialog: QWidget | None = None  # the open dialog (name, pronunciation), if any
@@ -162,6 +163,12 @@ class ProjectsView(View):
         self.script_page.set_script(name, text, label, render_changes)
 
     # ------------------------------------------------------------ refresh
+    def close_view(self) -> None:
+        """The window closed: refreshes still on their way (rows read on the
+        pool, steps staged for the next turn) are dropped, so nothing reads
+        the library after the window let it go."""
+        self.closed = True
+
     def refresh_from_store(self) -> None:
         """The store changed under the window (a take landed, another process
         wrote): the segment rows are read on the thread pool, then shown, so
@@ -183,6 +190,8 @@ class ProjectsView(View):
 
         def done(rows: list[dict[str, Any]]) -> None:
             self._reading = False
+            if self.closed:
+                return
             current = self.current_project()
             if current is not None and current.id == project_id:
                 self.refresh(rows, staged=True)
@@ -249,7 +258,8 @@ class ProjectsView(View):
 
         def run() -> None:
             self._staged.discard(step)
-            step()
+            if not self.closed:
+                step()
 
         QTimer.singleShot(0, self, run)
 
