@@ -27,7 +27,6 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from studio import service
 from studio.backends.cosyvoice2 import CosyVoice2Backend
 from studio.core.export import ExportSettings, export_project
 from studio.core.jobs import JobQueue
@@ -36,6 +35,7 @@ from studio.core.render import plan_project
 from studio.core.store import Library
 from studio.engine.client import start_engine, stop_engine
 from studio.errors import UserError
+from studio.service import engine, render
 
 SCRIPT = """你好，欢迎来到语音工作室，这个声音是从一小段录音克隆出来的。
 
@@ -146,14 +146,14 @@ def main(argv: list[str] | None = None) -> int:
         for warning in warnings:
             print(f"prompt: {warning}", file=sys.stderr)
         project = planned.sync.project
-        service.queue_project(library, project)
+        render.queue_project(library, project)
         print(f"rendering {len(planned.todo)} segments with {voice.name} on "
               f"{planned.backend.name} ({args.device}, fp16={args.fp16}, jit={args.jit}, "
               f"trt={args.trt})", file=sys.stderr)
         started = time.monotonic()
         with VramSampler(root) as vram:
             start_engine(root, workers=args.workers, idle_exit_s=30)
-            progress = service.wait(library, project)
+            progress = engine.wait(library, project)
             wall = time.monotonic() - started
             workers = library.conn.execute(
                 "SELECT slot, pid, device, state, last_error, jobs_done FROM workers "

@@ -39,18 +39,17 @@ Thank you for reading this far."""
 
 def render(root: Path) -> str:
     """Render and check the project with faults; its name."""
-    from studio import service
     from studio.core.checks import active_checks, qa_summary
     from studio.core.render import ensure_presets, plan_project
     from studio.core.store import Library
     from studio.engine.client import stop_engine
+    from studio.service import render
 
     with Library.open(root) as library:
         ensure_presets(library)
         library.set_setting("qa.max_retakes", 0)  # damaged takes stay: their segments flag
         project = plan_project(library, SCRIPT, "licence").sync.project
-        service.queue_project(library, project)
-        service.ensure_engine(root)
+        render.start_render(library, project)
         try:
             deadline = time.monotonic() + 600
             while time.monotonic() < deadline:

@@ -17,11 +17,16 @@ class UserError(Exception):
         What is wrong, naming the thing (file, voice, segment) concerned.
     fix
         What to do about it; appended after the problem.
+    code
+        Why, as a stable word a front end can word in its own language
+        ("paused", "locked", "not_rendered", ...); empty where only the
+        sentence is given.
     """
 
     exit_code = 2
 
-    def __init__(self, problem: str, fix: str = "") -> None:
+    def __init__(self, problem: str, fix: str = "", *, code: str = "") -> None:
         self.problem = problem
         self.fix = fix
+        self.code = code
         super().__init__(f"{problem}: {fix}" if fix else problem)

@@ -13,14 +13,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from studio import service
+from studio.cli.render import queued_line
 from studio.core import review
 from studio.core.export import NotRendered, export_project
 from studio.core.jobs import PRIORITY_INTERACTIVE, JobQueue
+from studio.core.progress import project_progress
 from studio.core.render import save_take_audio
 from studio.core.store import MIGRATIONS, Library
-from studio.engine.client import project_progress
 from studio.errors import UserError
+from studio.service import render
 from studio.text import prepare_script
 
 SCRIPT = "The first line is here. The second line follows. The last one ends it."
@@ -55,7 +56,7 @@ def _views(library: Library, project) -> dict[str, object]:
     return {
         "store": listed["rendered"],
         "queue": queued["rendered"],
-        "client": project_progress(library, project).rendered,
+        "client": project_progress(library, project.id).rendered,
         "gui": sum(r["status"] in ("rendered", "approved") for r in rows),
         "export": len(library.segments(project.id)) - len(library.not_done(project)),
     }
@@ -119,9 +120,9 @@ def test_a_locked_segment_without_a_take_is_not_done(library, project, tmp_path)
     review.set_locked(library, first.id, True)
     assert all(v == 0 for v in _views(library, project).values())
     assert first.id not in [s.id for s in library.segments_to_render(project)]
-    queued = service.queue_project(library, project)
+    queued = render.queue_project(library, project)
     assert queued.todo == 2 and [s.id for s in queued.locked] == [first.id]
-    assert "locked without a current take (unlock to render): 1" in queued.describe()
+    assert "locked without a current take (unlock to render): 1" in queued_line(queued)
     with pytest.raises(NotRendered, match=r"1 \(locked, and never rendered\)") as refused:
         export_project(library, project, tmp_path / "out.wav")
     assert "unlock 1 first" in refused.value.fix

@@ -82,9 +82,9 @@ def shell_quote(name: str) -> str:
 
 def report_unrendered(library, project, progress) -> int:  # type: ignore[no-untyped-def]
     """Why segments are not rendered, on stderr; returns :data:`EXIT_INCOMPLETE`."""
-    from studio.core.jobs import JobQueue
+    from studio.service import queue
 
-    dead = JobQueue(library).jobs(state="dead", project_id=project.id)
+    dead = queue.jobs(library, "dead", project)
     failed = set()
     for job in dead:
         failed.add(job["segment"])

@@ -53,19 +53,19 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def cmd_engine(args: argparse.Namespace) -> int:
     """``studio engine start|stop|status``."""
-    from studio.engine.client import engine_status, start_engine, stop_engine
+    from studio.service import engine
 
     with open_library(args) as library:
         root = library.root
         if args.action == "start":
-            pid = start_engine(root, workers=args.workers)
+            pid = engine.start_engine(root, workers=args.workers)
             print(f"engine started for {root} (pid {pid})")
             return 0
         if args.action == "stop":
-            stopped = stop_engine(root)
+            stopped = engine.stop_engine(root)
             print(f"engine stopped (pid {stopped})" if stopped else "the engine is not running")
             return 0
-        status = engine_status(library)
+        status = engine.engine_status(library)
     if args.json:
         print(json.dumps(status, indent=2))
         return 0
@@ -113,27 +113,26 @@ def cmd_gpu(args: argparse.Namespace) -> int:
 
 def cmd_jobs(args: argparse.Namespace) -> int:
     """``studio jobs list|retry|cancel|pause|resume``."""
-    from studio.core.jobs import JobQueue
+    from studio.service import queue
 
     with open_library(args) as library:
-        queue = JobQueue(library)
         project = None
         if getattr(args, "project", None):
             project = library.find_project(args.project)
             if project is None:
                 raise UserError(f"no project named {args.project!r}", "see `studio projects list`")
         if args.action == "retry":
-            count = queue.retry(None if args.dead else args.id)
+            count = queue.retry(library, None if args.dead else args.id)
             print(f"{count} job(s) queued again")
         elif args.action == "cancel":
-            count = queue.cancel(args.id, project.id if project else None)
+            count = queue.cancel(library, args.id, project)
             print(f"{count} job(s) cancelled")
         elif args.action in ("pause", "resume"):
             assert project is not None
-            queue.set_paused(project.id, args.action == "pause")
+            queue.set_paused(library, project, args.action == "pause")
             print(f"project {project.name!r} {args.action}d")
         else:
-            rows = queue.jobs(args.state, project.id if project else None)
+            rows = queue.jobs(library, args.state, project)
             if args.json:
                 print(json.dumps(rows, ensure_ascii=False, indent=2))
             for row in [] if args.json else rows:

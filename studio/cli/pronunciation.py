@@ -88,7 +88,8 @@ def cmd_script(args: argparse.Namespace) -> int:
 
 def cmd_lexicon(args: argparse.Namespace) -> int:
     """``studio lexicon list|add|remove|import|export``."""
-    from studio.core.render import ensure_presets, requeue_changed
+    from studio.core.render import ensure_presets
+    from studio.service.lexicon import change_lexicon
     from studio.text import lexicon as lex
 
     with open_library(args) as library:
@@ -128,18 +129,18 @@ def cmd_lexicon(args: argparse.Namespace) -> int:
         if args.action == "add":
             entries = [lex.check_entry(args.term, args.alias, args.phonemes,
                                        args.case_sensitive)]
-            change = library.set_lexicon(entries, project_id)
+            changed = change_lexicon(library, entries, project_id)
         elif args.action == "remove":
-            change = library.set_lexicon([], project_id, remove=args.terms)
+            changed = change_lexicon(library, [], project_id, remove=args.terms)
         else:  # import
             data = read_file(args.file, lex.MAX_LEXICON_BYTES)
             is_pls = args.file.suffix.lower() == ".pls" or data.lstrip().startswith(b"<")
             entries = (lex.read_pls(data, args.file.name) if is_pls
                        else lex.read_csv(data, args.file.name))
-            change = library.set_lexicon(entries, project_id)
+            changed = change_lexicon(library, entries, project_id)
             print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'} added to "
                   f"{whose}'s lexicon")
-        queued = requeue_changed(library, change)
+    change, queued = changed.change, changed.queued
     for name, ids in sorted(change.changed.items()):
         print(f"project {name!r}: {len(ids)} segment(s) now said differently")
     for name, ids in sorted(change.locked.items()):

@@ -7,7 +7,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studio.cli.common import (
     EXIT_INCOMPLETE,
@@ -19,6 +19,9 @@ from studio.cli.common import (
     report_unrendered,
 )
 from studio.errors import UserError
+
+if TYPE_CHECKING:  # the service is imported by the commands that use it
+    from studio.service.render import Queued
 
 _PRESET_HELP = ("video (WAV 24-bit, 48 kHz), podcast (MP3, -16 LUFS), audiobook (M4B with "
                 "chapters); --out, --format, --rate and --lufs override it")
@@ -89,10 +92,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     Without a script, the project named by ``--project`` is rendered as it
     stands (after edits made with ``studio edit``, say).
     """
-    from studio import service
-    from studio.core.export import check_output_path, export_project
+    from studio.core.export import check_output_path
     from studio.core.presets import resolve
-    from studio.core.render import plan_project
+    from studio.service.export import export
+    from studio.service.render import plan_script
 
     if args.script is None and not args.project:
         raise UserError("nothing to render", "name a script file, or a project with --project")
@@ -109,10 +112,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     vtt_path = check_output_path(args.vtt, "subtitle") if args.vtt else None
     with open_library(args) as library:
         if raw is not None:
-            project = plan_project(
-                library, raw, project_name, args.voice, strip_symbols=args.strip_symbols,
-                script_label=label or "the script",
-            ).sync.project
+            project = plan_script(library, raw, project_name, args.voice,
+                                  strip_symbols=args.strip_symbols, label=label or "the script")
         else:
             project = find_project(library, project_name)
             if args.voice:
@@ -120,22 +121,35 @@ def cmd_render(args: argparse.Namespace) -> int:
                                 "give a segment its own voice in the studio, or render the "
                                 "script again with --voice")
 
-        def announce(queued: service.Queued) -> None:
+        def announce(queued: Queued) -> None:
             total = len(library.segments(project.id))
             print(f"project {project.name!r}: {total} segments, {queued.todo} to render",
                   file=sys.stderr)
             if queued.locked:
-                print(f"studio: {queued.describe()}", file=sys.stderr)
+                print(f"studio: {queued_line(queued)}", file=sys.stderr)
 
         progress = _render_with_progress(library, project, announce, show=not args.no_progress)
         _report_qa(library, project)
         if progress.rendered < progress.total:
             return report_unrendered(library, project, progress)
-        if out is None:
-            out = library.path(f"exports/{_safe_name(project.name)}{suffix}")
-        result = export_project(library, project, out, srt_path, settings, vtt_path)
+        result = export(library, project, out, settings=settings, suffix=suffix,
+                        srt=srt_path, vtt=vtt_path)
     _print_export(result)
     return 0
+
+
+def queued_line(queued: Queued) -> str:
+    """What a render queued, in a line: how many segments, and the locked
+    ones that have no current take (never rendered)."""
+    name = queued.project.name
+    if queued.todo == 0 and not queued.locked:
+        return f"project {name!r}: every segment is rendered"
+    text = f"project {name!r}: {queued.todo} segment(s) to render"
+    if queued.locked:
+        numbers = ", ".join(str(s.number) for s in queued.locked[:5])
+        text += (f"; locked without a current take (unlock to render): {numbers}"
+                 + (" …" if len(queued.locked) > 5 else ""))
+    return text
 
 
 def _print_export(result: Any) -> None:
@@ -164,13 +178,12 @@ def _qa_line(summary: dict[str, int], total: int) -> str:
 
 def _report_qa(library: Any, project: Any) -> None:
     """After a render: the QA summary line, and each segment that needs review."""
-    from studio.core.checks import qa_report, qa_summary
-    from studio.core.jobs import qa_settings
+    from studio.service import qa
 
-    if not qa_settings(library).enabled:
+    if not qa.enabled(library):
         return
-    report = qa_report(library, project)
-    print(f"studio: {_qa_line(qa_summary(library, project.id), len(report))}", file=sys.stderr)
+    report = qa.report(library, project)
+    print(f"studio: {_qa_line(qa.summary(library, project), len(report))}", file=sys.stderr)
     for row in report:
         if row["state"] == "flagged":
             print(f"studio: segment {row['number']} needs review: "
@@ -188,19 +201,17 @@ def cmd_qa(args: argparse.Namespace) -> int:
     it), 3 some are not rendered, 4 some need review, 5 some takes could not
     be checked; 2 bad input.
     """
-    from studio import service
-    from studio.core.checks import qa_report, qa_summary, queue_recheck
+    from studio.service import engine, qa
 
     with open_library(args) as library:
         project = find_project(library, args.project)
         if args.recheck:
-            queued = queue_recheck(library, project)
+            queued = qa.recheck(library, project)
             print(f"studio: {queued} take(s) to check again", file=sys.stderr)
             if queued:
-                service.ensure_engine(library.root)
-                service.wait(library, project)
-        report = qa_report(library, project)
-        summary = qa_summary(library, project.id)
+                engine.wait(library, project)
+        report = qa.report(library, project)
+        summary = qa.summary(library, project)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -227,7 +238,7 @@ def _render_with_progress(library, project, on_queued, show: bool):  # type: ign
     """The service's render with a progress bar on stderr."""
     from tqdm import tqdm
 
-    from studio import service
+    from studio.service.render import render
 
     bar = None
 
@@ -241,20 +252,17 @@ def _render_with_progress(library, project, on_queued, show: bool):  # type: ign
         bar.update(progress.rendered - bar.n)
 
     try:
-        return service.render(library, project, update, on_queued)
+        return render(library, project, update, on_queued)
     finally:
         if bar is not None:
             bar.close()
 
 
-def _safe_name(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_ ." else "_" for c in name).strip() or "project"
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     """``studio export PROJECT``: export without rendering; refuses stale audio."""
-    from studio.core.export import check_exportable, check_output_path, export_project
+    from studio.core.export import check_output_path
     from studio.core.presets import resolve
+    from studio.service.export import export
 
     if args.lufs is not None:
         _check_lufs(args.lufs)
@@ -271,9 +279,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     vtt_path = check_output_path(args.vtt, "subtitle") if args.vtt else None
     with open_library(args) as library:
         project = find_project(library, args.project)
-        check_exportable(library, project)
-        if out is None:
-            out = library.path(f"exports/{_safe_name(project.name)}{suffix}")
-        result = export_project(library, project, out, srt_path, settings, vtt_path)
+        result = export(library, project, out, settings=settings, suffix=suffix,
+                        srt=srt_path, vtt=vtt_path)
     _print_export(result)
     return 0

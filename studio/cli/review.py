@@ -16,7 +16,6 @@ from studio.cli.common import (
     segment_numbers,
     shell_quote,
 )
-from studio.errors import UserError
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -66,8 +65,7 @@ def _segment_json(library: Any, segment: Any, voices: dict[int, str]) -> dict[st
         voice_id = segment_voice(library, segment).id
     if voice_id not in voices:
         voices[voice_id] = library.voice(voice_id).name
-    takes = library.conn.execute(
-        "SELECT COUNT(*) FROM takes WHERE segment_id = ?", (segment.id,)).fetchone()[0]
+    takes = library.take_count(segment.id)
     duration = None
     if segment.done and segment.current_take_id:
         duration = round(library.take(segment.current_take_id).duration_s, 3)
@@ -113,19 +111,18 @@ def cmd_segments(args: argparse.Namespace) -> int:
 
 def cmd_regenerate(args: argparse.Namespace) -> int:
     """``studio regenerate PROJECT N…``: new takes, ahead of bulk work."""
-    from studio import service
+    from studio.service import engine, review
 
     with open_library(args) as library:
         project = find_project(library, args.project)
         segments = segment_numbers(library, project, args.numbers)
-        if project.paused:
-            raise UserError(f"project {project.name!r} is paused",
-                            f"resume it first: studio jobs resume --project {project.name}")
-        for result in service.regenerate(library, [s.id for s in segments]):
+        batch = review.regenerate(library, [s.id for s in segments])
+        for result in batch.regenerated:
             print(result.describe())
-        service.ensure_engine(library.root)
+        if batch.refused:
+            raise batch.refused[0][1]
         if args.wait:
-            progress = service.wait(library, project)
+            progress = engine.wait(library, project)
             if progress.rendered < progress.total:
                 return report_unrendered(library, project, progress)
     return 0
@@ -133,12 +130,11 @@ def cmd_regenerate(args: argparse.Namespace) -> int:
 
 def cmd_edit(args: argparse.Namespace) -> int:
     """``studio edit PROJECT N --text …``: change what a segment says."""
-    from studio.core import review
+    from studio.service import review
 
     with open_library(args) as library:
         project = find_project(library, args.project)
-        segment = review.edit_text(library, library.segment_at(project, args.number).id,
-                                   args.text)
+        segment = review.edit(library, library.segment_at(project, args.number).id, args.text)
     print(f"segment {segment.number} now says {segment.source!r}; it needs rendering "
           f"(studio render --project {shell_quote(project.name)})")
     return 0
@@ -146,23 +142,18 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 def cmd_mark(args: argparse.Namespace) -> int:
     """``studio lock|unlock|approve|unapprove PROJECT N…``."""
-    from studio.core import review
+    from studio.service import review
 
     with open_library(args) as library:
         project = find_project(library, args.project)
         segments = segment_numbers(library, project, args.numbers)
-        if args.command == "approve":
-            problems = [s for s in segments if not s.done]
-            if problems:  # check them all before changing any
-                review.approve(library, problems[0].id)
-        for segment in segments:
-            if args.command in ("lock", "unlock"):
-                review.set_locked(library, segment.id, args.command == "lock")
-            else:
-                review.approve(library, segment.id, args.command == "approve")
+        batch = review.mark(library, [s.id for s in segments], args.command)
     done = {"lock": "locked", "unlock": "unlocked", "approve": "approved",
             "unapprove": "unapproved"}[args.command]
-    print(f"{done} segment(s) {', '.join(str(s.number) for s in segments)}")
+    if batch.done:
+        print(f"{done} segment(s) {', '.join(str(s.number) for s in batch.done)}")
+    if batch.refused:
+        raise batch.refused[0][1]
     return 0
 
 
@@ -197,7 +188,7 @@ def cmd_takes(args: argparse.Namespace) -> int:
 
 def cmd_take(args: argparse.Namespace) -> int:
     """``studio take PROJECT N TAKE``: choose the current take."""
-    from studio.core import review
+    from studio.service import review
 
     with open_library(args) as library:
         project = find_project(library, args.project)

@@ -125,6 +125,7 @@ class NotRendered(UserError):
             f"project {project.name!r} has {len(segments)} segment(s) without a current "
             f"take: {listed}",
             fix,
+            code="not_rendered",
         )
 
 

@@ -35,6 +35,7 @@ from studio.core.storage.lexicon import LexiconStore
 from studio.core.storage.projects import ProjectStore
 from studio.core.storage.records import LexiconChange, Project, Segment, SyncResult, Take, Voice
 from studio.core.storage.schema import (
+    DB_NAME,
     DONE_STATES,
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -70,8 +71,6 @@ __all__ = [
     "damaged_error",
     "record_take",
 ]
-
-DB_NAME = "studio.db"
 
 
 def damaged_error(root: Path, detail: str) -> UserError:

@@ -10,11 +10,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from studio.core.jobs import JobQueue
+from studio.core.progress import Progress, project_progress
 from studio.core.storage.workers import WorkerStore
 from studio.core.store import Library, Project
 from studio.engine.supervisor import EngineRunning, engine_pid
@@ -110,29 +110,6 @@ def engine_status(library: Library) -> dict[str, Any]:
             "jobs": JobQueue(library).counts(), "backend_problems": backend_problems()}
 
 
-@dataclass(frozen=True)
-class Progress:
-    """Where a project's render stands."""
-
-    total: int
-    rendered: int
-    active: int
-    dead: int
-
-
-def project_progress(library: Library, project: Project) -> Progress:
-    """Segments done, jobs still active and dead jobs for ``project`` ("done"
-    as the ``segment_states`` view defines it)."""
-    total, rendered = library.done_count(project.id)
-    counts = JobQueue(library).counts(project.id)
-    return Progress(
-        total=total,
-        rendered=rendered,
-        active=sum(counts.get(state, 0) for state in ("queued", "running", "failed")),
-        dead=counts.get("dead", 0),
-    )
-
-
 def wait_for_project(
     library: Library,
     project: Project,
@@ -141,16 +118,17 @@ def wait_for_project(
     poll_s: float = 0.25,
     idle_exit_s: float = 30.0,
 ) -> Progress:
-    """Wait until no job of ``project`` is active, restarting the engine if it
-    dies meanwhile (three restarts without progress are an error, not a loop).
-    Returns the final progress."""
+    """Wait until the project is settled (no render and no check of it left:
+    :attr:`Progress.settled`), restarting the engine if it dies meanwhile
+    (three restarts without progress are an error, not a loop). Returns the
+    final progress."""
     restarts_without_progress = 0
     last = None
     while True:
-        progress = project_progress(library, project)
+        progress = project_progress(library, project.id)
         if on_progress:
             on_progress(progress)
-        if progress.active == 0:
+        if progress.settled:
             return progress
         if progress != last:
             restarts_without_progress = 0

@@ -28,7 +28,7 @@ from studio.server.db import Db
 from studio.server.errors import ApiError, body, response
 from studio.server.metrics import Metrics
 from studio.server.middleware import BodyTooLarge, Outer
-from studio.server.routes import operations, original, projects, speech
+from studio.server.routes import operations, original, projects, review, speech
 from studio.server.settings import ServerSettings
 from studio.server.shared import state_of
 from studio.server.state import State, sweep_forever
@@ -71,7 +71,7 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
     app.exception_handler(HTTPException)(http_error)
     app.exception_handler(RequestValidationError)(bad_parameter)
     app.exception_handler(Exception)(internal)
-    for area in (operations, original, speech, projects):
+    for area in (operations, original, speech, projects, review):
         app.include_router(area.router)
     return app
 

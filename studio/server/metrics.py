@@ -82,20 +82,19 @@ class Metrics:
 
 def library_gauges(library: Library) -> list[str]:
     """Queue depth, workers and QA verdicts, read from the library."""
-    from studio.engine.supervisor import engine_pid
+    from studio.core.storage.progress import ProgressStore
+    from studio.service.engine import engine_running, worker_rows
 
     lines = ["# HELP studio_queue_jobs Jobs in the queue, by state and kind.",
              "# TYPE studio_queue_jobs gauge"]
     counts: dict[tuple[str, str], int] = {
         (state, kind): 0 for state in ("queued", "running", "failed", "dead")
         for kind in ("render", "check")}
-    for state, kind, count in library.conn.execute(
-            "SELECT state, CASE WHEN kind = 'render' THEN 'render' ELSE 'check' END, COUNT(*) "
-            "FROM jobs WHERE state IN ('queued', 'running', 'failed', 'dead') GROUP BY 1, 2"):
-        counts[(state, kind)] = count
+    stats = ProgressStore(library.conn)
+    counts.update(stats.job_counts())
     for (state, kind), count in sorted(counts.items()):
         lines.append(f'studio_queue_jobs{{state="{state}",kind="{kind}"}} {count}')
-    running = engine_pid(library.root) is not None
+    running = engine_running(library.root) is not None
     lines += ["# HELP studio_engine_running Whether the engine runs for this library.",
               "# TYPE studio_engine_running gauge", f"studio_engine_running {int(running)}",
               "# HELP studio_workers Engine workers, by state and backend.",
@@ -103,7 +102,7 @@ def library_gauges(library: Library) -> list[str]:
     workers: dict[tuple[str, str], int] = defaultdict(int)
     for state in ("starting", "loaded", "busy", "failed"):
         workers[(state, "piper")] += 0
-    for row in library.conn.execute("SELECT backend, state FROM workers"):
+    for row in worker_rows(library):
         state = row["state"] if running or row["state"] == "failed" else "stopped"
         workers[(state, row["backend"])] += 1
     for (state, backend), count in sorted(workers.items()):
@@ -111,10 +110,7 @@ def library_gauges(library: Library) -> list[str]:
     lines += ["# HELP studio_qa_verdicts Take QA verdicts on current takes, by verdict.",
               "# TYPE studio_qa_verdicts gauge"]
     verdicts: dict[str, Any] = {v: 0 for v in ("pass", "review", "fail", "unchecked")}
-    for verdict, count in library.conn.execute(
-            "SELECT qa, COUNT(*) FROM segment_states WHERE qa IN "
-            "('pass', 'review', 'fail', 'unchecked') AND position IS NOT NULL GROUP BY qa"):
-        verdicts[verdict] = count
+    verdicts.update(stats.verdict_counts())
     for verdict, count in verdicts.items():
         lines.append(f'studio_qa_verdicts{{verdict="{verdict}"}} {count}')
     return lines

@@ -13,10 +13,9 @@ import anyio
 from fastapi import Depends
 from starlette.requests import Request
 
-from studio import audio, service
+from studio import audio
 from studio.core import oneshot
 from studio.core.export import ExportSettings, assemble
-from studio.core.jobs import PRIORITY_INTERACTIVE
 from studio.core.render import backend_for_voice, voice_fit
 from studio.core.store import Library, Project
 from studio.errors import UserError
@@ -24,6 +23,7 @@ from studio.server.auth import bearer
 from studio.server.errors import ApiError
 from studio.server.state import State
 from studio.server.waiter import EngineDown
+from studio.service import render
 
 
 # ---------------------------------------------------------------- dependencies
@@ -84,13 +84,20 @@ def text_field(data: dict[str, Any], name: str, *, required: bool = True) -> str
     return value
 
 
+# Refusals of what the library holds now, not of the request's form: 409.
+CONFLICTS = frozenset({"paused", "locked", "not_rendered", "exists"})
+
+
 def user_error(err: UserError, param: str | None = None) -> ApiError:
-    """``err`` as a response: 503 for a backend that cannot run, else 400."""
+    """``err`` as a response: 503 for a backend that cannot run, 409 for a
+    refusal by the library's state (:data:`CONFLICTS`), else 400; the
+    refusal's code goes with it."""
     from studio.backends import Unavailable
 
     if isinstance(err, Unavailable):
         return ApiError(503, err.explained, param=param, code="backend_unavailable")
-    return ApiError(400, str(err), param=param)
+    status = 409 if err.code in CONFLICTS else 400
+    return ApiError(status, str(err), param=param, code=err.code or None)
 
 
 # ---------------------------------------------------------------- voices and texts
@@ -147,8 +154,8 @@ async def render_oneshot(state: State, text: str, voice: str, speed: float,
             lambda lib: oneshot.create(lib, text, voice, ttl_s=state.settings.timeout_s
                                        + state.settings.result_ttl_s,
                                        speed=speed))
-        await state.db.run(lambda lib: service.queue_project(lib, project,
-                                                             priority=PRIORITY_INTERACTIVE))
+        await state.db.run(lambda lib: render.queue_project(lib, project,
+                                                             interactive=True))
     except UserError as err:
         raise user_error(err) from None
     left = state.settings.timeout_s - (time.monotonic() - started)

@@ -7,18 +7,18 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from studio import service
 from studio.core import oneshot
 from studio.server.auth import Keys
 from studio.server.db import Db
 from studio.server.metrics import Metrics
 from studio.server.settings import ServerSettings
 from studio.server.waiter import Waiter
+from studio.service import engine
 
 log = logging.getLogger("studio.server")
 
@@ -47,9 +47,21 @@ def spawn(state: State, work: Coroutine[Any, Any, None]) -> None:
 async def start_engine(state: State) -> None:
     """Start the engine if it is not running; a failure is logged."""
     try:
-        await state.db.run(lambda lib: service.ensure_engine(lib.root))
+        await state.db.run(lambda lib: engine.ensure_engine(lib.root))
     except Exception as err:
         log.warning("the engine did not start: %s", err)
+
+
+def starter(state: State) -> Callable[[Path], None]:
+    """The ``start`` the service's flows take, for flows run on the database
+    threads: it starts the engine in the background, on the event loop (call
+    it on the loop, before the flow)."""
+    loop = asyncio.get_running_loop()
+
+    def start(root: Path) -> None:
+        loop.call_soon_threadsafe(lambda: spawn(state, start_engine(state)))
+
+    return start
 
 
 async def sweep_forever(state: State) -> None:

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from dataclasses import dataclass
 
-from studio import service
+from studio.core.progress import read_progress
+from studio.core.storage.progress import ProgressStore
 from studio.core.store import Library
 from studio.server.db import Db
+from studio.service import engine
 
 log = logging.getLogger("studio.server")
 
@@ -40,35 +41,29 @@ class EngineDown(Exception):
 
 
 def _states(library: Library, ids: list[int]) -> dict[int, Outcome | None]:
+    """How each waiting project ended (None: not yet), by its
+    :class:`~studio.core.progress.Progress`: done once rendered and settled."""
     found: dict[int, Outcome | None] = {}
-    rows = library.conn.execute(
-        "SELECT project_id, COUNT(*), COALESCE(SUM(done), 0), "
-        "COALESCE(SUM(state IN ('queued', 'rendering')), 0) FROM segment_states "
-        "WHERE position IS NOT NULL AND project_id IN (SELECT value FROM json_each(?)) "
-        "GROUP BY project_id", (json.dumps(ids),)).fetchall()
-    for project_id, total, done, active in rows:
-        if done == total:
+    for project_id, progress in read_progress(library, ids).items():
+        if not progress.total:  # gone meanwhile (deleted from the desktop, say): say so now
+            found[project_id] = Outcome(False, ("the request's project was removed",))
+        elif progress.done:
             found[project_id] = Outcome(True)
-        elif active == 0:
-            errors = [row[0] for row in library.conn.execute(
-                "SELECT DISTINCT j.last_error FROM jobs j JOIN segments s ON s.id = j.segment_id "
-                "WHERE s.project_id = ? AND j.state = 'dead' AND j.last_error IS NOT NULL",
-                (project_id,))]
+        elif progress.settled:
+            errors = ProgressStore(library.conn).dead_errors(project_id)
             found[project_id] = Outcome(False, tuple(errors) or ("not rendered",))
         else:
             found[project_id] = None
-    for project_id in ids:  # gone meanwhile (deleted from the desktop, say): say so now
-        found.setdefault(project_id, Outcome(False, ("the request's project was removed",)))
     return found
 
 
 def _engine_problem(library: Library) -> str | None:
     """Start the engine if it is not running; why it cannot render, if so."""
     try:
-        service.ensure_engine(library.root)
+        engine.ensure_engine(library.root)
     except Exception as err:  # the engine's own one-line reason
         return str(err)
-    rows = library.conn.execute("SELECT backend, state, last_error FROM workers").fetchall()
+    rows = engine.worker_rows(library)
     if rows and all(row["state"] == "failed" for row in rows):
         return f"every engine worker failed ({rows[-1]['backend']}): {rows[-1]['last_error']}"
     return None

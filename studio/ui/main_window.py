@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from studio.audio import READABLE_SUFFIXES
-from studio.core.jobs import ACTIVE, JobQueue
 from studio.core.store import Library
 from studio.ui.views.base import View
 from studio.ui.views.engine import EngineView
@@ -342,12 +341,11 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        from studio.engine.supervisor import engine_pid
+        from studio.service import engine, queue
 
         # only a running engine with work to do makes closing a question
-        counts = JobQueue(self.library).counts()
-        active = sum(counts.get(state, 0) for state in ACTIVE)
-        if active and engine_pid(self.library.root) is not None and self.isVisible():
+        active = queue.active_jobs(self.library)
+        if active and engine.engine_running(self.library.root) is not None and self.isVisible():
             from studio.core.checks import active_checks
 
             checks = active_checks(self.library)  # take QA's, not renders: say which
@@ -364,11 +362,9 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
             if answer == QMessageBox.StandardButton.No:
-                from studio.engine.client import stop_engine
-
                 # the engine finishes its current jobs and stops; the rest
                 # stays queued for the next render
-                stop_engine(self.library.root, wait=False)
+                engine.stop_engine(self.library.root, wait=False)
         if self.remember:
             self.settings.setValue("geometry", self.saveGeometry())
             self.settings.setValue("view", self.current_view())

@@ -11,6 +11,7 @@ import multiprocessing
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -55,6 +56,20 @@ def run_task(
     task.signals.done.connect(lambda result: finish(on_done, result))
     task.signals.failed.connect(lambda err, tb: finish(on_error, err, tb))
     QThreadPool.globalInstance().start(task)
+
+
+def engine_starter(on_error: Callable[[Exception, str], None],
+                   on_started: Callable[[Any], None] | None = None) -> Callable[[Path], None]:
+    """The ``start`` the service's flows take, for the window: the engine is
+    started on the thread pool (starting waits for the supervisor's lock,
+    never on the GUI thread); ``on_started(pid)`` and ``on_error`` are
+    called back on the GUI thread."""
+    from studio.service.engine import ensure_engine
+
+    def start(root: Path) -> None:
+        run_task(lambda: ensure_engine(root), on_started or (lambda _pid: None), on_error)
+
+    return start
 
 
 _processes: ProcessPoolExecutor | None = None

@@ -7,12 +7,11 @@ commits, so views refresh on real changes only, at no cost in between.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from studio.core.store import DB_NAME
+from studio.core.storage.changes import ChangeCounter
 
 
 class StoreWatcher(QObject):
@@ -22,7 +21,7 @@ class StoreWatcher(QObject):
 
     def __init__(self, root: Path, interval_ms: int = 250, parent: QObject | None = None):
         super().__init__(parent)
-        self._conn = sqlite3.connect(Path(root) / DB_NAME, check_same_thread=True)
+        self._counter = ChangeCounter(root)
         self._version = self._read()
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
@@ -30,7 +29,7 @@ class StoreWatcher(QObject):
         self._timer.start()
 
     def _read(self) -> int:
-        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        return self._counter.read()
 
     def _poll(self) -> None:
         version = self._read()
@@ -41,4 +40,4 @@ class StoreWatcher(QObject):
     def close(self) -> None:
         """Stop polling and close the connection."""
         self._timer.stop()
-        self._conn.close()
+        self._counter.close()

@@ -142,7 +142,7 @@ def test_rename_duplicate_and_delete_with_undo(qtbot, library_dir, monkeypatch) 
 
 def test_voice_picker_changes_the_project_voice_and_offers_a_render(
         qtbot, library_dir, monkeypatch) -> None:
-    from studio import service
+    from studio.service import engine
     from studio.ui.tasks import wait_for_tasks
 
     library = Library.open(library_dir)
@@ -158,7 +158,7 @@ def test_voice_picker_changes_the_project_voice_and_offers_a_render(
     monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *a: (
         asked.append(text), QMessageBox.StandardButton.Yes)[1])
     started: list[object] = []
-    monkeypatch.setattr(service, "ensure_engine", lambda root: started.append(root))
+    monkeypatch.setattr(engine, "ensure_engine", lambda root: started.append(root))
     try:
         view.refresh()
         assert view.voice_picker.currentText() == "joe"

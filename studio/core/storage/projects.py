@@ -97,11 +97,11 @@ class ProjectStore(VoiceStore, SegmentStore):
                 f"the name {row['name']!r} belongs to a project in the trash",
                 f"choose another name, or restore it (`studio projects restore "
                 f"{row['name']!r}`) or purge it (`studio projects remove --purge "
-                f"{row['name']!r}`)",
+                f"{row['name']!r}`)", code="exists",
             )
         if row is not None:
             raise UserError(f"there is already a project named {row['name']!r}",
-                            "choose another name")
+                            "choose another name", code="exists")
         return name
 
     def _live(self, name: str) -> Project:

@@ -89,6 +89,7 @@ SEGMENT_STATES_VIEW = f"""
     LEFT JOIN main.jobs aj ON aj.id = js.active_id
 """
 STATES = ("approved", "flagged", "rendered", "rendering", "queued", "failed", "stale", "pending")
+DB_NAME = "studio.db"  # the database file in the library folder
 DONE_STATES = ("approved", "flagged", "rendered")
 
 # Each entry migrates the schema from version i to i + 1. Append only.

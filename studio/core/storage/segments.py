@@ -170,6 +170,11 @@ class SegmentStore(Storage):
         """Every file a take row points to (relative to the library)."""
         return {row[0] for row in self.conn.execute("SELECT path FROM takes")}
 
+    def take_count(self, segment_id: int) -> int:
+        """How many takes the segment has (every one kept, current or not)."""
+        return int(self.conn.execute(
+            "SELECT COUNT(*) FROM takes WHERE segment_id = ?", (segment_id,)).fetchone()[0])
+
     def takes(self, segment_id: int) -> list[Take]:
         """A segment's takes, oldest first."""
         rows = self.conn.execute(

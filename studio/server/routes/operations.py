@@ -21,12 +21,11 @@ async def health() -> dict[str, str]:
 async def ready(state: ServerState) -> Response:
     def readiness(library: Library) -> tuple[bool, dict[str, int], str | None]:
         from studio.core.render import DEFAULT_VOICE, voice_fit
-        from studio.engine.supervisor import engine_pid
+        from studio.service.engine import engine_running, worker_rows
 
-        running = engine_pid(library.root) is not None
+        running = engine_running(library.root) is not None
         loaded: dict[str, int] = {}
-        states = library.conn.execute(
-            "SELECT backend, state FROM workers WHERE backend != 'qa'").fetchall()
+        states = [row for row in worker_rows(library) if row["backend"] != "qa"]
         for row in states:
             if row["state"] in ("loaded", "busy"):
                 loaded[row["backend"]] = loaded.get(row["backend"], 0) + 1

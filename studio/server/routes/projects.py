@@ -17,9 +17,10 @@ from fastapi import APIRouter, Depends
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
-from studio import audio, service
+from studio import audio
 from studio.core import oneshot
 from studio.core.export import ExportSettings, NotRendered, assemble, export_project, subtitles
+from studio.core.progress import project_progress
 from studio.core.store import Library, Project
 from studio.errors import UserError
 from studio.server.errors import ApiError
@@ -32,7 +33,8 @@ from studio.server.shared import (
     text_field,
     user_error,
 )
-from studio.server.state import State, spawn, start_engine
+from studio.server.state import State, starter
+from studio.service import render, review
 
 router = APIRouter()
 
@@ -49,33 +51,17 @@ async def segment_key(request: Request, project_id: int, number: int) -> str:
 
 
 def _project_status(library: Library, project: Project) -> dict[str, Any]:
-    counts = {state: n for state, n in library.conn.execute(
-        "SELECT state, COUNT(*) FROM segment_states WHERE project_id = ? "
-        "AND position IS NOT NULL GROUP BY state", (project.id,))}
-    total = sum(counts.values())
-    done = sum(counts.get(s, 0) for s in ("approved", "flagged", "rendered"))
-    active = counts.get("queued", 0) + counts.get("rendering", 0)
-    failed = counts.get("failed", 0)
-    eta: float | None = 0.0
-    if active:
-        row = library.conn.execute(
-            "SELECT AVG(updated_at - started_at) FROM (SELECT updated_at, started_at FROM jobs "
-            "WHERE state = 'done' AND kind = 'render' AND started_at IS NOT NULL "
-            "ORDER BY updated_at DESC LIMIT 20)").fetchone()
-        workers = library.conn.execute(
-            "SELECT COUNT(*) FROM workers WHERE state IN ('loaded', 'busy') "
-            "AND backend != 'qa'").fetchone()[0]
-        eta = (round(active * float(row[0]) / max(1, int(workers)), 1)
-               if row and row[0] is not None else None)
-    voice = library.voice(project.voice_id).name
-    state = ("done" if total and done == total else "rendering" if active
-             else "failed" if failed else "idle")
-    return {"id": project.id, "name": project.name, "voice": voice, "state": state,
-            "segments": total, "done": done, "failed": failed,
-            "needs_review": counts.get("flagged", 0), "rendering": counts.get("rendering", 0),
-            "queued": counts.get("queued", 0),
-            "not_rendered": counts.get("pending", 0) + counts.get("stale", 0),
-            "approved": counts.get("approved", 0), "eta_s": eta,
+    """The project's status: :class:`~studio.core.progress.Progress` in the
+    API's words (``state`` is ``done`` only once every take is also checked)."""
+    progress = project_progress(library, project.id)
+    count = progress.count
+    return {"id": project.id, "name": project.name,
+            "voice": library.voice(project.voice_id).name, "state": progress.state,
+            "segments": progress.total, "done": progress.rendered, "failed": count("failed"),
+            "needs_review": count("flagged"), "rendering": count("rendering"),
+            "queued": count("queued"), "checking": progress.checks,
+            "not_rendered": count("pending") + count("stale"),
+            "approved": count("approved"), "eta_s": progress.eta_s,
             "links": {"events": f"/v1/projects/{project.id}/events",
                       "audio": f"/v1/projects/{project.id}/audio",
                       "srt": f"/v1/projects/{project.id}/srt",
@@ -105,27 +91,27 @@ async def create_project(request: Request, name: Key, state: ServerState) -> Res
             raise ApiError(400, f"project names starting {oneshot.PREFIX!r} are the "
                            "server's own: choose another", param="name")
 
-        def make(library: Library) -> dict[str, Any]:
-            from studio.core.render import plan_project
+        start = starter(state)
 
-            if library.conn.execute("SELECT 1 FROM projects WHERE name = ?",
-                                    (title.strip(),)).fetchone():
+        def make(library: Library) -> dict[str, Any]:
+            try:
+                library.check_new_name(title)
+            except UserError as err:
+                if err.code != "exists":
+                    raise
                 raise ApiError(409, f"there is already a project named {title.strip()!r}"
                                " (or one in the trash): choose another name",
-                               param="name", code="exists")
+                               param="name", code="exists") from None
             if voice is not None:
                 check_voice(library, voice)
-            planned = plan_project(library, script, title.strip(), voice,
-                                   script_label="the script")
-            project = planned.sync.project
-            queued = service.queue_project(library, project)
+            project = render.plan_script(library, script, title.strip(), voice)
+            queued = render.start_render(library, project, start=start)
             return _project_status(library, project) | {"queued": queued.todo}
 
         try:
             made = await state.db.run(make)
         except UserError as err:
             raise user_error(err) from None
-        spawn(state, start_engine(state))
         return JSONResponse(made, status_code=201)
 
 
@@ -166,6 +152,8 @@ async def project_segments(state: ServerState, project_id: int) -> dict[str, Any
 @router.post("/v1/projects/{project_id}/segments/{number}/regenerate", status_code=202,
              dependencies=[Depends(segment_key)])
 async def regenerate(state: ServerState, project_id: int, number: int) -> Response:
+    start = starter(state)
+
     def again(library: Library) -> dict[str, Any]:
         project = _project_or_404(library, project_id)
         try:
@@ -173,15 +161,17 @@ async def regenerate(state: ServerState, project_id: int, number: int) -> Respon
         except UserError as err:
             raise ApiError(404, str(err), param="number", code="not_found") from None
         try:
-            done = service.regenerate(library, [segment.id])[0]
+            batch = review.regenerate(library, [segment.id], start=start)
         except UserError as err:
-            raise ApiError(409, str(err), param="number", code="locked") from None
+            raise ApiError(409, str(err), param="number", code=err.code or "refused") from None
+        if batch.refused:
+            refused = batch.refused[0][1]
+            raise ApiError(409, str(refused), param="number", code=refused.code or "locked")
+        done = batch.regenerated[0]
         return {"segment": number, "job": done.job_id, "action": done.action,
                 "message": done.describe()}
 
-    result = await state.db.run(again)
-    spawn(state, start_engine(state))
-    return JSONResponse(result, status_code=202)
+    return JSONResponse(await state.db.run(again), status_code=202)
 
 
 @router.get("/v1/projects/{project_id}/events", dependencies=[Depends(project_key)])
@@ -237,7 +227,8 @@ async def project_srt(state: ServerState, project_id: int) -> Response:
 async def _events(request: Request, state: State, project_id: int) -> AsyncIterator[bytes]:
     """Server-sent events: ``segment`` as each segment's state changes,
     ``progress`` with the project's status after each change, ``done`` when
-    nothing is left to render (then the stream ends); a comment every 15 s."""
+    nothing is left to render or check (then the stream ends: no take changes
+    after it); a comment every 15 s."""
 
     def read(library: Library) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
         project = library.project_by_id(project_id)
@@ -267,7 +258,7 @@ async def _events(request: Request, state: State, project_id: int) -> AsyncItera
         if changed:
             quiet = time.monotonic()
             yield _sse("progress", status)
-        if status["state"] in ("done", "failed", "idle"):
+        if status["state"] in ("done", "failed", "idle"):  # settled: nothing left to happen
             yield _sse("done", status)
             return
         if time.monotonic() - quiet > 15:

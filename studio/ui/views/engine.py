@@ -23,11 +23,9 @@ from PySide6.QtWidgets import (
 from studio.backends import installed_backends
 from studio.core import serving
 from studio.core.keys import list_keys, revoke_key
-from studio.core.settings import EngineSettings
 from studio.core.store import Library
-from studio.engine.client import engine_status, start_engine, stop_engine
-from studio.engine.supervisor import backend_need_mb, plan_backend
 from studio.gpu import probe
+from studio.service import engine
 from studio.ui.qt_models import Column, RowsModel
 from studio.ui.tasks import run_task
 from studio.ui.views.base import View
@@ -142,12 +140,10 @@ class EngineView(View):
         """The GPUs, then each backend's plan as the supervisor would make it
         now: the backend's own memory need with the library's options."""
         gpus, note = probe()
-        settings = EngineSettings.from_library(self.library)
         lines = [f"GPUs: {note}"] + [
             f"#{g.index} {g.name}: {g.free_mb} of {g.total_mb} MB free" for g in gpus]
         for name in sorted(installed_backends()):
-            need = backend_need_mb(self.library, name, settings)
-            result = plan_backend(self.library, name, gpus, settings)
+            need, result = engine.worker_plan(self.library, name, gpus)
             lines.append(f"{name}: {need} MB of GPU memory per worker" if need and gpus
                          else f"{name}:")
             lines += [f"  worker {p.slot + 1}: {p.reason}" for p in result.placements]
@@ -155,7 +151,7 @@ class EngineView(View):
         return lines
 
     def refresh(self) -> None:
-        status = engine_status(self.library)
+        status = engine.engine_status(self.library)
         running = status["running"]
         self.state_label.setText(
             self.tr("Running (pid %s)") % status["pid"] if running else self.tr("Stopped"))
@@ -179,13 +175,13 @@ class EngineView(View):
     def start(self) -> None:
         root = self.root
         self.start_button.setEnabled(False)
-        run_task(lambda: start_engine(root, exist_ok=True), lambda _: self.refresh(),
+        run_task(lambda: engine.start_engine(root, exist_ok=True), lambda _: self.refresh(),
                  self.show_error)
 
     def stop(self) -> None:
         root = self.root
         self.stop_button.setEnabled(False)
-        run_task(lambda: stop_engine(root), lambda _: self.refresh(), self.show_error)
+        run_task(lambda: engine.stop_engine(root), lambda _: self.refresh(), self.show_error)
 
     def _refresh_api(self) -> None:
         server = serving.running(self.root)

@@ -34,14 +34,15 @@ from studio.core.export import (
     ExportSettings,
     NotRendered,
     check_exportable,
-    export_project,
     export_segments,
 )
 from studio.core.presets import PRESETS, resolve
 from studio.core.store import Library, Project
 from studio.errors import UserError
+from studio.service.export import export
+from studio.ui import words
 from studio.ui.qt_models import seconds
-from studio.ui.tasks import run_task
+from studio.ui.tasks import engine_starter, run_task
 
 
 class ExportDialog(QDialog):
@@ -180,17 +181,16 @@ class ExportDialog(QDialog):
         """Queue what is not rendered and start the engine; the dialog checks
         again as takes arrive (the window calls :meth:`check_rendered` on
         every change of the library) and enables Export when all is done."""
-        from studio import service
+        from studio.service import render
 
         try:
-            queued = service.queue_project(self.library, self.project)
+            queued = render.start_render(self.library, self.project,
+                                         start=engine_starter(self._failed))
         except UserError as err:
-            self.summary.setText(str(err))
+            self.summary.setText(str(words.refusal(err)))
             return
-        self.summary.setText(queued.describe())
+        self.summary.setText(words.queued(queued))
         self.render_first.setEnabled(False)
-        root = self.library.root
-        run_task(lambda: service.ensure_engine(root), lambda _: None, self._failed)
 
     def _apply_preset(self) -> None:
         """Set format, sample rate and loudness from the chosen preset; any of
@@ -251,9 +251,10 @@ class ExportDialog(QDialog):
                     files = export_segments(library, project, target.with_suffix(""), suffix,
                                             settings)
                     return f"{len(files)} files in {target.with_suffix('')}"
-                result = export_project(library, project, target.with_suffix(suffix),
-                                        target.with_suffix(".srt") if srt else None, settings,
-                                        target.with_suffix(".vtt") if vtt else None)
+                result = export(library, project, target.with_suffix(suffix),
+                                settings=settings,
+                                srt=target.with_suffix(".srt") if srt else None,
+                                vtt=target.with_suffix(".vtt") if vtt else None)
                 chapters = f", {len(result.chapters)} chapters" if result.chapters else ""
                 return (f"{result.audio_path.name}: {seconds(result.duration_s)}, "
                         f"{result.sample_rate} Hz, {result.lufs:.1f} LUFS{chapters}")

@@ -76,15 +76,11 @@ def save_entries(widget: View, entries: Sequence[Entry], project_id: int | None,
     root = widget.root
 
     def work() -> tuple[LexiconChange, int]:
-        from studio import service
-        from studio.core.render import requeue_changed
+        from studio.service.lexicon import change_lexicon
 
-        with Library.open(root) as library:
-            change = library.set_lexicon(entries, project_id, remove=remove)
-            queued = requeue_changed(library, change)
-        if queued:  # like Apply: what was rendered renders again now
-            service.ensure_engine(root)
-        return change, len(queued)
+        with Library.open(root) as library:  # on the pool: the engine may start here
+            changed = change_lexicon(library, entries, project_id, remove=remove)
+        return changed.change, len(changed.queued)
 
     def finished(result: tuple[LexiconChange, int]) -> None:
         said = describe(*result)

@@ -19,11 +19,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from studio.core.jobs import ACTIVE, JobQueue
 from studio.core.store import Library
-from studio.engine.client import engine_status
-from studio.engine.supervisor import engine_pid
 from studio.errors import UserError
+from studio.service import engine, queue
 from studio.ui.qt_models import Column, RowsModel
 from studio.ui.tasks import run_task
 from studio.ui.views.base import View
@@ -39,7 +37,6 @@ class QueueView(View):
 
     def __init__(self, library: Library, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(library, parent)
-        self.queue = JobQueue(library)
         # Whether anything renders the queue: after "stop rendering" on close,
         # jobs wait with no engine, and only this line says so.
         self.engine_line = QLabel()
@@ -120,20 +117,20 @@ class QueueView(View):
         self.refresh()
 
     def refresh(self) -> None:
-        projects = self.queue.project_rows()
+        projects = queue.project_rows(self.library)
         for row in projects:
             row["progress"] = f"{row['rendered']} / {row['segments']}"
         self.projects.set_rows(projects)
-        self.model.set_rows(self.queue.jobs()[:2000])
+        self.model.set_rows(queue.jobs(self.library)[:2000])
         self._show_engine(projects)
 
     # ------------------------------------------------------------ the engine line
     def _show_engine(self, projects: list[dict[str, Any]]) -> None:
         """Say whether the engine runs (and with which workers), how much
         waits for it, and which projects are paused."""
-        status = engine_status(self.library)  # the Engine page's own reading
+        status = engine.engine_status(self.library)  # the Engine page's own reading
         self._pid = status["pid"]
-        waiting = sum(status["jobs"].get(state, 0) for state in ACTIVE)
+        waiting = sum(status["jobs"].get(state, 0) for state in queue.ACTIVE)
         paused = [row for row in projects if row["paused"]]
         held = sum(row["active"] for row in paused)  # waiting, but nothing claims them
         ready = waiting - held
@@ -180,8 +177,6 @@ class QueueView(View):
 
     def start_engine(self) -> None:
         """Start the engine off the GUI thread (starting waits for its lock)."""
-        from studio import service
-
         root = self.root
         self._starting = True
         self.refresh()
@@ -195,11 +190,11 @@ class QueueView(View):
             self.refresh()
             self.show_error(err, details)
 
-        run_task(lambda: service.ensure_engine(root), done, failed)
+        run_task(lambda: engine.ensure_engine(root), done, failed)
 
     def _probe_engine(self) -> None:
         """Refresh when the engine came or went since the page last looked."""
-        if not self._starting and engine_pid(self.root) != self._pid:
+        if not self._starting and engine.engine_running(self.root) != self._pid:
             self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -216,24 +211,24 @@ class QueueView(View):
         for index in self.project_table.selectionModel().selectedRows():
             row = self.projects.row(index.row())
             if pause is not None:
-                self.queue.set_paused(row["id"], pause)
+                queue.set_paused(self.library, row["id"], pause)
             if raise_:
-                self.queue.set_priority(row["id"], (row["priority"] or 0) + 1)
+                queue.raise_priority(self.library, row["id"], (row["priority"] or 0) + 1)
             if cancel:
-                self.queue.cancel(project_id=row["id"])
+                queue.cancel(self.library, project=row["id"])
         self.refresh()
 
     def _selected_ids(self) -> list[int]:
         return [self.model.row(i.row())["id"] for i in self.table.selectionModel().selectedRows()]
 
     def retry_dead(self) -> None:
-        self.queue.retry()
+        queue.retry(self.library)
         self.refresh()
 
     def retry_selected(self) -> None:
         for job_id in self._selected_ids():
             try:
-                self.queue.retry(job_id)
+                queue.retry(self.library, job_id)
             except UserError as err:
                 self.show_error(err)
         self.refresh()
@@ -241,7 +236,7 @@ class QueueView(View):
     def cancel_selected(self) -> None:
         for job_id in self._selected_ids():
             try:
-                self.queue.cancel(job_id)
+                queue.cancel(self.library, job_id)
             except UserError as err:
                 self.show_error(err)
         self.refresh()

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 
 from studio.core.store import DONE_STATES, Library, Project
 from studio.errors import UserError
+from studio.ui import words
 from studio.ui.eta import Eta
 from studio.ui.qt_models import seconds
-from studio.ui.tasks import run_task
+from studio.ui.tasks import engine_starter
 from studio.ui.views.base import cached_fit
 
 translate = QCoreApplication.translate  # (context, text): the strings are extracted
@@ -130,7 +131,7 @@ class RenderBar(QWidget):
 
     def render_all(self) -> None:
         """Queue every segment that needs a take, and make sure the engine runs."""
-        from studio import service
+        from studio.service import render
 
         project = self.project()
         if project is None:
@@ -141,15 +142,13 @@ class RenderBar(QWidget):
                 "ProjectsView", "no backend can speak this voice")))
             return
         try:
-            queued = service.queue_project(self.library, project)
+            queued = render.start_render(
+                self.library, project,
+                start=engine_starter(self.on_error, lambda _pid: self.changed()))
         except UserError as err:
-            self.on_error(err)
+            self.on_error(words.refusal(err))
             return
-        self.said.emit(queued.describe())
-        if queued.todo:
-            root = self.library.root
-            run_task(lambda: service.ensure_engine(root), lambda pid: self.changed(),
-                     self.on_error)
+        self.said.emit(words.queued(queued))
 
     def _voice_chosen(self, index: int) -> None:
         """The user picked the project's voice: change it, then say what now

@@ -14,9 +14,10 @@ from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
-from studio.core.store import DONE_STATES, Library, Project
+from studio.core.store import Library, Project
 from studio.errors import UserError
 from studio.text import Script
+from studio.ui import words
 from studio.ui.tasks import run_in_process, run_task
 from studio.ui.widgets.script_check import ScriptChecker
 
@@ -122,7 +123,8 @@ class ScriptTab(QWidget):
         process (it is CPU-bound), the store update on the thread pool. With
         ``render_changes`` (Apply), a project that was being rendered queues
         the segments the edit changed, and only those."""
-        from studio.core.render import plan_project, resolve_voice
+        from studio.core.render import resolve_voice
+        from studio.service import render
         from studio.text import prepare_script
 
         root = self.library.root
@@ -139,26 +141,13 @@ class ScriptTab(QWidget):
 
         def store(script: Script) -> None:
             def work() -> tuple[str, str]:
-                from studio import service
-
-                with Library.open(root) as library:
-                    found = library.find_project(name)
-                    before = {r["id"]: r["status"] for r in
-                              (library.segment_rows(found.id) if found else [])}
-                    saved = plan_project(library, text, name, prepared=script).sync.project
-                    after = library.segment_rows(saved.id)
-                    changed = [r["id"] for r in after if r["status"] not in DONE_STATES
-                               and (r["id"] not in before or before[r["id"]] in DONE_STATES)]
-                    rendering = any(state in DONE_STATES for state in before.values())
-                    if not (render_changes and rendering and changed):
-                        return saved.name, ""
-                    try:
-                        queued = service.queue_project(library, saved, only=changed)
-                    except UserError as err:  # paused: the edit is saved, say why not
-                        return saved.name, err.problem
-                    if queued.new_jobs:
-                        service.ensure_engine(root)
-                    return saved.name, queued.describe()
+                with Library.open(root) as library:  # on the pool: the engine may start here
+                    applied = render.apply_script(library, text, name, prepared=script,
+                                                  render_changes=render_changes)
+                if applied.refused is not None:  # paused: the edit is saved, say why not
+                    return applied.project.name, words.refusal(applied.refused).problem
+                return (applied.project.name,
+                        words.queued(applied.queued) if applied.queued else "")
 
             run_task(work, done, failed)
 

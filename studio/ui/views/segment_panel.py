@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from studio.audio.playback import Player
-from studio.core import review
 from studio.core.store import Library, Segment
 from studio.errors import UserError
+from studio.service import review
+from studio.ui import words
 from studio.ui.qa import QA_COLORS, QA_GLYPHS, format_metrics, qa_label
-from studio.ui.tasks import run_task
+from studio.ui.tasks import engine_starter, run_task
 from studio.ui.widgets.aligned import AlignedText
 from studio.ui.widgets.transport import TransportBar
 from studio.ui.widgets.waveform import Waveform
@@ -78,11 +79,11 @@ class EditTextCommand(QUndoCommand):
             library, segment_id, old, new, done)
 
     def redo(self) -> None:
-        review.edit_text(self.library, self.segment_id, self.new)
+        review.edit(self.library, self.segment_id, self.new)
         self.done()
 
     def undo(self) -> None:
-        review.edit_text(self.library, self.segment_id, self.old)
+        review.edit(self.library, self.segment_id, self.old)
         self.done()
 
 
@@ -411,23 +412,16 @@ class SegmentPanel(QWidget):
     def regenerate(self) -> None:
         """R: a new take of each selected segment, ahead of bulk work (a
         waiting job moves to the front); locked ones are named, not changed."""
-        from studio import service
-
         if self.segment is None:
             return
-        done: list[review.Regenerated] = []
-        refused: list[UserError] = []
-        for segment_id in self.selected:
-            try:
-                done.extend(service.regenerate(self.library, [segment_id]))
-            except UserError as err:
-                refused.append(err)
+        try:
+            batch = review.regenerate(self.library, self.selected,
+                                      start=engine_starter(self.on_error))
+        except UserError as err:  # the project is paused: nothing changed
+            self.on_error(words.refusal(err))
+            return
         self.changed()
-        self._report(done[0].describe() if len(done) == 1 else
-                     self.tr("%d segments: new takes are queued") % len(done), refused)
-        if done:
-            root = self.library.root
-            run_task(lambda: service.ensure_engine(root), lambda _: None, self.on_error)
+        self._report(words.regenerated(batch.regenerated), [err for _s, err in batch.refused])
 
     def _report(self, did: str, refused: list[UserError]) -> None:
         """Say what a batch action did; what it refused is named (a dialog
@@ -661,9 +655,7 @@ class SegmentPanel(QWidget):
             from studio.core.export import ExportSettings, assemble
 
             with Library.open(root) as library:
-                project = library.conn.execute(
-                    "SELECT name FROM projects WHERE id = ?", (project_id,)).fetchone()[0]
-                found = library.find_project(project)
+                found = library.project_by_id(project_id)
                 assert found is not None
                 samples, rate, cues = assemble(library, found, ExportSettings(), start=start,
                                                count=count, skip_missing=True)
