@@ -165,3 +165,49 @@ def test_a_voice_url_is_cloned_and_speaks_then_is_swept(
         from studio.engine.client import stop_engine
 
         stop_engine(root)
+
+
+def test_done_comes_after_the_last_check(fresh: tuple[Path, str], tmp_path: Path) -> None:
+    """With take QA on, a project's ``done`` event comes once every take is
+    checked: after it, no take changes (no retake lands, no verdict moves)."""
+    import json
+
+    from studio.core.store import Library
+
+    root, key = fresh
+    with Library.open(root) as library:
+        library.set_setting("qa.enabled", True)  # prepare_library turns it off
+    srv = start_server(root, tmp_path, key)
+    script = ("The train to the city was late because of the snow. "
+              "She opened the window and listened to the rain on the roof. "
+              "They planted apple trees in the garden behind the house.")
+    try:
+        with srv.client() as client:
+            made = client.post("/v1/projects", json={"name": "Checked", "script": script,
+                                                     "voice": "joe"})
+            assert made.status_code == 201, made.text
+            pid = made.json()["id"]
+            events: list[tuple[str, dict[str, object]]] = []
+            with client.stream("GET", f"/v1/projects/{pid}/events") as stream:
+                event = ""
+                for line in stream.iter_lines():
+                    if line.startswith("event: "):
+                        event = line[7:]
+                    elif line.startswith("data: "):
+                        events.append((event, json.loads(line[6:])))
+            assert events[-1][0] == "done" and events[-1][1]["state"] == "done", events[-1]
+            assert events[-1][1]["checking"] == 0
+            def shown() -> list[tuple[object, ...]]:
+                rows = client.get(f"/v1/projects/{pid}/segments").json()["data"]
+                return [(r["number"], r["takes"], r["state"], r["qa"], r["duration_s"])
+                        for r in rows]
+
+            at_done = shown()
+            # every current take carries its verdict: nothing is left to check
+            assert all(qa in ("pass", "review", "fail") for _, _, _, qa, _ in at_done), at_done
+            time.sleep(3)  # a check, or a retake it queued, would land in this time
+            assert shown() == at_done
+            status = client.get(f"/v1/projects/{pid}").json()
+            assert status["state"] == "done" and status["checking"] == 0
+    finally:
+        assert srv.stop(signal.SIGTERM) == 0
