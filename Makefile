@@ -51,7 +51,7 @@ system-packages:
 # on every run (a quarter of a second when they are in place), so a damaged
 # install is repaired by the next `make demo` or `make test`.
 qa-models: $(READY)
-	$(BIN)/python -m studio.qa.models --install
+	$(BIN)/python -m studio.qa.recognizers --install
 
 # Reinstalls whenever the lockfile or the project's metadata changes. Then the
 # speaker-identity encoder's wheel is installed without its declared dependencies: the check

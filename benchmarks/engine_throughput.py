@@ -97,7 +97,7 @@ def queue_cost(jobs: int) -> None:
     os.environ["STUDIO_BACKENDS"] = "piper=noop_backend:NoopBackend"
     sys.path.insert(0, str(Path(__file__).parent))
     from studio.core.jobs import JobQueue
-    from studio.core.render import ensure_presets
+    from studio.core.planning import ensure_presets
     from studio.core.store import Library
     from studio.engine.worker import Worker
     from studio.text import prepare_script

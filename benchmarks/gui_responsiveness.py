@@ -120,7 +120,7 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     from studio.core.jobs import JobQueue
-    from studio.core.render import ensure_presets
+    from studio.core.planning import ensure_presets
     from studio.core.store import Library
     from studio.engine.client import start_engine, stop_engine
     from studio.text import prepare_script

@@ -30,8 +30,8 @@ import soundfile as sf
 from studio.backends.cosyvoice2 import CosyVoice2Backend
 from studio.core.export import ExportSettings, export_project
 from studio.core.jobs import JobQueue
+from studio.core.planning import plan_project
 from studio.core.prompts import import_voice
-from studio.core.render import plan_project
 from studio.core.store import Library
 from studio.engine.client import start_engine, stop_engine
 from studio.errors import UserError

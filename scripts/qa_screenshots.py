@@ -39,9 +39,9 @@ Thank you for reading this far."""
 
 def render(root: Path) -> str:
     """Render and check the project with faults; its name."""
-    from studio.core.checks import active_checks, qa_summary
-    from studio.core.render import ensure_presets, plan_project
+    from studio.core.planning import ensure_presets, plan_project
     from studio.core.store import Library
+    from studio.core.take_qa import active_checks, qa_summary
     from studio.engine.client import stop_engine
     from studio.service import render
 
@@ -68,8 +68,8 @@ def render(root: Path) -> str:
 
 def has_missing_words(root: Path, name: str) -> bool:
     """Whether a flagged segment's take lost words and kept others."""
-    from studio.core.checks import take_check
     from studio.core.store import Library
+    from studio.core.take_qa import take_check
 
     with Library.open(root) as library:
         project = library.find_project(name)
@@ -89,8 +89,8 @@ def shoot(root: Path, name: str) -> None:
     from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication
 
-    from studio.core.checks import take_check
     from studio.core.store import Library
+    from studio.core.take_qa import take_check
     from studio.ui import theme
     from studio.ui.main_window import MainWindow
     from studio.ui.tasks import wait_for_tasks

@@ -53,7 +53,7 @@ def library_dir(tmp_path: Path) -> Iterator[Path]:
 @pytest.fixture
 def library(library_dir: Path) -> Iterator[Library]:
     """An open, empty library with the preset voices registered."""
-    from studio.core.render import ensure_presets
+    from studio.core.planning import ensure_presets
 
     lib = Library.open(library_dir)
     ensure_presets(lib)

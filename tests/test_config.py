@@ -15,7 +15,7 @@ def test_set_list_and_unset_a_backend_option(studio, library_dir) -> None:
     assert "cosyvoice2.trt               false (default)" in listing
     with Library.open(library_dir) as library:
         from studio.backends.cosyvoice2 import CosyVoice2Backend
-        from studio.core.render import backend_options
+        from studio.core.planning import backend_options
 
         options = backend_options(library, "cosyvoice2")
         assert options == {"fp16": True, "vram_mb": 7200}

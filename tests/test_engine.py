@@ -260,7 +260,7 @@ def test_a_worker_whose_supervisor_died_while_it_started_exits(library: Library)
 
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "studio.engine.worker", "--library", str(library.root),
+        [sys.executable, "-m", "studio.engine.worker_process", "--library", str(library.root),
          "--slot", "0", "--backend", "piper", "--parent", "999999999"],
         capture_output=True, timeout=60,
     )

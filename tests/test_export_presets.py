@@ -17,8 +17,8 @@ import webvtt
 from studio import audio
 from studio.core.export import Cue, ExportSettings, chapters
 from studio.core.jobs import JobQueue
+from studio.core.planning import save_take_audio
 from studio.core.presets import PRESETS, resolve
-from studio.core.render import save_take_audio
 from studio.core.store import Library, Segment
 from studio.errors import UserError
 from studio.text import prepare_script

@@ -9,7 +9,7 @@ import pytest
 
 from studio.core import review
 from studio.core.jobs import JobQueue
-from studio.core.render import save_take_audio
+from studio.core.planning import save_take_audio
 from studio.core.store import Library, Project
 from studio.errors import UserError
 from studio.text import prepare_script

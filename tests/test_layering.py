@@ -6,9 +6,10 @@ import subprocess
 import sys
 
 CORE = [
-    "studio.cli", "studio.core.store", "studio.text", "studio.audio", "studio.core.render",
+    "studio.cli", "studio.core.store", "studio.text", "studio.audio", "studio.core.planning",
     "studio.core.export", "studio.core.prompts", "studio.core.review", "studio.core.settings",
-    "studio.service", "studio.engine.client", "studio.engine.worker", "studio.weights",
+    "studio.service", "studio.engine.client", "studio.engine.worker",
+    "studio.engine.worker_process", "studio.weights",
     "studio.backends.piper", "studio.backends.cosyvoice2", "studio.gpu",
 ]
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from studio.core.jobs import JobQueue
-from studio.core.render import ensure_presets, save_take_audio
+from studio.core.planning import ensure_presets, save_take_audio
 from studio.core.store import DB_NAME, MIGRATIONS, Library, _statements
 from studio.errors import UserError
 from studio.text import prepare_script

@@ -317,7 +317,7 @@ def test_pause_speed_and_a_lexicon_entry_reach_the_audio_and_nothing_else(
 
 
 def test_a_locked_segment_keeps_what_it_says_when_the_lexicon_changes(library: Library) -> None:
-    from studio.core.render import plan_project
+    from studio.core.planning import plan_project
     from studio.core.review import set_locked
 
     planned = plan_project(library, "Nguyen came. Nguyen went.", "p")
@@ -334,7 +334,7 @@ def test_a_locked_segment_keeps_what_it_says_when_the_lexicon_changes(library: L
 
 
 def test_an_edit_with_delivery_markup_is_refused_for_one_segment(library: Library) -> None:
-    from studio.core.render import plan_project
+    from studio.core.planning import plan_project
     from studio.core.review import edit_text
 
     (segment,) = plan_project(library, "One line.", "p").todo
@@ -435,7 +435,7 @@ def test_studio_script_reads_the_held_out_sentences_as_a_narrator_would(
     reading rules were tuned (and never tuned against) come out of what
     ``studio script`` prints as a narrator reads them, case and punctuation
     aside. scripts/spoken_forms_heldout.py lists the misses."""
-    from studio.core.render import spoken_script
+    from studio.core.planning import spoken_script
     from tests.test_spoken_forms import load_cases, spoken_key
 
     cases = load_cases(f"heldout_{language}.tsv")
@@ -450,7 +450,7 @@ def test_studio_script_reads_the_held_out_sentences_as_a_narrator_would(
 def _rendered_library(library: Library, script: str) -> int:
     """A project of ``script`` whose every segment has a current take (rows
     only: what these tests look at is which take is current)."""
-    from studio.core.render import plan_project
+    from studio.core.planning import plan_project
     from studio.core.store import SEGMENT_VOICE, record_take
 
     project = plan_project(library, script, "p").sync.project
@@ -467,7 +467,7 @@ def _rendered_library(library: Library, script: str) -> int:
 
 def test_a_lock_kept_through_a_lexicon_change_lets_the_same_script_apply_again(
         library: Library) -> None:
-    from studio.core.render import plan_project
+    from studio.core.planning import plan_project
     from studio.core.review import set_locked
 
     script = "Nguyen came home late. The dog was asleep."
@@ -500,7 +500,7 @@ def test_the_trash_and_a_copy_keep_up_with_the_lexicon(library: Library) -> None
     assert library.lexicon_entries(copy.id) == library.lexicon_entries(project_id)
     (copied,) = library.segments(copy.id)
     assert copied.speech == "win came home lately."
-    from studio.core.render import plan_project
+    from studio.core.planning import plan_project
 
     plan_project(library, "Nguyen came home late.", "q")  # its own script, unchanged
     assert library.segments(copy.id)[0].speech == "win came home lately."

@@ -20,7 +20,7 @@ import pytest
 from studio.backends import VoiceRef
 from studio.backends.piper import PiperBackend
 from studio.qa import CheckResult, QaSettings, QaUnavailable, TakeToCheck, spoken_characters
-from studio.qa import models as qa_models
+from studio.qa import recognizers as qa_models
 from studio.qa.asr import looped, pack
 from studio.qa.checker import Checker, rate_z, speaking_rate
 from studio.qa.compare import compare, tokens
@@ -460,7 +460,7 @@ def test_a_missing_model_leaves_takes_unchecked(
     assert result.verdict == "unchecked"
     line = result.reasons[0]
     assert "\n" not in line
-    assert "'tiny.en' is missing" in line and "python -m studio.qa.models --install" in line
+    assert "'tiny.en' is missing" in line and "python -m studio.qa.recognizers --install" in line
     assert result.score == 0.0
     with pytest.raises(QaUnavailable, match=r"'tiny\.en' is missing"):
         Checker(QaSettings()).load(("en",))

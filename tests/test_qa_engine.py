@@ -21,11 +21,11 @@ import numpy as np
 import pytest
 
 from studio.backends import VoiceRef
-from studio.core.checks import FILL_WAIT_S, claim_checks, complete_check, qa_summary
 from studio.core.jobs import JobQueue
-from studio.core.render import save_take_audio
+from studio.core.planning import save_take_audio
 from studio.core.review import approve, choose_take, set_locked
 from studio.core.store import Library
+from studio.core.take_qa import FILL_WAIT_S, claim_checks, complete_check, qa_summary
 from studio.qa import CheckResult, QaSettings
 from tests.conftest import write_script
 from tests.qa_faults import fault_for
@@ -199,7 +199,7 @@ def test_a_missing_recognizer_marks_takes_not_checked_never_passed(
 
 
 def test_a_damaged_recognizer_is_named_as_damaged(tmp_path, library_dir, studio) -> None:
-    from studio.qa.models import model_path
+    from studio.qa.recognizers import model_path
 
     models = tmp_path / "models"
     shutil.copytree(model_path("tiny.en"), models / "tiny.en")
@@ -218,7 +218,7 @@ def test_a_damaged_recognizer_is_named_as_damaged(tmp_path, library_dir, studio)
 
 def _rendered_segment(library: Library, text: str) -> tuple[int, int]:
     """A project of one segment with one real take; (segment id, take id)."""
-    from studio.core.render import plan_project
+    from studio.core.planning import plan_project
 
     with library.transaction() as conn:
         conn.execute("INSERT OR REPLACE INTO settings VALUES ('qa.enabled', 'true')")
@@ -313,8 +313,8 @@ def test_takes_heard_again_wait_to_share_a_window(library, piper) -> None:
     until enough such takes fill a window of the larger recognizer or no
     more checks are coming; then it is heard again and completed. Worker in
     this process, real recognizers, real Piper takes."""
-    from studio.core.render import plan_project
-    from studio.engine.checker import CheckWorker
+    from studio.core.planning import plan_project
+    from studio.engine.check_worker import CheckWorker
 
     with library.transaction() as conn:
         conn.execute("INSERT OR REPLACE INTO settings VALUES ('qa.enabled', 'true')")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from studio.core.jobs import PRIORITY_INTERACTIVE, JobQueue, QueueSettings
-from studio.core.render import save_take_audio
+from studio.core.planning import save_take_audio
 from studio.core.store import Library
 from studio.errors import UserError
 from studio.text import prepare_script

@@ -17,8 +17,8 @@ from studio.cli.render import queued_line
 from studio.core import review
 from studio.core.export import NotRendered, export_project
 from studio.core.jobs import PRIORITY_INTERACTIVE, JobQueue
+from studio.core.planning import save_take_audio
 from studio.core.progress import project_progress
-from studio.core.render import save_take_audio
 from studio.core.store import MIGRATIONS, Library
 from studio.errors import UserError
 from studio.service import render

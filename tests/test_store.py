@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from studio.core.render import save_take_audio
+from studio.core.planning import save_take_audio
 from studio.core.store import SCHEMA_VERSION, Library
 from studio.errors import UserError
 from studio.text import prepare_script

@@ -42,7 +42,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 def cmd_projects(args: argparse.Namespace) -> int:
     """``studio projects``: list, new, rename, duplicate, remove (to the
     trash, or ``--purge``), trash and restore."""
-    from studio.core.render import voice_fit
+    from studio.core.planning import voice_fit
 
     with open_library(args) as library:
         if args.action != "list":
@@ -71,7 +71,7 @@ def _project_action(library: Any, args: argparse.Namespace) -> int:
     """The verbs of ``studio projects`` that change the library (the same
     store functions the studio's window uses)."""
     if args.action == "new":
-        from studio.core.render import plan_project, resolve_voice
+        from studio.core.planning import plan_project, resolve_voice
 
         name = library.check_new_name(args.name)
         if args.script is not None:

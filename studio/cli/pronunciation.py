@@ -57,7 +57,7 @@ def cmd_script(args: argparse.Namespace) -> int:
     """``studio script SCRIPT``: each segment as it will be spoken; writes nothing."""
     import tempfile
 
-    from studio.core.render import spoken_script
+    from studio.core.planning import spoken_script
     from studio.core.store import DB_NAME, Library
 
     raw, label, _ = read_script(args.script)
@@ -88,7 +88,7 @@ def cmd_script(args: argparse.Namespace) -> int:
 
 def cmd_lexicon(args: argparse.Namespace) -> int:
     """``studio lexicon list|add|remove|import|export``."""
-    from studio.core.render import ensure_presets
+    from studio.core.planning import ensure_presets
     from studio.service.lexicon import change_lexicon
     from studio.text import lexicon as lex
 

@@ -58,7 +58,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _segment_json(library: Any, segment: Any, voices: dict[int, str]) -> dict[str, Any]:
-    from studio.core.render import segment_voice
+    from studio.core.planning import segment_voice
 
     voice_id = segment.voice_id
     if voice_id is None:

@@ -29,7 +29,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 def cmd_voices(args: argparse.Namespace) -> int:
     """``studio voices list|add|remove``."""
     from studio.core import prompts
-    from studio.core.render import ensure_presets, voice_fit
+    from studio.core.planning import ensure_presets, voice_fit
 
     with open_library(args) as library:
         ensure_presets(library)

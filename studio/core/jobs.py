@@ -12,7 +12,7 @@ Lifecycle::
 Jobs are of two kinds: ``render`` (a backend speaks a segment into a take)
 and ``check`` (take QA examines one take; ``recheck`` does so again after a
 threshold change and never renders). Check jobs are served by the QA pool
-(``backend = 'qa'``) and are claimed in batches (``studio.core.checks``).
+(``backend = 'qa'``) and are claimed in batches (``studio.core.take_qa``).
 When QA is on, completing a render queues a check of the new take in the
 same transaction, and a failing check (or a retake's check that asks for
 review) may queue a retake (``retake`` counts them).

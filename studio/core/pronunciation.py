@@ -3,7 +3,7 @@ which segments each lexicon entry reaches, a short phrase around a word,
 and a preview of that phrase said the new way.
 
 The writes themselves go through :meth:`Library.set_lexicon` and
-:func:`studio.core.render.requeue_changed`, as ``studio lexicon`` does.
+:func:`studio.core.planning.requeue_changed`, as ``studio lexicon`` does.
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def preview_said(root: str, voice_name: str, text: str, entry: Entry) -> tuple[o
     """``text`` said with ``entry`` applied, by ``voice_name``: the samples
     and their rate. Runs in the GUI's helper process (the GUI never loads a
     model); the voice's backend gets phonemes if it reads them, else the alias."""
-    from studio.core.render import SegmentRenderer, backend_for_voice
+    from studio.core.planning import SegmentRenderer, backend_for_voice
 
     with Library.open(root) as library:
         voice = library.find_voice(voice_name)

@@ -56,7 +56,7 @@ from typing import IO
 
 from studio.backends import backend_class
 from studio.core.jobs import QA_POOL, JobQueue, qa_settings
-from studio.core.render import backend_options
+from studio.core.planning import backend_options
 from studio.core.settings import EngineSettings
 from studio.core.storage.schema import integrity_check
 from studio.core.storage.workers import WorkerStore
@@ -347,9 +347,9 @@ class Supervisor:
 
     def _start_build(self, backend: str, placement: Placement) -> None:
         env = dict(os.environ, **placement.env, PYTHONUNBUFFERED="1")
-        command = [sys.executable, "-m", "studio.engine.worker", "--library", str(self.root),
-                   "--build", "--backend", backend, "--device", placement.device,
-                   "--parent", str(os.getpid())]
+        command = [sys.executable, "-m", "studio.engine.worker_process",
+                   "--library", str(self.root), "--build", "--backend", backend,
+                   "--device", placement.device, "--parent", str(os.getpid())]
         process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         build = Build(process)
@@ -397,7 +397,7 @@ class Supervisor:
     def _spawn(self, index: int, slot: Slot, now: float) -> None:
         env = dict(os.environ, **slot.placement.env, PYTHONUNBUFFERED="1")
         command = [
-            sys.executable, "-m", "studio.engine.worker", "--library", str(self.root),
+            sys.executable, "-m", "studio.engine.worker_process", "--library", str(self.root),
             "--slot", str(index), "--backend", slot.backend,
             "--device", slot.placement.device, "--threads", str(slot.placement.threads),
             "--parent", str(os.getpid()),

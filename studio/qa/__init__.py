@@ -2,7 +2,7 @@
 
 This package is analysis only: audio and text in, a verdict out. It never
 touches the library; the engine's check workers feed it takes and store
-what it finds (``studio.core.checks``). It sits beside the backends in the
+what it finds (``studio.core.take_qa``). It sits beside the backends in the
 layers: it may use ``studio.text`` and ``studio.audio``, nothing above.
 
 The contract the engine relies on:

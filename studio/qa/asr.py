@@ -50,7 +50,7 @@ import numpy.typing as npt
 from studio.audio import resample
 from studio.qa import QaUnavailable
 from studio.qa.compare import CHARACTER_LANGUAGES, align, tokens
-from studio.qa.models import model_path, spec
+from studio.qa.recognizers import model_path, spec
 
 RATE = 16000
 WINDOW_S = 28.0  # packing limit: under Whisper's 30 s window
@@ -94,7 +94,7 @@ class Recognizer:
         except Exception as error:  # a sound checksum, yet it will not load
             raise QaUnavailable(
                 f"QA model {name!r} is damaged (it does not load: {error})".splitlines()[0],
-                "run `python -m studio.qa.models --install`",
+                "run `python -m studio.qa.recognizers --install`",
             ) from error
         self._lock = threading.Lock()
 

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from studio.core import oneshot, serving
+from studio.core import serving
 from studio.server.auth import Keys
 from studio.server.db import Db
 from studio.server.errors import ApiError, body, response
@@ -33,6 +33,7 @@ from studio.server.settings import ServerSettings
 from studio.server.shared import state_of
 from studio.server.state import State, sweep_forever
 from studio.server.waiter import Waiter
+from studio.service import oneshot
 
 log = logging.getLogger("studio.server")
 

@@ -55,7 +55,7 @@ def setup_logging(log_format: str, verbose: bool = False) -> None:
 def check_bind(root: Path, settings: ServerSettings) -> int:
     """Refuse to serve beyond this machine with no key; the live key count."""
     with Library.open(root) as library:
-        from studio.core.render import ensure_presets
+        from studio.core.planning import ensure_presets
 
         ensure_presets(library)
         count = library.live_api_key_count()

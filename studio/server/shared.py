@@ -14,16 +14,15 @@ from fastapi import Depends
 from starlette.requests import Request
 
 from studio import audio
-from studio.core import oneshot
 from studio.core.export import ExportSettings, assemble
-from studio.core.render import backend_for_voice, voice_fit
+from studio.core.planning import backend_for_voice, voice_fit
 from studio.core.store import Library, Project
 from studio.errors import UserError
 from studio.server.auth import bearer
 from studio.server.errors import ApiError
 from studio.server.state import State
 from studio.server.waiter import EngineDown
-from studio.service import render
+from studio.service import oneshot, render
 
 
 # ---------------------------------------------------------------- dependencies
@@ -128,7 +127,7 @@ def check_text(text: str, field: str, limit: int) -> None:
 def check_voice(library: Library, name: str, made_here: bool = False) -> None:
     """400 for a voice a request may not name (one made from another
     request's voice_url included), 503 for one whose backend cannot run."""
-    from studio.core.render import ensure_presets
+    from studio.core.planning import ensure_presets
 
     ensure_presets(library)
     voice = library.find_voice(name)

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from studio.core import oneshot
 from studio.server.auth import Keys
 from studio.server.db import Db
 from studio.server.metrics import Metrics
 from studio.server.settings import ServerSettings
 from studio.server.waiter import Waiter
-from studio.service import engine
+from studio.service import engine, oneshot
 
 log = logging.getLogger("studio.server")
 

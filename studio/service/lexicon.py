@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from studio.core.render import requeue_changed
+from studio.core.planning import requeue_changed
 from studio.core.store import LexiconChange, Library
 from studio.service.engine import Starter, ensure_engine
 from studio.text.lexicon import Entry

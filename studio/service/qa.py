@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from studio.core.checks import qa_report, qa_summary, queue_recheck
 from studio.core.jobs import qa_settings
 from studio.core.store import Library, Project
+from studio.core.take_qa import qa_report, qa_summary, queue_recheck
 from studio.service.engine import Starter, ensure_engine
 
 __all__ = ["enabled", "recheck", "report", "summary"]

@@ -19,8 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from studio.core.jobs import PRIORITY_BULK, PRIORITY_INTERACTIVE
+from studio.core.planning import enqueue_segments, plan_project
 from studio.core.progress import Progress
-from studio.core.render import enqueue_segments, plan_project
 from studio.core.store import DONE_STATES, Library, Project, Segment
 from studio.errors import UserError
 from studio.service.engine import Starter, ensure_engine, wait

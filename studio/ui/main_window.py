@@ -31,11 +31,11 @@ from studio.audio import READABLE_SUFFIXES
 from studio.core.store import Library
 from studio.ui.views.base import View
 from studio.ui.views.engine import EngineView
-from studio.ui.views.models import ModelsView
 from studio.ui.views.projects import ProjectsView
 from studio.ui.views.pronunciation import PronunciationView
 from studio.ui.views.queue import QueueView
 from studio.ui.views.voices import VoicesView
+from studio.ui.views.weights import ModelsView
 from studio.ui.watcher import StoreWatcher
 
 # Pronunciation comes last so that Ctrl+1 … Ctrl+5 keep the pages they had
@@ -346,7 +346,7 @@ class MainWindow(QMainWindow):
         # only a running engine with work to do makes closing a question
         active = queue.active_jobs(self.library)
         if active and engine.engine_running(self.library.root) is not None and self.isVisible():
-            from studio.core.checks import active_checks
+            from studio.core.take_qa import active_checks
 
             checks = active_checks(self.library)  # take QA's, not renders: say which
             answer = QMessageBox.question(

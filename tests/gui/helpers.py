@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from studio.core.jobs import JobQueue
-from studio.core.render import save_take_audio
+from studio.core.planning import save_take_audio
 from studio.core.store import Library, Project
 from studio.text import prepare_script
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from studio.core.jobs import JobQueue
-from studio.core.render import save_take_audio
+from studio.core.planning import save_take_audio
 from studio.engine.client import stop_engine
 from tests.gui.helpers import make_project, show_window
 from tests.gui.test_main_window import _settle

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QToolTip, QVBoxLayout, QW
 
 from studio.core import review
 from studio.core.jobs import JobQueue, QueueSettings
-from studio.core.render import save_take_audio
+from studio.core.planning import save_take_audio
 from studio.core.store import Library, Project
 from studio.text import prepare_script
 from studio.ui.states import STATE_COLORS

@@ -10,7 +10,7 @@ from tests.conftest import write_script
 
 
 def test_export_dialog_renders_stale_segments_first(qtbot, library_dir, tmp_path) -> None:
-    from studio.core.render import ensure_presets
+    from studio.core.planning import ensure_presets
     from studio.ui.main_window import MainWindow
 
     library = Library.open(library_dir)

@@ -14,7 +14,7 @@ import webvtt
 
 from studio import audio
 from studio.core.jobs import JobQueue
-from studio.core.render import ensure_presets, save_take_audio
+from studio.core.planning import ensure_presets, save_take_audio
 from studio.core.store import Library
 from studio.text import prepare_script
 

@@ -7,7 +7,7 @@ from studio.core.store import Library
 
 
 def test_import_form_names_transcribes_and_imports(qtbot, library_dir, clip) -> None:
-    from studio.core.render import ensure_presets
+    from studio.core.planning import ensure_presets
     from studio.ui.main_window import MainWindow
 
     library = Library.open(library_dir)

@@ -21,7 +21,7 @@ def _settle(qtbot) -> None:
 
 
 def _window(library_dir: Path, qtbot):
-    from studio.core.render import ensure_presets
+    from studio.core.planning import ensure_presets
     from studio.ui.main_window import MainWindow
 
     library = Library.open(library_dir)
@@ -222,7 +222,7 @@ def test_closing_while_rendering_asks(qtbot, library_dir, tmp_path, monkeypatch)
     from PySide6.QtWidgets import QMessageBox
 
     from studio.core.jobs import JobQueue
-    from studio.core.render import plan_project
+    from studio.core.planning import plan_project
     from studio.engine.client import start_engine, stop_engine
     from studio.engine.supervisor import engine_pid
 

@@ -77,8 +77,8 @@ def test_a_clone_without_its_backend_says_so_and_does_not_render(qtbot, library_
     see tests/test_backend_cosyvoice2.py), opened where its model is gone."""
     import shutil
 
+    from studio.core.planning import plan_project
     from studio.core.prompts import import_voice
-    from studio.core.render import plan_project
     from tests.test_backend_cosyvoice2 import STANDIN, make_model_dir
 
     monkeypatch.syspath_prepend(str(STANDIN))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox
 
 from studio.core.jobs import JobQueue
-from studio.core.render import ensure_presets
+from studio.core.planning import ensure_presets
 from studio.core.store import Library
 from tests.gui.helpers import SCRIPT, make_project, show_window
 

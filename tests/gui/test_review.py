@@ -12,7 +12,7 @@ from tests.gui.test_main_window import _settle
 
 
 def test_review_a_segment_in_the_window(qtbot, library_dir, tmp_path) -> None:
-    from studio.core.render import ensure_presets
+    from studio.core.planning import ensure_presets
     from studio.ui.main_window import MainWindow
     from studio.ui.views.segment_panel import EditTextCommand
 
@@ -92,7 +92,7 @@ def test_no_audio_device_disables_playback_with_a_reason(tmp_path) -> None:
 
 def test_export_dialog_writes_the_file_and_per_segment_files(qtbot, library_dir, tmp_path):
     from studio.core.jobs import JobQueue
-    from studio.core.render import plan_project
+    from studio.core.planning import plan_project
     from studio.engine.client import start_engine, wait_for_project
     from studio.ui.main_window import MainWindow
 
@@ -138,7 +138,7 @@ def test_export_dialog_writes_the_file_and_per_segment_files(qtbot, library_dir,
 
 
 def test_script_edit_apply_and_undo(qtbot, library_dir, tmp_path):
-    from studio.core.render import ensure_presets
+    from studio.core.planning import ensure_presets
     from studio.ui.main_window import MainWindow
 
     library = Library.open(library_dir)
@@ -173,7 +173,7 @@ def test_progress_says_time_left_only_while_it_renders(qtbot, library_dir, monke
     import numpy as np
 
     from studio.core.jobs import JobQueue
-    from studio.core.render import ensure_presets, save_take_audio
+    from studio.core.planning import ensure_presets, save_take_audio
     from studio.ui.views import projects as projects_module
     from tests.gui.helpers import make_project, show_window
 

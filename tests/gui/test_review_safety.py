@@ -5,7 +5,7 @@ completed by hand on the real queue, so no engine is needed)."""
 from __future__ import annotations
 
 from studio.core.jobs import JobQueue
-from studio.core.render import ensure_presets
+from studio.core.planning import ensure_presets
 from studio.core.store import Library
 from tests.gui.helpers import make_project, show_window
 

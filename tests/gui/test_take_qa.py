@@ -54,9 +54,9 @@ def render_and_check(library: Library, name: str, script: str = SCRIPT) -> list[
     checker's results. No retakes, so failing takes leave their segments
     flagged. Returns the segment ids in order."""
     from studio.audio import read_audio
-    from studio.core.checks import claim_checks, complete_check
     from studio.core.jobs import JobQueue, qa_settings
-    from studio.core.render import save_take_audio
+    from studio.core.planning import save_take_audio
+    from studio.core.take_qa import claim_checks, complete_check
     from studio.qa import TakeToCheck
     from studio.qa.checker import Checker
     from tests.gui.helpers import make_project
@@ -87,7 +87,7 @@ def render_and_check(library: Library, name: str, script: str = SCRIPT) -> list[
 @pytest.fixture(scope="module")
 def checked_root(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
     """One checked library for the module's tests (each opens it anew)."""
-    from studio.core.render import ensure_presets
+    from studio.core.planning import ensure_presets
 
     root = tmp_path_factory.mktemp("qa") / "library"
     library = Library.open(root)

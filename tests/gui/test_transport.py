@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from studio.core.jobs import JobQueue
-from studio.core.render import ensure_presets, save_take_audio
+from studio.core.planning import ensure_presets, save_take_audio
 from studio.core.store import Library
 from studio.text import prepare_script
 

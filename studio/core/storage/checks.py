@@ -1,6 +1,6 @@
 """Take QA's rows: check jobs to claim, each take's check (``take_checks``,
 keyed by take: a check delivered twice overwrites, never adds), and what the
-checks of a project's takes found (the rules are :mod:`studio.core.checks`'s).
+checks of a project's takes found (the rules are :mod:`studio.core.take_qa`'s).
 
 Methods documented as working *inside the caller's transaction* are steps
 of a claim or a completion that take QA runs as one transaction.

@@ -1,5 +1,5 @@
 """Projects: a script, its voice and its segments; the trash; one-shot
-request projects (``expires_at``, see :mod:`studio.core.oneshot`).
+request projects (``expires_at``, see :mod:`studio.service.oneshot`).
 
 A trashed project keeps its rows and its name (restoring never clashes)
 until it is purged; a script applied again is matched to the segments it
@@ -116,7 +116,7 @@ class ProjectStore(VoiceStore, SegmentStore):
 
         With ``expires_at``, a project for one request of ``studio serve``:
         hidden from the project listings from its first commit, swept after
-        that time (:mod:`studio.core.oneshot`)."""
+        that time (:mod:`studio.service.oneshot`)."""
         name = self.check_new_name(name)
         now = time.time()
         with self.transaction() as conn:

@@ -132,7 +132,7 @@ class Job:
     max_attempts: int
     text: str
     voice_id: int
-    retake: int = 0  # 0: asked for; n: the n-th automatic retake of a chain (studio.core.checks)
+    retake: int = 0  # 0: asked for; n: the n-th automatic retake of a chain (studio.core.take_qa)
     speech: str = ""  # what the backend is given: the text with the lexicon applied
     speed: float = 1.0
 

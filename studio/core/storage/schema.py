@@ -255,7 +255,7 @@ MIGRATIONS: tuple[str, ...] = (
     # `studio serve`: API keys (the secret is never stored: a salted scrypt of
     # it, found by its public ``key_id``; a revoked key's row is kept), and
     # one-shot request projects (``expires_at`` set: hidden from the project
-    # listings, swept with their files once expired; see studio/core/oneshot.py).
+    # listings, swept with their files once expired; see studio/service/oneshot.py).
     """
     CREATE TABLE api_keys (
         id         INTEGER PRIMARY KEY,

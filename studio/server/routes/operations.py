@@ -20,7 +20,7 @@ async def health() -> dict[str, str]:
 @router.get("/ready", dependencies=[Depends(api_key)])
 async def ready(state: ServerState) -> Response:
     def readiness(library: Library) -> tuple[bool, dict[str, int], str | None]:
-        from studio.core.render import DEFAULT_VOICE, voice_fit
+        from studio.core.planning import DEFAULT_VOICE, voice_fit
         from studio.service.engine import engine_running, worker_rows
 
         running = engine_running(library.root) is not None

@@ -18,7 +18,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from studio import audio
-from studio.core import oneshot
 from studio.core.store import Library
 from studio.errors import UserError
 from studio.server.auth import bearer
@@ -37,6 +36,7 @@ from studio.server.shared import (
     user_error,
 )
 from studio.server.state import State
+from studio.service import oneshot
 
 _RESULT = re.compile(r"^[0-9a-f]{32}\.(wav|flac|mp3)$")
 

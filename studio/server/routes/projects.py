@@ -18,7 +18,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
 from studio import audio
-from studio.core import oneshot
 from studio.core.export import ExportSettings, NotRendered, assemble, export_project, subtitles
 from studio.core.progress import project_progress
 from studio.core.store import Library, Project
@@ -34,7 +33,7 @@ from studio.server.shared import (
     user_error,
 )
 from studio.server.state import State, starter
-from studio.service import render, review
+from studio.service import oneshot, render, review
 
 router = APIRouter()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QVBoxLayout, QWidget
 
-from studio.core.render import VoiceFit, voice_fit
+from studio.core.planning import VoiceFit, voice_fit
 from studio.core.store import Library, Voice
 from studio.errors import UserError
 from studio.ui.tasks import run_task

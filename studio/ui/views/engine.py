@@ -26,7 +26,7 @@ from studio.core.keys import list_keys, revoke_key
 from studio.core.store import Library
 from studio.gpu import probe
 from studio.service import engine
-from studio.ui.qt_models import Column, RowsModel
+from studio.ui.table_models import Column, RowsModel
 from studio.ui.tasks import run_task
 from studio.ui.views.base import View
 from studio.ui.views.keys_dialog import AddKeyDialog, NewKeyDialog

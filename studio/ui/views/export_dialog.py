@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from studio import audio
-from studio.core.checks import qa_summary
 from studio.core.export import (
     DEFAULT_PAUSES,
     ExportSettings,
@@ -38,10 +37,11 @@ from studio.core.export import (
 )
 from studio.core.presets import PRESETS, resolve
 from studio.core.store import Library, Project
+from studio.core.take_qa import qa_summary
 from studio.errors import UserError
 from studio.service.export import export
 from studio.ui import words
-from studio.ui.qt_models import seconds
+from studio.ui.table_models import seconds
 from studio.ui.tasks import engine_starter, run_task
 
 

@@ -37,7 +37,7 @@ class ProjectDialog(QDialog):
         form.addRow(self.tr("Name:"), self.name_edit)
         self.voice_box: QComboBox | None = None
         if ask_voice:
-            from studio.core.render import DEFAULT_VOICE, ensure_presets
+            from studio.core.planning import DEFAULT_VOICE, ensure_presets
 
             ensure_presets(library)
             self.voice_box = QComboBox()

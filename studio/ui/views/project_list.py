@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog, QListView, QMessageBox, QPushButton, QVBo
 
 from studio.core.store import Library, Project
 from studio.errors import UserError
-from studio.ui.qt_models import Column, RowsModel
+from studio.ui.table_models import Column, RowsModel
 
 translate = QCoreApplication.translate  # (context, text): the strings are extracted
 

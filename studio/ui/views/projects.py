@@ -324,7 +324,7 @@ class ProjectsView(View):
         """"Pronounce as…": the entry dialog for ``word``, with a preview in the
         segment's voice; Save adds it to the project's lexicon (or the library's)."""
         from studio.backends import backend_class
-        from studio.core.render import segment_voice
+        from studio.core.planning import segment_voice
         from studio.ui.views.lexicon_dialog import EntryDialog
         from studio.ui.views.pronunciation import save_entries
 

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from studio.core.pronunciation import SegmentText, affected, segment_texts
 from studio.core.store import LexiconChange, Library
 from studio.text.lexicon import Entry
-from studio.ui.qt_models import Column, RowsModel
+from studio.ui.table_models import Column, RowsModel
 from studio.ui.tasks import run_task
 from studio.ui.views.base import View
 from studio.ui.views.lexicon_dialog import EntryDialog, said_as
@@ -316,7 +316,7 @@ class PronunciationView(View):
         """The voice that previews (the project's, else the default one), why
         there is none, and whether its backend reads phonemes."""
         from studio.backends import backend_class
-        from studio.core.render import resolve_voice
+        from studio.core.planning import resolve_voice
         from studio.errors import UserError
         from studio.ui.views.base import cached_fit
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from studio.core.store import Library
 from studio.errors import UserError
 from studio.service import engine, queue
-from studio.ui.qt_models import Column, RowsModel
+from studio.ui.table_models import Column, RowsModel
 from studio.ui.tasks import run_task
 from studio.ui.views.base import View
 

@@ -25,7 +25,7 @@ from studio.core.store import DONE_STATES, Library, Project
 from studio.errors import UserError
 from studio.ui import words
 from studio.ui.eta import Eta
-from studio.ui.qt_models import seconds
+from studio.ui.table_models import seconds
 from studio.ui.tasks import engine_starter
 from studio.ui.views.base import cached_fit
 

@@ -123,7 +123,7 @@ class ScriptTab(QWidget):
         process (it is CPU-bound), the store update on the thread pool. With
         ``render_changes`` (Apply), a project that was being rendered queues
         the segments the edit changed, and only those."""
-        from studio.core.render import resolve_voice
+        from studio.core.planning import resolve_voice
         from studio.service import render
         from studio.text import prepare_script
 

@@ -325,7 +325,7 @@ class SegmentPanel(QWidget):
         root, shown = self.library.root, segment.id
 
         def read() -> dict[str, Any] | None:
-            from studio.core.checks import take_check
+            from studio.core.take_qa import take_check
 
             with Library.open(root) as library:
                 return take_check(library, take_id)
@@ -458,7 +458,7 @@ class SegmentPanel(QWidget):
     def edit(self) -> None:
         """F2: the segment's text in a dialog that wraps, with its count
         against the voice's limit; OK is one undoable edit."""
-        from studio.core.render import backend_for_voice, segment_voice
+        from studio.core.planning import backend_for_voice, segment_voice
         from studio.ui.views.edit_dialog import EditDialog
 
         segment = self.segment

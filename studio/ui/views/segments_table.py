@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView,
 
 from studio.core.store import Library
 from studio.ui.qa import QA_COLORS, QA_GLYPHS, qa_tooltip
-from studio.ui.qt_models import Column, RowFilter, RowsModel, seconds
 from studio.ui.states import state_label
+from studio.ui.table_models import Column, RowFilter, RowsModel, seconds
 
 translate = QCoreApplication.translate  # (context, text): the strings are extracted
 

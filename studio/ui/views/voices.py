@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from studio.core.render import ensure_presets
+from studio.core.planning import ensure_presets
 from studio.core.store import Library
 from studio.errors import UserError
-from studio.ui.qt_models import Column, RowsModel, seconds
+from studio.ui.table_models import Column, RowsModel, seconds
 from studio.ui.tasks import run_in_process, run_task
 from studio.ui.views.base import View, cached_fit
 

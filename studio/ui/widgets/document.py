@@ -50,8 +50,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from studio.ui.qa import qa_tooltip
-from studio.ui.qt_models import seconds
 from studio.ui.states import STATE_COLORS, state_label
+from studio.ui.table_models import seconds
 
 SEGMENT_ID = int(QTextFormat.Property.UserProperty) + 1  # the segment a run of text belongs to
 # A segment's run: its bar (one inline image), a word joiner (so the bar never

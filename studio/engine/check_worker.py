@@ -4,7 +4,7 @@ Started by the supervisor like any worker (``--backend qa``). It loads the
 recognizer once, then claims check jobs in batches (as many takes as fit in
 the recognizer's 30-second window: it hears a full window whatever the
 clip's length, so packing is what keeps QA cheap), checks them, and
-completes each job in its own transaction (:func:`studio.core.checks.complete_check`).
+completes each job in its own transaction (:func:`studio.core.take_qa.complete_check`).
 The lease of every claimed job is renewed while the batch is checked; a
 check killed mid-batch goes back to the queue and its result is written
 once, keyed by take.
@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from studio import audio
-from studio.core.checks import claim_checks, complete_check, project_rates
 from studio.core.jobs import QA_POOL, qa_settings
 from studio.core.storage.checks import CheckStore
 from studio.core.storage.records import CheckJob
+from studio.core.take_qa import claim_checks, complete_check, project_rates
 from studio.engine.worker import Heartbeat, Worker
 from studio.errors import UserError
 from studio.qa import CheckResult, QaSettings, QaUnavailable, TakeToCheck
@@ -34,7 +34,7 @@ from studio.qa.checker import Checker
 from studio.qa.identity import IdentityFinding, SpeakerCheck
 from studio.text.lexicon import spoken_words
 
-log = logging.getLogger("studio.engine.checker")
+log = logging.getLogger("studio.engine.check_worker")
 
 
 # Takes held for a second hearing are heard when they fill this much of a

@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 from studio.core.jobs import JobQueue
+from studio.core.planning import plan_project, resolve_voice
 from studio.core.prompts import remove_voice
-from studio.core.render import plan_project, resolve_voice
 from studio.core.store import Library, Project
 from studio.errors import UserError
 from studio.text import prepare_script
