@@ -17,7 +17,7 @@ from typing import Any
 
 from studio.backends import Backend
 from studio.core.jobs import PRIORITY_INTERACTIVE, JobQueue
-from studio.core.render import backend_for_voice, enqueue_segments, segment_voice
+from studio.core.planning import backend_for_voice, enqueue_segments, segment_voice
 from studio.core.storage.segments import revive_take
 from studio.core.store import Library, Segment, Voice
 from studio.errors import UserError
@@ -49,7 +49,7 @@ def _refuse_locked(segment: Segment, what: str) -> None:
     if segment.locked:
         raise UserError(f"segment {segment.number} is locked, so its {what} cannot change",
                         f"unlock it first (L in the studio, or `studio unlock PROJECT "
-                        f"{segment.number}`)")
+                        f"{segment.number}`)", code="locked")
 
 
 def regenerate(library: Library, segment_id: int) -> Regenerated:
@@ -537,7 +537,7 @@ def preview(root: str, name: str) -> tuple[object, int]:
     """A voice's sound: its prompt clip, or for a preset a sample line spoken
     by its backend. Runs in a helper process (the GUI never loads a model)."""
     from studio.audio import read_audio
-    from studio.core.render import SegmentRenderer, backend_for_voice
+    from studio.core.planning import SegmentRenderer, backend_for_voice
 
     with Library.open(root) as library:
         voice = library.find_voice(name)

@@ -54,4 +54,7 @@ def refusal(err: UserError) -> UserError:
     if err.code == "paused":
         return UserError(_tr("This project is paused"),
                          _tr("resume it in the Queue page first"), code=err.code)
+    if err.code == "locked":
+        return UserError(_tr("This segment is locked"), _tr("unlock it first (L)"),
+                         code=err.code)
     return err
