@@ -1,11 +1,16 @@
-"""``studio serve``: the local HTTP API, a second front end beside the
-desktop app, over the same library, queue and engine (docs/server.md).
+"""``studio serve``: the local HTTP API, a third front end beside the
+desktop app and the command line, over the same library, the same service
+flows and the same engine (docs/server.md).
 
-Modules: :mod:`.settings` (what ``studio serve`` and the library's
-``server.*`` settings say), :mod:`.db` (a connection per thread),
+Modules: :mod:`.app` (assembles the routers, error handlers and middleware),
+:mod:`.routes` (one router per area: the original contract, the speech API,
+projects, review, operations), :mod:`.shared` (dependencies and body
+reading), :mod:`.state` (what the routes share), :mod:`.middleware` (body
+limit, access log), :mod:`.settings` (what ``studio serve`` and the
+library's ``server.*`` settings say), :mod:`.db` (a connection per thread),
 :mod:`.errors` (both error shapes), :mod:`.auth` (keys, the per-key limit),
 :mod:`.fetch` (``voice_url``, guarded), :mod:`.metrics` (Prometheus text),
 :mod:`.waiter` (one poller for every request waiting on the engine),
-:mod:`.audio_out` (the response formats), :mod:`.app` (the routes), and
-:mod:`.run` (uvicorn, logs, signals).
+:mod:`.audio_out` (the response formats) and :mod:`.run` (uvicorn, logs,
+signals).
 """
