@@ -486,7 +486,7 @@ def approve(library: Library, segment_id: int, approved: bool = True) -> None:
     segment = library.segment(segment_id)
     if approved and not segment.done:
         raise UserError(f"segment {segment.number} has no current take to approve "
-                        f"(it is {segment.state})", "render it first")
+                        f"(it is {segment.state})", "render it first", code="not_rendered")
     library.approve_take(segment_id, segment.current_take_id if approved else None)
 
 
