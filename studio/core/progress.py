@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from studio.core.storage.progress import ProgressRows, ProgressStore
 from studio.core.storage.schema import DONE_STATES
@@ -82,6 +83,20 @@ class Progress:
     def count(self, state: str) -> int:
         """Segments in ``state``."""
         return self.counts.get(state, 0)
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[Mapping[str, Any]]) -> Progress:
+        """The progress of segment rows as :meth:`Library.segment_rows` reads
+        them (``status``, ``job``: the state of the segment's render job,
+        ``qa``: ``checking`` while its take waits for a check), for a front end
+        that has the rows already (the window: no second query). No time left:
+        the window measures that itself as it watches."""
+        counts: dict[str, int] = {}
+        for row in rows:
+            counts[row["status"]] = counts.get(row["status"], 0) + 1
+        return cls(counts, renders=sum(1 for row in rows if row["job"]),
+                   checks=sum(1 for row in rows if row["qa"] == "checking"),
+                   eta_s=None)
 
 
 def read_progress(library: Library, project_ids: Sequence[int]) -> dict[int, Progress]:

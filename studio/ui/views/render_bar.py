@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core.store import DONE_STATES, Library, Project
+from studio.core.progress import Progress
+from studio.core.store import Library, Project
 from studio.errors import UserError
 from studio.ui import words
 from studio.ui.eta import Eta
@@ -85,13 +86,13 @@ class RenderBar(QWidget):
         the summary, from the project's segment rows, and whether the voice
         can render (``checked``: asked again on the thread pool when that is
         due, and called when the answer is in)."""
-        rendered = sum(1 for row in rows if row["status"] in DONE_STATES)
-        failed = sum(1 for row in rows if row["status"] == "failed")
+        progress = Progress.from_rows(rows)
+        rendered, failed = progress.rendered, progress.count("failed")
         self.progress.setRange(0, max(1, len(rows)))
         # on the next turn of the loop: QProgressBar.setValue repaints at once,
         # which would paint the whole window's pending updates inside this step
         QTimer.singleShot(0, self, lambda: self.progress.setValue(rendered))
-        active = any(row["job"] for row in rows)
+        active = progress.renders > 0
         eta = self._etas.setdefault(project.id, Eta())
         left = eta.update(now, rendered, len(rows), active and not project.paused)
         if not rows:  # not "0 / 1"
@@ -100,6 +101,9 @@ class RenderBar(QWidget):
         elif project.paused and active:  # nothing renders: no time left to promise
             self.progress.setFormat(
                 "%v / %m" + translate("ProjectsView", " — paused (resume it in the Queue)"))
+        elif progress.state == "checking":  # rendered, not yet settled: a retake may follow
+            self.progress.setFormat("%v / %m" + translate(
+                "ProjectsView", " — checking %d take(s)") % progress.checks)
         else:
             self.progress.setFormat("%v / %m" + ("" if left is None else " — " + Eta.text(left)))
         total_s = sum(row["duration_s"] or 0 for row in rows)
