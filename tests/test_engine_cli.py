@@ -40,6 +40,23 @@ def test_engine_start_status_stop_and_a_second_start(studio, library_dir) -> Non
     assert studio("engine", "stop").stdout.strip() == "the engine is not running"
 
 
+def test_engine_status_shows_each_project_with_work_left(studio, library) -> None:
+    """The status reads the one Progress: a project queued while the engine
+    is stopped is listed with its segments and renders left; a project with
+    nothing to do is not."""
+    from studio.service import render
+
+    waiting = render.plan_script(library, "One line. Two lines. Three lines.", "Waiting")
+    render.queue_project(library, waiting)
+    render.plan_script(library, "Nothing queued here.", "Quiet")
+    status = json.loads(studio("engine", "status", "--json").stdout)
+    assert status["projects"] == [{
+        "name": "Waiting", "state": "rendering", "segments": 3, "rendered": 0,
+        "renders_left": 3, "checks_left": 0, "failed": 0, "eta_s": None}]
+    text = studio("engine", "status").stdout
+    assert "project 'Waiting': rendering, 0 of 3 rendered" in text and "Quiet" not in text
+
+
 def test_jobs_list_retry_cancel_and_unknown_ids(studio, tmp_path, library_dir) -> None:
     script = write_script(tmp_path, "small.txt", "First line here. Second line here.")
     assert studio("render", script, "--no-progress").returncode == 0

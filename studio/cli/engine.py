@@ -78,6 +78,11 @@ def cmd_engine(args: argparse.Namespace) -> int:
               + (f"\n    last error: {w['last_error']}" if w["last_error"] else ""))
     counts = ", ".join(f"{n} {state}" for state, n in sorted(status["jobs"].items()))
     print(f"jobs: {counts or 'none'}")
+    for p in status["projects"]:
+        left = "" if p["eta_s"] is None else f", about {p['eta_s']:.0f} s left"
+        checks = f", {p['checks_left']} take(s) to check" if p["checks_left"] else ""
+        print(f"  project {p['name']!r}: {p['state']}, {p['rendered']} of {p['segments']} "
+              f"rendered{checks}{left}")
     for name, problem in sorted(status["backend_problems"].items()):
         print(f"backend {name}: not available: {problem}")
     return 0

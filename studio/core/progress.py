@@ -113,6 +113,13 @@ def read_progress(library: Library, project_ids: Sequence[int]) -> dict[int, Pro
     return {project_id: _progress(r, per_render, workers) for project_id, r in rows.items()}
 
 
+def busy_projects(library: Library) -> list[tuple[str, Progress]]:
+    """Each project with work left, by name, and its progress."""
+    busy = ProgressStore(library.conn).busy_projects()
+    found = read_progress(library, [project_id for project_id, _ in busy])
+    return [(name, found[project_id]) for project_id, name in busy]
+
+
 def project_progress(library: Library, project_id: int) -> Progress:
     """The progress of one project."""
     return read_progress(library, [project_id])[project_id]

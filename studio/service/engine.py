@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from studio.core.progress import Progress
+from studio.core.progress import Progress, busy_projects
 from studio.core.settings import EngineSettings
 from studio.core.storage.workers import WorkerStore
 from studio.core.store import Library, Project
@@ -66,9 +66,16 @@ def engine_running(root: Path) -> int | None:
 
 
 def engine_status(library: Library) -> dict[str, Any]:
-    """The engine's pid, its workers, the queue's counts by state, and the
-    backends that cannot load here (name -> why, and the fix)."""
-    return client.engine_status(library)
+    """The engine's pid, its workers, the queue's counts by state, the
+    backends that cannot load here (name -> why, and the fix), and each
+    project with work left: its :class:`~studio.core.progress.Progress`
+    (state, segments rendered of all, checks left, time left)."""
+    status = client.engine_status(library)
+    status["projects"] = [
+        {"name": name, "state": p.state, "segments": p.total, "rendered": p.rendered,
+         "renders_left": p.renders, "checks_left": p.checks, "failed": p.count("failed"),
+         "eta_s": p.eta_s} for name, p in busy_projects(library)]
+    return status
 
 
 def worker_rows(library: Library) -> list[dict[str, Any]]:

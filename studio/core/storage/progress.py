@@ -54,6 +54,13 @@ class ProgressStore(Storage):
                     rows.checks += count
         return found
 
+    def busy_projects(self) -> list[tuple[int, str]]:
+        """(id, name) of each live project with jobs still to finish, by name."""
+        return [(row[0], row[1]) for row in self.conn.execute(
+            "SELECT DISTINCT p.id, p.name FROM jobs j JOIN segments s ON s.id = j.segment_id "
+            "JOIN projects p ON p.id = s.project_id WHERE p.deleted_at IS NULL "
+            "AND j.state IN ('queued', 'running', 'failed') ORDER BY p.name")]
+
     def render_seconds(self, recent: int = 20) -> float | None:
         """How long the last ``recent`` finished renders took, on average
         (None before any)."""
