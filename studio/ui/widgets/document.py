@@ -247,7 +247,7 @@ class DocumentView(QTextEdit):
         found = self.span(segment_id)
         if found is None:
             return []
-        return run_rects(self.document(), self._scrolled(), *found)
+        return run_rects(self.document(), self._scrolled, *found)
 
     def _scrolled(self) -> QPointF:
         """How far the view is scrolled."""

@@ -1,26 +1,29 @@
 """Where text lies in a laid-out document: a run's rectangles, line by line,
 and the character under a point.
 
-Plain functions on a ``QTextDocument``, in document coordinates less an
-``offset`` (the view's scroll position); the document view maps segments to
-runs and back.
+Plain functions on a ``QTextDocument``, in document coordinates (less the
+view's scroll position, for a run's rectangles); the document view maps
+segments to runs and back.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QTextDocument, QTextLine
 
 
-def run_rects(document: QTextDocument, offset: QPointF, start: int, end: int) -> list[QRectF]:
+def run_rects(document: QTextDocument, offset: Callable[[], QPointF], start: int,
+              end: int) -> list[QRectF]:
     """The text from ``start`` to ``end`` (one paragraph's), one rectangle
-    per line it is on, less ``offset``."""
+    per line it is on, less ``offset`` (read once the paragraph is laid out:
+    laying it out may resize the document)."""
     block = document.findBlock(start)
     document.documentLayout().blockBoundingRect(block)  # lays the block out if not yet
     layout = block.layout()
-    origin = layout.position() - offset
+    origin = layout.position() - offset()
     first, last = start - block.position(), end - block.position()
     rects: list[QRectF] = []
     line_number = layout.lineForTextPosition(first).lineNumber()
