@@ -135,7 +135,7 @@ class SegmentsTab(QWidget):
 
     def _document_edit(self, segment_id: int, text: str) -> None:
         """An edit in place in the document: the same undoable edit as F2."""
-        from studio.ui.views.segment_panel import EditTextCommand
+        from studio.ui.views.review_commands import EditTextCommand
 
         try:
             self.undo.push(EditTextCommand(self.library, segment_id,

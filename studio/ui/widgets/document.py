@@ -13,85 +13,44 @@ nothing out again.
 
 The widget is handed rows (the store's ``segment_rows``) and says what the
 user asked for through signals; it never reads or writes the store.
+
+This module is the view: its rows, selection, events and editing. Its parts:
+``document_build`` builds and lays out the text a part per turn,
+``document_runs`` styles a segment's run, ``document_geometry`` finds text
+on screen, ``document_menu`` makes the tooltip and context menu, and
+``inline_editor`` edits a segment's text in place.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any, ClassVar, cast
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor,
     QContextMenuEvent,
     QFocusEvent,
-    QFontMetricsF,
     QHelpEvent,
-    QImage,
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
-    QPainter,
-    QPainterPath,
     QPaintEvent,
-    QPalette,
-    QPen,
     QResizeEvent,
-    QTextBlockFormat,
-    QTextCharFormat,
-    QTextCursor,
-    QTextDocument,
-    QTextFormat,
-    QTextImageFormat,
-    QTextLine,
 )
-from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QMenu, QTextEdit, QToolTip, QWidget
 
-from studio.ui.qa import qa_tooltip
-from studio.ui.states import STATE_COLORS, state_label
-from studio.ui.table_models import seconds
+from studio.ui.widgets.document_build import LAYOUT_CHARS, Build, StepwiseLayout, lay_out_to
+from studio.ui.widgets.document_geometry import position_at, run_rects
+from studio.ui.widgets.document_menu import applies, context_menu, tooltip
+from studio.ui.widgets.document_runs import LEAD, SEGMENT_ID, highlight, paint_marks, restyle
+from studio.ui.widgets.inline_editor import InlineEditor
 
-SEGMENT_ID = int(QTextFormat.Property.UserProperty) + 1  # the segment a run of text belongs to
-# A segment's run: its bar (one inline image), a word joiner (so the bar never
-# ends a line with the words on the next), then its text.
-LEAD = 2
-_WORD_JOINER = "\u2060"
-_TINT_ALPHA = 64  # the state's colour behind the words: light enough for dark text and light
-_BAR_WIDTH = 3.0
-BUILD_CHUNK = 400  # segments built per turn of the event loop (about 5 ms)
+__all__ = ["LEAD", "SEGMENT_ID", "DocumentView"]  # a run's layout, as the tests read it
+
 # segments restyled per turn: Render all queues every segment at once, and
 # restyling 1,000 in one turn held the GUI thread 27 ms
 RESTYLE_CHUNK = 200
-# characters of a new document laid out per turn once it is shown (about 2 ms):
-# laying out a 5,000-segment script at once held the GUI thread 35 ms
-LAYOUT_CHARS = 10_000
-_PLAYING_COLOR = "#d32f2f"  # the timeline's playhead
-_FALLBACK_COLOR = "#e0e0e0"
-# The context menu's batch actions, in the order they are offered.
-ACTIONS = ("play", "regenerate", "approve", "unapprove", "lock", "unlock")
-
-
-def _shown(text: str) -> str:
-    """A segment's text on one line (a newline in it would start a paragraph)."""
-    return " ".join(text.split())
-
-
-@dataclass
-class _Build:
-    """A document being built, a chunk at a time."""
-
-    structure: list[tuple[int, Any, str]]
-    document: QTextDocument
-    cursor: QTextCursor
-    styles: dict[int, tuple[str, bool]]  # the latest states (a refresh may update them)
-    done: int = 0
-    starts: list[int] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)
-    paragraphs: list[Any] = field(default_factory=list)
-    used: dict[int, tuple[str, bool]] = field(default_factory=dict)  # as laid out
-    bars: set[str] = field(default_factory=set)
 
 
 class DocumentView(QTextEdit):
@@ -108,7 +67,7 @@ class DocumentView(QTextEdit):
     selection_changed = Signal(list)  # segment ids in script order (the user changed it)
     play_from = Signal(int)  # segment id
     edit_requested = Signal(int, str)  # segment id, its new text (changed, not blank)
-    action_requested = Signal(str, list)  # one of ACTIONS, the segment ids it applies to
+    action_requested = Signal(str, list)  # a menu action (ACTIONS), the segment ids it applies to
     refused = Signal(str)  # why a request was refused (a locked segment's text)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -129,9 +88,11 @@ class DocumentView(QTextEdit):
         self._starts: list[int] = []  # each segment's run in the document, [start, end)
         self._ends: list[int] = []
         self._structure: list[tuple[int, Any, str]] | None = None
-        self._pending: _Build | None = None  # a large document being built
-        self._layout_run = 0  # the stepwise layout under way (a newer one replaces it)
-        self.laying_out = False  # the document shown, the rest of it being laid out
+        self._pending: Build | None = None  # a large document being built
+        # runs are restyled only once the layout is whole: a format changed
+        # past the laid-out part ends the layout there, with the rest of the
+        # script left out of the scroll range
+        self._layout = StepwiseLayout(self, self._restyle_some)
         self._restyle_due = False  # more runs to restyle on the next turn
         self._styles_next: dict[int, tuple[str, bool]] = {}
         self._styles: dict[int, tuple[str, bool]] = {}
@@ -186,52 +147,19 @@ class DocumentView(QTextEdit):
             else:  # its segment is gone
                 self._editor_done(self.editor.segment_id, None)
 
+    @property
+    def laying_out(self) -> bool:
+        """The document shown, the rest of it being laid out."""
+        return self._layout.active
+
     def _build(self, structure: list[tuple[int, Any, str]],
                styles: dict[int, tuple[str, bool]]) -> None:
-        """Lay the segments out in a new document. A small one is built at
-        once; a large one (a paste of a long script) is built BUILD_CHUNK
-        segments per turn of the event loop, so the window never stalls, and
-        shown when complete (the old one stays until then)."""
-        document = QTextDocument(self)
-        document.setUndoRedoEnabled(False)
-        document.setDefaultFont(self.document().defaultFont())
-        document.setDocumentMargin(self.document().documentMargin())
-        cursor = QTextCursor(document)
-        cursor.setBlockFormat(self._paragraph_format())
-        self._pending = _Build(structure, document, cursor, styles)
-        self._build_step(self._pending)
+        """Lay the segments out in a new document, shown when complete (the
+        old one stays until then): see :class:`Build`."""
+        self._pending = Build.begin(self, structure, styles)
+        self._pending.run(self, lambda: self._pending, self._show_built)
 
-    def _build_step(self, build: _Build) -> None:
-        if build is not self._pending:  # a newer build replaced it
-            return
-        plain = QTextCharFormat()
-        cursor, structure = build.cursor, build.structure
-        cursor.beginEditBlock()
-        for n in range(build.done, min(len(structure), build.done + BUILD_CHUNK)):
-            segment_id, paragraph, text = structure[n]
-            if n and paragraph != build.paragraphs[-1]:
-                cursor.insertBlock(self._paragraph_format(), plain)
-            elif n:
-                cursor.insertText(" ", plain)
-            state, locked = build.styles[segment_id]
-            build.starts.append(cursor.position())
-            cursor.insertImage(self._bar_format(segment_id, state, locked, build.document,
-                                                build.bars))
-            cursor.insertText(_WORD_JOINER + _shown(text), self._text_format(segment_id, state))
-            build.ends.append(cursor.position())
-            build.paragraphs.append(paragraph)
-            build.used[segment_id] = (state, locked)
-        cursor.endEditBlock()
-        build.done = min(len(structure), build.done + BUILD_CHUNK)
-        if build.done < len(structure):
-            QTimer.singleShot(0, self, lambda: self._build_step(build))
-        elif build.done > BUILD_CHUNK:  # built in chunks: its text layout is made
-            build.document.documentLayout()  # on this turn (6 ms), shown on the next
-            QTimer.singleShot(0, self, lambda: self._show_built(build))
-        else:
-            self._show_built(build)
-
-    def _show_built(self, build: _Build) -> None:
+    def _show_built(self, build: Build) -> None:
         """Show a document built whole: the segment at the top stays there."""
         if build is not self._pending:  # a newer build replaced it
             return
@@ -251,7 +179,7 @@ class DocumentView(QTextEdit):
         # what it shows; states that changed while it was built are restyled
         # once it is laid out
         self._styles = dict(build.used)
-        self._lay_out_stepwise()
+        self._layout.start()
         self._selected &= self._index.keys()
         self._show_marks()
 
@@ -274,43 +202,12 @@ class DocumentView(QTextEdit):
             return
         segment_id, y = anchor
         document = self.document()
-        end = min(document.characterCount() - 1, self._starts[self._index[segment_id]]
-                  + LAYOUT_CHARS)
-        document.documentLayout().blockBoundingRect(document.findBlock(end))
+        lay_out_to(document, min(document.characterCount() - 1,
+                                 self._starts[self._index[segment_id]] + LAYOUT_CHARS))
         target = bar.value() + self.block_rect(segment_id).top() - y
         if target > bar.maximum():  # the layout tells its new size on a later turn
             bar.setMaximum(target)
         bar.setValue(target)
-
-    def _lay_out_stepwise(self) -> None:
-        """Lay out the document shown (new, or laid out again at a new width)
-        LAYOUT_CHARS characters a turn of the event loop, so the scroll range
-        grows to the whole script while the window stays responsive. Left to
-        itself, the text layout works in doubling steps, its last ones as
-        long as laying out all at once.
-
-        Runs are restyled only once the layout is whole: a format changed
-        past the laid-out part ends the layout there, with the rest of the
-        script left out of the scroll range."""
-        self._layout_run += 1
-        run, document = self._layout_run, self.document()
-        laid_out = 0  # characters laid out so far
-        self.laying_out = True
-
-        def step() -> None:
-            nonlocal laid_out
-            if run != self._layout_run or document is not self.document():
-                return  # a newer layout, or another document
-            end = document.characterCount() - 1
-            laid_out = min(end, laid_out + LAYOUT_CHARS)
-            document.documentLayout().blockBoundingRect(document.findBlock(laid_out))
-            if laid_out < end:
-                QTimer.singleShot(0, self, step)
-            else:
-                self.laying_out = False
-                self._restyle_some()
-
-        step()
 
     def _restyle_some(self) -> None:
         """Restyle the runs whose state changed, :data:`RESTYLE_CHUNK` of them
@@ -322,7 +219,11 @@ class DocumentView(QTextEdit):
         changed = [i for i, style in styles.items()
                    if self._styles.get(i) != style and i in self._index]
         now = changed[:RESTYLE_CHUNK]
-        self._restyle(now, styles)
+        runs = []
+        for segment_id in now:
+            n = self._index[segment_id]
+            runs.append((segment_id, self._starts[n], self._ends[n], *styles[segment_id]))
+        restyle(self, self._bars, runs)
         self._styles = {**self._styles, **{i: styles[i] for i in now}}
         if len(changed) > len(now) and not self._restyle_due:
             self._restyle_due = True
@@ -332,96 +233,6 @@ class DocumentView(QTextEdit):
                 self._restyle_some()
 
             QTimer.singleShot(0, self, later)
-
-    def _restyle(self, ids: list[int], styles: dict[int, tuple[str, bool]]) -> None:
-        """New formats for these segments' runs (same text, same places)."""
-        if not ids:
-            return
-        cursor = QTextCursor(self.document())
-        many = len(ids) > 50  # then one layout pass for all, not one per paragraph
-        if many:
-            cursor.beginEditBlock()
-        for segment_id in ids:
-            n = self._index[segment_id]
-            start, end = self._starts[n], self._ends[n]
-            state, locked = styles[segment_id]
-            cursor.setPosition(start)
-            cursor.setPosition(start + 1, QTextCursor.MoveMode.KeepAnchor)
-            cursor.setCharFormat(self._bar_format(segment_id, state, locked))
-            cursor.setPosition(start + 1)
-            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            cursor.setCharFormat(self._text_format(segment_id, state))
-        if many:
-            cursor.endEditBlock()
-
-    def _paragraph_format(self) -> QTextBlockFormat:
-        block = QTextBlockFormat()
-        block.setBottomMargin(10)
-        block.setLineHeight(135, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
-        return block
-
-    def _text_format(self, segment_id: int, state: str) -> QTextCharFormat:
-        """The words on their state's tint; not yet rendered is plain text
-        (its grey would read as a highlight on a dark background)."""
-        text = QTextCharFormat()
-        if state != "pending":
-            tint = QColor(STATE_COLORS.get(state, _FALLBACK_COLOR))
-            tint.setAlpha(_TINT_ALPHA)
-            text.setBackground(tint)
-        text.setProperty(SEGMENT_ID, segment_id)
-        return text
-
-    def _bar_format(self, segment_id: int, state: str, locked: bool,
-                    document: QTextDocument | None = None,
-                    bars: set[str] | None = None) -> QTextImageFormat:
-        """The run's first character: the state's bar, and a padlock if locked
-        (the image a resource of ``document``, the one shown by default)."""
-        document = document or self.document()
-        bars = self._bars if bars is None else bars
-        name = f"studio-bar:{state}:{'locked' if locked else 'open'}"
-        metrics = QFontMetricsF(document.defaultFont())
-        height = metrics.ascent() + metrics.descent()
-        lock = round(height * 0.55) if locked else 0
-        width = _BAR_WIDTH + 3 + (lock + 3 if locked else 0)
-        if name not in bars:
-            document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name),
-                                 self._bar_image(state, width, height, lock))
-            bars.add(name)
-        image = QTextImageFormat()
-        image.setName(name)
-        image.setWidth(width)
-        image.setHeight(height)
-        image.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignBaseline)
-        image.setProperty(SEGMENT_ID, segment_id)
-        image.setToolTip("")
-        return image
-
-    def _bar_image(self, state: str, width: float, height: float, lock: int) -> QImage:
-        ratio = max(1.0, self.devicePixelRatioF())
-        image = QImage(round(width * ratio), round(height * ratio),
-                       QImage.Format.Format_ARGB32_Premultiplied)
-        image.setDevicePixelRatio(ratio)
-        image.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(QRectF(0, 0, _BAR_WIDTH, height),
-                         QColor(STATE_COLORS.get(state, _FALLBACK_COLOR)))
-        if lock:  # a padlock: a shackle over a body, in the text's colour
-            color = self.palette().color(QPalette.ColorRole.Text)
-            left, body_top = _BAR_WIDTH + 3, height * 0.48
-            body = QRectF(left, body_top, lock, height * 0.4)
-            painter.fillRect(body, color)
-            radius = lock * 0.3
-            shackle = QPainterPath()
-            shackle.moveTo(left + lock / 2 - radius, body_top)
-            shackle.lineTo(left + lock / 2 - radius, height * 0.2 + radius)
-            shackle.arcTo(QRectF(left + lock / 2 - radius, height * 0.2, 2 * radius, 2 * radius),
-                          180, -180)
-            shackle.lineTo(left + lock / 2 + radius, body_top)
-            painter.setPen(QPen(color, max(1.2, lock * 0.16)))
-            painter.drawPath(shackle)
-        painter.end()
-        return image
 
     # ------------------------------------------------------------ geometry
     def span(self, segment_id: int) -> tuple[int, int] | None:
@@ -436,25 +247,11 @@ class DocumentView(QTextEdit):
         found = self.span(segment_id)
         if found is None:
             return []
-        start, end = found
-        document = self.document()
-        block = document.findBlock(start)
-        document.documentLayout().blockBoundingRect(block)  # lays the block out if not yet
-        layout = block.layout()
-        origin = layout.position() - QPointF(self.horizontalScrollBar().value(),
-                                             self.verticalScrollBar().value())
-        first, last = start - block.position(), end - block.position()
-        rects: list[QRectF] = []
-        line_number = layout.lineForTextPosition(first).lineNumber()
-        for i in range(max(0, line_number), layout.lineCount()):
-            line = layout.lineAt(i)
-            line_end = line.textStart() + line.textLength()
-            if rects and line.textStart() >= last:
-                break
-            x0 = _x(line.cursorToX(max(first, line.textStart())))
-            x1 = _x(line.cursorToX(min(last, line_end)))
-            rects.append(QRectF(x0, line.y(), x1 - x0, line.height()).translated(origin))
-        return rects
+        return run_rects(self.document(), self._scrolled, *found)
+
+    def _scrolled(self) -> QPointF:
+        """How far the view is scrolled."""
+        return QPointF(self.horizontalScrollBar().value(), self.verticalScrollBar().value())
 
     def block_rect(self, segment_id: int) -> QRect:
         """Where the segment's run starts (its first line's part), in
@@ -468,24 +265,9 @@ class DocumentView(QTextEdit):
         next segment); not in the empty space after a paragraph."""
         if not self._order:
             return None
-        point = QPointF(pos) + QPointF(self.horizontalScrollBar().value(),
-                                       self.verticalScrollBar().value())
-        document = self.document()
-        at = document.documentLayout().hitTest(point, Qt.HitTestAccuracy.FuzzyHit)
-        if at < 0:
+        at = position_at(self.document(), QPointF(pos) + self._scrolled())
+        if at is None:
             return None
-        # the line nearest the point (a hit between lines says only "the next
-        # line's start"), then the character under it on that line
-        block = document.findBlock(at)
-        layout = block.layout()
-        inside = point - layout.position()
-        lines = [layout.lineAt(i) for i in range(layout.lineCount())]
-        if not lines:
-            return None
-        line = min(lines, key=lambda line: max(line.y() - inside.y(),
-                                                inside.y() - line.y() - line.height(), 0.0))
-        at = block.position() + line.xToCursor(inside.x(),
-                                               QTextLine.CursorPosition.CursorOnCharacter)
         n = bisect_right(self._starts, at) - 1
         if n < 0:
             return None
@@ -573,17 +355,8 @@ class DocumentView(QTextEdit):
         """A segment's words in the palette's highlight (its bar stays in view)."""
         found = self._highlights.get(segment_id)
         if found is None:
-            palette = self.palette()
-            highlight = QTextCharFormat()
-            highlight.setBackground(palette.color(QPalette.ColorRole.Highlight))
-            highlight.setForeground(palette.color(QPalette.ColorRole.HighlightedText))
             n = self._index[segment_id]
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(self._starts[n] + 1)
-            cursor.setPosition(self._ends[n], QTextCursor.MoveMode.KeepAnchor)
-            found = QTextEdit.ExtraSelection()
-            found.cursor = cursor
-            found.format = highlight
+            found = highlight(self, self._starts[n], self._ends[n])
             self._highlights[segment_id] = found
         return found
 
@@ -593,19 +366,7 @@ class DocumentView(QTextEdit):
         playing = self._span_rects(self._playing) if self._playing is not None else []
         current = (self._span_rects(self._current)
                    if self._current is not None and self.hasFocus() else [])
-        if not playing and not current:
-            return
-        painter = QPainter(self.viewport())
-        for rect in playing:  # a thick line under the words, the playhead's colour
-            painter.fillRect(QRectF(rect.left(), rect.bottom() - 1, rect.width(), 3),
-                             QColor(_PLAYING_COLOR))
-        if current:
-            pen = QPen(self.palette().color(QPalette.ColorRole.Text), 1, Qt.PenStyle.DotLine)
-            painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            for rect in current:
-                painter.drawRect(rect.adjusted(-1, -1, 0, 0))
-        painter.end()
+        paint_marks(self.viewport(), self.palette(), playing, current)
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
@@ -624,7 +385,7 @@ class DocumentView(QTextEdit):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)  # another width: the text is laid out again
         if event.size().width() != event.oldSize().width() and self._order:
-            self._lay_out_stepwise()
+            self._layout.start()
         self._place_editor()
 
     # ------------------------------------------------------------ mouse and keys
@@ -661,20 +422,7 @@ class DocumentView(QTextEdit):
 
     def tooltip_for(self, segment_id: int) -> str:
         """Number, state, lock, voice, length and takes of a segment."""
-        row = self._by_id[segment_id]
-        head = [self.tr("Segment %d") % row["number"], state_label(row["status"])]
-        if row["locked"]:
-            head.append(self.tr("locked"))
-        detail = []
-        if row.get("voice"):
-            detail.append(self.tr("voice %s") % row["voice"])
-        if row.get("duration_s"):
-            detail.append(self.tr("length %s") % seconds(row["duration_s"]))
-        if row.get("takes"):
-            detail.append(self.tr("%d takes") % row["takes"])
-        qa = qa_tooltip(row)  # the verdict, and what QA found, one a line
-        return (" · ".join(head) + ("\n" + " · ".join(detail) if detail else "")
-                + ("\n" + qa if qa else ""))
+        return tooltip(self._by_id[segment_id])
 
     _MOVES: ClassVar[dict[Qt.Key, int]] = {
         Qt.Key.Key_Up: -1, Qt.Key.Key_Left: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_Right: 1,
@@ -748,41 +496,14 @@ class DocumentView(QTextEdit):
         store refuses the others: a locked segment gets no new take, only
         a rendered one can be approved)."""
         rows = [self._by_id[i] for i in ids if i in self._by_id]
-        return [int(row["id"]) for row in rows if _applies(name, row)]
+        return [int(row["id"]) for row in rows if applies(name, row)]
 
     def build_menu(self, segment_id: int | None) -> QMenu:
         """The context menu: edit the segment under the pointer, and the
         batch actions on the selection (each offered for the segments it
         can change, with their count when there are several)."""
-        menu = QMenu(self)
-        ids = self.selected_ids()
-        edit = menu.addAction(self.tr("Edit text…"))
-        edit.setData("edit")
-        edit.setShortcut(QKeySequence(Qt.Key.Key_F2))
-        edit.setEnabled(segment_id is not None)
-        edit.triggered.connect(lambda: self.edit(segment_id))
-        menu.addSeparator()
-        labels = {
-            "play": self.tr("Play from here") if len(ids) < 2
-            else self.tr("Play from the first selected"),
-            "regenerate": self.tr("Regenerate"),
-            "approve": self.tr("Approve"), "unapprove": self.tr("Withdraw approval"),
-            "lock": self.tr("Lock"), "unlock": self.tr("Unlock"),
-        }
-        for name in ACTIONS:
-            targets = self.applicable(name, ids)
-            label = labels[name]
-            if name != "play" and len(ids) > 1:
-                label = f"{label} ({len(targets)})"
-            action = menu.addAction(label)
-            action.setData(name)
-            action.setEnabled(bool(targets))
-            action.triggered.connect(
-                lambda _=False, name=name, targets=targets: self.action_requested.emit(
-                    name, targets))
-            if name == "play":
-                menu.addSeparator()
-        return menu
+        return context_menu(self, segment_id, self.selected_ids(), self.applicable, self.edit,
+                            self.action_requested.emit)
 
     # ------------------------------------------------------------ editing
     def edit(self, segment_id: int | None = None) -> bool:
@@ -817,16 +538,7 @@ class DocumentView(QTextEdit):
         editor = self.editor
         if editor is None or editor.segment_id not in self._index:
             return
-        rect = self.block_rect(editor.segment_id)
-        viewport = self.viewport().rect()
-        width = max(80, viewport.width() - 8)
-        editor.resize(width, editor.height())
-        lines = editor.document().documentLayout().documentSize().height()  # wrapped lines
-        spacing = editor.fontMetrics().lineSpacing()
-        extra = 2 * editor.frameWidth() + 2 * editor.document().documentMargin() + 2
-        height = int(min(max(lines, 3), 10) * spacing + extra)
-        top = max(0, min(rect.top() - 4, viewport.height() - height))
-        editor.setGeometry(4, top, width, height)
+        editor.place(self.block_rect(editor.segment_id), self.viewport().rect())
 
     def _editor_done(self, segment_id: int, text: object) -> None:
         editor = self.editor
@@ -842,68 +554,3 @@ class DocumentView(QTextEdit):
             if new and new != editor.original.strip():
                 self.edit_requested.emit(segment_id, new)
 
-
-def _applies(name: str, row: dict[str, Any]) -> bool:
-    """Whether batch action ``name`` can change this segment."""
-    if name in ("regenerate", "lock"):
-        return not row["locked"]
-    if name == "unlock":
-        return bool(row["locked"])
-    if name == "approve":
-        return bool(row["status"] == "rendered")
-    if name == "unapprove":
-        return bool(row["status"] == "approved")
-    return name == "play"
-
-
-def _x(found: object) -> float:
-    """QTextLine.cursorToX's x (it may come with the position it used)."""
-    return float(found[0] if isinstance(found, tuple) else cast(float, found))
-
-
-class InlineEditor(QPlainTextEdit):
-    """A segment's text, edited over it: Enter keeps the edit, Shift+Enter
-    starts a new line, Escape drops it; leaving it keeps it."""
-
-    finished = Signal(int, object)  # segment id, the text (None: cancelled)
-
-    def __init__(self, segment_id: int, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.segment_id, self.original = segment_id, text
-        self._done = False
-        self.setPlainText(text)
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.setTabChangesFocus(True)
-        self.moveCursor(QTextCursor.MoveOperation.End)
-        self.setToolTip(self.tr("Enter: save · Shift+Enter: new line · Escape: cancel"))
-
-    def finish(self, text: str | None) -> None:
-        if not self._done:
-            self._done = True
-            self.finished.emit(self.segment_id, text)
-
-    def event(self, event: QEvent) -> bool:
-        if (event.type() == QEvent.Type.ShortcutOverride
-                and cast(QKeyEvent, event).key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter,
-                                                     Qt.Key.Key_Escape)):
-            event.accept()
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-                self.insertPlainText("\n")
-            else:
-                self.finish(self.toPlainText())
-        elif event.key() == Qt.Key.Key_Escape:
-            self.finish(None)
-        else:
-            super().keyPressEvent(event)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        # its own context menu, or another window in front, is not leaving it
-        if event.reason() not in (Qt.FocusReason.PopupFocusReason,
-                                  Qt.FocusReason.ActiveWindowFocusReason):
-            self.finish(self.toPlainText())
