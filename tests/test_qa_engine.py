@@ -285,6 +285,23 @@ def test_a_chain_goes_on_past_a_retake_that_asks_for_review_and_ranks_verdicts_f
     assert segment.state == "flagged" and segment.qa == "review"
 
 
+def test_a_one_shot_take_gets_no_check(library) -> None:
+    """A one-shot request's audio is answered as rendered: its takes get no
+    check queued, so its project settles (done) as soon as it is rendered."""
+    from studio.core.progress import project_progress
+    from studio.service import oneshot, render
+
+    project = oneshot.create(library, "One short request.", "joe", ttl_s=600)
+    render.queue_project(library, project)
+    queue = JobQueue(library)
+    job = queue.claim("piper", 4242)
+    assert job is not None
+    path = save_take_audio(library, np.full(22050, 0.1, dtype=np.float32), 22050)
+    assert queue.complete(job, path=path, backend="piper", sample_rate=22050, frames=22050)
+    assert queue.counts(project.id) == {"done": 1}  # a render, and no check after it
+    assert project_progress(library, project.id).done
+
+
 def test_a_first_take_that_asks_for_review_is_not_retaken(library) -> None:
     segment_id, first = _rendered_segment(library, "A fourth short sentence.")
     assert _check(library, "review", 0.8) == "settled"

@@ -539,6 +539,8 @@ def _bad(server: Server, clip_url: str) -> list[tuple[str, str, dict[str, object
         ("POST", "/v1/lexicon", {"entries": [{"alias": "x"}]}, {}, 400, "'term'"),
         ("POST", "/v1/lexicon", {"entries": [{"term": "line", "alias": 3}]}, {}, 400,
          "'alias' must be a string"),
+        ("POST", "/v1/lexicon", {"entries": [], "remove": ["nothere"]}, {}, 400,
+         "'nothere' is not in the library's lexicon"),
         ("POST", "/v1/lexicon", {"entries": [{"term": "line"}], "remove": "line"}, {}, 400,
          "'remove'"),
         ("POST", "/v1/lexicon", {"entries": [{"term": "line", "alias": "lyne"}],

@@ -1379,12 +1379,17 @@ Library: %s</source>
         <translation>已通过 %d / %d · 未通过审核 %d · 未渲染 %d · 失败 %d · 已锁定 %d</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/filter_bar.py" line="124"/>
+        <location filename="../../studio/ui/views/filter_bar.py" line="121"/>
+        <source>Show them</source>
+        <translation>显示它们</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/filter_bar.py" line="125"/>
         <source>1 segment needs review</source>
         <translation>1 个片段需要复查</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/filter_bar.py" line="125"/>
+        <location filename="../../studio/ui/views/filter_bar.py" line="126"/>
         <source>%d segments need review</source>
         <translation>%d 个片段需要复查</translation>
     </message>
@@ -1619,8 +1624,9 @@ Library: %s</source>
         <translation type="vanished">未渲染</translation>
     </message>
     <message>
+        <location filename="../../studio/ui/views/segments_table.py" line="78"/>
         <source>locked</source>
-        <translation type="vanished">已锁定</translation>
+        <translation>已锁定</translation>
     </message>
     <message>
         <location filename="../../studio/ui/views/render_bar.py" line="103"/>

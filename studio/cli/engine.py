@@ -65,7 +65,7 @@ def cmd_engine(args: argparse.Namespace) -> int:
             stopped = engine.stop_engine(root)
             print(f"engine stopped (pid {stopped})" if stopped else "the engine is not running")
             return 0
-        status = engine.engine_status(library)
+        status = engine.engine_status(library) | {"projects": engine.projects_at_work(library)}
     if args.json:
         print(json.dumps(status, indent=2))
         return 0

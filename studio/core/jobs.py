@@ -153,7 +153,8 @@ class JobQueue:
         history but does not become current, and the job goes back to the
         queue to render what the segment says now (the attempt is not held
         against it). With take QA on, a take that became current gets a check
-        queued in the same transaction.
+        queued in the same transaction (not a one-shot request's: its audio is
+        answered as rendered, and the project expires).
         """
         now = time.time() if now is None else now
         if not self.library.path(path).is_file():
@@ -174,7 +175,8 @@ class JobQueue:
             locked = self.library.is_locked(job.segment_id)
             if current or protected or locked:
                 self.store.finish(job.id, now)
-                if current and qa_settings(self.library).enabled:
+                if (current and qa_settings(self.library).enabled
+                        and not self.library.of_oneshot(job.segment_id)):
                     self.store.queue_check(take_id, job.segment_id, QA_POOL, retake=job.retake,
                                            priority=self.store.priority(job.id), now=now)
             else:

@@ -88,14 +88,14 @@ class Progress:
     def from_rows(cls, rows: Sequence[Mapping[str, Any]]) -> Progress:
         """The progress of segment rows as :meth:`Library.segment_rows` reads
         them (``status``, ``job``: the state of the segment's render job,
-        ``qa``: ``checking`` while its take waits for a check), for a front end
+        ``checking``: a check of one of its takes is still to run), for a front end
         that has the rows already (the window: no second query). No time left:
         the window measures that itself as it watches."""
         counts: dict[str, int] = {}
         for row in rows:
             counts[row["status"]] = counts.get(row["status"], 0) + 1
         return cls(counts, renders=sum(1 for row in rows if row["job"]),
-                   checks=sum(1 for row in rows if row["qa"] == "checking"),
+                   checks=sum(1 for row in rows if row["checking"]),
                    eta_s=None)
 
 

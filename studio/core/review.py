@@ -45,11 +45,30 @@ class Regenerated:
         return f"segment {number} is being rendered now (job {self.job_id})"
 
 
+def _locked(segment: Segment, what: str) -> UserError | None:
+    if not segment.locked:
+        return None
+    return UserError(f"segment {segment.number} is locked, so its {what} cannot change",
+                     f"unlock it first (L in the studio, or `studio unlock PROJECT "
+                     f"{segment.number}`)", code="locked")
+
+
 def _refuse_locked(segment: Segment, what: str) -> None:
-    if segment.locked:
-        raise UserError(f"segment {segment.number} is locked, so its {what} cannot change",
-                        f"unlock it first (L in the studio, or `studio unlock PROJECT "
-                        f"{segment.number}`)", code="locked")
+    refused = _locked(segment, what)
+    if refused is not None:
+        raise refused
+
+
+def refusal(segment: Segment, action: str) -> UserError | None:
+    """Why ``action`` (regenerate, approve, lock, unlock, unapprove) would be
+    refused for ``segment`` as it is now, or None: the rule the actions
+    themselves apply, asked before a batch changes anything."""
+    if action == "regenerate":
+        return _locked(segment, "take")
+    if action == "approve" and not segment.done:
+        return UserError(f"segment {segment.number} has no current take to approve "
+                         f"(it is {segment.state})", "render it first", code="not_rendered")
+    return None
 
 
 def regenerate(library: Library, segment_id: int) -> Regenerated:
@@ -484,9 +503,9 @@ def approve(library: Library, segment_id: int, approved: bool = True) -> None:
     text with its present voice. A new current take is not approved.
     """
     segment = library.segment(segment_id)
-    if approved and not segment.done:
-        raise UserError(f"segment {segment.number} has no current take to approve "
-                        f"(it is {segment.state})", "render it first", code="not_rendered")
+    refused = refusal(segment, "approve") if approved else None
+    if refused is not None:
+        raise refused
     library.approve_take(segment_id, segment.current_take_id if approved else None)
 
 

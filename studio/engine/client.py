@@ -146,12 +146,22 @@ def wait_for_project(
         time.sleep(poll_s)
 
 
-def _raise_if_workers_failed(library: Library) -> None:
-    """A running engine whose every worker has failed cannot finish the work."""
+def workers_failed(library: Library) -> str | None:
+    """Why the engine cannot finish any work, if every one of its workers has
+    failed (the last one's backend and error); None while one can work."""
     rows = WorkerStore(library.conn).rows()
     if rows and all(row["state"] == "failed" for row in rows):
+        last = rows[-1]
+        return f"every worker of the engine failed ({last['backend']}): {last['last_error']}"
+    return None
+
+
+def _raise_if_workers_failed(library: Library) -> None:
+    """A running engine whose every worker has failed cannot finish the work."""
+    problem = workers_failed(library)
+    if problem is not None:
         raise EngineFailed(
-            f"every worker of the engine failed ({rows[-1]['backend']}): {rows[-1]['last_error']}",
+            problem,
             f"see {library.root / 'logs' / 'engine.log'}; stop the engine with "
             "`studio engine stop` after fixing the cause",
         )

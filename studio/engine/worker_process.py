@@ -22,7 +22,7 @@ from studio.core.jobs import QA_POOL
 from studio.core.store import Library
 from studio.engine.worker import LOG_FORMAT, Worker, die_with_parent
 
-log = logging.getLogger("studio.engine.worker")
+log = logging.getLogger("studio.engine.worker_process")
 
 
 def build(root: Path, backend: str, device: str) -> int:

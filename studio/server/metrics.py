@@ -82,7 +82,7 @@ class Metrics:
 
 def library_gauges(library: Library) -> list[str]:
     """Queue depth, workers and QA verdicts, read from the library."""
-    from studio.core.storage.progress import ProgressStore
+    from studio.service import qa, queue
     from studio.service.engine import engine_running, worker_rows
 
     lines = ["# HELP studio_queue_jobs Jobs in the queue, by state and kind.",
@@ -90,8 +90,7 @@ def library_gauges(library: Library) -> list[str]:
     counts: dict[tuple[str, str], int] = {
         (state, kind): 0 for state in ("queued", "running", "failed", "dead")
         for kind in ("render", "check")}
-    stats = ProgressStore(library.conn)
-    counts.update(stats.job_counts())
+    counts.update(queue.by_state_and_kind(library))
     for (state, kind), count in sorted(counts.items()):
         lines.append(f'studio_queue_jobs{{state="{state}",kind="{kind}"}} {count}')
     running = engine_running(library.root) is not None
@@ -110,7 +109,7 @@ def library_gauges(library: Library) -> list[str]:
     lines += ["# HELP studio_qa_verdicts Take QA verdicts on current takes, by verdict.",
               "# TYPE studio_qa_verdicts gauge"]
     verdicts: dict[str, Any] = {v: 0 for v in ("pass", "review", "fail", "unchecked")}
-    verdicts.update(stats.verdict_counts())
+    verdicts.update(qa.verdicts(library))
     for verdict, count in verdicts.items():
         lines.append(f'studio_qa_verdicts{{verdict="{verdict}"}} {count}')
     return lines

@@ -53,8 +53,10 @@ async def start_engine(state: State) -> None:
 
 def starter(state: State) -> Callable[[Path], None]:
     """The ``start`` the service's flows take, for flows run on the database
-    threads: it starts the engine in the background, on the event loop (call
-    it on the loop, before the flow)."""
+    threads: it hands the start to the event loop, which runs it as a
+    background task (the start itself waits on a database thread for the
+    supervisor, so the request is answered first). Call it on the loop,
+    before the flow."""
     loop = asyncio.get_running_loop()
 
     def start(root: Path) -> None:

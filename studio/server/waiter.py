@@ -14,13 +14,10 @@ import asyncio
 import contextlib
 import logging
 import time
-from dataclasses import dataclass
 
-from studio.core.progress import read_progress
-from studio.core.storage.progress import ProgressStore
-from studio.core.store import Library
 from studio.server.db import Db
 from studio.service import engine
+from studio.service.oneshot import Outcome, outcomes
 
 log = logging.getLogger("studio.server")
 
@@ -28,45 +25,8 @@ POLL_S = 0.05
 ENGINE_CHECK_S = 1.0
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """How a project's render ended."""
-
-    done: bool
-    errors: tuple[str, ...] = ()
-
-
 class EngineDown(Exception):
     """The engine cannot render (every worker failed, or it cannot start)."""
-
-
-def _states(library: Library, ids: list[int]) -> dict[int, Outcome | None]:
-    """How each waiting project ended (None: not yet), by its
-    :class:`~studio.core.progress.Progress`: done once rendered and settled."""
-    found: dict[int, Outcome | None] = {}
-    for project_id, progress in read_progress(library, ids).items():
-        if not progress.total:  # gone meanwhile (deleted from the desktop, say): say so now
-            found[project_id] = Outcome(False, ("the request's project was removed",))
-        elif progress.done:
-            found[project_id] = Outcome(True)
-        elif progress.settled:
-            errors = ProgressStore(library.conn).dead_errors(project_id)
-            found[project_id] = Outcome(False, tuple(errors) or ("not rendered",))
-        else:
-            found[project_id] = None
-    return found
-
-
-def _engine_problem(library: Library) -> str | None:
-    """Start the engine if it is not running; why it cannot render, if so."""
-    try:
-        engine.ensure_engine(library.root)
-    except Exception as err:  # the engine's own one-line reason
-        return str(err)
-    rows = engine.worker_rows(library)
-    if rows and all(row["state"] == "failed" for row in rows):
-        return f"every engine worker failed ({rows[-1]['backend']}): {rows[-1]['last_error']}"
-    return None
 
 
 class Waiter:
@@ -108,7 +68,7 @@ class Waiter:
             try:
                 if time.monotonic() - checked > ENGINE_CHECK_S:
                     checked = time.monotonic()
-                    problem = await self.db.run(_engine_problem)
+                    problem = await self.db.run(engine.engine_problem)
                     if problem:
                         for future in list(self._waiting.values()):
                             if not future.done():
@@ -117,7 +77,7 @@ class Waiter:
                         continue
                 ids = list(self._waiting)
                 if ids:
-                    states = await self.db.run(_states, ids)
+                    states = await self.db.run(outcomes, ids)
                     for project_id, outcome in states.items():
                         waiting = self._waiting.get(project_id)
                         if outcome is not None and waiting is not None and not waiting.done():

@@ -23,8 +23,8 @@ module                 flows
 Import the module of a flow (``from studio.service import render``): each
 module is the one place its flows live, and this package re-exports nothing.
 
-Flows that queue work start the engine through a ``start`` callable
-(default :func:`studio.service.engine.ensure_engine`, which blocks until the
-supervisor runs): the window passes one that runs off its thread, the server
-one that starts it on its event loop.
+Flows that queue work start the engine through a ``start`` callable: none
+means here, blocking until the supervisor runs (the command line, and the
+window's work already on its thread pool); the window's GUI thread passes
+one that runs on the pool, the server one that makes it a background task.
 """

@@ -24,10 +24,13 @@ __all__ = [
     "IDLE_EXIT_S",
     "EngineFailed",
     "Starter",
+    "engine_problem",
     "engine_running",
     "engine_status",
     "ensure_engine",
+    "projects_at_work",
     "start_engine",
+    "start_engine_for",
     "stop_engine",
     "wait",
     "worker_plan",
@@ -38,14 +41,23 @@ __all__ = [
 IDLE_EXIT_S = 30.0
 
 #: What a flow that queues work calls to start the engine: the front end's
-#: way (blocking here, off the GUI thread in the window, on the event loop in
-#: the server).
+#: way (None: here, blocking; the window's runs on its thread pool; the
+#: server's is a background task its event loop schedules).
 Starter = Callable[[Path], object]
 
 
 def ensure_engine(root: Path) -> int:
     """Start the engine for the library if it is not running; its pid."""
     return client.start_engine(root, idle_exit_s=IDLE_EXIT_S, exist_ok=True)
+
+
+def start_engine_for(root: Path, start: Starter | None) -> None:
+    """Start the engine the front end's way (``start``), or here, blocking
+    until the supervisor runs (:func:`ensure_engine`), when it passed none."""
+    if start is None:
+        ensure_engine(root)
+    else:
+        start(root)
 
 
 def start_engine(root: Path, *, workers: int | None = None, exist_ok: bool = False) -> int:
@@ -66,16 +78,29 @@ def engine_running(root: Path) -> int | None:
 
 
 def engine_status(library: Library) -> dict[str, Any]:
-    """The engine's pid, its workers, the queue's counts by state, the
-    backends that cannot load here (name -> why, and the fix), and each
-    project with work left: its :class:`~studio.core.progress.Progress`
-    (state, segments rendered of all, checks left, time left)."""
-    status = client.engine_status(library)
-    status["projects"] = [
-        {"name": name, "state": p.state, "segments": p.total, "rendered": p.rendered,
-         "renders_left": p.renders, "checks_left": p.checks, "failed": p.count("failed"),
-         "eta_s": p.eta_s} for name, p in busy_projects(library)]
-    return status
+    """The engine's pid, its workers, the queue's counts by state, and the
+    backends that cannot load here (name -> why, and the fix). Cheap: the
+    Queue and Engine pages read it several times a second."""
+    return client.engine_status(library)
+
+
+def projects_at_work(library: Library) -> list[dict[str, Any]]:
+    """Each project with work left and its
+    :class:`~studio.core.progress.Progress` (state, segments rendered of
+    all, renders and checks left, time left): ``studio engine status``."""
+    return [{"name": name, "state": p.state, "segments": p.total, "rendered": p.rendered,
+             "renders_left": p.renders, "checks_left": p.checks, "failed": p.count("failed"),
+             "eta_s": p.eta_s} for name, p in busy_projects(library)]
+
+
+def engine_problem(library: Library) -> str | None:
+    """Start the engine if it is not running; why it cannot render, if so
+    (it did not start, or every worker failed)."""
+    try:
+        ensure_engine(library.root)
+    except Exception as err:  # the engine's own one-line reason
+        return str(err)
+    return client.workers_failed(library)
 
 
 def worker_rows(library: Library) -> list[dict[str, Any]]:

@@ -9,10 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from studio.core.export import ExportResult, ExportSettings, check_exportable, export_project
+from studio.core.export import (
+    ExportResult,
+    ExportSettings,
+    assemble,
+    check_exportable,
+    export_project,
+    subtitles,
+)
 from studio.core.store import Library, Project
 
-__all__ = ["default_path", "export", "safe_name"]
+__all__ = ["default_path", "export", "safe_name", "srt"]
 
 
 def safe_name(name: str) -> str:
@@ -36,3 +43,11 @@ def export(library: Library, project: Project, out: Path | None = None, *,
     if out is None:
         out = default_path(library, project, suffix)
     return export_project(library, project, out, srt, settings, vtt)
+
+
+def srt(library: Library, project: Project) -> str:
+    """The project's subtitles (SRT) as the export would write them, without
+    writing the audio; refused like :func:`export` while a segment has no
+    current take."""
+    _, _, cues = assemble(library, project, ExportSettings())
+    return subtitles(cues)

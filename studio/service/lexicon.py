@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from studio.core.planning import requeue_changed
 from studio.core.store import LexiconChange, Library
-from studio.service.engine import Starter, ensure_engine
+from studio.service.engine import Starter, start_engine_for
 from studio.text.lexicon import Entry
 
 __all__ = ["LexiconChanged", "change_lexicon"]
@@ -30,12 +30,12 @@ class LexiconChanged:
 
 def change_lexicon(library: Library, entries: Sequence[Entry], project_id: int | None = None,
                    *, remove: Sequence[str] = (),
-                   start: Starter = ensure_engine) -> LexiconChanged:
+                   start: Starter | None = None) -> LexiconChanged:
     """Add or replace ``entries`` (and remove ``remove``) in the library's
     lexicon, or a project's; what was rendered and now says something else
     is queued to render again, and the engine started for it."""
     change = library.set_lexicon(entries, project_id, remove=remove)
     queued = requeue_changed(library, change)
     if queued:
-        start(library.root)
+        start_engine_for(library.root, start)
     return LexiconChanged(change, queued)

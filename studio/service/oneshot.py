@@ -15,11 +15,14 @@ from __future__ import annotations
 import contextlib
 import secrets
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from studio.core.jobs import JobQueue
 from studio.core.planning import plan_project, resolve_voice
+from studio.core.progress import read_progress
 from studio.core.prompts import remove_voice
+from studio.core.storage.progress import ProgressStore
 from studio.core.store import Library, Project
 from studio.errors import UserError
 from studio.text import prepare_script
@@ -58,9 +61,38 @@ def create(library: Library, text: str, voice_name: str, *, ttl_s: float,
     return planned.sync.project
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """How a one-shot request's render ended."""
+
+    done: bool
+    errors: tuple[str, ...] = ()
+
+
+def outcomes(library: Library, ids: list[int]) -> dict[int, Outcome | None]:
+    """How each waiting request's project ended (None: not yet), read in one
+    snapshot from its :class:`~studio.core.progress.Progress`: done once
+    rendered and settled (one-shot takes are not checked, so that is once
+    rendered); failed once nothing is left to try, with its jobs' errors; a
+    project removed meanwhile (from the desktop, say) is said so at once."""
+    found: dict[int, Outcome | None] = {}
+    for project_id, progress in read_progress(library, ids).items():
+        if not progress.total:
+            found[project_id] = Outcome(False, ("the request's project was removed",))
+        elif progress.done:
+            found[project_id] = Outcome(True)
+        elif progress.settled:
+            errors = ProgressStore(library.conn).dead_errors(project_id)
+            found[project_id] = Outcome(False, tuple(errors) or ("not rendered",))
+        else:
+            found[project_id] = None
+    return found
+
+
 def finish(library: Library, project: Project) -> None:
-    """After the request is answered: cancel what is left of its jobs (take
-    QA's checks: one-shot results are not checked)."""
+    """After the request is answered: cancel what is left of its jobs (a
+    request that timed out, say). One-shot takes get no check queued: their
+    audio is answered as rendered."""
     JobQueue(library).cancel(project_id=project.id)
 
 

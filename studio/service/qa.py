@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from studio.core.jobs import qa_settings
+from studio.core.storage.progress import ProgressStore
 from studio.core.store import Library, Project
-from studio.core.take_qa import qa_report, qa_summary, queue_recheck
-from studio.service.engine import Starter, ensure_engine
+from studio.core.take_qa import active_checks, qa_report, qa_summary, queue_recheck, take_check
+from studio.service.engine import Starter, start_engine_for
 
-__all__ = ["enabled", "recheck", "report", "summary"]
+__all__ = ["checks_left", "enabled", "recheck", "report", "summary", "take", "verdicts"]
 
 
 def enabled(library: Library) -> bool:
@@ -29,11 +30,27 @@ def summary(library: Library, project: Project) -> dict[str, int]:
 
 
 def recheck(library: Library, project: Project, *,
-            start: Starter = ensure_engine) -> int:
+            start: Starter | None = None) -> int:
     """Queue a new check of every current take of the project (verdicts are
     computed again by the present settings, nothing is rendered); how many.
     The engine is started for them."""
     queued = queue_recheck(library, project)
     if queued:
-        start(library.root)
+        start_engine_for(library.root, start)
     return queued
+
+
+def take(library: Library, take_id: int) -> dict[str, Any] | None:
+    """What QA found in one take (verdict, score, reasons, metrics, what was
+    heard, spots), or None if it was never checked."""
+    return take_check(library, take_id)
+
+
+def checks_left(library: Library) -> int:
+    """Take checks waiting or running in the whole library."""
+    return active_checks(library)
+
+
+def verdicts(library: Library) -> dict[str, int]:
+    """Current takes of the whole library by verdict (the metrics' gauge)."""
+    return ProgressStore(library.conn).verdict_counts()

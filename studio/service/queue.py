@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from studio.core.jobs import ACTIVE, JobQueue
+from studio.core.storage.progress import ProgressStore
 from studio.core.store import Library, Project
 
-__all__ = ["ACTIVE", "active_jobs", "cancel", "jobs", "project_rows", "raise_priority",
-           "retry", "set_paused"]
+__all__ = ["ACTIVE", "active_jobs", "by_state_and_kind", "cancel", "jobs", "project_rows",
+           "raise_priority", "retry", "set_paused"]
 
 
 def jobs(library: Library, state: str | None = None,
@@ -58,3 +59,8 @@ def set_paused(library: Library, project: Project | int, paused: bool) -> None:
 def raise_priority(library: Library, project_id: int, priority: int) -> int:
     """Give a project's waiting jobs this priority; how many."""
     return JobQueue(library).set_priority(project_id, priority)
+
+
+def by_state_and_kind(library: Library) -> dict[tuple[str, str], int]:
+    """Jobs not done or cancelled, by (state, ``render`` or ``check``)."""
+    return ProgressStore(library.conn).job_counts()

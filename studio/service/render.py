@@ -1,8 +1,8 @@
 """Render a script or a project: plan it, queue what is not done, start the
 engine, and (for the command line) wait.
 
-``studio render``, the Projects page's Render all and Apply, the segment
-panel's Regenerate all and the API's projects go through here. Rules kept
+``studio render``, the Projects page's Render all and Apply, the export
+dialog's Render first and the API's projects go through here. Rules kept
 in one place:
 
 * only what is not done is queued (a segment with a current take of its
@@ -23,7 +23,7 @@ from studio.core.planning import enqueue_segments, plan_project
 from studio.core.progress import Progress
 from studio.core.store import DONE_STATES, Library, Project, Segment
 from studio.errors import UserError
-from studio.service.engine import Starter, ensure_engine, wait
+from studio.service.engine import Starter, start_engine_for, wait
 from studio.text import Script
 
 __all__ = ["Applied", "Queued", "apply_script", "plan_script", "queue_project", "render",
@@ -67,13 +67,13 @@ def queue_project(library: Library, project: Project, *, interactive: bool = Fal
 
 
 def start_render(library: Library, project: Project, *, only: Sequence[int] | None = None,
-                 interactive: bool = False, start: Starter = ensure_engine) -> Queued:
+                 interactive: bool = False, start: Starter | None = None) -> Queued:
     """Queue what is not done (see :func:`queue_project`) and, when anything
     waits to render, start the engine: Render all, the API's render, and the
     first half of :func:`render`."""
     queued = queue_project(library, project, only=only, interactive=interactive)
     if queued.todo:
-        start(library.root)
+        start_engine_for(library.root, start)
     return queued
 
 
@@ -110,7 +110,7 @@ class Applied:
 
 
 def apply_script(library: Library, raw: str, name: str, *, prepared: Script | None = None,
-                 render_changes: bool = False, start: Starter = ensure_engine) -> Applied:
+                 render_changes: bool = False, start: Starter | None = None) -> Applied:
     """Save an edited script to its project. With ``render_changes``, a
     project that has been rendered queues the segments the edit changed,
     and only those, and the engine is started for them."""

@@ -1,11 +1,16 @@
 """Segment review as a user does it: regenerate, edit, lock, approve, choose
 a take, each written once for every front end.
 
-A batch acts on what it may and names what it refused (a locked segment
-keeps its take); a refusal of the whole batch (the paused rule, a segment
-that is not rendered for approval) changes nothing. What was queued starts
-the engine through ``start``: the command line and the server start it
-where they are, the window passes a starter that runs off its thread.
+Which segment an action refuses, and why, is one rule
+(:func:`studio.core.review.refusal`: a locked segment keeps its take, a
+segment without a current take cannot be approved). What a batch does with
+refusals is the front end's choice, made explicit by ``partial``: the
+command line and the API refuse the whole batch before anything changes
+(their promise: a refusal leaves the library as it was); the window acts on
+the rest and names what it left alone (its undo takes the batch back). The
+paused rule refuses the whole batch everywhere. What was queued starts the
+engine through ``start``: the command line and the server start it where
+they are, the window passes a starter that runs off its thread.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from studio.core import review
 from studio.core.review import Regenerated
 from studio.core.store import Library, Segment
 from studio.errors import UserError
-from studio.service.engine import Starter, ensure_engine
+from studio.service.engine import Starter, start_engine_for
 from studio.service.render import refuse_paused
 
 __all__ = ["Batch", "Regenerated", "approve", "choose_take", "edit", "mark", "regenerate",
@@ -44,13 +49,20 @@ def _project_of(library: Library, segments: Sequence[Segment]) -> None:
             refuse_paused(project)
 
 
-def regenerate(library: Library, segment_ids: Sequence[int], *,
-               start: Starter = ensure_engine) -> Batch:
+def _refused(segments: Sequence[Segment], action: str) -> list[tuple[Segment, UserError]]:
+    return [(s, err) for s in segments if (err := review.refusal(s, action)) is not None]
+
+
+def regenerate(library: Library, segment_ids: Sequence[int], *, partial: bool = False,
+               start: Starter | None = None) -> Batch:
     """A new take of each segment, ahead of bulk work (a waiting job moves
     to the front instead; one being rendered is left to finish). Locked
-    segments are refused one by one; a paused project refuses the batch."""
+    segments are refused (with ``partial``, the others are queued); a paused
+    project refuses the batch."""
     segments = [library.segment(i) for i in segment_ids]
     _project_of(library, segments)
+    if not partial and (refused := _refused(segments, "regenerate")):
+        return Batch(refused=refused)
     result = Batch()
     for segment in segments:
         try:
@@ -59,7 +71,7 @@ def regenerate(library: Library, segment_ids: Sequence[int], *,
             result.refused.append((segment, err))
     result.done.extend(r.segment for r in result.regenerated)
     if result.regenerated:
-        start(library.root)
+        start_engine_for(library.root, start)
     return result
 
 
@@ -69,18 +81,16 @@ def edit(library: Library, segment_id: int, text: str) -> Segment:
     return review.edit_text(library, segment_id, text)
 
 
-def mark(library: Library, segment_ids: Sequence[int], action: str) -> Batch:
+def mark(library: Library, segment_ids: Sequence[int], action: str, *,
+         partial: bool = False) -> Batch:
     """Lock, unlock, approve or unapprove segments (``action`` one of
-    :data:`MARKS`). Approval needs a current take: a batch with a segment
-    that has none is refused whole, before anything changes; a lock or
-    approval refused for one segment leaves the others done."""
+    :data:`MARKS`). Approval needs a current take: a segment without one is
+    refused (with ``partial``, the others are approved)."""
     if action not in MARKS:
         raise ValueError(action)
     segments = [library.segment(i) for i in segment_ids]
-    if action == "approve":
-        problems = [s for s in segments if not s.done]
-        if problems:  # check them all before changing any
-            review.approve(library, problems[0].id)
+    if not partial and (refused := _refused(segments, action)):
+        return Batch(refused=refused)  # checked them all before changing any
     result = Batch()
     for segment in segments:
         try:

@@ -346,9 +346,9 @@ class MainWindow(QMainWindow):
         # only a running engine with work to do makes closing a question
         active = queue.active_jobs(self.library)
         if active and engine.engine_running(self.library.root) is not None and self.isVisible():
-            from studio.core.take_qa import active_checks
+            from studio.service import qa
 
-            checks = active_checks(self.library)  # take QA's, not renders: say which
+            checks = qa.checks_left(self.library)  # take QA's, not renders: say which
             answer = QMessageBox.question(
                 self, self.tr("Rendering"),
                 self.tr("%d segments are still rendering. Keep rendering in the background?")

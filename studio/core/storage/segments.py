@@ -90,7 +90,9 @@ class SegmentStore(Storage):
     def segment_rows(self, project_id: int) -> list[dict[str, Any]]:
         """The project's segments for display: one query, with state, voice,
         current take's duration (none when the take is of other text or
-        voice), take count, and take QA's verdict and reasons (a JSON list)."""
+        voice), take count, take QA's verdict and reasons (a JSON list), and
+        whether a check of one of its takes is still to run (``checking``: a
+        recheck included, which the verdict column does not show)."""
         rows = self.conn.execute(
             """SELECT s.id, s.position + 1 AS number, s.paragraph, s.source AS text,
                       st.state AS status, st.job, s.locked,
@@ -98,7 +100,10 @@ class SegmentStore(Storage):
                       CASE WHEN st.done THEN t.frames * 1.0 / t.sample_rate END
                         AS duration_s,  -- only a current take's: never old audio's length
                       COALESCE(k.takes, 0) AS takes,
-                      st.qa, c.reasons AS qa_reasons  -- the verdict; its reasons (JSON)
+                      st.qa, c.reasons AS qa_reasons,  -- the verdict; its reasons (JSON)
+                      EXISTS (SELECT 1 FROM jobs cj WHERE cj.segment_id = s.id
+                              AND cj.kind != 'render'
+                              AND cj.state IN ('queued', 'running', 'failed')) AS checking
                FROM segments s JOIN segment_states st ON st.segment_id = s.id
                LEFT JOIN take_checks c ON c.take_id = s.current_take_id AND st.done
                JOIN projects p ON p.id = s.project_id
@@ -225,6 +230,14 @@ class SegmentStore(Storage):
             result.append((segment_record(values),
                            Take(**take) if take["id"] is not None else None))
         return result
+
+    def of_oneshot(self, segment_id: int) -> bool:
+        """Whether the segment belongs to a one-shot request's project (one
+        that expires: its audio is answered as rendered, never checked)."""
+        row = self.conn.execute(
+            "SELECT p.expires_at IS NOT NULL FROM segments s JOIN projects p "
+            "ON p.id = s.project_id WHERE s.id = ?", (segment_id,)).fetchone()
+        return bool(row and row[0])
 
     def keeps_current(self, segment_id: int) -> bool:
         """Whether the segment's current take is one the user chose or approved."""

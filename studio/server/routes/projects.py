@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
 from studio import audio
-from studio.core.export import ExportSettings, NotRendered, assemble, export_project, subtitles
+from studio.core.export import NotRendered
 from studio.core.progress import project_progress
 from studio.core.store import Library, Project
 from studio.errors import UserError
@@ -33,7 +33,7 @@ from studio.server.shared import (
     user_error,
 )
 from studio.server.state import State, starter
-from studio.service import oneshot, render, review
+from studio.service import export, oneshot, render, review
 
 router = APIRouter()
 
@@ -141,6 +141,7 @@ async def project_segments(state: ServerState, project_id: int) -> dict[str, Any
         for row in library.segment_rows(project.id):
             row["qa_reasons"] = json.loads(row["qa_reasons"] or "[]")
             row["locked"] = bool(row["locked"])
+            row["checking"] = bool(row["checking"])  # a check of its take is still to run
             row["state"] = row.pop("status")
             out.append(row)
         return out
@@ -190,19 +191,19 @@ async def project_audio(state: ServerState, project_id: int, format: str = "wav"
                        f"{', '.join(s.lstrip('.') for s in audio.EXPORT_FORMATS)}",
                        param="format")
 
-    def export(library: Library) -> tuple[bytes, float]:
+    def write(library: Library) -> tuple[bytes, float]:
         project = _project_or_404(library, project_id)
         with tempfile.TemporaryDirectory(dir=state.results) as folder:
             out = Path(folder) / f"export.{fmt}"
             try:
-                result = export_project(library, project, out)
+                result = export.export(library, project, out)
             except NotRendered as err:
                 raise ApiError(409, str(err), code="not_rendered") from None
             except UserError as err:
                 raise ApiError(409, str(err)) from None
             return out.read_bytes(), result.duration_s
 
-    data, seconds = await state.db.run(export)
+    data, seconds = await state.db.run(write)
     state.metrics.add_audio("project", seconds)
     media = {"wav": "audio/wav", "flac": "audio/flac", "mp3": "audio/mpeg",
              "m4b": "audio/mp4", "m4a": "audio/mp4"}[fmt]
@@ -214,10 +215,9 @@ async def project_srt(state: ServerState, project_id: int) -> Response:
     def srt(library: Library) -> str:
         project = _project_or_404(library, project_id)
         try:
-            _, _, cues = assemble(library, project, ExportSettings())
+            return export.srt(library, project)
         except NotRendered as err:
             raise ApiError(409, str(err), code="not_rendered") from None
-        return subtitles(cues)
 
     text = await state.db.run(srt)
     return PlainTextResponse(text, media_type="application/x-subrip")

@@ -41,11 +41,9 @@ async def render_project(state: ServerState, project_id: int) -> Response:
     def queue_it(library: Library) -> dict[str, Any]:
         project = _project_or_404(library, project_id)
         try:
-            queued = render.queue_project(library, project)
+            queued = render.start_render(library, project, start=start)
         except UserError as err:
             raise user_error(err) from None
-        if queued.todo:
-            start(library.root)
         return _project_status(library, project) | {
             "to_render": queued.todo, "new_jobs": queued.new_jobs,
             "locked_unrendered": [s.number for s in queued.locked]}
@@ -154,7 +152,11 @@ async def change_lexicon(request: Request, state: ServerState) -> dict[str, Any]
 
     def change(library: Library) -> dict[str, Any]:
         project_id = _project_id(library, data.get("project"))
-        done = lexicon.change_lexicon(library, entries, project_id, remove=remove, start=start)
+        try:
+            done = lexicon.change_lexicon(library, entries, project_id, remove=remove,
+                                          start=start)
+        except UserError as err:  # a term to remove that is not there, say
+            raise user_error(err, "remove" if remove else "entries") from None
         return {"changed": {name: len(ids) for name, ids in done.change.changed.items()},
                 "locked": {name: len(ids) for name, ids in done.change.locked.items()},
                 "queued": len(done.queued)}

@@ -37,8 +37,8 @@ from studio.core.export import (
 )
 from studio.core.presets import PRESETS, resolve
 from studio.core.store import Library, Project
-from studio.core.take_qa import qa_summary
 from studio.errors import UserError
+from studio.service import qa
 from studio.service.export import export
 from studio.ui import words
 from studio.ui.table_models import seconds
@@ -165,7 +165,7 @@ class ExportDialog(QDialog):
 
     def _check_flagged(self) -> None:
         """Say how many segments take QA flagged (they export as they are)."""
-        count = qa_summary(self.library, self.project.id)["flagged"]
+        count = qa.summary(self.library, self.project)["flagged"]
         self.flagged.setText("" if not count else "⚠ " + (
             self.tr("1 segment needs review: take QA found its take wanting.") if count == 1
             else self.tr("%d segments need review: take QA found their takes wanting.")

@@ -118,12 +118,13 @@ class FilterBar(QWidget):
             % (count["approved"], count["all"], count["review"], count["todo"],
                count["failed"], count["locked"]))
         flagged = count["flagged"]
+        show = translate("ProjectsView", "Show them")  # not inside the f-string: lupdate finds it
         self.flagged_note.setText(
             "" if not flagged else
             f"<span style='color:{QA_COLORS['review']}'>⚠</span> "
             + (translate("ProjectsView", "1 segment needs review") if flagged == 1
                else translate("ProjectsView", "%d segments need review") % flagged)
-            + f" · <a href='show'>{translate('ProjectsView', 'Show them')}</a>")
+            + f" · <a href='show'>{show}</a>")
         self.flagged_note.setVisible(bool(flagged))
         for button in self.flagged_buttons.values():
             button.setVisible(bool(flagged))

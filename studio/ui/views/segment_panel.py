@@ -219,10 +219,10 @@ class SegmentPanel(PlaybackPanel):
         root, shown = self.library.root, segment.id
 
         def read() -> dict[str, Any] | None:
-            from studio.core.take_qa import take_check
+            from studio.service import qa
 
             with Library.open(root) as library:
-                return take_check(library, take_id)
+                return qa.take(library, take_id)
 
         def show(check: dict[str, Any] | None) -> None:
             if (self.segment is not None and self.segment.id == shown
@@ -296,7 +296,7 @@ class SegmentPanel(PlaybackPanel):
         if self.segment is None:
             return
         try:
-            batch = review.regenerate(self.library, self.selected,
+            batch = review.regenerate(self.library, self.selected, partial=True,
                                       start=engine_starter(self.on_error))
         except UserError as err:  # the project is paused: nothing changed
             self.on_error(words.refusal(err))

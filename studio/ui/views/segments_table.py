@@ -75,7 +75,7 @@ class SegmentsTable(QTableView):
         """A segment's state in words, and its lock."""
         state, locked = shown
         label = state_label(state)
-        return f"{label} · {translate('ProjectsView', 'locked')}" if locked else label
+        return label + " · " + translate("ProjectsView", "locked") if locked else label
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         """Show these segment rows (the state and the lock in one column)."""
