@@ -63,6 +63,7 @@ def nothing_left_behind(qapp):
     from studio.ui.tasks import wait_for_tasks
 
     threads_before = {t.ident for t in threading.enumerate()}
+    _let_go_of_the_keys()
     yield
     assert wait_for_tasks(60000), "background tasks still running"
     for widget in QApplication.topLevelWidgets():
@@ -81,3 +82,23 @@ def nothing_left_behind(qapp):
     leaked = [t for t in threading.enumerate()
               if t.ident not in threads_before and t.is_alive() and not t.daemon]
     assert not leaked, f"threads left running: {leaked}"
+
+
+def _let_go_of_the_keys() -> None:
+    """Start each test with no modifier key held, as a person would.
+
+    A simulated key click with a modifier (Ctrl+Return, Shift+F3) leaves Qt's
+    idea of the held modifiers at that modifier until the next key event; a
+    later test's ``selectRow`` then reads Ctrl as held and toggles the row off
+    instead of selecting it (test_pronunciation's remove failed after
+    test_review_safety's Ctrl+Return). A key release with no modifier, sent to
+    a throwaway widget, lets go of them.
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QWidget
+
+    if QGuiApplication.keyboardModifiers() != Qt.KeyboardModifier.NoModifier:
+        QTest.keyRelease(QWidget(), Qt.Key.Key_unknown)
+        assert QGuiApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier
