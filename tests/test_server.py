@@ -185,6 +185,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     assert code == 0, srv.log.read_text()[-3000:]  # a graceful stop on SIGTERM
 
 
+def project_events(client: httpx.Client, pid: int) -> list[tuple[str, dict[str, object]]]:
+    """Every server-sent event of the project's stream, until it ends."""
+    events: list[tuple[str, dict[str, object]]] = []
+    with client.stream("GET", f"/v1/projects/{pid}/events") as stream:
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        event = ""
+        for line in stream.iter_lines():
+            if line.startswith("event: "):
+                event = line[7:]
+            elif line.startswith("data: "):
+                events.append((event, json.loads(line[6:])))
+    return events
+
+
 def read_audio(data: bytes) -> tuple[np.ndarray, int]:
     samples, rate = sf.read(io.BytesIO(data), dtype="float32")
     return samples, rate
@@ -406,15 +420,7 @@ def test_a_long_form_project(server: Server, tmp_path: Path) -> None:
         assert project["segments"] == 5 and project["name"] == "Lecture"
         again = client.post("/v1/projects", json={"name": "lecture", "script": script})
         assert again.status_code == 409 and "already" in again.json()["error"]["message"]
-        events: list[tuple[str, dict[str, object]]] = []
-        with client.stream("GET", f"/v1/projects/{pid}/events") as stream:
-            assert stream.headers["content-type"].startswith("text/event-stream")
-            event = ""
-            for line in stream.iter_lines():
-                if line.startswith("event: "):
-                    event = line[7:]
-                elif line.startswith("data: "):
-                    events.append((event, json.loads(line[6:])))
+        events = project_events(client, pid)
         assert events[-1][0] == "done" and events[-1][1]["state"] == "done"
         finished = {e[1]["number"] for e in events
                     if e[0] == "segment" and e[1]["state"] == "rendered"}

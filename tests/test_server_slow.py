@@ -18,6 +18,7 @@ from tests.test_server import (  # noqa: F401 (clip_server: a fixture)
     clip_server,
     free_port,
     prepare_library,
+    project_events,
     read_audio,
     start_server,
 )
@@ -170,8 +171,6 @@ def test_a_voice_url_is_cloned_and_speaks_then_is_swept(
 def test_done_comes_after_the_last_check(fresh: tuple[Path, str], tmp_path: Path) -> None:
     """With take QA on, a project's ``done`` event comes once every take is
     checked: after it, no take changes (no retake lands, no verdict moves)."""
-    import json
-
     from studio.core.store import Library
 
     root, key = fresh
@@ -187,16 +186,10 @@ def test_done_comes_after_the_last_check(fresh: tuple[Path, str], tmp_path: Path
                                                      "voice": "joe"})
             assert made.status_code == 201, made.text
             pid = made.json()["id"]
-            events: list[tuple[str, dict[str, object]]] = []
-            with client.stream("GET", f"/v1/projects/{pid}/events") as stream:
-                event = ""
-                for line in stream.iter_lines():
-                    if line.startswith("event: "):
-                        event = line[7:]
-                    elif line.startswith("data: "):
-                        events.append((event, json.loads(line[6:])))
+            events = project_events(client, pid)
             assert events[-1][0] == "done" and events[-1][1]["state"] == "done", events[-1]
             assert events[-1][1]["checking"] == 0
+
             def shown() -> list[tuple[object, ...]]:
                 rows = client.get(f"/v1/projects/{pid}/segments").json()["data"]
                 return [(r["number"], r["takes"], r["state"], r["qa"], r["duration_s"])

@@ -29,7 +29,7 @@ import pytest
 from studio.core.store import Library
 from studio.engine.client import stop_engine
 from tests.conftest import run_studio
-from tests.test_server import prepare_library, start_server
+from tests.test_server import prepare_library, project_events, start_server
 
 pytestmark = pytest.mark.slow
 
@@ -102,12 +102,7 @@ def by_api(root: Path, tmp: Path, key: str) -> list[tuple[str, str]]:
     try:
         with server.client() as client:
             def wait_done(pid: int) -> None:
-                with client.stream("GET", f"/v1/projects/{pid}/events") as stream:
-                    last = ""
-                    for line in stream.iter_lines():
-                        if line.startswith("event: "):
-                            last = line[7:]
-                assert last == "done"
+                assert project_events(client, pid)[-1][0] == "done"
 
             def refused(reply: httpx.Response) -> None:
                 assert reply.status_code == 409, reply.text
