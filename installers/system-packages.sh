@@ -22,6 +22,7 @@ PACKAGES=(
     fonts-wqy-microhei  # a CJK font for the Chinese interface
     util-linux          # unshare, for the read-only library test
     make                # the README's commands
+    redis-server        # the render farm's tests start their own (no system service)
 )
 
 if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then

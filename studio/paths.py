@@ -22,3 +22,8 @@ def default_library_dir() -> Path:
 def repo_resource(*parts: str) -> Path:
     """A file under the source tree's ``resources/`` folder (examples, icons)."""
     return Path(__file__).resolve().parent.parent.joinpath("resources", *parts)
+
+
+def farm_cache_dir() -> Path:
+    """Where a farm worker keeps what it fetched (voices' prompt clips)."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "farm"

@@ -84,3 +84,19 @@ class BuildOncePiper(PiperBackend):
         with open(folder / "loads.log", "a") as log:
             log.write(f"{os.getpid()}\n")
         super().load(device, threads)
+
+
+class FixedDelay(PiperBackend):
+    """Spends 0.2 s on a segment without the CPU (a GPU at work, seen from the
+    host), 3 s on one containing "slow"; returns half a second of noise seeded
+    by the job (each take distinct, as content-addressed takes must be)."""
+
+    def load(self, device="cpu", threads=None):  # type: ignore[no-untyped-def]
+        pass
+
+    def synthesize(self, text, voice, *, seed, speed=1.0):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        time.sleep(3.0 if "slow" in text else 0.2)
+        rng = np.random.default_rng([seed, len(text)])
+        return rng.uniform(-0.1, 0.1, self.sample_rate // 2).astype(np.float32)

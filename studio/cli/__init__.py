@@ -15,7 +15,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from studio import __version__
-from studio.cli import engine, gui, models, projects, pronunciation, render, review, server, voices
+from studio.cli import (
+    engine,
+    farm,
+    gui,
+    models,
+    projects,
+    pronunciation,
+    render,
+    review,
+    server,
+    voices,
+)
 from studio.errors import UserError
 
 log = logging.getLogger("studio")
@@ -57,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_qa_export_parsers(sub, common)  # after the review verbs in --help
     pronunciation.add_parsers(sub, common)
     server.add_parsers(sub, common)
+    farm.add_parsers(sub, common)
     return parser
 
 
@@ -69,7 +81,7 @@ COMMANDS = {"gui": gui.cmd_gui, "render": render.cmd_render, "voices": voices.cm
             "unapprove": review.cmd_mark, "takes": review.cmd_takes, "take": review.cmd_take,
             "export": render.cmd_export, "script": pronunciation.cmd_script,
             "lexicon": pronunciation.cmd_lexicon, "serve": server.cmd_serve,
-            "keys": server.cmd_keys}
+            "keys": server.cmd_keys, "farm": farm.cmd_farm}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

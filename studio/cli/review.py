@@ -167,6 +167,7 @@ def cmd_takes(args: argparse.Namespace) -> int:
             "id": take.id, "created_at": take.created_at, "backend": take.backend,
             "voice": names.get(take.voice_id), "seed": take.seed, "text": take.text,
             "duration_s": round(take.duration_s, 3), "sample_rate": take.sample_rate,
+            "host": take.host or None, "device": take.device or None,
             "current": take.id == segment.current_take_id and segment.done,
             "matches": library.take_is_current(take.id, segment.id),
             "approved": take.id == segment.approved_take_id and segment.done,
@@ -182,6 +183,7 @@ def cmd_takes(args: argparse.Namespace) -> int:
         note = "" if row["matches"] else "  (other text or voice)"
         print(f"{mark} take {row['id']:<6} {when}  {row['duration_s']:6.2f} s  "
               f"{row['voice']} on {row['backend']}, seed {row['seed']}"
+              + (f", made on {row['host']} ({row['device']})" if row["host"] else "")
               + (", approved" if row["approved"] else "") + note)
     return 0
 

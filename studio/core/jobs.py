@@ -33,7 +33,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from studio.core.storage.jobs import JobStore
+from studio.core.storage.jobs import FARM_PID, JobStore
 from studio.core.storage.records import Job
 from studio.core.storage.segments import record_take
 from studio.core.store import Library, Take
@@ -143,6 +143,9 @@ class JobQueue:
         backend: str,
         sample_rate: int,
         frames: int,
+        host: str = "",
+        device: str = "",
+        token: str | None = None,
         now: float | None = None,
     ) -> Take | None:
         """Record the take and finish the job, in one transaction.
@@ -154,7 +157,8 @@ class JobQueue:
         queue to render what the segment says now (the attempt is not held
         against it). With take QA on, a take that became current gets a check
         queued in the same transaction (not a one-shot request's: its audio is
-        answered as rendered, and the project expires).
+        answered as rendered, and the project expires). ``token``: a take from
+        the farm counts only while the farm still holds the job under it.
         """
         now = time.time() if now is None else now
         if not self.library.path(path).is_file():
@@ -163,6 +167,8 @@ class JobQueue:
             state = self.store.job_state(job.id)
             if state is None or state == "cancelled":
                 return None
+            if token is not None and not self.held_by_farm(job.id, token):
+                return None
             # an automatic retake never replaces a take the user chose or approved
             # meanwhile: it stays in the history
             protected = job.retake > 0 and self.library.keeps_current(job.segment_id)
@@ -170,7 +176,7 @@ class JobQueue:
                 conn, job.segment_id, path=path, text=job.text, voice_id=job.voice_id,
                 backend=backend, seed=job.seed, sample_rate=sample_rate, frames=frames,
                 speech=job.speech, speed=job.speed,
-                make_current=not protected,
+                make_current=not protected, host=host, device=device,
             )
             locked = self.library.is_locked(job.segment_id)
             if current or protected or locked:
@@ -183,6 +189,52 @@ class JobQueue:
                 self.store.requeue_changed(job.id, now)
         return self.library.take(take_id)
 
+    # ------------------------------------------------------------ the farm
+    def claim_for_farm(self, backend: str, token: str, now: float | None = None) -> Job | None:
+        """Take the next job for ``backend`` to hand to the farm under ``token``."""
+        now = time.time() if now is None else now
+        return self.store.claim_render(backend, FARM_PID, now + self.settings.lease_s, now,
+                                       token)
+
+    def held_by_farm(self, job_id: int, token: str) -> bool:
+        """Whether the farm holds the job under ``token`` (else a result is stale)."""
+        row = self.store.farm_job(job_id)
+        return bool(row and row["state"] == "running" and row["worker_pid"] == FARM_PID
+                    and row["farm_token"] == token)
+
+    def return_from_farm(self, held: dict[int, str], error: str,
+                         now: float | None = None) -> list[int]:
+        """Jobs the farm held (id: token) go back to the queue, the attempt
+        not counted (the farm lost them, or gave them back unstarted); the
+        ids that did."""
+        now = time.time() if now is None else now
+        with self.library.transaction():
+            return [job_id for job_id, token in held.items()
+                    if self.store.return_from_farm(job_id, token, error, now)]
+
+    def fail_from_farm(self, job_id: int, token: str, error: str, *, dead: bool = False,
+                       now: float | None = None) -> str | None:
+        """A failed attempt reported by the farm (``dead``: delivered past its
+        limit); the job's new state, or None if the result was stale."""
+        now = time.time() if now is None else now
+        with self.library.transaction():
+            if not self.held_by_farm(job_id, token):
+                return None
+            row = self.store.farm_job(job_id)
+            assert row is not None
+            attempts = row["max_attempts"] if dead else row["attempts"]
+            return self._fail(job_id, attempts, row["max_attempts"], error, now)
+
+    def extend_farm_leases(self, now: float | None = None) -> int:
+        """The farm's jobs keep their lease while its bridge runs."""
+        now = time.time() if now is None else now
+        return self.store.extend_farm_leases(now + self.settings.lease_s, now)
+
+    def farm_jobs(self) -> dict[int, dict[str, Any]]:
+        """Jobs the farm holds, by id: token, backend, paused."""
+        return self.store.farm_jobs()
+
+    # ------------------------------------------------------------ failures
     def fail(self, job: Job, error: str, now: float | None = None) -> str:
         """Record a failed attempt: retry after backoff, or dead past the limit.
 

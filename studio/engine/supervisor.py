@@ -62,6 +62,8 @@ from studio.core.storage.schema import integrity_check
 from studio.core.storage.workers import WorkerStore
 from studio.core.store import Library, damaged_error
 from studio.errors import UserError
+from studio.farm.bridge import BridgeThread
+from studio.farm.link import FarmLink
 from studio.fsutil import TEMP_PREFIX
 from studio.gpu import Gpu, Placement, Plan, plan, probe
 
@@ -290,6 +292,8 @@ class Supervisor:
         self.idle_since: float | None = None
         self._lock: IO[str] | None = None
         self._gpus, self.gpu_note = probe()
+        self.farm: BridgeThread | None = None
+        self.next_farm_check = 0.0
 
     # ------------------------------------------------------------ start
     def start(self) -> None:
@@ -299,6 +303,10 @@ class Supervisor:
         backup(self.library)
         requeued = self.queue.requeue_lost(alive_pids=set(), reason="the engine stopped")
         swept = sweep_orphans(self.library)
+        if FarmLink.of(self.library) is None:  # left the farm while the engine was down
+            self.queue.return_from_farm({job_id: row["token"] for job_id, row
+                                         in self.queue.farm_jobs().items()},
+                                        "the library left the farm")
         self.workers.clear()
         log.info("engine started (pid %d): %s; %d job(s) requeued, %d orphan file(s) swept",
                  os.getpid(), self.gpu_note, len(requeued), swept)
@@ -324,9 +332,26 @@ class Supervisor:
             log.warning("requeued job(s) %s: lease expired or worker gone", lost)
         if self.stopping:
             return
+        self._keep_farm(now)
         self._add_slots()
         self._start_next(now)
         self._check_idle(now)
+
+    def _keep_farm(self, now: float) -> None:
+        """Run the farm's bridge while the library is connected to a farm."""
+        if now < self.next_farm_check:
+            return
+        self.next_farm_check = now + 2.0
+        if FarmLink.of(self.library) is not None and not (self.farm and self.farm.alive()):
+            self.farm = BridgeThread(self.root)
+            self.farm.start()
+
+    def _left_to_farm(self, backend: str) -> bool:
+        """A GPU backend on a desktop with no GPU, while a farm is connected:
+        its jobs wait for the farm's GPU workers, not for the CPU here."""
+        if self._gpus or backend == QA_POOL or FarmLink.of(self.library) is None:
+            return False
+        return backend_need_mb(self.library, backend, self.settings) > 0
 
     def _add_slots(self) -> None:
         have = {slot.backend for slot in self.slots}
@@ -334,6 +359,8 @@ class Supervisor:
         if pending and qa_settings(self.library).enabled:
             pending.add(QA_POOL)  # loads while the first takes render: their checks wait less
         for backend in sorted(pending - have):
+            if self._left_to_farm(backend):
+                continue
             placements = self.plan_for(backend)
             if placements and backend != QA_POOL and backend_class(backend).needs_build(
                     backend_options(self.library, backend)):
@@ -485,6 +512,8 @@ class Supervisor:
     def stop(self) -> None:
         """Graceful stop: finish current jobs, then terminate, then kill."""
         self.stopping = True
+        if self.farm is not None:
+            self.farm.stop()  # hands out no more; what the farm holds stays there
         running = [slot.process for slot in self.slots if slot.process
                    and slot.process.poll() is None]
         running += [build.process for build in self.builds.values()

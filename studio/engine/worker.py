@@ -16,11 +16,10 @@ SIGTERM asks it to finish the current job and exit.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import signal
-import sys
+import socket
 import threading
 import time
 import traceback
@@ -31,21 +30,11 @@ from studio.core.jobs import JobQueue
 from studio.core.planning import SegmentRenderer, save_take_audio
 from studio.core.storage.workers import WorkerStore
 from studio.core.store import Library
+from studio.gpu import device_label
 
 log = logging.getLogger("studio.engine.worker")
 
 LOG_FORMAT = "[%(asctime)s] [%(levelname)s] [%(name)s] [%(process)d] %(message)s"
-
-
-def die_with_parent() -> None:
-    """Ask Linux to SIGKILL this process when its parent dies."""
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(Exception):
-        import ctypes
-
-        pr_set_pdeathsig = 1
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
 class Worker:
@@ -99,7 +88,8 @@ class Worker:
             path = save_take_audio(self.library, samples, rate)
             self.heartbeat.job = None
             self.queue.complete(
-                job, path=path, backend=self.backend_name, sample_rate=rate, frames=len(samples)
+                job, path=path, backend=self.backend_name, sample_rate=rate,
+                frames=len(samples), host=socket.gethostname(), device=device_label(self.device),
             )
             self._set_state("loaded", None, done=1)
         except Exception as err:

@@ -20,7 +20,8 @@ from pathlib import Path
 from studio.backends import backend_class
 from studio.core.jobs import QA_POOL
 from studio.core.store import Library
-from studio.engine.worker import LOG_FORMAT, Worker, die_with_parent
+from studio.engine.worker import LOG_FORMAT, Worker
+from studio.process import die_with_parent
 
 log = logging.getLogger("studio.engine.worker_process")
 

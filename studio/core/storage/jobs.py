@@ -16,6 +16,11 @@ from studio.core.storage.base import Storage
 from studio.core.storage.records import Job
 from studio.core.storage.schema import SEGMENT_VOICE
 
+# The ``worker_pid`` of a job handed to the render farm (studio.farm): no
+# local process runs it, and the supervisor's lost-worker rules leave it to
+# the farm's bridge, which knows where it is.
+FARM_PID = 0
+
 
 class JobStore(Storage):
     """The ``jobs`` table."""
@@ -80,9 +85,10 @@ class JobStore(Storage):
 
     # ------------------------------------------------------------ workers
     def claim_render(self, backend: str, worker_pid: int, lease_until: float,
-                     now: float) -> Job | None:
+                     now: float, token: str | None = None) -> Job | None:
         """Atomically take the next render job for ``backend`` (highest
-        priority, oldest, of a project not paused, due by ``now``), or None."""
+        priority, oldest, of a project not paused, due by ``now``), or None.
+        ``token``: the farm's hand-over token (``worker_pid`` is FARM_PID)."""
         with self.transaction() as conn:
             row = conn.execute(
                 f"""SELECT j.id, j.segment_id, j.backend, j.seed, j.attempts, j.max_attempts,
@@ -96,15 +102,17 @@ class JobStore(Storage):
             ).fetchone()
             if row is None:
                 return None
-            self.start(row["id"], worker_pid, lease_until, now)
+            self.start(row["id"], worker_pid, lease_until, now, token)
         return Job(**{key: row[key] for key in row.keys()} | {"attempts": row["attempts"] + 1})
 
-    def start(self, job_id: int, worker_pid: int, lease_until: float, now: float) -> None:
+    def start(self, job_id: int, worker_pid: int, lease_until: float, now: float,
+              token: str | None = None) -> None:
         """Inside the caller's transaction: a claimed job runs (the attempt counts)."""
         self.conn.execute(
             "UPDATE jobs SET state = 'running', worker_pid = ?, lease_until = ?, "
-            "started_at = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
-            (worker_pid, lease_until, now, now, job_id),
+            "started_at = ?, attempts = attempts + 1, farm_token = ?, updated_at = ? "
+            "WHERE id = ?",
+            (worker_pid, lease_until, now, token, now, job_id),
         )
 
     def extend_lease(self, job_id: int, worker_pid: int, lease_until: float,
@@ -158,10 +166,11 @@ class JobStore(Storage):
 
     # ------------------------------------------------------------ supervisor
     def running(self) -> list[dict[str, Any]]:
-        """Running jobs: id, attempts, max_attempts, worker_pid, lease_until, last_error."""
+        """Running jobs of local workers (not the farm's): id, attempts,
+        max_attempts, worker_pid, lease_until, last_error."""
         rows = self.conn.execute(
             "SELECT id, attempts, max_attempts, worker_pid, lease_until, last_error "
-            "FROM jobs WHERE state = 'running'"
+            "FROM jobs WHERE state = 'running' AND worker_pid IS NOT ?", (FARM_PID,)
         ).fetchall()
         return [dict(row) for row in rows]
 
@@ -177,8 +186,9 @@ class JobStore(Storage):
     def overdue(self, started_before: float) -> list[dict[str, Any]]:
         """Running jobs started before that time: id, worker_pid."""
         rows = self.conn.execute(
-            "SELECT id, worker_pid FROM jobs WHERE state = 'running' AND started_at < ?",
-            (started_before,),
+            "SELECT id, worker_pid FROM jobs WHERE state = 'running' AND started_at < ? "
+            "AND worker_pid IS NOT ?",
+            (started_before, FARM_PID),
         ).fetchall()
         return [dict(row) for row in rows]
 
@@ -189,6 +199,46 @@ class JobStore(Storage):
             "last_error = ?, updated_at = ? WHERE id = ?",
             (error, now, job_id),
         )
+
+    # ------------------------------------------------------------ the farm
+    def farm_jobs(self) -> dict[int, dict[str, Any]]:
+        """Jobs handed to the farm, by id: token, backend, paused (its project's)."""
+        rows = self.conn.execute(
+            "SELECT j.id, j.farm_token AS token, j.backend, p.paused FROM jobs j "
+            "JOIN segments s ON s.id = j.segment_id JOIN projects p ON p.id = s.project_id "
+            "WHERE j.state = 'running' AND j.worker_pid = ?", (FARM_PID,)
+        ).fetchall()
+        return {row["id"]: dict(row) for row in rows}
+
+    def farm_job(self, job_id: int) -> dict[str, Any] | None:
+        """One job as the farm's ingest needs it: id, state, farm_token,
+        worker_pid, attempts, max_attempts, or None."""
+        row = self.conn.execute(
+            "SELECT id, state, farm_token, worker_pid, attempts, max_attempts FROM jobs "
+            "WHERE id = ?", (job_id,)
+        ).fetchone()
+        return dict(row) if row else None
+
+    def extend_farm_leases(self, lease_until: float, now: float) -> int:
+        """Every farm job's lease runs to ``lease_until`` (the bridge is alive)."""
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE jobs SET lease_until = ?, updated_at = ? "
+                "WHERE state = 'running' AND worker_pid = ?", (lease_until, now, FARM_PID))
+        return cursor.rowcount
+
+    def return_from_farm(self, job_id: int, token: str, error: str, now: float) -> bool:
+        """Inside the caller's transaction: a job the farm held under ``token``
+        goes back to the queue, the attempt not held against it; False if the
+        farm no longer held it so."""
+        cursor = self.conn.execute(
+            "UPDATE jobs SET state = 'queued', attempts = MAX(attempts - 1, 0), "
+            "worker_pid = NULL, lease_until = NULL, farm_token = NULL, last_error = ?, "
+            "run_after = 0, updated_at = ? "
+            "WHERE id = ? AND state = 'running' AND worker_pid = ? AND farm_token = ?",
+            (error, now, job_id, FARM_PID, token),
+        )
+        return cursor.rowcount == 1
 
     # ------------------------------------------------------------ users
     def retry(self, job_id: int | None, now: float) -> int:

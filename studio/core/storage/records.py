@@ -89,6 +89,8 @@ class Take:
     created_at: float
     speech: str = ""
     speed: float = 1.0
+    host: str = ""  # the machine that made it ("" before the render farm)
+    device: str = ""  # and its device there: "cpu", "cuda:0"
 
     @property
     def duration_s(self) -> float:

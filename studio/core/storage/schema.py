@@ -269,6 +269,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE UNIQUE INDEX api_keys_live_name ON api_keys(name) WHERE revoked_at IS NULL;
     ALTER TABLE projects ADD COLUMN expires_at REAL;
     """,
+    # The render farm (studio/farm): a job handed to the farm is running under
+    # the farm's token (a fresh one per hand-over: a result that carries an
+    # older one is stale), and each take names the machine and device that
+    # made it.
+    """
+    ALTER TABLE jobs ADD COLUMN farm_token TEXT;
+    ALTER TABLE takes ADD COLUMN host TEXT NOT NULL DEFAULT '';
+    ALTER TABLE takes ADD COLUMN device TEXT NOT NULL DEFAULT '';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

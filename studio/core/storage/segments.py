@@ -322,6 +322,8 @@ def record_take(
     speech: str | None = None,
     speed: float = 1.0,
     make_current: bool = True,
+    host: str = "",
+    device: str = "",
 ) -> tuple[int, bool]:
     """Inside the caller's transaction: insert a take, and make it the
     segment's current take if it speaks what the segment says now (its text
@@ -332,9 +334,10 @@ def record_take(
     """
     cursor = conn.execute(
         "INSERT INTO takes(segment_id, path, text, voice_id, backend, seed, sample_rate, "
-        "frames, created_at, speech, speed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "frames, created_at, speech, speed, host, device) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (segment_id, path, text, voice_id, backend, seed, sample_rate, frames, time.time(),
-         text if speech is None else speech, speed),
+         text if speech is None else speech, speed, host, device),
     )
     take_id = int(cursor.lastrowid or 0)
     if not make_current:

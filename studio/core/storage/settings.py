@@ -41,3 +41,13 @@ class SettingsStore(Storage):
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, json.dumps(value)),
             )
+
+    def update_settings(self, values: dict[str, Any], remove: tuple[str, ...] = ()) -> None:
+        """Store ``values`` and forget ``remove``, in one transaction."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO settings(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [(key, json.dumps(value)) for key, value in values.items()],
+            )
+            conn.executemany("DELETE FROM settings WHERE key = ?", [(key,) for key in remove])

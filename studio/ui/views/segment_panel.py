@@ -187,6 +187,8 @@ class SegmentPanel(PlaybackPanel):
         for number, take in enumerate(self.library.takes(segment.id), start=1):
             when = time.strftime("%H:%M:%S", time.localtime(take.created_at))
             label = f"{number}: {take.duration_s:.1f} s, seed {take.seed}, {when}"
+            if take.host:  # which machine made it, and on what: the farm's takes differ
+                label += f", {take.host} {take.device}"
             if take.id == segment.current_take_id and segment.done:
                 label += " " + self.tr("(current)")
             elif not self.library.take_is_current(take.id, segment.id):

@@ -1,0 +1,277 @@
+"""What the desktop and the farm's workers say to each other through Redis.
+
+Everything in Redis is data: JSON validated by the models below, and audio
+as FLAC bytes. Nothing is ever unpickled or evaluated, and every message is
+checked on arrival (its protocol version, the types, the lengths), whoever
+wrote it.
+
+Keys, all under one namespace (one library per Redis database):
+
+``studio:farm``                  hash: protocol, owner (library), epoch, lease_ms
+``studio:jobs:<backend>``        stream of :class:`JobMessage`; group ``workers``
+``studio:results``               stream of :class:`ResultMeta` + audio; group ``desktop``
+``studio:inflight``              hash job id -> the :class:`JobMessage` handed out
+``studio:workers``               hash worker name -> :class:`WorkerBeat`
+``studio:prompt:<sha256>``       a cloned voice's prompt clip (content-addressed)
+``studio:options:<backend>``     the library's options for a backend (JSON)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from studio.errors import UserError
+
+if TYPE_CHECKING:
+    import redis
+
+PROTOCOL = 1
+NS = "studio"
+CONFIG = f"{NS}:farm"
+RESULTS = f"{NS}:results"
+INFLIGHT = f"{NS}:inflight"
+WORKERS = f"{NS}:workers"
+WORKER_GROUP = "workers"
+DESKTOP_GROUP = "desktop"
+PASSWORD_ENV = "STUDIO_FARM_PASSWORD"
+HEARTBEAT_S = 2.0  # how often a worker says it is alive
+GONE_S = 15.0  # a worker silent this long is gone (its jobs are reclaimed by the lease)
+MAX_AUDIO_BYTES = 64 * 2**20
+MAX_TAKE_S = 600.0
+MAX_TEXT = 20_000
+PROMPT_TTL_S = 7 * 86400
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Token = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+Sha = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+def jobs_key(backend: str) -> str:
+    """The stream of ``backend``'s jobs."""
+    return f"{NS}:jobs:{backend}"
+
+
+def prompt_key(sha: str) -> str:
+    """Where a prompt clip's bytes are, by their sha256."""
+    return f"{NS}:prompt:{sha}"
+
+
+def options_key(backend: str) -> str:
+    """The library's options for ``backend``, as JSON."""
+    return f"{NS}:options:{backend}"
+
+
+class BadMessage(ValueError):
+    """A message that does not follow the protocol: dropped, and said so."""
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    v: int
+
+    @classmethod
+    def parse(cls, data: bytes | str | None) -> Any:
+        """The message in ``data``, or :class:`BadMessage` saying what is wrong."""
+        if data is None:
+            raise BadMessage(f"no {cls.__name__} in the entry")
+        if len(data) > 1_000_000:
+            raise BadMessage(f"a {cls.__name__} of {len(data)} bytes (the limit is 1 MB)")
+        try:
+            message = cls.model_validate_json(data)
+        except ValidationError as err:
+            version = _version_of(data)
+            if version is not None and version != PROTOCOL:
+                raise BadMessage(_version_problem(version)) from None
+            first = err.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "the message"
+            raise BadMessage(f"{cls.__name__}: {where}: {first['msg']}") from None
+        if message.v != PROTOCOL:
+            raise BadMessage(_version_problem(message.v))
+        return message
+
+    def dump(self) -> str:
+        return self.model_dump_json()
+
+
+def _version_of(data: bytes | str) -> int | None:
+    import json
+
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return None
+    version = value.get("v") if isinstance(value, dict) else None
+    return version if isinstance(version, int) else None
+
+
+def _version_problem(version: int) -> str:
+    older = "an older" if version < PROTOCOL else "a newer"
+    return (f"a message of farm protocol {version}, from {older} studio (this one speaks "
+            f"{PROTOCOL}): install the same studio version on the desktop and every worker")
+
+
+class VoiceSpec(BaseModel):
+    """The voice a job speaks with; a clone's prompt travels by its sha256."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Name
+    kind: Annotated[str, Field(pattern="^(preset|clone)$")]
+    language: Annotated[str, Field(max_length=20)]
+    transcript: Annotated[str, Field(max_length=MAX_TEXT)] | None = None
+    prompt: Sha | None = None
+    prompt_suffix: Annotated[str, Field(pattern=r"^\.[a-z0-9]{1,5}$")] = ".wav"
+
+
+class JobMessage(_Message):
+    """One render job handed to the farm."""
+
+    job_id: Annotated[int, Field(gt=0)]
+    token: Token
+    backend: Name
+    speech: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+    seed: int
+    speed: Annotated[float, Field(gt=0.1, lt=10)]
+    voice: VoiceSpec
+    max_deliveries: Annotated[int, Field(ge=1, le=100)]
+    # what the desktop needs back to record the take: as the segment was when claimed
+    segment_id: int
+    text: Annotated[str, Field(max_length=MAX_TEXT)]
+    voice_id: int
+    retake: int = 0
+    published_at: float
+
+
+class ResultMeta(_Message):
+    """What a worker made of a job: a take (audio alongside), or an error."""
+
+    job_id: Annotated[int, Field(gt=0)]
+    token: Token
+    worker: Name
+    host: Name
+    device: Annotated[str, Field(min_length=1, max_length=60)]
+    backend: Name
+    sample_rate: Annotated[int, Field(ge=0, le=384_000)] = 0
+    frames: Annotated[int, Field(ge=0)] = 0
+    sha256: Sha | None = None
+    error: Annotated[str, Field(max_length=4000)] | None = None
+    dead: bool = False  # delivered past its limit: the workers that took it died
+    seconds: Annotated[float, Field(ge=0)] = 0.0
+
+
+class WorkerBeat(_Message):
+    """A worker's heartbeat: who, where, doing what."""
+
+    name: Name
+    host: Name
+    pid: int
+    device: Annotated[str, Field(max_length=60)]
+    backend: Name
+    state: Annotated[str, Field(pattern="^(loading|idle|busy|stopped|failed)$")]
+    job: int | None = None
+    jobs_done: int = 0
+    started_at: float
+    last_seen: float
+    error: Annotated[str, Field(max_length=4000)] | None = None
+
+    def alive(self, now: float | None = None) -> bool:
+        """Heard from lately, and not stopped."""
+        now = time.time() if now is None else now
+        return self.state not in ("stopped", "failed") and now - self.last_seen < GONE_S
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# ---------------------------------------------------------------- connecting
+
+def read_password(password_file: str | None) -> str | None:
+    """The farm's password: from the file if given, else ``$STUDIO_FARM_PASSWORD``."""
+    if password_file:
+        try:
+            text = Path(password_file).read_text(encoding="utf-8")
+        except OSError as err:
+            raise UserError(f"cannot read the farm's password file {password_file}: "
+                            f"{err.strerror}", "give a readable file with the password "
+                            "on its first line") from None
+        password = text.splitlines()[0].strip() if text.strip() else ""
+        if not password:
+            raise UserError(f"the farm's password file {password_file} is empty",
+                            "write the password on its first line")
+        return password
+    return os.environ.get(PASSWORD_ENV) or None
+
+
+def check_url(url: str) -> str:
+    """The URL if it names a Redis server and carries no password; else why not."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss", "unix"):
+        raise UserError(f"{url!r} is not a Redis URL",
+                        "give redis://HOST:PORT/DB, rediss://HOST:PORT/DB (TLS) or "
+                        "unix:///path/to/redis.sock")
+    if parts.password:
+        raise UserError("the farm's URL carries a password, which would be stored and "
+                        "shown in plain text",
+                        f"give it in ${PASSWORD_ENV} or a file (--password-file) instead")
+    if parts.scheme != "unix" and not parts.hostname:
+        raise UserError(f"{url!r} names no host", "give redis://HOST:PORT/DB")
+    return url
+
+
+def where(url: str) -> str:
+    """The URL as a message names it."""
+    parts = urlsplit(url)
+    return parts.path if parts.scheme == "unix" else f"{parts.hostname}:{parts.port or 6379}"
+
+
+def connect(url: str, password: str | None, timeout_s: float = 5.0) -> redis.Redis:
+    """A client of the farm's Redis, checked with a PING: a clear
+    :class:`UserError` when it cannot be reached or refuses the password."""
+    import redis
+
+    check_url(url)
+    try:
+        client = redis.Redis.from_url(url, password=password, socket_timeout=timeout_s,
+                                      socket_connect_timeout=timeout_s,
+                                      health_check_interval=30)
+        client.ping()
+    except redis.AuthenticationError:
+        if password is None:
+            raise UserError(f"Redis at {where(url)} asks for a password",
+                            f"give it in ${PASSWORD_ENV} or a file (--password-file)") from None
+        raise UserError(f"Redis at {where(url)} refused the password",
+                        f"check ${PASSWORD_ENV} or the password file") from None
+    except redis.ResponseError as err:
+        if "NOAUTH" in str(err) or "WRONGPASS" in str(err):
+            raise UserError(f"Redis at {where(url)} asks for a password",
+                            f"give it in ${PASSWORD_ENV} or a file (--password-file)") from None
+        raise UserError(f"Redis at {where(url)} answered: {err}") from None
+    except (redis.ConnectionError, redis.TimeoutError, OSError) as err:
+        raise UserError(f"cannot reach Redis at {where(url)}: {err}",
+                        "check that redis-server runs there and that its port is open to "
+                        "this machine") from None
+    return client
+
+
+def farm_config(client: redis.Redis) -> dict[str, str]:
+    """The farm's hash (protocol, owner, epoch, lease_ms), decoded; {} if none."""
+    raw = client.hgetall(CONFIG)
+    return {key.decode(): value.decode() for key, value in raw.items()}  # type: ignore[union-attr]
+
+
+def protocol_problem(config: dict[str, str]) -> str | None:
+    """Why a worker of this studio cannot serve this farm, or None."""
+    version = config.get("protocol")
+    if version is None or not version.isdigit() or int(version) == PROTOCOL:
+        return None
+    return (f"this farm speaks protocol {version} and this worker {PROTOCOL}: install the "
+            "same studio version on the desktop and every worker")
