@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -33,6 +32,7 @@ from tests.conftest import REPO
 from tests.redis_server import RedisServer, free_port
 
 BACKENDS = "piper=tests.fault_backends:FixedDelay"
+MACHINES: dict[int, str] = {}  # each worker process's machine name, by pid
 
 
 @pytest.fixture
@@ -61,12 +61,13 @@ class Workers:
         folder.mkdir()
         process = subprocess.Popen(
             [sys.executable, "-m", "studio.farm.worker", "--redis", self.url,
-             "--backend", "piper", "--cache", str(folder / "cache")],
+             "--backend", "piper", "--cache", str(folder / "cache"), "--name", folder.name],
             cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=open(folder / "worker.log", "wb"),  # noqa: SIM115 - the child holds it
             env=dict(os.environ, PYTHONPATH=str(REPO), STUDIO_BACKENDS=BACKENDS,
                      HOME=str(folder), **env))
         self.processes.append(process)
+        MACHINES[process.pid] = folder.name
         return process
 
     def log(self, process: subprocess.Popen[bytes]) -> str:
@@ -88,7 +89,8 @@ def workers(tmp_path: Path, server: RedisServer) -> Iterator[Workers]:
 
 
 def _name(process: subprocess.Popen[bytes]) -> str:
-    return f"{socket.gethostname()}:{process.pid}"
+    """The worker's name in the farm: its machine's (``--name``, the folder's) and its pid."""
+    return f"{MACHINES[process.pid]}:{process.pid}"
 
 
 def _beat(client: redis.Redis, process: subprocess.Popen[bytes]) -> protocol.WorkerBeat | None:
@@ -213,11 +215,11 @@ def test_remote_workers_render_a_project_and_each_take_names_its_machine(
     done = [_beat(client, w).jobs_done for w in (first, second)]  # type: ignore[union-attr]
     assert sum(done) == len(jobs) and min(done) >= 1, done  # both took work
     hosts = linked.conn.execute("SELECT DISTINCT host, device FROM takes").fetchall()
-    assert [tuple(row) for row in hosts] == [(socket.gethostname(), "cpu")]
+    assert sorted(tuple(row) for row in hosts) == [("remote-0", "cpu"), ("remote-1", "cpu")]
     assert client.hlen(protocol.INFLIGHT) == 0 and client.xlen(protocol.RESULTS) == 0
     linked.close()
     shown = studio("takes", "farmed", "1")
-    assert f"made on {socket.gethostname()} (cpu)" in shown.stdout
+    assert "made on remote-" in shown.stdout and "(cpu)" in shown.stdout
     status = studio("farm", "status")
     assert status.stdout.count(" idle, ") == 2, status.stdout
 

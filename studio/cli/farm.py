@@ -36,6 +36,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
                         help="how many (default: by the VRAM plan, or one per core)")
     worker.add_argument("--cache", type=Path, metavar="DIR",
                         help="where fetched voice prompts are kept")
+    worker.add_argument("--name", help="this machine's name in the farm (default: its hostname)")
 
 
 def cmd_farm(args: argparse.Namespace) -> int:
@@ -46,7 +47,7 @@ def cmd_farm(args: argparse.Namespace) -> int:
         from studio.paths import farm_cache_dir
 
         return farm.run_workers(args.redis, args.password_file, args.backend, args.workers,
-                                args.cache or farm_cache_dir())
+                                args.cache or farm_cache_dir(), args.name)
     with open_library(args) as library:
         if args.action == "connect":
             link = farm.connect(library, args.url, args.password_file)

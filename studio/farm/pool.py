@@ -59,7 +59,7 @@ class _Slot:
 
 
 def run(url: str, password_file: str | None, backend: str, workers: int | None,
-        cache: Path, poll_s: float = 0.5) -> int:
+        cache: Path, name: str | None = None, poll_s: float = 0.5) -> int:
     """Run this machine's workers until SIGTERM/SIGINT; the exit code."""
     protocol.connect(url, protocol.read_password(password_file)).close()  # fail early, clearly
     slots = [_Slot(p) for p in placements(backend, workers)]
@@ -78,7 +78,7 @@ def run(url: str, password_file: str | None, backend: str, workers: int | None,
         for slot in slots:
             _reap(slot, now)
             if not slot.failed and slot.process is None and now >= slot.next_start:
-                slot.process = _spawn(slot.placement, url, password_file, backend, cache)
+                slot.process = _spawn(slot.placement, url, password_file, backend, cache, name)
         if all(slot.failed for slot in slots):
             log.error("every farm worker failed; see the lines above")
             return 1
@@ -96,13 +96,15 @@ def run(url: str, password_file: str | None, backend: str, workers: int | None,
 
 
 def _spawn(placement: Placement, url: str, password_file: str | None, backend: str,
-           cache: Path) -> subprocess.Popen[bytes]:
+           cache: Path, name: str | None) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "studio.farm.worker", "--redis", url,
                "--backend", backend, "--device", placement.device,
                "--threads", str(placement.threads), "--cache", str(cache),
                "--parent", str(os.getpid())]
     if password_file:
         command += ["--password-file", password_file]
+    if name:
+        command += ["--name", name]
     env = dict(os.environ, **placement.env, PYTHONUNBUFFERED="1")
     process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
     log.info("started farm worker pid %d on %s", process.pid, placement.device)

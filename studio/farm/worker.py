@@ -50,13 +50,13 @@ class FarmWorker:
     """Takes ``backend``'s jobs from the farm and sends back takes."""
 
     def __init__(self, client: redis.Redis, backend: str, cache: Path, device: str = "cpu",
-                 threads: int | None = None) -> None:
+                 threads: int | None = None, host: str | None = None) -> None:
         self.client = client
         self.backend_name = backend
         self.cache = Path(cache)
         self.device = device
         self.threads = threads
-        self.host = socket.gethostname()
+        self.host = host or socket.gethostname()  # the machine, as takes and lists name it
         self.name = f"{self.host}:{os.getpid()}"
         self.key = protocol.jobs_key(backend)
         self.backend: Backend | None = None
@@ -291,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--cache", type=Path, required=True)
     parser.add_argument("--parent", type=int, default=0)
+    parser.add_argument("--name", help="this machine's name in the farm (default: its hostname)")
     args = parser.parse_args(argv)
     die_with_parent()
     if args.parent and os.getppid() != args.parent:
@@ -300,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         client = protocol.connect(args.redis, protocol.read_password(args.password_file))
         worker = FarmWorker(client, args.backend, args.cache, args.device,
-                            args.threads or None)
+                            args.threads or None, args.name)
         worker.load()
     except UserError as err:
         log.error("%s", err)

@@ -99,6 +99,6 @@ def status(library: Library, timeout_s: float = 2.0) -> FarmStatus:
 
 
 def run_workers(url: str, password_file: str | None, backend: str, workers: int | None,
-                cache: Path) -> int:
+                cache: Path, name: str | None = None) -> int:
     """``studio farm worker``: this machine's workers, until stopped."""
-    return pool.run(url, password_file, backend, workers, cache)
+    return pool.run(url, password_file, backend, workers, cache, name)
