@@ -169,9 +169,10 @@ class Bridge:
         self.beats = self._beats(client, now)
         alive = {beat.backend for beat in self.beats.values() if beat.alive(now)}
         for job_id, row in held.items():
-            message = inflight.get(job_id)
-            if message is None or message.token != row["token"]:
+            handed = inflight.get(job_id)
+            if handed is None or handed.token != row["token"]:
                 continue
+            message = handed
             if row["paused"] and not self._started(client, message):
                 self._take_back(client, message, "its project was paused")
             elif row["backend"] not in alive:
@@ -200,7 +201,8 @@ class Bridge:
 
     def _inflight(self, client: redis.Redis) -> dict[int, JobMessage]:
         found: dict[int, JobMessage] = {}
-        for key, value in client.hgetall(protocol.INFLIGHT).items():  # type: ignore[union-attr]
+        records: Any = client.hgetall(protocol.INFLIGHT)
+        for key, value in records.items():
             try:
                 message = JobMessage.parse(value)
             except BadMessage as err:
@@ -213,7 +215,8 @@ class Bridge:
 
     def _beats(self, client: redis.Redis, now: float) -> dict[str, WorkerBeat]:
         beats: dict[str, WorkerBeat] = {}
-        for key, value in client.hgetall(protocol.WORKERS).items():  # type: ignore[union-attr]
+        records: Any = client.hgetall(protocol.WORKERS)
+        for key, value in records.items():
             try:
                 beat = WorkerBeat.parse(value)
             except BadMessage:
@@ -228,9 +231,9 @@ class Bridge:
     def _entries(self, client: redis.Redis, message: JobMessage) -> list[bytes]:
         """The ids of the stream entries of this hand-over (a stream holds
         only what the farm has not finished: a short scan)."""
-        entries = client.xrange(protocol.jobs_key(message.backend))
+        entries: Any = client.xrange(protocol.jobs_key(message.backend))
         ids: list[bytes] = []
-        for entry_id, fields in entries:  # type: ignore[union-attr]
+        for entry_id, fields in entries:
             try:
                 other = JobMessage.parse(fields.get(b"job"))
             except BadMessage:
@@ -342,9 +345,10 @@ class Bridge:
             _ensure_group(client, protocol.RESULTS, protocol.DESKTOP_GROUP)
             self.groups.add("results")
         start = "0" if self.pending_read else ">"
-        answer = client.xreadgroup(protocol.DESKTOP_GROUP, "desktop", {protocol.RESULTS: start},
-                                   count=16, block=None if self.pending_read else block_ms)
-        entries = answer[0][1] if answer else []  # type: ignore[index]
+        answer: Any = client.xreadgroup(protocol.DESKTOP_GROUP, "desktop",
+                                        {protocol.RESULTS: start}, count=16,
+                                        block=None if self.pending_read else block_ms)
+        entries: list[tuple[bytes, dict[bytes, Any]]] = answer[0][1] if answer else []
         if self.pending_read and not entries:
             self.pending_read = False
         for entry_id, fields in entries:
@@ -415,9 +419,9 @@ class Bridge:
 
     def _handed(self, job_id: int) -> JobMessage | None:
         assert self.client is not None
-        raw = self.client.hget(protocol.INFLIGHT, str(job_id))
+        raw: Any = self.client.hget(protocol.INFLIGHT, str(job_id))
         try:
-            return JobMessage.parse(raw) if raw is not None else None  # type: ignore[arg-type]
+            return JobMessage.parse(raw) if raw is not None else None
         except BadMessage:
             return None
 
@@ -482,7 +486,7 @@ def _checked_audio(meta: ResultMeta, data: Any, message: JobMessage | None) -> n
                          f"{protocol.MAX_TAKE_S:.0f} s)")
     if not np.isfinite(samples).all():
         raise BadMessage("the audio holds values that are not numbers")
-    return samples
+    return np.asarray(samples, dtype=np.float32)
 
 
 class BridgeThread:

@@ -22,7 +22,7 @@ import hashlib
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Self
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -78,7 +78,7 @@ class _Message(BaseModel):
     v: int
 
     @classmethod
-    def parse(cls, data: bytes | str | None) -> Any:
+    def parse(cls, data: bytes | str | None) -> Self:
         """The message in ``data``, or :class:`BadMessage` saying what is wrong."""
         if data is None:
             raise BadMessage(f"no {cls.__name__} in the entry")
@@ -264,8 +264,8 @@ def connect(url: str, password: str | None, timeout_s: float = 5.0) -> redis.Red
 
 def farm_config(client: redis.Redis) -> dict[str, str]:
     """The farm's hash (protocol, owner, epoch, lease_ms), decoded; {} if none."""
-    raw = client.hgetall(CONFIG)
-    return {key.decode(): value.decode() for key, value in raw.items()}  # type: ignore[union-attr]
+    raw: Any = client.hgetall(CONFIG)
+    return {key.decode(): value.decode() for key, value in raw.items()}
 
 
 def protocol_problem(config: dict[str, str]) -> str | None:

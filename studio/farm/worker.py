@@ -138,25 +138,26 @@ class FarmWorker:
         return True
 
     def _reclaim(self) -> tuple[bytes, dict[bytes, Any], int] | None:
-        answer = self.client.xautoclaim(self.key, protocol.WORKER_GROUP, self.name,
-                                        min_idle_time=self.lease_ms, start_id="0-0", count=1)
-        claimed = answer[1] if answer else []  # type: ignore[index]
+        answer: Any = self.client.xautoclaim(self.key, protocol.WORKER_GROUP, self.name,
+                                             min_idle_time=self.lease_ms, start_id="0-0",
+                                             count=1)
+        claimed = answer[1] if answer else []
         if not claimed:
             return None
         entry_id, fields = claimed[0]
-        pending = self.client.xpending_range(self.key, protocol.WORKER_GROUP, entry_id,
-                                             entry_id, 1)
-        deliveries = int(pending[0]["times_delivered"]) if pending else 1  # type: ignore[index]
+        pending: Any = self.client.xpending_range(self.key, protocol.WORKER_GROUP, entry_id,
+                                                  entry_id, 1)
+        deliveries = int(pending[0]["times_delivered"]) if pending else 1
         log.warning("reclaimed a job another worker left past its lease (delivery %d)",
                     deliveries)
         return entry_id, fields or {}, deliveries
 
     def _read(self, block_ms: int) -> tuple[bytes, dict[bytes, Any], int] | None:
-        answer = self.client.xreadgroup(protocol.WORKER_GROUP, self.name, {self.key: ">"},
-                                        count=1, block=block_ms)
+        answer: Any = self.client.xreadgroup(protocol.WORKER_GROUP, self.name, {self.key: ">"},
+                                             count=1, block=block_ms)
         if not answer:
             return None
-        entry_id, fields = answer[0][1][0]  # type: ignore[index]
+        entry_id, fields = answer[0][1][0]
         return entry_id, fields, 1
 
     def _render(self, entry_id: bytes, fields: dict[bytes, Any], deliveries: int) -> None:
@@ -166,9 +167,9 @@ class FarmWorker:
             log.error("dropped a job that does not follow the farm's protocol: %s", err)
             self._finish(entry_id, None)
             return
-        meta = dict(v=protocol.PROTOCOL, job_id=message.job_id, token=message.token,
-                    worker=self.name, host=self.host, device=device_label(self.device),
-                    backend=self.backend_name)
+        meta: dict[str, Any] = dict(
+            v=protocol.PROTOCOL, job_id=message.job_id, token=message.token, worker=self.name,
+            host=self.host, device=device_label(self.device), backend=self.backend_name)
         if deliveries > message.max_deliveries:
             error = (f"delivered {deliveries} times: each farm worker that took it died or "
                      "stopped answering")

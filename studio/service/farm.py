@@ -80,7 +80,8 @@ def status(library: Library, timeout_s: float = 2.0) -> FarmStatus:
     try:
         now = time.time()
         workers = []
-        for raw in client.hgetall(protocol.WORKERS).values():  # type: ignore[union-attr]
+        records: Any = client.hgetall(protocol.WORKERS)
+        for raw in records.values():
             try:
                 beat = protocol.WorkerBeat.parse(raw)
             except protocol.BadMessage:
@@ -89,7 +90,8 @@ def status(library: Library, timeout_s: float = 2.0) -> FarmStatus:
                 else "gone"
             workers.append(RemoteWorker(beat.name, beat.host, beat.device, beat.backend, state,
                                         beat.job, beat.jobs_done, beat.last_seen, beat.error))
-        waiting = int(client.xlen(protocol.RESULTS))  # type: ignore[arg-type]
+        length: Any = client.xlen(protocol.RESULTS)
+        waiting = int(length)
     except Exception as err:  # Redis went away between the two calls
         return FarmStatus(current.url, problem=f"the farm stopped answering: {err}", held=held)
     finally:
