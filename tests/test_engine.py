@@ -14,7 +14,8 @@ import pytest
 from studio.core.jobs import JobQueue
 from studio.core.settings import EngineSettings
 from studio.core.store import Library
-from studio.engine.supervisor import EngineRunning, Supervisor, engine_pid
+from studio.engine.lock import EngineRunning, engine_pid
+from studio.engine.supervisor import Supervisor
 from studio.engine.worker import Worker
 from studio.text import prepare_script
 from tests.conftest import REPO

@@ -90,7 +90,7 @@ def test_heartbeat_survives_a_locked_database_and_renews_again(
 PROBE_LOOP = """
 import sys
 from pathlib import Path
-from studio.engine.supervisor import engine_pid
+from studio.engine.lock import engine_pid
 root, seen = Path(sys.argv[1]), set()
 print("probing", flush=True)
 while not (root / "stop").exists():
@@ -104,7 +104,7 @@ def test_status_probes_never_make_a_starting_engine_fail(tmp_path: Path) -> None
     ask) runs in a loop in another process and on another thread while a
     supervisor takes and drops the lock again and again: every take succeeds,
     and the probes see either no engine or this one."""
-    from studio.engine.supervisor import EngineRunning, acquire_lock, engine_pid
+    from studio.engine.lock import EngineRunning, acquire_lock, engine_pid
 
     (tmp_path / "engine.lock").write_text("")
     prober = subprocess.Popen([sys.executable, "-c", PROBE_LOOP, str(tmp_path)],

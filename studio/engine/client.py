@@ -17,7 +17,7 @@ from studio.core.jobs import JobQueue
 from studio.core.progress import Progress, project_progress
 from studio.core.storage.workers import WorkerStore
 from studio.core.store import Library, Project
-from studio.engine.supervisor import EngineRunning, engine_pid
+from studio.engine.lock import EngineRunning, engine_pid
 from studio.errors import UserError
 
 

@@ -16,7 +16,7 @@ from studio.core.progress import Progress, busy_projects
 from studio.core.settings import EngineSettings
 from studio.core.storage.workers import WorkerStore
 from studio.core.store import Library, Project
-from studio.engine import client, supervisor
+from studio.engine import client, lock, supervisor
 from studio.engine.client import EngineFailed
 from studio.gpu import Gpu, Plan
 
@@ -74,7 +74,7 @@ def stop_engine(root: Path, *, wait: bool = True) -> int | None:
 
 def engine_running(root: Path) -> int | None:
     """The running engine's pid (-1 while one starts), or None."""
-    return supervisor.engine_pid(root)
+    return lock.engine_pid(root)
 
 
 def engine_status(library: Library) -> dict[str, Any]:

@@ -224,7 +224,7 @@ def test_closing_while_rendering_asks(qtbot, library_dir, tmp_path, monkeypatch)
     from studio.core.jobs import JobQueue
     from studio.core.planning import plan_project
     from studio.engine.client import start_engine, stop_engine
-    from studio.engine.supervisor import engine_pid
+    from studio.engine.lock import engine_pid
 
     window, library = _window(library_dir, qtbot)
     text = " ".join(f"Line number {n} of a long render." for n in range(40))
