@@ -23,6 +23,7 @@ PACKAGES=(
     util-linux          # unshare, for the read-only library test
     make                # the README's commands
     redis-server        # the render farm's tests start their own (no system service)
+    openssl             # and make a certificate for its TLS test
 )
 
 if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then

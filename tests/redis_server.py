@@ -23,7 +23,7 @@ def free_port() -> int:
 class RedisServer:
     """One ``redis-server`` process and its folder."""
 
-    def __init__(self, folder: Path, password: str | None = None) -> None:
+    def __init__(self, folder: Path, password: str | None = None, tls: bool = False) -> None:
         if shutil.which("redis-server") is None:
             raise RuntimeError("redis-server is not installed: run `make test`, whose set-up "
                                "installs it (installers/system-packages.sh)")
@@ -31,10 +31,19 @@ class RedisServer:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.password = password
+        self.tls = tls
         self.process: subprocess.Popen[bytes] | None = None
+        if tls:  # a self-signed certificate for 127.0.0.1: the client's CA too
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                            "-keyout", str(folder / "key.pem"), "-out", str(folder / "ca.pem"),
+                            "-days", "2", "-subj", "/CN=127.0.0.1",
+                            "-addext", "subjectAltName=IP:127.0.0.1"],
+                           check=True, capture_output=True)
 
     @property
     def url(self) -> str:
+        if self.tls:
+            return f"rediss://127.0.0.1:{self.port}/0?ssl_ca_certs={self.folder / 'ca.pem'}"
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> RedisServer:
@@ -43,12 +52,20 @@ class RedisServer:
                    "--save", "", "--logfile", "redis.log"]
         if self.password:
             command += ["--requirepass", self.password]
+        if self.tls:
+            command[1:3] = ["--port", "0", "--tls-port", str(self.port)]  # TLS only
+            command += ["--tls-cert-file", str(self.folder / "ca.pem"),
+                        "--tls-key-file", str(self.folder / "key.pem"),
+                        "--tls-ca-cert-file", str(self.folder / "ca.pem"),
+                        "--tls-auth-clients", "no"]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 20
         while True:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                    if self.tls:  # listening is all that can be asked without a handshake
+                        return self
                     sock.sendall(b"PING\r\n")
                     answer = sock.recv(64)
                 if answer.startswith((b"+PONG", b"-NOAUTH")):

@@ -191,6 +191,32 @@ def test_bad_farms_are_refused_in_one_line_and_nothing_is_kept(
         locked.stop()
 
 
+def test_a_farm_over_tls_renders_and_an_unknown_certificate_is_named(
+        library: Library, tmp_path: Path) -> None:
+    secure = RedisServer(tmp_path / "tls", tls=True).start()
+    workers = Workers(tmp_path, secure.url)
+    try:
+        plain = secure.url.split("?")[0]
+        with pytest.raises(UserError, match=r"TLS certificate of Redis at 127\.0\.0\.1:\d+ "
+                                            r"could not be verified: give the certificate"):
+            farm.connect(library, plain)
+        library.update_settings({"qa.enabled": False})
+        farm.connect(library, secure.url)
+        client = protocol.connect(secure.url, None)
+        worker = workers.start()
+        _until(lambda: _idle(client, worker))
+        jobs = _project(library, "secure", ["Over TLS.", "Still over TLS."])
+        bridge = Bridge(library.root)
+        try:
+            _until(lambda: set(_states(library, jobs)) == {"done"}, bridge)
+        finally:
+            bridge.close()
+            client.close()
+    finally:
+        workers.stop()
+        secure.stop()
+
+
 def test_a_worker_of_another_protocol_refuses_to_start(linked: Library, client, workers) -> None:
     client.hset(protocol.CONFIG, "protocol", "99")
     worker = workers.start()

@@ -256,6 +256,10 @@ def connect(url: str, password: str | None, timeout_s: float = 5.0) -> redis.Red
                             f"give it in ${PASSWORD_ENV} or a file (--password-file)") from None
         raise UserError(f"Redis at {where(url)} answered: {err}") from None
     except (redis.ConnectionError, redis.TimeoutError, OSError) as err:
+        if "CERTIFICATE_VERIFY_FAILED" in str(err):
+            raise UserError(f"the TLS certificate of Redis at {where(url)} could not be "
+                            "verified", "give the certificate of the authority that signed "
+                            "it: rediss://HOST:PORT/DB?ssl_ca_certs=/path/ca.pem") from None
         raise UserError(f"cannot reach Redis at {where(url)}: {err}",
                         "check that redis-server runs there and that its port is open to "
                         "this machine") from None
