@@ -1,4 +1,5 @@
-"""The engine: the placement plan, each worker, start and stop, the log."""
+"""The engine: the placement plan, each worker (local, and the render farm's),
+start and stop, the log."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from studio.service import engine
 from studio.ui.table_models import Column, RowsModel
 from studio.ui.tasks import run_task
 from studio.ui.views.base import View
+from studio.ui.views.farm_workers import FarmGroup
 from studio.ui.views.keys_dialog import AddKeyDialog, NewKeyDialog
 
 
@@ -87,6 +89,8 @@ class EngineView(View):
         self.layout_.addWidget(self.problems_label)
         self.layout_.addLayout(bar)
         self.layout_.addWidget(self.table, 1)
+        self.farm = FarmGroup(self.root)
+        self.layout_.addWidget(self.farm)
         self.layout_.addWidget(QLabel(self.tr("Log")))
         self.layout_.addWidget(self.log, 1)
         self.layout_.addWidget(self._api_group())
@@ -164,6 +168,7 @@ class EngineView(View):
             for name, problem in sorted(problems.items())))
         self.problems_label.setVisible(bool(problems))
         self._refresh_api()
+        self.farm.refresh()
         log = self.root / "logs" / "engine.log"
         if log.exists():
             with open(log, "rb") as handle:
