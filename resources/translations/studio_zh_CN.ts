@@ -612,54 +612,54 @@
         <translation>渲染农场</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="94"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="95"/>
         <source>Worker</source>
         <translation>工作进程</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="95"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="96"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="96"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="97"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="97"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="98"/>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="98"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="99"/>
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="99"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="100"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="100"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="101"/>
         <source>Last seen</source>
         <translation>最后响应</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="101"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="102"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="117"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="118"/>
         <source>Asking the farm…</source>
         <translation>正在询问渲染农场…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="149"/>
-        <source>Not connected to a render farm — connect this library with `studio farm connect redis://HOST:PORT/DB`, then start workers on each machine with `studio farm worker --redis URL`</source>
-        <translation>未连接渲染农场——用 `studio farm connect redis://HOST:PORT/DB` 连接此库，再在每台机器上用 `studio farm worker --redis URL` 启动工作进程</translation>
+        <location filename="../../studio/ui/views/farm_workers.py" line="150"/>
+        <source>Not connected to a render farm — connect one with `studio farm connect redis://HOST:PORT/DB`</source>
+        <translation>未连接渲染农场——用 `studio farm connect redis://HOST:PORT/DB` 连接</translation>
     </message>
     <message>
         <location filename="../../studio/ui/views/farm_workers.py" line="153"/>

@@ -83,6 +83,7 @@ class FarmGroup(QGroupBox):
         self.started = 0.0  # when the last read started (monotonic)
         self.status: FarmStatus | None = None  # the last one shown
         self.where_label = QLabel()
+        self.where_label.setWordWrap(True)  # a long URL or language never widens the window
         self.where_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problem_label = QLabel()
         self.problem_label.setWordWrap(True)
@@ -146,9 +147,8 @@ class FarmGroup(QGroupBox):
         problem, hint = status.problem, None
         if status.url is None and problem is None:
             self.where_label.setText(self.tr(
-                "Not connected to a render farm — connect this library with "
-                "`studio farm connect redis://HOST:PORT/DB`, then start workers on each "
-                "machine with `studio farm worker --redis URL`"))
+                "Not connected to a render farm — connect one with "
+                "`studio farm connect redis://HOST:PORT/DB`"))
         elif status.url is None:  # the library itself could not be read
             self.where_label.setText(self.tr("The farm could not be asked"))
         else:
