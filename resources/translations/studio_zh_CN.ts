@@ -275,57 +275,57 @@
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="127"/>
+        <location filename="../../studio/ui/views/engine.py" line="122"/>
         <source>Add key…</source>
         <translation>添加密钥…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="128"/>
+        <location filename="../../studio/ui/views/engine.py" line="123"/>
         <source>Revoke</source>
         <translation>吊销</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="161"/>
+        <location filename="../../studio/ui/views/engine.py" line="156"/>
         <source>Running (pid %s)</source>
         <translation>运行中（进程号 %s）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="161"/>
+        <location filename="../../studio/ui/views/engine.py" line="156"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="167"/>
+        <location filename="../../studio/ui/views/engine.py" line="162"/>
         <source>Backend %s is not available: %s</source>
         <translation>后端 %s 不可用：%s</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="195"/>
+        <location filename="../../studio/ui/views/engine.py" line="190"/>
         <source>API server not running — start it with `studio serve` (see docs/server.md)</source>
         <translation>API 服务器未运行——用 `studio serve` 启动（见 docs/server.md）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="197"/>
+        <location filename="../../studio/ui/views/engine.py" line="192"/>
         <source>API server running at %s (pid %s, since %s)</source>
         <translation>API 服务器运行于 %s（pid %s，自 %s 起）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="201"/>
+        <location filename="../../studio/ui/views/engine.py" line="196"/>
         <source>active</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="202"/>
+        <location filename="../../studio/ui/views/engine.py" line="197"/>
         <source>revoked %s</source>
         <translation>已于 %s 吊销</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="236"/>
+        <location filename="../../studio/ui/views/engine.py" line="232"/>
         <source>Revoke key</source>
         <translation>吊销密钥</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="237"/>
+        <location filename="../../studio/ui/views/engine.py" line="233"/>
         <source>Revoke the key %s? Programs that use it are refused from now on.</source>
         <translation>吊销密钥 %s？此后使用它的程序都将被拒绝。</translation>
     </message>
@@ -607,82 +607,82 @@
         <translation>%d 小时前</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="80"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="88"/>
         <source>Render farm</source>
         <translation>渲染农场</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="95"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="103"/>
         <source>Worker</source>
         <translation>工作进程</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="96"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="104"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="97"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="105"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="98"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="106"/>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="99"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="107"/>
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="100"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="108"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="101"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="109"/>
         <source>Last seen</source>
         <translation>最后响应</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="102"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="110"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="118"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="126"/>
         <source>Asking the farm…</source>
         <translation>正在询问渲染农场…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="150"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="158"/>
         <source>Not connected to a render farm — connect one with `studio farm connect redis://HOST:PORT/DB`</source>
         <translation>未连接渲染农场——用 `studio farm connect redis://HOST:PORT/DB` 连接</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="153"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="161"/>
         <source>The farm could not be asked</source>
         <translation>无法询问渲染农场</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="156"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="164"/>
         <source>Farm at %s: answers</source>
         <translation>渲染农场 %s：有响应</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="157"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="165"/>
         <source>Farm at %s: does not answer</source>
         <translation>渲染农场 %s：无响应</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="158"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="166"/>
         <source>jobs handed to the farm: %d · results waiting: %d</source>
         <translation>交给农场的任务：%d · 等待取回的结果：%d</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/farm_workers.py" line="161"/>
+        <location filename="../../studio/ui/views/farm_workers.py" line="169"/>
         <source>No workers yet — start them on each machine with `studio farm worker --redis URL`</source>
         <translation>还没有工作进程——在每台机器上用 `studio farm worker --redis URL` 启动</translation>
     </message>

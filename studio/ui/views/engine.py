@@ -30,7 +30,7 @@ from studio.service import engine
 from studio.ui.table_models import Column, RowsModel
 from studio.ui.tasks import run_task
 from studio.ui.views.base import View
-from studio.ui.views.farm_workers import FarmGroup
+from studio.ui.views.farm_workers import FarmGroup, fit_rows
 from studio.ui.views.keys_dialog import AddKeyDialog, NewKeyDialog
 
 
@@ -117,11 +117,6 @@ class EngineView(View):
             0, QHeaderView.ResizeMode.ResizeToContents)
         self.keys_table.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.Stretch)
-        # room for four keys, then it scrolls: the log keeps the page's height
-        self.keys_table.setMaximumHeight(
-            4 * self.keys_table.verticalHeader().defaultSectionSize()
-            + self.keys_table.horizontalHeader().sizeHint().height()
-            + 2 * self.keys_table.frameWidth())
         self.keys_table.selectionModel().selectionChanged.connect(
             lambda *_: self._key_actions())
         self.add_key_button = QPushButton(self.tr("Add key…"))
@@ -202,6 +197,7 @@ class EngineView(View):
              else self.tr("revoked %s") % _when(row["revoked_at"])}
             for row in list_keys(self.library)]
         self.keys.set_rows(rows)
+        fit_rows(self.keys_table, len(rows))  # as tall as its keys, up to four
         self._key_actions()
 
     def selected_key(self) -> dict[str, Any] | None:

@@ -37,7 +37,7 @@ from studio.ui.tasks import run_task
 READ_TIMEOUT_S = 2.0  # the longest a read waits for Redis
 READ_EVERY_MS = 2000  # a worker beats every 2 s
 MIN_GAP_S = 1.0  # store changes come many times a second during a render
-SHOWN_ROWS = 4  # the table grows to this many workers, then scrolls
+SHOWN_ROWS = 4  # a table grows to this many rows, then scrolls
 
 _STATES = {
     "loading": QT_TRANSLATE_NOOP("FarmGroup", "loading"),
@@ -65,6 +65,14 @@ def ago(seconds: float) -> str:
     if seconds < 3600:
         return QCoreApplication.translate("FarmGroup", "%d min ago") % (seconds // 60)
     return QCoreApplication.translate("FarmGroup", "%d h ago") % (seconds // 3600)
+
+
+def fit_rows(table: QTableView, rows: int) -> None:
+    """Make ``table`` as tall as ``rows`` rows (one at least), up to
+    :data:`SHOWN_ROWS`, then it scrolls: the page's log keeps the rest."""
+    table.setFixedHeight(
+        min(max(rows, 1), SHOWN_ROWS) * table.verticalHeader().defaultSectionSize()
+        + table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth())
 
 
 def read_status(root: Path) -> FarmStatus:
@@ -166,20 +174,12 @@ class FarmGroup(QGroupBox):
         now = time.time()
         self.workers.set_rows([self._row(worker, now) for worker in status.workers])
         self.table.setVisible(bool(status.workers))
-        self._fit_rows()
+        fit_rows(self.table, len(self.workers.rows))
 
     @staticmethod
     def _row(worker: RemoteWorker, now: float) -> dict[str, Any]:
         return {**worker.as_json(), "id": worker.name, "seen_s": now - worker.last_seen,
                 "tooltip": worker.error or worker.host}
-
-    def _fit_rows(self) -> None:
-        """As tall as its workers, up to :data:`SHOWN_ROWS`; the log keeps the rest."""
-        rows = min(max(len(self.workers.rows), 1), SHOWN_ROWS)
-        self.table.setFixedHeight(
-            rows * self.table.verticalHeader().defaultSectionSize()
-            + self.table.horizontalHeader().sizeHint().height()
-            + 2 * self.table.frameWidth())
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
