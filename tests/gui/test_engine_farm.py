@@ -46,11 +46,16 @@ def test_the_page_lists_the_farm_s_workers_and_says_when_redis_fails(
     from studio.ui.views.engine import EngineView
 
     farm.connect(library, server.url)
-    worker = workers.start()
     page = EngineView(library)
     qtbot.addWidget(page)
     page.show()
     group = page.farm
+    qtbot.waitUntil(lambda: group.status is not None, timeout=10000)
+    assert group.problem_label.text() == (
+        "No workers yet — start them on each machine with `studio farm worker --redis URL`")
+    assert group.table.isHidden()
+
+    worker = workers.start()
     qtbot.waitUntil(lambda: bool(group.workers.rows)
                     and group.workers.rows[0]["state"] == "idle", timeout=60000)
     assert group.where_label.text() == (

@@ -167,7 +167,7 @@ class FarmGroup(QGroupBox):
                 % (status.held, status.waiting))
             if status.reachable and not status.workers:
                 hint = self.tr("No workers yet — start them on each machine with "
-                                  "`studio farm worker --redis URL`")
+                               "`studio farm worker --redis URL`")
         self.problem_label.setText(problem or hint or "")
         self.problem_label.setStyleSheet(PROBLEM_STYLE if problem else "")
         self.problem_label.setVisible(bool(problem or hint))
