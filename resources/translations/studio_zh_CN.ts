@@ -199,103 +199,103 @@
 <context>
     <name>EngineView</name>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="60"/>
+        <location filename="../../studio/ui/views/engine.py" line="62"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="61"/>
+        <location filename="../../studio/ui/views/engine.py" line="63"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="69"/>
+        <location filename="../../studio/ui/views/engine.py" line="71"/>
         <source>Worker</source>
         <translation>工作进程</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="70"/>
-        <location filename="../../studio/ui/views/engine.py" line="105"/>
+        <location filename="../../studio/ui/views/engine.py" line="72"/>
+        <location filename="../../studio/ui/views/engine.py" line="109"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="71"/>
+        <location filename="../../studio/ui/views/engine.py" line="73"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="72"/>
+        <location filename="../../studio/ui/views/engine.py" line="74"/>
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="73"/>
+        <location filename="../../studio/ui/views/engine.py" line="75"/>
         <source>PID</source>
         <translation>进程号</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="74"/>
+        <location filename="../../studio/ui/views/engine.py" line="76"/>
         <source>Uptime</source>
         <translation>运行时间</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="75"/>
+        <location filename="../../studio/ui/views/engine.py" line="77"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="76"/>
+        <location filename="../../studio/ui/views/engine.py" line="78"/>
         <source>Restarts</source>
         <translation>重启次数</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="77"/>
+        <location filename="../../studio/ui/views/engine.py" line="79"/>
         <source>Placed because</source>
         <translation>分配原因</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="90"/>
+        <location filename="../../studio/ui/views/engine.py" line="94"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="97"/>
+        <location filename="../../studio/ui/views/engine.py" line="101"/>
         <source>HTTP API</source>
         <translation>HTTP API</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="103"/>
+        <location filename="../../studio/ui/views/engine.py" line="107"/>
         <source>Key</source>
         <translation>密钥</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="104"/>
+        <location filename="../../studio/ui/views/engine.py" line="108"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="123"/>
+        <location filename="../../studio/ui/views/engine.py" line="122"/>
         <source>Add key…</source>
         <translation>添加密钥…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="124"/>
+        <location filename="../../studio/ui/views/engine.py" line="123"/>
         <source>Revoke</source>
         <translation>吊销</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="157"/>
+        <location filename="../../studio/ui/views/engine.py" line="156"/>
         <source>Running (pid %s)</source>
         <translation>运行中（进程号 %s）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="157"/>
+        <location filename="../../studio/ui/views/engine.py" line="156"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="163"/>
+        <location filename="../../studio/ui/views/engine.py" line="162"/>
         <source>Backend %s is not available: %s</source>
         <translation>后端 %s 不可用：%s</translation>
     </message>
@@ -320,12 +320,12 @@
         <translation>已于 %s 吊销</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="231"/>
+        <location filename="../../studio/ui/views/engine.py" line="232"/>
         <source>Revoke key</source>
         <translation>吊销密钥</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/views/engine.py" line="232"/>
+        <location filename="../../studio/ui/views/engine.py" line="233"/>
         <source>Revoke the key %s? Programs that use it are refused from now on.</source>
         <translation>吊销密钥 %s？此后使用它的程序都将被拒绝。</translation>
     </message>
@@ -557,6 +557,134 @@
         <location filename="../../studio/ui/views/export_dialog.py" line="123"/>
         <source>Render these first</source>
         <translation>先渲染这些</translation>
+    </message>
+</context>
+<context>
+    <name>FarmGroup</name>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="43"/>
+        <source>loading</source>
+        <translation>加载中</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="44"/>
+        <source>idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="45"/>
+        <source>busy</source>
+        <translation>忙碌</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="46"/>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="47"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="48"/>
+        <source>gone</source>
+        <translation>失联</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="64"/>
+        <source>%d s ago</source>
+        <translation>%d 秒前</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="66"/>
+        <source>%d min ago</source>
+        <translation>%d 分钟前</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="67"/>
+        <source>%d h ago</source>
+        <translation>%d 小时前</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="88"/>
+        <source>Render farm</source>
+        <translation>渲染农场</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="103"/>
+        <source>Worker</source>
+        <translation>工作进程</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="104"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="105"/>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="106"/>
+        <source>Backend</source>
+        <translation>后端</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="107"/>
+        <source>Job</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="108"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="109"/>
+        <source>Last seen</source>
+        <translation>最后响应</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="110"/>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="126"/>
+        <source>Asking the farm…</source>
+        <translation>正在询问渲染农场…</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="158"/>
+        <source>Not connected to a render farm — connect one with `studio farm connect redis://HOST:PORT/DB`</source>
+        <translation>未连接渲染农场——用 `studio farm connect redis://HOST:PORT/DB` 连接</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="161"/>
+        <source>The farm could not be asked</source>
+        <translation>无法询问渲染农场</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="164"/>
+        <source>Farm at %s: answers</source>
+        <translation>渲染农场 %s：有响应</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="165"/>
+        <source>Farm at %s: does not answer</source>
+        <translation>渲染农场 %s：无响应</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="166"/>
+        <source>jobs handed to the farm: %d · results waiting: %d</source>
+        <translation>交给农场的任务：%d · 等待取回的结果：%d</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/views/farm_workers.py" line="169"/>
+        <source>No workers yet — start them on each machine with `studio farm worker --redis URL`</source>
+        <translation>还没有工作进程——在每台机器上用 `studio farm worker --redis URL` 启动</translation>
     </message>
 </context>
 <context>

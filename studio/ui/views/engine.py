@@ -1,4 +1,5 @@
-"""The engine: the placement plan, each worker, start and stop, the log."""
+"""The engine: the placement plan, each worker (local, and the render farm's),
+start and stop, the log."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from studio.service import engine
 from studio.ui.table_models import Column, RowsModel
 from studio.ui.tasks import run_task
 from studio.ui.views.base import View
+from studio.ui.views.farm_workers import FarmGroup, fit_rows
 from studio.ui.views.keys_dialog import AddKeyDialog, NewKeyDialog
 
 
@@ -87,6 +89,8 @@ class EngineView(View):
         self.layout_.addWidget(self.problems_label)
         self.layout_.addLayout(bar)
         self.layout_.addWidget(self.table, 1)
+        self.farm = FarmGroup(self.root)
+        self.layout_.addWidget(self.farm)
         self.layout_.addWidget(QLabel(self.tr("Log")))
         self.layout_.addWidget(self.log, 1)
         self.layout_.addWidget(self._api_group())
@@ -113,11 +117,6 @@ class EngineView(View):
             0, QHeaderView.ResizeMode.ResizeToContents)
         self.keys_table.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.Stretch)
-        # room for four keys, then it scrolls: the log keeps the page's height
-        self.keys_table.setMaximumHeight(
-            4 * self.keys_table.verticalHeader().defaultSectionSize()
-            + self.keys_table.horizontalHeader().sizeHint().height()
-            + 2 * self.keys_table.frameWidth())
         self.keys_table.selectionModel().selectionChanged.connect(
             lambda *_: self._key_actions())
         self.add_key_button = QPushButton(self.tr("Add key…"))
@@ -164,6 +163,7 @@ class EngineView(View):
             for name, problem in sorted(problems.items())))
         self.problems_label.setVisible(bool(problems))
         self._refresh_api()
+        self.farm.refresh()
         log = self.root / "logs" / "engine.log"
         if log.exists():
             with open(log, "rb") as handle:
@@ -197,6 +197,7 @@ class EngineView(View):
              else self.tr("revoked %s") % _when(row["revoked_at"])}
             for row in list_keys(self.library)]
         self.keys.set_rows(rows)
+        fit_rows(self.keys_table, len(rows))  # as tall as its keys, up to four
         self._key_actions()
 
     def selected_key(self) -> dict[str, Any] | None:
