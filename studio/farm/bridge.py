@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("studio.farm.bridge")
 
 RECONCILE_S = 2.0
-FORGET_WORKER_S = 3600.0  # a worker silent this long leaves the list
+FORGET_WORKER_S = 600.0  # a worker silent this long (stopped, failed or gone) leaves the list
 
 
 class Bridge:
