@@ -156,6 +156,8 @@ def test_bad_farms_are_refused_in_one_line_and_nothing_is_kept(
         farm.connect(library, nothing)
     with pytest.raises(UserError, match="carries a password"):
         farm.connect(library, "redis://:hunter2@127.0.0.1:6379/0")
+    with pytest.raises(UserError, match="carries a password"):
+        farm.connect(library, "redis://127.0.0.1:6379/0?password=hunter2")
     with pytest.raises(UserError, match="is not a Redis URL"):
         farm.connect(library, "http://127.0.0.1:6379/0")
     assert library.settings() == before
@@ -342,9 +344,10 @@ def _hand_out(bridge: Bridge, client: redis.Redis) -> protocol.JobMessage:
 
 
 def _result(message: protocol.JobMessage, rate: int = 22050, v: int = protocol.PROTOCOL,
-            **changes: object) -> dict[str, object]:
-    data = audio.encode(np.random.default_rng(message.job_id).uniform(-0.1, 0.1, rate // 2)
-                        .astype(np.float32), rate, ".flac")
+            audio_bytes: bytes | None = None, **changes: object) -> dict[str, object]:
+    data = audio_bytes or audio.encode(
+        np.random.default_rng(message.job_id).uniform(-0.1, 0.1, rate // 2).astype(np.float32),
+        rate, ".flac")
     meta = dict(v=v, job_id=message.job_id, token=message.token, worker="test:1", host="test",
                 device="cpu", backend="piper", sample_rate=rate, frames=rate // 2,
                 sha256=protocol.sha256(data))
@@ -357,7 +360,7 @@ def _result(message: protocol.JobMessage, rate: int = 22050, v: int = protocol.P
 def test_stale_and_hostile_results_are_dropped_with_a_line_and_write_nothing(
         linked: Library, client, caplog) -> None:
     caplog.set_level(logging.INFO, "studio.farm.bridge")
-    jobs = _project(linked, "hostile", [f"Number {n} is here." for n in range(1, 8)])
+    jobs = _project(linked, "hostile", [f"Number {n} is here." for n in range(1, 11)])
     bridge = Bridge(linked.root)
     try:
         bridge.step()
@@ -379,6 +382,28 @@ def test_stale_and_hostile_results_are_dropped_with_a_line_and_write_nothing(
         client.xadd(protocol.RESULTS, {"meta": b"\x80 not json", "audio": b""})
         bridge.ingest(client)
         assert "dropped a result that does not follow the farm's protocol" in caplog.text
+        # poison: an id past SQLite's integers, JSON nested past the parser's depth, a
+        # heartbeat of the same; each is dropped and the bridge goes on
+        poisoned = _hand_out(bridge, client)
+        client.xadd(protocol.RESULTS, _result(poisoned, job_id=2**70))  # type: ignore[arg-type]
+        client.xadd(protocol.RESULTS, {"meta": "[" * 100_000, "audio": b""})
+        client.hset(protocol.WORKERS, "deep:1", "{\"v\": " + "[" * 100_000)
+        bridge.next_reconcile = 0.0  # reconcile (and read the heartbeats) in this step
+        bridge.step()
+        assert client.xlen(protocol.RESULTS) == 0 and client.hlen(protocol.WORKERS) == 0
+        # a bomb: 601 s of silence is a small FLAC; it is refused from its header
+        bomb = _hand_out(bridge, client)
+        silence = audio.encode(np.zeros(601 * 22050, np.float32), 22050, ".flac")
+        assert len(silence) < 2 * 2**20
+        client.xadd(protocol.RESULTS, _result(bomb, frames=601 * 22050, audio_bytes=silence))  # type: ignore[arg-type]
+        bridge.ingest(client)
+        assert "601 s long (the limit is 600 s)" in caplog.text
+        client.xadd(protocol.RESULTS, _result(poisoned))  # type: ignore[arg-type]
+        bridge.ingest(client)  # and the bridge still takes a good take in
+        assert _states(linked, [poisoned.job_id]) == ["done"]
+        linked.conn.execute("DELETE FROM takes")  # (the checks below count takes from here)
+        for path in (linked.root / "takes").rglob("*.flac"):
+            path.unlink()
         assert linked.conn.execute("SELECT COUNT(*) FROM takes").fetchone()[0] == 0
         assert not list((linked.root / "takes").rglob("*.flac"))
 
@@ -390,20 +415,21 @@ def test_stale_and_hostile_results_are_dropped_with_a_line_and_write_nothing(
         assert linked.conn.execute("SELECT COUNT(*) FROM takes").fetchone()[0] == 0
 
         edited = _hand_out(bridge, client)
+        (segment_id,) = linked.conn.execute("SELECT segment_id FROM jobs WHERE id = ?",
+                                            (edited.job_id,)).fetchone()
         linked.conn.execute("UPDATE segments SET text = 'Edited meanwhile.', "
-                            "speech = 'Edited meanwhile.' WHERE id = ?",
-                            (edited.segment_id,))
+                            "speech = 'Edited meanwhile.' WHERE id = ?", (segment_id,))
         client.xadd(protocol.RESULTS, _result(edited))  # type: ignore[arg-type]
         bridge.ingest(client)
         assert f"job {edited.job_id}: its segment changed while test:1 rendered it" \
             in caplog.text
         assert _states(linked, [edited.job_id]) == ["queued"]  # renders what it says now
         segment = linked.conn.execute("SELECT current_take_id FROM segments WHERE id = ?",
-                                      (edited.segment_id,)).fetchone()
+                                      (segment_id,)).fetchone()
         assert segment[0] is None  # the old text's take is kept, not current
     finally:
         bridge.close()
-    assert len(jobs) == 7
+    assert len(jobs) == 10
 
 
 def test_pausing_takes_back_what_no_worker_started(linked: Library, client, workers) -> None:
@@ -418,6 +444,30 @@ def test_pausing_takes_back_what_no_worker_started(linked: Library, client, work
         project = linked.find_project("paused")
         JobQueue(linked).set_paused(project.id, True)
         _until(lambda: _states(linked, jobs) == ["done", "queued", "queued"], bridge)
+        assert client.xlen(protocol.jobs_key("piper")) == 0
+        assert client.hlen(protocol.INFLIGHT) == 0
+    finally:
+        bridge.close()
+
+
+def test_leaving_the_farm_brings_its_jobs_home_and_a_silent_farm_loses_them_after_a_lease(
+        linked: Library, client) -> None:
+    jobs = _project(linked, "home", ["One is here.", "Two is here.", "Three is here."])
+    bridge = Bridge(linked.root)
+    try:
+        bridge.step()
+        for _ in range(2):
+            _hand_out(bridge, client)
+        queue = JobQueue(linked)
+        assert queue.return_expired_from_farm() == []  # the lease still runs
+        later = time.time() + queue.settings.lease_s + 1
+        assert sorted(queue.return_expired_from_farm(later)) == jobs[:2]
+        assert _states(linked, jobs) == ["queued"] * 3
+
+        for _ in range(2):
+            _hand_out(bridge, client)
+        assert farm.disconnect(linked) == 2
+        assert _states(linked, jobs) == ["queued"] * 3
         assert client.xlen(protocol.jobs_key("piper")) == 0
         assert client.hlen(protocol.INFLIGHT) == 0
     finally:

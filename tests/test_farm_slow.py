@@ -110,7 +110,8 @@ def _wait_idle(farm: Farm, count: int) -> None:
         while True:
             beats = [protocol.WorkerBeat.parse(raw)
                      for raw in client.hgetall(protocol.WORKERS).values()]
-            if sum(beat.state == "idle" and beat.alive() for beat in beats) >= count:
+            clock = protocol.redis_now(client)
+            if sum(beat.state == "idle" and beat.alive(clock) for beat in beats) >= count:
                 return
             assert time.monotonic() < deadline, "farm workers did not come up"
             time.sleep(0.1)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -68,10 +67,9 @@ def cmd_farm(args: argparse.Namespace) -> int:
     print(f"jobs handed to the farm: {state.held}; results waiting: {state.waiting}")
     if state.reachable and not state.workers:
         print("no workers yet (studio farm worker --redis URL, on each machine)")
-    now = time.time()
     for w in state.workers:
         job = f", job {w.job}" if w.job else ""
         print(f"  {w.name:<28} {w.device:<8} {w.backend:<11} {w.state}{job}, "
-              f"{w.jobs_done} done, seen {now - w.last_seen:.0f} s ago"
+              f"{w.jobs_done} done, seen {w.seen_s:.0f} s ago"
               + (f" — {w.error}" if w.error else ""))
     return 0

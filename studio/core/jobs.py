@@ -202,6 +202,11 @@ class JobQueue:
         return bool(row and row["state"] == "running" and row["worker_pid"] == FARM_PID
                     and row["farm_token"] == token)
 
+    def farm_holds(self, job_id: int) -> bool:
+        """Whether the farm holds the job, under any token."""
+        row = self.store.farm_job(job_id)
+        return bool(row and row["state"] == "running" and row["worker_pid"] == FARM_PID)
+
     def return_from_farm(self, held: dict[int, str], error: str,
                          now: float | None = None) -> list[int]:
         """Jobs the farm held (id: token) go back to the queue, the attempt
@@ -211,6 +216,21 @@ class JobQueue:
         with self.library.transaction():
             return [job_id for job_id, token in held.items()
                     if self.store.return_from_farm(job_id, token, error, now)]
+
+    def return_all_from_farm(self, error: str, now: float | None = None) -> list[int]:
+        """Every job the farm holds goes back to the queue (see :meth:`return_from_farm`)."""
+        return self.return_from_farm(
+            {job_id: row["token"] for job_id, row in self.farm_jobs().items()}, error, now)
+
+    def return_expired_from_farm(self, now: float | None = None) -> list[int]:
+        """The farm's jobs whose lease ran out (its bridge stopped renewing
+        them: Redis unreachable, the bridge stalled or gone) go back to the
+        queue for the local workers; a take the farm sends later is stale."""
+        now = time.time() if now is None else now
+        expired = {job_id: row["token"] for job_id, row in self.farm_jobs().items()
+                   if (row["lease_until"] or 0) < now}
+        return self.return_from_farm(expired, "the farm did not answer for a whole lease",
+                                     now) if expired else []
 
     def fail_from_farm(self, job_id: int, token: str, error: str, *, dead: bool = False,
                        now: float | None = None) -> str | None:

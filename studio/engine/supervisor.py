@@ -210,9 +210,9 @@ class Supervisor:
         requeued = self.queue.requeue_lost(alive_pids=set(), reason="the engine stopped")
         swept = sweep_orphans(self.library)
         if FarmLink.of(self.library) is None:  # left the farm while the engine was down
-            self.queue.return_from_farm({job_id: row["token"] for job_id, row
-                                         in self.queue.farm_jobs().items()},
-                                        "the library left the farm")
+            self.queue.return_all_from_farm("the library left the farm")
+        else:  # its bridge gets a lease to take in what the farm did meanwhile
+            self.queue.extend_farm_leases()
         self.workers.clear()
         log.info("engine started (pid %d): %s; %d job(s) requeued, %d orphan file(s) swept",
                  os.getpid(), self.gpu_note, len(requeued), swept)
@@ -236,6 +236,10 @@ class Supervisor:
         lost = self.queue.requeue_lost({pid for pid in alive if pid}, now)
         if lost:
             log.warning("requeued job(s) %s: lease expired or worker gone", lost)
+        lost = self.queue.return_expired_from_farm(now)
+        if lost:
+            log.warning("job(s) %s go back to the local workers: the farm did not answer for "
+                        "a whole lease", lost)
         if self.stopping:
             return
         self._keep_farm(now)
@@ -253,11 +257,12 @@ class Supervisor:
             self.farm.start()
 
     def _left_to_farm(self, backend: str) -> bool:
-        """A GPU backend on a desktop with no GPU, while a farm is connected:
-        its jobs wait for the farm's GPU workers, not for the CPU here."""
-        if self._gpus or backend == QA_POOL or FarmLink.of(self.library) is None:
+        """A GPU backend on a desktop with no GPU, while the farm has live
+        workers for it: its jobs wait for them, not for the CPU here."""
+        if self._gpus or backend == QA_POOL or self.farm is None \
+                or backend not in self.farm.live:
             return False
-        return backend_need_mb(self.library, backend, self.settings) > 0
+        return backend_class(backend).vram_need(backend_options(self.library, backend)) > 0
 
     def _add_slots(self) -> None:
         have = {slot.backend for slot in self.slots}

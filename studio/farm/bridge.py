@@ -8,10 +8,13 @@ workers can start now, plus one each waiting: a local worker that comes
 free claims the next job from SQLite as it always did, so a job goes to
 whichever worker is free and runs once, wherever.
 
-A result is taken in with one transaction (the take, the segment, the job,
-its check), then acknowledged: a bridge killed in between takes it in again
-on its next start, and finds the job done (a duplicate writes nothing).
-Every few seconds the bridge *reconciles* the two sides:
+A result is taken in with one transaction (:mod:`studio.farm.intake`), then
+acknowledged: a bridge killed in between takes it in again on its next
+start, and finds the job done (a duplicate writes nothing). The farm's jobs
+keep their lease while the bridge works; when it stops renewing them (Redis
+unreachable, the bridge stalled or gone) the supervisor gives them back to
+the local workers after one lease. Every few seconds the bridge
+*reconciles* the two sides:
 
 * a job SQLite says the farm holds, which Redis does not know (Redis lost
   its data, or the desktop died between the claim and the hand-over), goes
@@ -19,11 +22,9 @@ Every few seconds the bridge *reconciles* the two sides:
 * an entry Redis holds for a job SQLite no longer gives the farm
   (cancelled, done, edited and handed out again) is deleted;
 * a job of a paused project that no worker has started is taken back;
+* a job running past the engine's job timeout fails, as a local one does;
 * the jobs of a backend with no live worker left are taken back (counted
   as an attempt when a worker had started them).
-
-While Redis cannot be reached the farm's jobs keep their lease for one lease
-period; then they go back to the local workers.
 """
 
 from __future__ import annotations
@@ -31,22 +32,22 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import sqlite3
 import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from studio.backends import backend_class
 from studio.core.jobs import JobQueue
-from studio.core.planning import backend_options, save_take_audio
+from studio.core.planning import backend_options
+from studio.core.settings import EngineSettings
 from studio.core.storage.records import Job
 from studio.core.store import Library
 from studio.errors import UserError
 from studio.farm import protocol
+from studio.farm.intake import take_in
 from studio.farm.link import FarmLink, set_up
-from studio.farm.protocol import BadMessage, JobMessage, ResultMeta, VoiceSpec, WorkerBeat
+from studio.farm.protocol import BadMessage, JobMessage, VoiceSpec, WorkerBeat
 
 if TYPE_CHECKING:
     import redis
@@ -63,6 +64,7 @@ class Bridge:
     def __init__(self, root: Path) -> None:
         self.library = Library.open(root)
         self.queue = JobQueue(self.library)
+        self.job_timeout_s = EngineSettings.from_library(self.library).job_timeout_s
         self.client: redis.Redis | None = None
         self.link: FarmLink | None = None
         self.unreachable_since: float | None = None
@@ -70,6 +72,7 @@ class Bridge:
         self.next_reconcile = 0.0
         self.next_lease = 0.0
         self.beats: dict[str, WorkerBeat] = {}
+        self.live: frozenset[str] = frozenset()  # backends with a live farm worker
         self.orphaned_since: dict[str, float] = {}
         self.groups: set[str] = set()
         self.pending_read = True  # first read what a previous bridge left unacknowledged
@@ -81,10 +84,10 @@ class Bridge:
 
     # ------------------------------------------------------------ the loop
     def step(self, block_ms: int = 0, now: float | None = None) -> int:
-        """One round: reconcile when due, take results in (waiting up to
-        ``block_ms`` for one), keep leases, hand jobs out. Returns how many
-        results and hand-overs it dealt with; never raises for the farm's
-        sake (an unreachable Redis is logged and waited out)."""
+        """One round: reconcile when due, hand jobs out, take results in
+        (waiting up to ``block_ms`` for one), keep leases. Returns how many
+        results and hand-overs it dealt with; the farm's troubles (Redis
+        unreachable, refusing, emptied) are logged once and waited out."""
         import redis
 
         now = time.time() if now is None else now
@@ -93,21 +96,26 @@ class Bridge:
             if now >= self.next_reconcile:
                 self.reconcile(client, now)
                 self.next_reconcile = now + RECONCILE_S
-            done = self.ingest(client, block_ms)
+            done = self.publish(client)
+            done += self.ingest(client, block_ms)
             now = time.time()
             if now >= self.next_lease:
                 self.queue.extend_farm_leases(now)
                 self.next_lease = now + self.queue.settings.lease_s / 3
-            done += self.publish(client, now)
-        except (redis.ConnectionError, redis.TimeoutError, OSError, UserError) as err:
-            self._unreachable(err, now)
-            return 0
+            done += self.publish(client)
         except redis.ResponseError as err:
-            if "NOGROUP" not in str(err):
-                raise
-            log.warning("Redis lost the farm's streams: setting them up again")
-            self.groups.clear()
-            self.next_reconcile = 0.0
+            if "NOGROUP" in str(err):
+                log.warning("Redis lost the farm's streams: setting them up again")
+                self.groups.clear()
+                self.next_reconcile = 0.0
+            else:
+                self._trouble(f"Redis refused: {err}", now)
+            return 0
+        except (redis.RedisError, OSError) as err:
+            self._trouble(f"the farm cannot be reached: {err}", now)
+            return 0
+        except UserError as err:
+            self._trouble(f"the farm cannot be used: {err}", now)
             return 0
         if self.unreachable_since is not None:
             log.info("the farm answers again")
@@ -126,22 +134,15 @@ class Bridge:
             self.pending_read = True
         return self.client
 
-    def _unreachable(self, err: Exception, now: float) -> None:
+    def _trouble(self, problem: str, now: float) -> None:
+        """Say what is wrong, once per new problem; the farm's jobs keep their
+        lease no longer (the supervisor gives them back when it runs out)."""
         self.client = None
-        problem = str(err)
         if self.unreachable_since is None:
             self.unreachable_since = now
-            log.warning("the farm cannot be reached: %s", problem)
-        elif problem != self.problem:
-            log.warning("the farm cannot be reached: %s", problem)
+        if problem != self.problem:
+            log.warning("%s", problem)
         self.problem = problem
-        if now - self.unreachable_since >= self.queue.settings.lease_s:
-            back = self.queue.return_from_farm(
-                {job_id: row["token"] for job_id, row in self.queue.farm_jobs().items()},
-                f"the farm could not be reached: {problem}")
-            if back:
-                log.warning("the farm has been unreachable for %.0f s: %d job(s) go back to "
-                            "the local workers", now - self.unreachable_since, len(back))
 
     # ------------------------------------------------------------ reconcile
     def reconcile(self, client: redis.Redis, now: float) -> None:
@@ -149,39 +150,40 @@ class Bridge:
         assert self.link is not None
         config = protocol.farm_config(client)
         if config.get("owner") not in (None, self.link.owner):
-            raise UserError("the farm's Redis now serves another library's farm",
+            raise UserError("its Redis now serves another library's farm",
                             "connect this library to another Redis database")
         if config.get("epoch") != self.link.epoch:
             self._farm_lost(client)
-            config = protocol.farm_config(client)
         held = self.queue.farm_jobs()
         inflight = self._inflight(client)
         lost = {job_id: row["token"] for job_id, row in held.items()
                 if job_id not in inflight or inflight[job_id].token != row["token"]}
-        if lost:
-            back = self.queue.return_from_farm(lost, "the farm did not have it")
+        back = self.queue.return_from_farm(lost, "the farm did not have it") if lost else []
+        if back:
             log.warning("job(s) %s were handed to the farm, which does not have them: "
                         "back to the queue", back)
-        for job_id, message in inflight.items():
+        for job_id, handed in inflight.items():
             row = held.get(job_id)
-            if row is None or row["token"] != message.token:
-                self._withdraw(client, message)
-        self.beats = self._beats(client, now)
-        alive = {beat.backend for beat in self.beats.values() if beat.alive(now)}
+            if row is None or row["token"] != handed.token:
+                self._withdraw(client, handed)
+        self.beats = self._beats(client)
+        clock = protocol.redis_now(client)
+        self.live = frozenset(beat.backend for beat in self.beats.values() if beat.alive(clock))
         for job_id, row in held.items():
-            handed = inflight.get(job_id)
-            if handed is None or handed.token != row["token"]:
+            message = inflight.get(job_id)
+            if message is None or message.token != row["token"]:
                 continue
-            message = handed
             if row["paused"] and not self._started(client, message):
                 self._take_back(client, message, "its project was paused")
-            elif row["backend"] not in alive:
+            elif now - (row["started_at"] or now) > self.job_timeout_s:
+                self._take_back(client, message,
+                                f"timed out after {self.job_timeout_s:.0f} s on the farm")
+            elif row["backend"] not in self.live:
                 since = self.orphaned_since.setdefault(row["backend"], now)
                 if now - since >= self.queue.settings.lease_s:
-                    self._take_back(client, message,
-                                    "no farm worker for its backend is left")
+                    self._take_back(client, message, "no farm worker for its backend is left")
         for backend in list(self.orphaned_since):
-            if backend in alive:
+            if backend in self.live:
                 del self.orphaned_since[backend]
 
     def _farm_lost(self, client: redis.Redis) -> None:
@@ -193,9 +195,7 @@ class Bridge:
         self.link = FarmLink.of(self.library)
         self.groups.clear()
         self.pending_read = True
-        back = self.queue.return_from_farm(
-            {job_id: row["token"] for job_id, row in self.queue.farm_jobs().items()},
-            "Redis lost the farm's jobs")
+        back = self.queue.return_all_from_farm("Redis lost the farm's jobs")
         log.warning("Redis holds no record of this library's farm (a new or emptied "
                     "server): set it up again; %d job(s) it held are handed out again", len(back))
 
@@ -213,16 +213,19 @@ class Bridge:
             found[message.job_id] = message
         return found
 
-    def _beats(self, client: redis.Redis, now: float) -> dict[str, WorkerBeat]:
+    def _beats(self, client: redis.Redis) -> dict[str, WorkerBeat]:
+        clock = protocol.redis_now(client)
         beats: dict[str, WorkerBeat] = {}
         records: Any = client.hgetall(protocol.WORKERS)
         for key, value in records.items():
             try:
                 beat = WorkerBeat.parse(value)
-            except BadMessage:
+            except BadMessage as err:
+                log.warning("dropped a worker heartbeat that does not follow the protocol: %s",
+                            err)
                 client.hdel(protocol.WORKERS, key)
                 continue
-            if now - beat.last_seen > FORGET_WORKER_S:
+            if clock - beat.last_seen > FORGET_WORKER_S:
                 client.hdel(protocol.WORKERS, key)
                 continue
             beats[beat.name] = beat
@@ -245,10 +248,8 @@ class Bridge:
     def _started(self, client: redis.Redis, message: JobMessage) -> bool:
         """Whether a worker has taken the hand-over (its entry is pending)."""
         key = protocol.jobs_key(message.backend)
-        for entry_id in self._entries(client, message):
-            if client.xpending_range(key, protocol.WORKER_GROUP, entry_id, entry_id, 1):
-                return True
-        return False
+        return any(client.xpending_range(key, protocol.WORKER_GROUP, entry_id, entry_id, 1)
+                   for entry_id in self._entries(client, message))
 
     def _withdraw(self, client: redis.Redis, message: JobMessage) -> None:
         """Forget a hand-over the library no longer gives the farm."""
@@ -264,34 +265,33 @@ class Bridge:
     def _take_back(self, client: redis.Redis, message: JobMessage, why: str) -> None:
         started = self._started(client, message)
         self._withdraw(client, message)
-        if started:
-            state = self.queue.fail_from_farm(message.job_id, message.token,
-                                              f"taken back from the farm: {why}")
+        error = f"taken back from the farm: {why}"
+        if started:  # a worker had it: the attempt counts, as a local one would
+            state = self.queue.fail_from_farm(message.job_id, message.token, error)
         else:
-            state = "queued" if self.queue.return_from_farm(
-                {message.job_id: message.token}, f"taken back from the farm: {why}") else None
+            returned = self.queue.return_from_farm({message.job_id: message.token}, error)
+            state = "queued" if returned else None
         if state:
             log.info("job %d taken back from the farm (%s): %s", message.job_id, why, state)
 
     # ------------------------------------------------------------ hand out
-    def publish(self, client: redis.Redis, now: float) -> int:
+    def publish(self, client: redis.Redis) -> int:
         """Hand out jobs while the farm's live workers have room (one
         running and one waiting each); how many."""
         if not self.beats:
             return 0
+        clock = time.time()
         capacity: dict[str, int] = {}
         for beat in self.beats.values():
-            if beat.alive(now) and beat.state in ("idle", "busy"):
+            if beat.backend in self.live and beat.state in ("idle", "busy"):
                 capacity[beat.backend] = capacity.get(beat.backend, 0) + 2
-        if not capacity:
-            return 0
         held: dict[str, int] = {}
         for row in self.queue.farm_jobs().values():
             held[row["backend"]] = held.get(row["backend"], 0) + 1
         sent = 0
         for backend, room in sorted(capacity.items()):
             for _ in range(room - held.get(backend, 0)):
-                if not self._hand_out(client, backend, now):
+                if not self._hand_out(client, backend, clock):
                     break
                 sent += 1
         return sent
@@ -305,13 +305,12 @@ class Bridge:
             message = self._message(client, job, token, now)
             key = protocol.jobs_key(backend)
             if backend not in self.groups:
-                _ensure_group(client, key, protocol.WORKER_GROUP)
-                client.set(protocol.options_key(backend),
-                           json.dumps(backend_options(self.library, backend)))
+                protocol.ensure_group(client, key, protocol.WORKER_GROUP)
                 self.groups.add(backend)
             pipe = client.pipeline(transaction=True)
             pipe.xadd(key, {"job": message.dump()})
             pipe.hset(protocol.INFLIGHT, str(job.id), message.dump())
+            pipe.set(protocol.options_key(backend), json.dumps(message.options))
             pipe.execute()
         except BaseException:
             self.queue.return_from_farm({job.id: token}, "could not be handed to the farm")
@@ -335,158 +334,50 @@ class Bridge:
             v=protocol.PROTOCOL, job_id=job.id, token=token, backend=job.backend,
             speech=job.speech or job.text, seed=job.seed, speed=job.speed, voice=spec,
             max_deliveries=max(1, job.max_attempts - job.attempts + 1),
-            segment_id=job.segment_id, text=job.text, voice_id=job.voice_id,
-            retake=job.retake, published_at=now)
+            options=backend_options(self.library, job.backend), text=job.text,
+            voice_id=job.voice_id, published_at=now)
 
     # ------------------------------------------------------------ take in
     def ingest(self, client: redis.Redis, block_ms: int = 0) -> int:
         """Take in the results waiting (up to ``block_ms`` for the first); how many."""
         if "results" not in self.groups:
-            _ensure_group(client, protocol.RESULTS, protocol.DESKTOP_GROUP)
+            protocol.ensure_group(client, protocol.RESULTS, protocol.DESKTOP_GROUP)
             self.groups.add("results")
         start = "0" if self.pending_read else ">"
         answer: Any = client.xreadgroup(protocol.DESKTOP_GROUP, "desktop",
                                         {protocol.RESULTS: start}, count=16,
-                                        block=None if self.pending_read else block_ms)
+                                        block=None if self.pending_read else block_ms or None)
         entries: list[tuple[bytes, dict[bytes, Any]]] = answer[0][1] if answer else []
         if self.pending_read and not entries:
             self.pending_read = False
         for entry_id, fields in entries:
-            job_id = self.take_in(fields)
+            try:
+                job_id = take_in(self.library, self.queue, fields, self._handed(client, fields))
+            except sqlite3.OperationalError:
+                self.pending_read = True  # the library is busy: read it again next round
+                raise
+            except Exception as err:  # a result that breaks a rule not checked above
+                log.error("dropped a result that could not be taken in: %s: %s",
+                          type(err).__name__, err)
+                job_id = None
             pipe = client.pipeline()
             pipe.xack(protocol.RESULTS, protocol.DESKTOP_GROUP, entry_id)
             pipe.xdel(protocol.RESULTS, entry_id)
-            if job_id is not None and not self._held(job_id):
+            if job_id is not None and not self.queue.farm_holds(job_id):
                 pipe.hdel(protocol.INFLIGHT, str(job_id))
             pipe.execute()
         return len(entries)
 
-    def _held(self, job_id: int) -> bool:
-        row = self.queue.store.farm_job(job_id)
-        return bool(row and row["state"] == "running" and row["farm_token"])
-
-    def take_in(self, fields: dict[bytes, Any]) -> int | None:
-        """Record one result; the job id it was for, if it names one. Every
-        result that is not taken is logged with why."""
-        try:
-            meta = ResultMeta.parse(fields.get(b"meta"))
-        except BadMessage as err:
-            job_id, token = _claimed_ids(fields.get(b"meta"))
-            log.warning("dropped a result that does not follow the farm's protocol: %s", err)
-            if job_id is not None and token is not None:
-                self.queue.fail_from_farm(job_id, token, f"the farm's worker: {err}")
-            return job_id
-        if not self.queue.held_by_farm(meta.job_id, meta.token):
-            state = self.queue.store.job_state(meta.job_id)
-            why = {None: "no longer exists", "cancelled": "was cancelled",
-                   "done": "is done already (a second delivery)"}.get(
-                state, "was handed out again since")
-            log.info("job %d %s: dropped the result %s sent", meta.job_id, why, meta.worker)
-            return meta.job_id
-        if meta.error is not None:
-            state = self.queue.fail_from_farm(meta.job_id, meta.token,
-                                              f"{meta.error} (on {meta.host})", dead=meta.dead)
-            log.warning("job %d failed on %s (%s): %s", meta.job_id, meta.worker, state,
-                        meta.error)
-            return meta.job_id
-        message = self._handed(meta.job_id)
-        try:
-            samples = _checked_audio(meta, fields.get(b"audio"), message)
-        except BadMessage as err:
-            state = self.queue.fail_from_farm(meta.job_id, meta.token,
-                                              f"the take from {meta.host} was refused: {err}")
-            log.warning("job %d: refused the take from %s (%s): %s", meta.job_id, meta.worker,
-                        state, err)
-            return meta.job_id
-        assert message is not None
-        row = self.queue.store.farm_job(meta.job_id)
-        assert row is not None
-        job = Job(id=meta.job_id, segment_id=message.segment_id, backend=message.backend,
-                  seed=message.seed, attempts=row["attempts"], max_attempts=row["max_attempts"],
-                  text=message.text, voice_id=message.voice_id, retake=message.retake,
-                  speech=message.speech, speed=message.speed)
-        path = save_take_audio(self.library, samples, meta.sample_rate)
-        take = self.queue.complete(job, path=path, backend=meta.backend,
-                                   sample_rate=meta.sample_rate, frames=meta.frames,
-                                   host=meta.host, device=meta.device, token=meta.token)
-        if take is None:
-            log.info("job %d was cancelled meanwhile: dropped the take %s sent", meta.job_id,
-                     meta.worker)
-        elif self.queue.store.job_state(meta.job_id) == "queued":
-            log.info("job %d: its segment changed while %s rendered it; rendering again",
-                     meta.job_id, meta.worker)
-        return meta.job_id
-
-    def _handed(self, job_id: int) -> JobMessage | None:
-        assert self.client is not None
-        raw: Any = self.client.hget(protocol.INFLIGHT, str(job_id))
+    def _handed(self, client: redis.Redis, fields: dict[bytes, Any]) -> JobMessage | None:
+        """The desktop's record of the hand-over a result answers, if any."""
+        job_id = protocol.loads(fields.get(b"meta")).get("job_id")
+        if not isinstance(job_id, int):
+            return None
+        raw: Any = client.hget(protocol.INFLIGHT, str(job_id))
         try:
             return JobMessage.parse(raw) if raw is not None else None
         except BadMessage:
             return None
-
-
-def _ensure_group(client: redis.Redis, key: str, group: str) -> None:
-    import redis
-
-    try:
-        client.xgroup_create(key, group, id="0", mkstream=True)
-    except redis.ResponseError as err:
-        if "BUSYGROUP" not in str(err):
-            raise
-
-
-def _claimed_ids(raw: Any) -> tuple[int | None, str | None]:
-    """The job id and token a malformed result claims to be for, if it says."""
-    try:
-        value = json.loads(raw)
-    except (TypeError, ValueError):
-        return None, None
-    if not isinstance(value, dict):
-        return None, None
-    job_id, token = value.get("job_id"), value.get("token")
-    return (job_id if isinstance(job_id, int) else None,
-            token if isinstance(token, str) else None)
-
-
-def _checked_audio(meta: ResultMeta, data: Any, message: JobMessage | None) -> np.ndarray:
-    """The take's samples, if the audio is what the result says it is."""
-    import io
-
-    import soundfile as sf
-
-    if message is None or message.token != meta.token:
-        raise BadMessage("the farm has no record of handing out this job")
-    if message.backend != meta.backend:
-        raise BadMessage(f"made by {meta.backend}, not {message.backend}")
-    if not isinstance(data, bytes) or not data:
-        raise BadMessage("no audio")
-    if len(data) > protocol.MAX_AUDIO_BYTES:
-        raise BadMessage(f"{len(data)} bytes of audio (the limit is "
-                         f"{protocol.MAX_AUDIO_BYTES // 2**20} MB)")
-    if meta.sha256 != protocol.sha256(data):
-        raise BadMessage("the audio does not match its checksum")
-    try:
-        expected = backend_class(meta.backend).sample_rate
-    except UserError:
-        expected = None
-    if expected and meta.sample_rate != expected:
-        raise BadMessage(f"{meta.sample_rate} Hz where {meta.backend} speaks at {expected} Hz")
-    try:
-        samples, rate = sf.read(io.BytesIO(data), dtype="float32", always_2d=False)
-    except (sf.LibsndfileError, RuntimeError, TypeError, ValueError) as err:
-        raise BadMessage(f"unreadable audio ({err})") from None
-    if samples.ndim != 1:
-        raise BadMessage("not mono")
-    if rate != meta.sample_rate or len(samples) != meta.frames or not len(samples):
-        raise BadMessage(f"{len(samples)} frames at {rate} Hz, where the result says "
-                         f"{meta.frames} at {meta.sample_rate}")
-    if len(samples) / rate > protocol.MAX_TAKE_S:
-        raise BadMessage(f"{len(samples) / rate:.0f} s long (the limit is "
-                         f"{protocol.MAX_TAKE_S:.0f} s)")
-    if not np.isfinite(samples).all():
-        raise BadMessage("the audio holds values that are not numbers")
-    return np.asarray(samples, dtype=np.float32)
 
 
 class BridgeThread:
@@ -495,6 +386,7 @@ class BridgeThread:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.live: frozenset[str] = frozenset()  # the bridge's, for the supervisor
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="farm-bridge", daemon=True)
 
@@ -511,17 +403,25 @@ class BridgeThread:
     def _run(self) -> None:
         bridge = Bridge(self.root)
         log.info("the farm's bridge started")
+        failure: str | None = None
         try:
             while not self._stop.is_set():
                 try:
                     bridge.step(block_ms=100)
-                except Exception:
-                    log.exception("the farm's bridge failed a round; trying again")
+                    failure = None
+                except Exception as err:
+                    if f"{type(err).__name__}: {err}" != failure:
+                        log.exception("the farm's bridge failed a round; trying again")
+                    failure = f"{type(err).__name__}: {err}"
                     self._stop.wait(1.0)
+                self.live = bridge.live if bridge.unreachable_since is None else frozenset()
                 if FarmLink.of(bridge.library) is None:
-                    log.info("the library left the farm: the bridge stops")
+                    back = bridge.queue.return_all_from_farm("the library left the farm")
+                    log.info("the library left the farm: the bridge stops; %d job(s) it held "
+                             "go back to the queue", len(back))
                     break
                 if bridge.unreachable_since is not None:
                     self._stop.wait(1.0)
         finally:
+            self.live = frozenset()
             bridge.close()

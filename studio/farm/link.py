@@ -95,3 +95,14 @@ def attach(library: Library, url: str, password_file: str | None, lease_s: float
 def detach(library: Library) -> None:
     """Forget the farm (the owner id stays: reconnecting finds its own farm)."""
     library.update_settings({}, remove=("farm.url", "farm.password_file", "farm.epoch"))
+
+
+def clear_jobs(client: redis.Redis) -> None:
+    """Delete the jobs the farm holds for the library (it left): workers
+    take no more of them, and a take already on its way is dropped."""
+    keys = list(client.scan_iter(match=protocol.jobs_key("*"), count=100))
+    pipe = client.pipeline(transaction=True)
+    for key in keys:
+        pipe.xtrim(key, maxlen=0)
+    pipe.delete(protocol.INFLIGHT)
+    pipe.execute()

@@ -13,14 +13,15 @@ Keys, all under one namespace (one library per Redis database):
 ``studio:inflight``              hash job id -> the :class:`JobMessage` handed out
 ``studio:workers``               hash worker name -> :class:`WorkerBeat`
 ``studio:prompt:<sha256>``       a cloned voice's prompt clip (content-addressed)
-``studio:options:<backend>``     the library's options for a backend (JSON)
+``studio:options:<backend>``     the library's options for a backend (JSON), as each job
+                                 also carries them
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Self
 from urllib.parse import urlsplit
@@ -49,6 +50,7 @@ MAX_TEXT = 20_000
 PROMPT_TTL_S = 7 * 86400
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
+Id = Annotated[int, Field(gt=0, le=2**63 - 1)]  # a SQLite row id
 Token = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
 Sha = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
@@ -58,14 +60,14 @@ def jobs_key(backend: str) -> str:
     return f"{NS}:jobs:{backend}"
 
 
+def options_key(backend: str) -> str:
+    """The library's options for ``backend`` (JSON): what a worker loads with."""
+    return f"{NS}:options:{backend}"
+
+
 def prompt_key(sha: str) -> str:
     """Where a prompt clip's bytes are, by their sha256."""
     return f"{NS}:prompt:{sha}"
-
-
-def options_key(backend: str) -> str:
-    """The library's options for ``backend``, as JSON."""
-    return f"{NS}:options:{backend}"
 
 
 class BadMessage(ValueError):
@@ -87,12 +89,14 @@ class _Message(BaseModel):
         try:
             message = cls.model_validate_json(data)
         except ValidationError as err:
-            version = _version_of(data)
-            if version is not None and version != PROTOCOL:
+            version = loads(data).get("v")
+            if isinstance(version, int) and version != PROTOCOL:
                 raise BadMessage(_version_problem(version)) from None
             first = err.errors()[0]
             where = ".".join(str(part) for part in first["loc"]) or "the message"
             raise BadMessage(f"{cls.__name__}: {where}: {first['msg']}") from None
+        except Exception as err:  # whatever a hostile text makes the parser raise
+            raise BadMessage(f"{cls.__name__}: unreadable ({type(err).__name__})") from None
         if message.v != PROTOCOL:
             raise BadMessage(_version_problem(message.v))
         return message
@@ -101,15 +105,13 @@ class _Message(BaseModel):
         return self.model_dump_json()
 
 
-def _version_of(data: bytes | str) -> int | None:
-    import json
-
+def loads(data: Any) -> dict[str, Any]:
+    """``data`` as a JSON object, or {} when it is not one (whatever is wrong with it)."""
     try:
         value = json.loads(data)
-    except ValueError:
-        return None
-    version = value.get("v") if isinstance(value, dict) else None
-    return version if isinstance(version, int) else None
+    except Exception:  # not text, not JSON, nested past the parser's depth
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _version_problem(version: int) -> str:
@@ -134,7 +136,7 @@ class VoiceSpec(BaseModel):
 class JobMessage(_Message):
     """One render job handed to the farm."""
 
-    job_id: Annotated[int, Field(gt=0)]
+    job_id: Id
     token: Token
     backend: Name
     speech: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
@@ -142,18 +144,17 @@ class JobMessage(_Message):
     speed: Annotated[float, Field(gt=0.1, lt=10)]
     voice: VoiceSpec
     max_deliveries: Annotated[int, Field(ge=1, le=100)]
+    options: dict[str, Any] = {}  # the library's options for the backend
     # what the desktop needs back to record the take: as the segment was when claimed
-    segment_id: int
     text: Annotated[str, Field(max_length=MAX_TEXT)]
-    voice_id: int
-    retake: int = 0
+    voice_id: Id
     published_at: float
 
 
 class ResultMeta(_Message):
     """What a worker made of a job: a take (audio alongside), or an error."""
 
-    job_id: Annotated[int, Field(gt=0)]
+    job_id: Id
     token: Token
     worker: Name
     host: Name
@@ -172,19 +173,18 @@ class WorkerBeat(_Message):
 
     name: Name
     host: Name
-    pid: int
+    pid: Annotated[int, Field(ge=0, le=2**31)]
     device: Annotated[str, Field(max_length=60)]
     backend: Name
     state: Annotated[str, Field(pattern="^(loading|idle|busy|stopped|failed)$")]
-    job: int | None = None
-    jobs_done: int = 0
+    job: Id | None = None
+    jobs_done: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
     started_at: float
     last_seen: float
     error: Annotated[str, Field(max_length=4000)] | None = None
 
-    def alive(self, now: float | None = None) -> bool:
-        """Heard from lately, and not stopped."""
-        now = time.time() if now is None else now
+    def alive(self, now: float) -> bool:
+        """Heard from lately (``now`` by Redis's clock, as ``last_seen`` is), and not stopped."""
         return self.state not in ("stopped", "failed") and now - self.last_seen < GONE_S
 
 
@@ -218,7 +218,7 @@ def check_url(url: str) -> str:
         raise UserError(f"{url!r} is not a Redis URL",
                         "give redis://HOST:PORT/DB, rediss://HOST:PORT/DB (TLS) or "
                         "unix:///path/to/redis.sock")
-    if parts.password:
+    if parts.password or "password=" in parts.query:
         raise UserError("the farm's URL carries a password, which would be stored and "
                         "shown in plain text",
                         f"give it in ${PASSWORD_ENV} or a file (--password-file) instead")
@@ -264,6 +264,24 @@ def connect(url: str, password: str | None, timeout_s: float = 5.0) -> redis.Red
                         "check that redis-server runs there and that its port is open to "
                         "this machine") from None
     return client
+
+
+def redis_now(client: redis.Redis) -> float:
+    """Redis's clock, in seconds: the one clock heartbeats are stamped and read
+    by, so that machines whose clocks disagree still see each other alive."""
+    seconds, micros = client.time()
+    return float(seconds) + micros / 1e6
+
+
+def ensure_group(client: redis.Redis, key: str, group: str) -> None:
+    """The consumer group on the stream (both made if missing)."""
+    import redis
+
+    try:
+        client.xgroup_create(key, group, id="0", mkstream=True)
+    except redis.ResponseError as err:
+        if "BUSYGROUP" not in str(err):
+            raise
 
 
 def farm_config(client: redis.Redis) -> dict[str, str]:

@@ -60,6 +60,7 @@ class FarmWorker:
         self.name = f"{self.host}:{os.getpid()}"
         self.key = protocol.jobs_key(backend)
         self.backend: Backend | None = None
+        self.options: dict[str, Any] = {}
         self.lease_ms = 30_000
         self.started_at = time.time()
         self.state = "loading"
@@ -79,31 +80,23 @@ class FarmWorker:
         if problem:
             raise UserError(problem)
         self.lease_ms = int(config.get("lease_ms") or self.lease_ms)
-        self._ensure_group()
+        protocol.ensure_group(self.client, self.key, protocol.WORKER_GROUP)
         self.beat()
         self._beat_thread = threading.Thread(target=self._beat_loop, name="farm-heartbeat",
                                              daemon=True)
         self._beat_thread.start()
-        raw = self.client.get(protocol.options_key(self.backend_name))
-        options = _json_object(raw)
-        cls = backend_class(self.backend_name)
-        backend = cls()
-        backend.configure(options)
-        backend.load(self.device, self.threads)
-        self.backend = backend
+        self._load(protocol.loads(self.client.get(protocol.options_key(self.backend_name))))
         self.state = "idle"
         self.beat()
         log.info("farm worker %s loaded %s on %s", self.name, self.backend_name,
                  device_label(self.device))
 
-    def _ensure_group(self) -> None:
-        import redis
-
-        try:
-            self.client.xgroup_create(self.key, protocol.WORKER_GROUP, id="0", mkstream=True)
-        except redis.ResponseError as err:
-            if "BUSYGROUP" not in str(err):
-                raise
+    def _load(self, options: dict[str, Any]) -> None:
+        """Load the backend with the library's ``options`` for it."""
+        backend = backend_class(self.backend_name)()
+        backend.configure(options)
+        backend.load(self.device, self.threads)
+        self.backend, self.options = backend, options
 
     # ------------------------------------------------------------ heartbeats
     def beat(self) -> None:
@@ -112,7 +105,7 @@ class FarmWorker:
                           pid=os.getpid(), device=device_label(self.device),
                           backend=self.backend_name, state=self.state, job=self.job,
                           jobs_done=self.jobs_done, started_at=self.started_at,
-                          last_seen=time.time(), error=self.error)
+                          last_seen=protocol.redis_now(self.client), error=self.error)
         self.client.hset(protocol.WORKERS, self.name, beat.dump())
 
     def _beat_loop(self) -> None:
@@ -125,7 +118,8 @@ class FarmWorker:
                                        justid=True)
                 self.beat()
             except Exception as err:  # Redis away for a moment: try again next beat
-                log.warning("could not reach the farm for a heartbeat: %s", err)
+                log.warning("the heartbeat failed (%s: %s); trying again", type(err).__name__,
+                            err)
 
     # ------------------------------------------------------------ jobs
     def step(self, block_ms: int = 1000) -> bool:
@@ -176,27 +170,34 @@ class FarmWorker:
             log.error("job %d: %s", message.job_id, error)
             self._finish(entry_id, (ResultMeta(**meta, error=error, dead=True), b""))
             return
-        self.entry, self.job, self.state = entry_id, message.job_id, "busy"
-        self.beat()
         started = time.monotonic()
         try:
-            data, rate, frames = self._synthesize(message)
-            result = ResultMeta(**meta, sample_rate=rate, frames=frames,
-                                sha256=protocol.sha256(data),
-                                seconds=time.monotonic() - started)
-            self.jobs_done += 1
-            self.error = None
-        except Exception as err:
-            error = f"{type(err).__name__}: {err}"
-            log.warning("job %d failed: %s\n%s", message.job_id, error,
-                        traceback.format_exc(limit=3))
-            result, data = ResultMeta(**meta, error=error[:4000]), b""
-            self.error = error[:4000]
-        self.entry, self.job, self.state = None, None, "idle"
+            self.entry, self.job, self.state = entry_id, message.job_id, "busy"
+            self.beat()
+            try:
+                data, rate, frames = self._synthesize(message)
+                result = ResultMeta(**meta, sample_rate=rate, frames=frames,
+                                    sha256=protocol.sha256(data),
+                                    seconds=time.monotonic() - started)
+                self.jobs_done += 1
+                self.error = None
+            except Exception as err:
+                if _redis_trouble(err):
+                    raise  # the farm went away: the job is reclaimed, not failed
+                error = f"{type(err).__name__}: {err}"
+                log.warning("job %d failed: %s\n%s", message.job_id, error,
+                            traceback.format_exc(limit=3))
+                result, data = ResultMeta(**meta, error=error[:4000]), b""
+                self.error = error[:4000]
+        finally:  # whatever happens, the heartbeat stops renewing this job
+            self.entry, self.job, self.state = None, None, "idle"
         self._finish(entry_id, (result, data))
         self.beat()
 
     def _synthesize(self, message: JobMessage) -> tuple[bytes, int, int]:
+        if message.options != self.options:
+            log.info("the library's %s options changed: loading it again", self.backend_name)
+            self._load(message.options)
         assert self.backend is not None, "call load() first"
         voice = message.voice
         prompt = self._prompt(voice.prompt, voice.prompt_suffix) if voice.prompt else None
@@ -254,7 +255,7 @@ class FarmWorker:
                 if "NOGROUP" not in str(err):
                     raise
                 log.warning("the farm's Redis lost its data: joining the farm again")
-                self._ensure_group()
+                protocol.ensure_group(self.client, self.key, protocol.WORKER_GROUP)
         self.close()
 
     def close(self) -> None:
@@ -270,16 +271,10 @@ class FarmWorker:
         self.stopping = True
 
 
-def _json_object(raw: Any) -> dict[str, Any]:
-    import json
+def _redis_trouble(err: Exception) -> bool:
+    import redis
 
-    if raw is None:
-        return {}
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
+    return isinstance(err, redis.RedisError)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -297,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     die_with_parent()
     if args.parent and os.getppid() != args.parent:
         return 0
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(5)  # rendering is background work: a desktop that is also a farm machine
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
     worker: FarmWorker | None = None
     try:
@@ -304,13 +301,14 @@ def main(argv: list[str] | None = None) -> int:
         worker = FarmWorker(client, args.backend, args.cache, args.device,
                             args.threads or None, args.name)
         worker.load()
-    except UserError as err:
-        log.error("%s", err)
+    except Exception as err:  # one line, and the farm's lists say why this worker failed
+        problem = str(err) if isinstance(err, UserError) else f"{type(err).__name__}: {err}"
+        log.error("the farm worker cannot start: %s", problem)
         if worker is not None:
-            worker.state, worker.error = "failed", str(err)
+            worker.state, worker.error = "failed", problem[:4000]
             with contextlib.suppress(Exception):
                 worker.beat()
-        return err.exit_code
+        return UserError.exit_code if isinstance(err, UserError) else 1  # 1: worth a retry
     worker.run(parent=args.parent or None)
     return 0
 

@@ -3,10 +3,12 @@ machine's workers (docs/farm.md)."""
 
 from __future__ import annotations
 
-import time
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from redis import RedisError
 
 from studio.core.jobs import JobQueue
 from studio.core.store import Library
@@ -26,7 +28,8 @@ class RemoteWorker:
     state: str  # loading, idle, busy, stopped, failed, or gone (silent past GONE_S)
     job: int | None
     jobs_done: int
-    last_seen: float
+    last_seen: float  # by Redis's clock
+    seen_s: float  # how long ago, by the same clock, when the status was read
     error: str | None
 
     def as_json(self) -> dict[str, Any]:
@@ -60,11 +63,17 @@ def disconnect(library: Library) -> int:
     """Leave the farm; the jobs it held go back to the local workers (how many)."""
     if FarmLink.of(library) is None:
         raise UserError("the library is not connected to a farm", "see `studio farm status`")
+    current = FarmLink.of(library)
     link.detach(library)
-    queue = JobQueue(library)
-    return len(queue.return_from_farm(
-        {job_id: row["token"] for job_id, row in queue.farm_jobs().items()},
-        "the library left the farm"))
+    returned = JobQueue(library).return_all_from_farm("the library left the farm")
+    with contextlib.suppress(UserError, OSError, RedisError):  # the jobs are home either way
+        assert current is not None
+        client = current.connect(timeout_s=2.0)
+        try:
+            link.clear_jobs(client)
+        finally:
+            client.close()
+    return len(returned)
 
 
 def status(library: Library, timeout_s: float = 2.0) -> FarmStatus:
@@ -78,7 +87,7 @@ def status(library: Library, timeout_s: float = 2.0) -> FarmStatus:
     except UserError as err:
         return FarmStatus(current.url, problem=str(err), held=held)
     try:
-        now = time.time()
+        now = protocol.redis_now(client)
         workers = []
         records: Any = client.hgetall(protocol.WORKERS)
         for raw in records.values():
@@ -89,7 +98,8 @@ def status(library: Library, timeout_s: float = 2.0) -> FarmStatus:
             state = beat.state if beat.alive(now) or beat.state in ("stopped", "failed") \
                 else "gone"
             workers.append(RemoteWorker(beat.name, beat.host, beat.device, beat.backend, state,
-                                        beat.job, beat.jobs_done, beat.last_seen, beat.error))
+                                        beat.job, beat.jobs_done, beat.last_seen,
+                                        max(0.0, now - beat.last_seen), beat.error))
         length: Any = client.xlen(protocol.RESULTS)
         waiting = int(length)
     except Exception as err:  # Redis went away between the two calls

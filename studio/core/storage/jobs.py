@@ -202,9 +202,11 @@ class JobStore(Storage):
 
     # ------------------------------------------------------------ the farm
     def farm_jobs(self) -> dict[int, dict[str, Any]]:
-        """Jobs handed to the farm, by id: token, backend, paused (its project's)."""
+        """Jobs handed to the farm, by id: token, backend, paused (its
+        project's), started_at, lease_until."""
         rows = self.conn.execute(
-            "SELECT j.id, j.farm_token AS token, j.backend, p.paused FROM jobs j "
+            "SELECT j.id, j.farm_token AS token, j.backend, p.paused, j.started_at, "
+            "j.lease_until FROM jobs j "
             "JOIN segments s ON s.id = j.segment_id JOIN projects p ON p.id = s.project_id "
             "WHERE j.state = 'running' AND j.worker_pid = ?", (FARM_PID,)
         ).fetchall()
@@ -212,10 +214,10 @@ class JobStore(Storage):
 
     def farm_job(self, job_id: int) -> dict[str, Any] | None:
         """One job as the farm's ingest needs it: id, state, farm_token,
-        worker_pid, attempts, max_attempts, or None."""
+        worker_pid, attempts, max_attempts, segment_id, backend, seed, retake; or None."""
         row = self.conn.execute(
-            "SELECT id, state, farm_token, worker_pid, attempts, max_attempts FROM jobs "
-            "WHERE id = ?", (job_id,)
+            "SELECT id, state, farm_token, worker_pid, attempts, max_attempts, segment_id, "
+            "backend, seed, retake FROM jobs WHERE id = ?", (job_id,)
         ).fetchone()
         return dict(row) if row else None
 

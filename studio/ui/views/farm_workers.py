@@ -171,14 +171,13 @@ class FarmGroup(QGroupBox):
         self.problem_label.setText(problem or hint or "")
         self.problem_label.setStyleSheet(PROBLEM_STYLE if problem else "")
         self.problem_label.setVisible(bool(problem or hint))
-        now = time.time()
-        self.workers.set_rows([self._row(worker, now) for worker in status.workers])
+        self.workers.set_rows([self._row(worker) for worker in status.workers])
         self.table.setVisible(bool(status.workers))
         fit_rows(self.table, len(self.workers.rows))
 
     @staticmethod
-    def _row(worker: RemoteWorker, now: float) -> dict[str, Any]:
-        return {**worker.as_json(), "id": worker.name, "seen_s": now - worker.last_seen,
+    def _row(worker: RemoteWorker) -> dict[str, Any]:
+        return {**worker.as_json(), "id": worker.name,
                 "tooltip": worker.error or worker.host}
 
     def showEvent(self, event: QShowEvent) -> None:
