@@ -33,6 +33,7 @@ bench: $(READY)
 	$(BIN)/python benchmarks/engine_throughput.py
 	$(BIN)/python benchmarks/torture.py
 	$(BIN)/python benchmarks/qa_cost.py
+	$(BIN)/python benchmarks/farm_throughput.py
 
 # The pictures in docs/: every view of the demo library, at 1280x800, offscreen.
 screenshots: demo
