@@ -4,8 +4,8 @@ Everything on this machine: a real ``redis-server`` on a free loopback port
 in a temp folder, the real engine (``studio engine start --workers N``) on a
 library connected to it, and farm workers as separate processes
 (``python -m studio.farm.worker``), each in a folder of its own, at the
-engine's workers' priority (nice 5) so that neither side is favoured. Take
-QA is off: only rendering is measured.
+engine's workers' priority (both lower theirs by 5) so that neither side is
+favoured. Take QA is off: only rendering is measured.
 
 (a) Scaling: a backend that spends 0.2 s per segment asleep, not on the CPU
     (a GPU at work, seen from the host: FixedDelayBackend in
@@ -22,9 +22,10 @@ QA is off: only rendering is measured.
 (c) The real Piper voice on the CPU: 1 local + 1 farm worker against 2 local
     workers on the same script, alternating round by round. Both share the
     same 2 cores, so expect about 1.0x (target: at least 0.9x: nothing lost
-    on the CPU path). The farm worker gets one thread, as each of two
-    engine workers does here; the engine's one local worker gets the two
-    threads it plans for the machine's 2 cores. The CPU time each side
+    on the CPU path). Every worker gets one thread (the farm worker's
+    ``--threads 1``, the engine's ``engine.cpu_threads`` 1): otherwise the
+    engine's one local worker would take the machine's two cores for itself
+    while the farm worker uses them too. The CPU time each side
     spends per segment (read from /proc, blind to other jobs' load) shows
     where a difference comes from: a farm worker's segment should cost what
     a local worker's does (target: at most 1.1x).
@@ -64,7 +65,6 @@ if TYPE_CHECKING:
 
 FIXED = "piper=noop_backend:FixedDelayBackend"
 NOOP = "piper=noop_backend:NoopBackend"
-NICE = 5  # what studio.engine.worker_process gives its workers
 SENTENCE = "{name} {n}: the travellers walked along the river toward the old mill."
 
 
@@ -194,9 +194,9 @@ class Remotes:
             folder = self.work / f"remote-{len(self.processes)}"
             folder.mkdir()
             with open(folder / "worker.log", "wb") as log:  # the child keeps its own copy
-                # at the engine's workers' priority: on one machine neither side is favoured
+                # the worker lowers its own priority as the engine's workers do
                 self.processes.append(subprocess.Popen(
-                    ["nice", "-n", str(NICE), sys.executable, "-m", "studio.farm.worker",
+                    [sys.executable, "-m", "studio.farm.worker",
                      "--redis", self.url, "--backend", "piper", "--threads", str(threads),
                      "--cache", str(folder / "cache")],
                     cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -266,7 +266,7 @@ class Setup:
 
 @contextlib.contextmanager
 def engine_setup(work: Path, backends: str | None, local: int, remote: int,
-                 remote_threads: int = 0) -> Iterator[Setup]:
+                 remote_threads: int = 0, local_threads: int | None = None) -> Iterator[Setup]:
     """A new library, connected to a new farm of ``remote`` workers (if
     any), and its engine running ``local`` workers."""
     from studio.service import engine, farm
@@ -274,6 +274,8 @@ def engine_setup(work: Path, backends: str | None, local: int, remote: int,
     root = work / "library"
     env = environment(backends)
     setup = Setup(new_library(root))
+    if local_threads:
+        setup.library.set_setting("engine.cpu_threads", local_threads)
     with contextlib.ExitStack() as stack:
         stack.callback(setup.library.close)
         if remote:
@@ -418,7 +420,7 @@ def cpu_path(work: Path, sentences: int, rounds: int) -> tuple[float, float]:
     for round_no in range(1, rounds + 1):
         for label, local, remote in setups:
             with engine_setup(work / f"cpu-{round_no}-{remote}", None, local=local,
-                              remote=remote, remote_threads=1) as setup:
+                              remote=remote, remote_threads=1, local_threads=1) as setup:
                 warm_up(setup.library, 4, local=local)
                 runs[label].append(measure(setup, f"{label}, round {round_no}", sentences,
                                            timeout_s=sentences * 10.0))

@@ -27,6 +27,7 @@ class EngineSettings:
     """How the supervisor runs (library settings ``engine.*`` override them)."""
 
     workers: int | None = None  # None: as the plan allows
+    cpu_threads: int | None = None  # per CPU worker; None: the cores shared between them
     per_model_mb: int | None = None  # None: the backend's own estimate
     reserve_mb: int = 512
     job_timeout_s: float = 600.0

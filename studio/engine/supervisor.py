@@ -152,7 +152,8 @@ def plan_backend(library: Library, backend: str, gpus: list[Gpu],
     if workers is None and (need == 0 or not gpus):
         # a big model on the CPU: RAM, not cores, limits
         workers = backend_class(backend).max_cpu_workers
-    return plan(gpus, need, workers, settings.reserve_mb, cpu_cores=os.cpu_count() or 1)
+    return plan(gpus, need, workers, settings.reserve_mb, cpu_cores=os.cpu_count() or 1,
+                cpu_threads=settings.cpu_threads)
 
 
 # ---------------------------------------------------------------- workers

@@ -70,12 +70,14 @@ def plan(
     workers: int | None = None,
     reserve_mb: int = 512,
     cpu_cores: int = 1,
+    cpu_threads: int | None = None,
 ) -> Plan:
     """Place ``workers`` workers needing ``per_model_mb`` each on ``gpus``."""
     if workers is not None and workers < 1:
         raise ValueError("workers must be at least 1")
     if per_model_mb == 0 or not gpus:
-        return _cpu_plan(workers, cpu_cores, "no GPU" if not gpus else "backend runs on the CPU")
+        return _cpu_plan(workers, cpu_cores, "no GPU" if not gpus else "backend runs on the CPU",
+                         cpu_threads)
     if per_model_mb == EVEN:
         count = workers or len(gpus)
         spread = tuple(
@@ -123,10 +125,11 @@ def plan(
     return Plan(tuple(placements), tuple(unplaced), mode="memory")
 
 
-def _cpu_plan(workers: int | None, cpu_cores: int, why: str) -> Plan:
+def _cpu_plan(workers: int | None, cpu_cores: int, why: str,
+              threads: int | None = None) -> Plan:
     cores = max(1, cpu_cores)
     count = workers or min(cores, MAX_CPU_WORKERS)
-    threads = max(1, cores // count)
+    threads = max(1, threads or cores // count)
     return Plan(
         tuple(
             Placement(slot, "cpu", None, None, 0, threads,
