@@ -404,7 +404,7 @@ def redis_cost(work: Path, jobs: int, alone: int = 20) -> float:
     print(f"  one job alone, claimed (handed out) to its take recorded: local "
           f"{local_alone:.1f} ms, farm {remote_alone:.1f} ms (median of {alone})")
     print(f"  one job alone, queued to handed out: {statistics.median(waits) * 1000:.0f} ms "
-          f"(median): the bridge's blocking read of results comes first")
+          f"(median; the bridge hands out before it waits for results)")
     return added
 
 
