@@ -36,7 +36,7 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from studio.core.jobs import JobQueue
 from studio.core.planning import backend_options
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("studio.farm.bridge")
 
+Record = TypeVar("Record", JobMessage, WorkerBeat)
 RECONCILE_S = 2.0
 FORGET_WORKER_S = 600.0  # a worker silent this long (stopped, failed or gone) leaves the list
 
@@ -200,35 +201,17 @@ class Bridge:
                     "server): set it up again; %d job(s) it held are handed out again", len(back))
 
     def _inflight(self, client: redis.Redis) -> dict[int, JobMessage]:
-        found: dict[int, JobMessage] = {}
-        records: Any = client.hgetall(protocol.INFLIGHT)
-        for key, value in records.items():
-            try:
-                message = JobMessage.parse(value)
-            except BadMessage as err:
-                log.warning("dropped an inflight record that does not follow the protocol: %s",
-                            err)
-                client.hdel(protocol.INFLIGHT, key)
-                continue
-            found[message.job_id] = message
-        return found
+        return {message.job_id: message for message
+                in _records(client, protocol.INFLIGHT, JobMessage, "an inflight record")}
 
     def _beats(self, client: redis.Redis) -> dict[str, WorkerBeat]:
         clock = protocol.redis_now(client)
         beats: dict[str, WorkerBeat] = {}
-        records: Any = client.hgetall(protocol.WORKERS)
-        for key, value in records.items():
-            try:
-                beat = WorkerBeat.parse(value)
-            except BadMessage as err:
-                log.warning("dropped a worker heartbeat that does not follow the protocol: %s",
-                            err)
-                client.hdel(protocol.WORKERS, key)
-                continue
+        for beat in _records(client, protocol.WORKERS, WorkerBeat, "a worker heartbeat"):
             if clock - beat.last_seen > FORGET_WORKER_S:
-                client.hdel(protocol.WORKERS, key)
-                continue
-            beats[beat.name] = beat
+                client.hdel(protocol.WORKERS, beat.name)
+            else:
+                beats[beat.name] = beat
         return beats
 
     def _entries(self, client: redis.Redis, message: JobMessage) -> list[bytes]:
@@ -378,6 +361,20 @@ class Bridge:
             return JobMessage.parse(raw) if raw is not None else None
         except BadMessage:
             return None
+
+
+def _records(client: redis.Redis, key: str, model: type[Record], what: str) -> list[Record]:
+    """The hash's values as ``model``s; one that does not follow the protocol
+    is deleted, with a line."""
+    records: list[Record] = []
+    raw: Any = client.hgetall(key)
+    for field, value in raw.items():
+        try:
+            records.append(model.parse(value))
+        except BadMessage as err:
+            log.warning("dropped %s that does not follow the protocol: %s", what, err)
+            client.hdel(key, field)
+    return records
 
 
 class BridgeThread:
