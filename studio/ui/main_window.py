@@ -343,9 +343,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         from studio.service import engine, queue
 
-        # only a running engine with work to do makes closing a question
+        # only a running engine with work to do makes closing a question, and
+        # never a screenshot's window (nobody is there to answer it)
         active = queue.active_jobs(self.library)
-        if active and engine.engine_running(self.library.root) is not None and self.isVisible():
+        if active and self.remember and self.isVisible() \
+                and engine.engine_running(self.library.root) is not None:
             from studio.service import qa
 
             checks = qa.checks_left(self.library)  # take QA's, not renders: say which

@@ -246,6 +246,14 @@ def test_closing_while_rendering_asks(qtbot, library_dir, tmp_path, monkeypatch)
         qtbot.waitUntil(lambda: engine_pid(library_dir) is None, timeout=60000)
         assert JobQueue(library2).counts() == {"queued": 40}  # the work stays queued
         library2.close()
+
+        start_engine(library_dir)  # a screenshot mid-render asks nobody, and exits
+        shot = subprocess.run(
+            [sys.executable, "-m", "studio", "--library", str(library_dir), "gui",
+             "--screenshot", str(tmp_path / "shot.png"), "--view", "engine"],
+            capture_output=True, text=True, timeout=120, cwd=REPO)
+        assert shot.returncode == 0 and (tmp_path / "shot.png").stat().st_size > 0, shot.stderr
+        assert engine_pid(library_dir)  # and leaves the render alone
     finally:
         stop_engine(library_dir)
         library.close()
