@@ -472,3 +472,37 @@ def test_leaving_the_farm_brings_its_jobs_home_and_a_silent_farm_loses_them_afte
         assert client.hlen(protocol.INFLIGHT) == 0
     finally:
         bridge.close()
+
+
+def test_a_machine_s_workers_are_restarted_when_they_crash_and_stop_when_asked(
+        linked: Library, client, server, tmp_path: Path) -> None:
+    folder = tmp_path / "pool-machine"
+    folder.mkdir()
+    pool = subprocess.Popen(
+        [sys.executable, "-m", "studio", "farm", "worker", "--redis", server.url,
+         "--workers", "2", "--name", "pool", "--cache", str(folder / "cache")],
+        cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=open(folder / "pool.log", "wb"),  # noqa: SIM115 - the child holds it
+        env=dict(os.environ, PYTHONPATH=str(REPO), STUDIO_BACKENDS=BACKENDS, HOME=str(folder)))
+    try:
+        def idle() -> list[protocol.WorkerBeat]:
+            beats = [protocol.WorkerBeat.parse(raw)
+                     for raw in client.hgetall(protocol.WORKERS).values()]
+            return [beat for beat in beats if beat.state == "idle"]
+
+        first = _until(lambda: len(idle()) == 2 and idle())
+        victim = first[0].pid  # type: ignore[index]
+        os.kill(victim, signal.SIGKILL)
+        _until(lambda: client.hget(protocol.WORKERS, f"pool:{victim}") is None)  # not "idle"
+        again = _until(lambda: len(idle()) == 2 and idle())
+        assert victim not in {beat.pid for beat in again}  # type: ignore[union-attr]
+        pool.send_signal(signal.SIGTERM)
+        assert pool.wait(timeout=60) == 0
+        beats = [protocol.WorkerBeat.parse(raw)
+                 for raw in client.hgetall(protocol.WORKERS).values()]
+        assert sorted(beat.state for beat in beats) == ["stopped", "stopped"]
+        assert "starting another in 1 s" in (folder / "pool.log").read_text()
+    finally:
+        if pool.poll() is None:
+            pool.kill()
+        pool.wait()

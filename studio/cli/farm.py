@@ -43,7 +43,13 @@ def cmd_farm(args: argparse.Namespace) -> int:
     from studio.service import farm
 
     if args.action == "worker":
+        import logging
+
+        from studio.farm.worker import LOG_FORMAT
         from studio.paths import farm_cache_dir
+
+        # a long-running service: what it starts, restarts and reclaims is worth a line
+        logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, force=True)
 
         return farm.run_workers(args.redis, args.password_file, args.backend, args.workers,
                                 args.cache or farm_cache_dir(), args.name)

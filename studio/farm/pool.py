@@ -11,9 +11,11 @@ workers die with this process however it dies.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -61,7 +63,8 @@ class _Slot:
 def run(url: str, password_file: str | None, backend: str, workers: int | None,
         cache: Path, name: str | None = None, poll_s: float = 0.5) -> int:
     """Run this machine's workers until SIGTERM/SIGINT; the exit code."""
-    protocol.connect(url, protocol.read_password(password_file)).close()  # fail early, clearly
+    client = protocol.connect(url, protocol.read_password(password_file))  # fail early, clearly
+    host = name or socket.gethostname()
     slots = [_Slot(p) for p in placements(backend, workers)]
     stopping = False
 
@@ -73,16 +76,23 @@ def run(url: str, password_file: str | None, backend: str, workers: int | None,
     signal.signal(signal.SIGINT, request_stop)
     for slot in slots:
         log.info("farm worker slot %d: %s", slot.placement.slot, slot.placement.reason)
-    while not stopping:
-        now = time.monotonic()
-        for slot in slots:
-            _reap(slot, now)
-            if not slot.failed and slot.process is None and now >= slot.next_start:
-                slot.process = _spawn(slot.placement, url, password_file, backend, cache, name)
-        if all(slot.failed for slot in slots):
-            log.error("every farm worker failed; see the lines above")
-            return 1
-        time.sleep(poll_s)
+    try:
+        while not stopping:
+            now = time.monotonic()
+            for slot in slots:
+                crashed = _reap(slot, now)
+                if crashed is not None:  # its last heartbeat would say idle: it is gone
+                    with contextlib.suppress(Exception):
+                        client.hdel(protocol.WORKERS, f"{host}:{crashed}")
+                if not slot.failed and slot.process is None and now >= slot.next_start:
+                    slot.process = _spawn(slot.placement, url, password_file, backend, cache,
+                                          name)
+            if all(slot.failed for slot in slots):
+                log.error("every farm worker failed; see the lines above")
+                return 1
+            time.sleep(poll_s)
+    finally:
+        client.close()
     running = [slot.process for slot in slots if slot.process and slot.process.poll() is None]
     for process in running:
         process.send_signal(signal.SIGTERM)
@@ -111,14 +121,15 @@ def _spawn(placement: Placement, url: str, password_file: str | None, backend: s
     return process
 
 
-def _reap(slot: _Slot, now: float) -> None:
+def _reap(slot: _Slot, now: float) -> int | None:
+    """Note a worker that exited; the pid of one that did not stop as asked."""
     if slot.process is None or slot.process.poll() is None:
-        return
-    code = slot.process.returncode
+        return None
+    code, pid = slot.process.returncode, slot.process.pid
     slot.process = None
     if code == 0:
         slot.failed = True  # it stopped as asked (or found it could not serve): no restart
-        return
+        return None
     slot.crashes.append(now)
     while slot.crashes and slot.crashes[0] < now - CRASH_WINDOW_S:
         slot.crashes.popleft()
@@ -126,7 +137,8 @@ def _reap(slot: _Slot, now: float) -> None:
         slot.failed = True
         log.error("farm worker on %s stopped for good (exit code %d)", slot.placement.device,
                   code)
-        return
+        return pid if code != UserError.exit_code else None
     delay = RESTART_S * 2 ** (len(slot.crashes) - 1)
     slot.next_start = now + delay
     log.warning("farm worker exited (code %d); starting another in %.0f s", code, delay)
+    return pid
