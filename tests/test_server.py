@@ -212,7 +212,7 @@ def assert_speech(data: bytes, min_s: float = 0.5) -> None:
 
 # ---------------------------------------------------------------- keys and access
 ENDPOINTS = [("GET", "/"), ("GET", "/voices"), ("POST", "/synthesize"),
-             ("GET", "/audio/0123456789abcdef0123456789abcdef.wav"), ("GET", "/ready"),
+             ("GET", "/audio/not-a-result.wav"), ("GET", "/ready"),
              ("GET", "/metrics"), ("GET", "/v1/models"), ("GET", "/v1/audio/voices"),
              ("POST", "/v1/audio/speech"), ("POST", "/v1/projects"), ("GET", "/v1/projects"),
              ("GET", "/v1/projects/1"), ("GET", "/v1/projects/1/events"),
@@ -500,7 +500,7 @@ def _bad(server: Server, clip_url: str) -> list[tuple[str, str, dict[str, object
         ("POST", "/v1/audio/speech", speech | {"input": "   "}, {}, 400, "empty"),
         ("POST", "/v1/audio/speech", speech | {"input": "🙂🙂🙂"}, {}, 400, "emoji"),
         ("POST", "/v1/audio/speech", b'{"model": "tts-1", "input": ', {}, 400, "not valid JSON"),
-        ("POST", "/synthesize", b"{nope", no_key, 400, "not valid JSON"),
+        ("POST", "/synthesize", b"{nope", {}, 400, "not valid JSON"),
         ("POST", "/v1/audio/speech", b"[1, 2]", {}, 400, "JSON object"),
         ("POST", "/v1/audio/speech", speech | {"input": "x" * 300_000}, {}, 413,
          "over the limit of 200000 bytes"),

@@ -1,5 +1,6 @@
 """What ``studio serve`` is told (:class:`ServerSettings`, the library's
-``server.*`` settings), and whether it runs on a library, and where: a small file in
+``server.*`` settings, and the checks of the addresses it is given: a public
+URL, a Host header), and whether it runs on a library, and where: a small file in
 the library (``server.json``: pid, address, since when) written once the
 server listens and removed when it stops. A file whose process is gone (a
 kill -9) counts as not running. The Engine page reads it; nothing else
@@ -10,16 +11,63 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import ipaddress
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from studio.errors import UserError
 from studio.fsutil import write_bytes_atomic
 
 STATE_FILE = "server.json"
+
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*\.?|\[([0-9A-Fa-f:.]+)\])(?::([0-9]{{1,5}}))?")
+_PREFIX = re.compile(r"(?:/[A-Za-z0-9._~-]+)*/?")
+
+
+def plain_host(text: str) -> bool:
+    """Whether ``text`` is a plain ``host[:port]``: a name, an IPv4 address or
+    a bracketed IPv6 address, and a port from 1 to 65535 (what a Host header
+    or a public URL may name; nothing else is taken from a client)."""
+    match = _HOST.fullmatch(text) if len(text) <= 260 else None
+    if match is None:
+        return False
+    if match.group(1) is not None:
+        try:
+            ipaddress.IPv6Address(match.group(1))
+        except ValueError:
+            return False
+    return match.group(2) is None or 0 < int(match.group(2)) < 65536
+
+
+def public_url_problem(url: str) -> str | None:
+    """What is wrong with ``url`` as the address clients reach the server at
+    (an http(s) URL, a plain host[:port], at most a path prefix), or None."""
+    if any(char.isspace() or not char.isprintable() for char in url):
+        return "has spaces or control characters"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "is not a URL"
+    if parts.scheme not in ("http", "https") or not url.lower().startswith(
+            f"{parts.scheme}://"):
+        return "is not an http:// or https:// URL"
+    if "@" in parts.netloc:
+        return "carries credentials"
+    if not plain_host(parts.netloc):
+        return "does not name a plain host[:port]"
+    if "?" in url or "#" in url:
+        return "has a query or a fragment"
+    segments = parts.path.split("/")
+    if _PREFIX.fullmatch(parts.path) is None or "." in segments or ".." in segments:
+        return "has a path other than a plain prefix (letters, digits, . _ ~ -)"
+    return None
 
 
 @dataclass(frozen=True)
@@ -41,7 +89,17 @@ class ServerSettings:
     # voice_url may reach these loopback, private or link-local networks
     # (comma-separated CIDRs, or "all"); by default none of them
     voice_url_allow: str = ""
+    # the address clients reach the server at behind a proxy (download URLs
+    # start with it); empty: each request's own scheme and host
+    public_url: str = ""
     log_format: str = "text"  # or "json"
+
+    def __post_init__(self) -> None:
+        problem = public_url_problem(self.public_url) if self.public_url else None
+        if problem is not None:
+            raise UserError(f"server.public_url {self.public_url[:200]!r} {problem}",
+                            "set the address clients reach the server at, such as "
+                            "https://tts.example.com or https://example.com/studio")
 
     @classmethod
     def from_mapping(cls, stored: dict[str, Any], **overrides: Any) -> ServerSettings:

@@ -79,6 +79,8 @@ SERVER_HELP = {
     "sweep_every_s": "API server: seconds between sweeps of expired one-shot results",
     "voice_url_max_bytes": "API server: largest prompt clip voice_url may download, in bytes",
     "voice_url_timeout_s": "API server: seconds a voice_url download may take",
+    "public_url": "API server: the http(s) address clients reach it at behind a proxy "
+    "(download URLs start with it); empty: each request's own host",
 }
 
 
@@ -150,6 +152,8 @@ def parse(key: str, text: str) -> Any:
         raise UserError(f"{key} takes {article} value, not {text!r}") from None
     if "|" in kind and text not in kind.split("|"):
         raise UserError(f"{key} is one of {kind.replace('|', ', ')}, not {text!r}")
+    if key.startswith("server."):  # the server's settings check their own values
+        ServerSettings.from_mapping({key.removeprefix("server."): text})
     return text
 
 

@@ -8,11 +8,16 @@ once (the engine's sweep removes take files no row points to), its result
 files when they are older than the time to live. So a one-shot request
 shares placement, retries and crash safety with everything else, and a
 crash of the server leaves nothing behind for long.
+
+A result file's name is a capability: 128 random bits, so knowing the name
+is the right to download it (the original contract's clients send no key to
+fetch their audio), until the result's time to live has passed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -29,6 +34,7 @@ from studio.text import prepare_script
 
 PREFIX = "api-oneshot-"
 RESULTS = "server/results"  # under the library: the original contract's audio files
+RESULT_NAME = re.compile(r"[0-9a-f]{32}\.wav")  # 16 random bytes in hex: a capability
 
 
 def is_oneshot(project: Project) -> bool:
@@ -94,6 +100,33 @@ def finish(library: Library, project: Project) -> None:
     request that timed out, say). One-shot takes get no check queued: their
     audio is answered as rendered."""
     JobQueue(library).cancel(project_id=project.id)
+
+
+def result_name() -> str:
+    """A new result file's name (:data:`RESULT_NAME`): 128 random bits."""
+    return f"{secrets.token_hex(16)}.wav"
+
+
+def is_result_name(name: str) -> bool:
+    """Whether ``name`` has the exact form of a result's name (nothing else
+    is looked for on disk)."""
+    return RESULT_NAME.fullmatch(name) is not None
+
+
+def read_result(results: Path, name: str, ttl_s: float, now: float | None = None
+                ) -> bytes | None:
+    """The bytes of the result ``name`` in ``results``, or None when there is
+    none or it is older than ``ttl_s`` (expired, swept or not yet)."""
+    if not is_result_name(name):
+        return None
+    now = time.time() if now is None else now
+    try:
+        path = results / name
+        if now - path.stat().st_mtime > ttl_s:
+            return None
+        return path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError):
+        return None
 
 
 def sweep(library: Library, results: Path, ttl_s: float, now: float | None = None) -> int:

@@ -1,10 +1,19 @@
 """The original service's contract: ``/``, ``/voices``, ``/synthesize``
 (text in, a download URL out; a voice by name or cloned from ``voice_url``)
 and ``/audio/{name}`` (the results, kept ``result_ttl_s``). Errors are
-``{"detail": message}``."""
+``{"detail": message}``.
+
+As the original allowed, its clients send the key in the POST body only:
+``/synthesize`` checks a key in the headers before reading the body, and
+reads the body for its ``apikey`` only when the headers carry none. The
+answer's ``download_url`` is absolute (``server.public_url``, else the
+request's own scheme and host) and its file name is a capability: fetching
+it needs no key until the result expires.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import tempfile
@@ -18,17 +27,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from studio import audio
+from studio.core.serving import plain_host
 from studio.core.store import Library
 from studio.errors import UserError
 from studio.server.auth import bearer
 from studio.server.errors import ApiError
 from studio.server.fetch import FetchError, fetch, parse_allow
+from studio.server.settings import ServerSettings
 from studio.server.shared import (
     ServerState,
     Started,
     api_key,
     check_text,
-    read_json,
     render_oneshot,
     state_of,
     text_field,
@@ -38,21 +48,97 @@ from studio.server.shared import (
 from studio.server.state import State
 from studio.service import oneshot
 
-_RESULT = re.compile(r"^[0-9a-f]{32}\.(wav|flac|mp3)$")
+NO_KEY = ("no API key: send it as 'apikey' in a JSON object body, or as `Authorization: "
+          "Bearer KEY` (make one with `studio keys add NAME`)")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number",
+          bool: "true or false", type(None): "null"}
 
 router = APIRouter()
 
 
 async def body_and_key(request: Request) -> tuple[dict[str, Any], str]:
-    """The JSON body, then the name of the key its ``apikey`` carries (else
-    the headers' or query's): this contract reads the body before the key."""
-    data = await read_json(request)
+    """The key, then the JSON body: a key in the headers (or query) is
+    checked before the body is read; without one, the body must be a JSON
+    object whose ``apikey`` is a live key before any other field is looked
+    at (401 otherwise, whatever else is wrong with it)."""
+    keys = state_of(request).keys
+    header = bearer(request)
+    if header is not None:
+        name = await keys.check(header)
+        return _json_object(await request.body()), name
+    try:
+        data = _json_object(await request.body(), strings=False)
+    except ApiError as err:
+        raise ApiError(401, f"{NO_KEY}; {err.message}", code="missing_api_key") from None
     apikey = data.get("apikey")
-    key = apikey if isinstance(apikey, str) else None
-    return data, await state_of(request).keys.check(key or bearer(request))
+    if not isinstance(apikey, str) or not apikey or _SURROGATE.search(apikey):
+        raise ApiError(401, NO_KEY, code="missing_api_key")
+    name = await keys.check(apikey)
+    _check_strings(data)
+    return data, name
+
+
+def _json_object(raw: bytes, *, strings: bool = True) -> dict[str, Any]:
+    """The JSON object of the body: 400 naming what is wrong (no body, not
+    UTF-8, not JSON, too deep, a number too long, not an object and, when
+    ``strings``, a string that is not Unicode), never a parser's own text."""
+    if not raw.strip():
+        raise ApiError(400, "the request has no body: send a JSON object")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ApiError(400, f"the body is not UTF-8 (byte {err.start}): send JSON in UTF-8"
+                       ) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ApiError(400, f"the body is not valid JSON (line {err.lineno}, column "
+                       f"{err.colno}): send a JSON object") from None
+    except RecursionError:
+        raise ApiError(400, "the body nests arrays or objects too deep: send a flat JSON "
+                       "object of the fields /synthesize takes") from None
+    except ValueError:  # an integer past Python's digit limit
+        raise ApiError(400, "the body has a number too long to read: send a JSON object "
+                       "of the fields /synthesize takes") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, f"the body must be a JSON object, not {_KINDS.get(type(data))}")
+    if strings:
+        _check_strings(data)
+    return data
+
+
+def _check_strings(data: dict[str, Any]) -> None:
+    """400 if a string anywhere in ``data`` holds a lone surrogate (a
+    ``\\ud800`` escape with no pair: not Unicode text)."""
+    stack: list[Any] = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                raise ApiError(400, "the body has a string with a lone surrogate escape "
+                               "(\\ud800-\\udfff without its pair): send Unicode text")
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 BodyAndKey = Annotated[tuple[dict[str, Any], str], Depends(body_and_key)]
+
+
+def base_url(request: Request, settings: ServerSettings) -> str:
+    """Where clients reach this server: ``server.public_url`` when set, else
+    the request's own scheme and Host (a Host that is not a plain host[:port]
+    is ignored for the address the request came in on)."""
+    if settings.public_url:
+        return settings.public_url.rstrip("/")
+    host = request.headers.get("host", "")
+    if not plain_host(host):
+        address, port = request.scope.get("server") or (settings.host, settings.port)
+        host = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+    return f"{request.scope.get('scheme', 'http')}://{host}"
 
 
 @router.get("/", dependencies=[Depends(api_key)])
@@ -68,7 +154,8 @@ async def voices(state: ServerState) -> list[str]:
 
 
 @router.post("/synthesize")
-async def synthesize(started: Started, sent: BodyAndKey, state: ServerState) -> dict[str, Any]:
+async def synthesize(request: Request, started: Started, sent: BodyAndKey,
+                     state: ServerState) -> dict[str, Any]:
     data, name = sent
     with state.keys.slot(name):
         target = text_field(data, "target")
@@ -89,27 +176,33 @@ async def synthesize(started: Started, sent: BodyAndKey, state: ServerState) -> 
         assert voice is not None
         samples, rate, count = await render_oneshot(state, target, voice, 1.0, started,
                                                     made_here=url is not None)
-        token = secrets.token_hex(16)
-        path = state.results / f"{token}.wav"
+        result = oneshot.result_name()
+        path = state.results / result
         await anyio.to_thread.run_sync(
             lambda: audio.write_audio(path, samples, rate))
         state.metrics.add_audio("synthesize", len(samples) / rate)
-        return {"download_url": f"/audio/{token}.wav",
+        return {"download_url": f"{base_url(request, state.settings)}/audio/{result}",
                 "processing_time_seconds": round(time.monotonic() - started, 3),
                 "num_chunks": count}
 
 
-@router.get("/audio/{filename:path}", dependencies=[Depends(api_key)])
-async def result_audio(state: ServerState, filename: str) -> Response:
-    if "/" in filename or "\\" in filename or ".." in filename or "\x00" in filename:
-        raise ApiError(400, f"{filename!r} is not a result file name: use the "
-                       "download_url /synthesize gave")
-    path = (state.results / filename).resolve()
-    if not _RESULT.match(filename) or not path.is_relative_to(state.results.resolve()) \
-            or not path.is_file():
-        raise ApiError(404, f"no audio file {filename!r} (results expire after "
-                       f"{state.settings.result_ttl_s:g} s)")
-    data = await anyio.to_thread.run_sync(path.read_bytes)
+@router.get("/audio/{filename:path}")
+async def result_audio(request: Request, state: ServerState, filename: str) -> Response:
+    """A result by the name ``/synthesize`` gave, a capability: no key is
+    needed for it. Any other name needs a key and is refused before the
+    filesystem is looked at."""
+    shown = repr(filename[:100])
+    if not oneshot.is_result_name(filename):
+        await state.keys.check(bearer(request))
+        if any(part in filename for part in ("/", "\\", "..", "\x00")):
+            raise ApiError(400, f"{shown} is not a result file name: use the download_url "
+                           "/synthesize gave")
+        raise ApiError(404, f"no audio file {shown}: use the download_url /synthesize gave")
+    ttl = state.settings.result_ttl_s
+    data = await anyio.to_thread.run_sync(
+        lambda: oneshot.read_result(state.results, filename, ttl))
+    if data is None:
+        raise ApiError(404, f"no audio file {shown} (results expire after {ttl:g} s)")
     return Response(data, media_type="audio/wav")
 
 
