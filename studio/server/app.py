@@ -1,6 +1,6 @@
 """The application of ``studio serve`` (docs/server.md has the contract):
-its lifespan (the state the routes share, the background sweep), the body
-limit and access log around every request, the error handlers (no
+its lifespan (the state the routes share, the background sweep), the limits,
+``HEAD`` and the access log around every request, the error handlers (no
 exception's text ever reaches a client), and the routers of
 :mod:`studio.server.routes`.
 
@@ -29,7 +29,7 @@ from studio.server.auth import Keys
 from studio.server.db import Db
 from studio.server.errors import ApiError, body, response
 from studio.server.metrics import Metrics
-from studio.server.middleware import BodyTooLarge, Outer
+from studio.server.middleware import HEAD, BodyTooLarge, Outer
 from studio.server.routes import operations, original, projects, review, speech
 from studio.server.settings import ServerSettings
 from studio.server.shared import LARGEST, state_of
@@ -91,11 +91,12 @@ async def too_large(request: Request, err: BodyTooLarge) -> Response:
 
 
 async def http_error(request: Request, err: HTTPException) -> Response:
-    message = {404: f"no such endpoint: {request.method} {request.url.path}",
-               405: f"{request.method} is not allowed on {request.url.path}"}.get(
+    method = "HEAD" if request.scope.get(HEAD) else request.method
+    message = {404: f"no such endpoint: {method} {request.url.path}",
+               405: f"{method} is not allowed on {request.url.path}"}.get(
                    err.status_code, str(err.detail))
     return JSONResponse(body(request.url.path, err.status_code, message),
-                        status_code=err.status_code)
+                        status_code=err.status_code, headers=err.headers)
 
 
 async def bad_parameter(request: Request, err: RequestValidationError) -> Response:
