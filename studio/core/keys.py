@@ -2,9 +2,11 @@
 
 A key reads ``vs-<key id>-<secret>``. The key id is public (it finds the
 row); the secret is 32 random bytes, stored only as a salted scrypt hash
-(:func:`hashlib.scrypt`, 16 MiB, about 50 ms), compared in constant time. A
-revoked key's row stays (``revoked_at``) so that ``studio keys list`` shows
-what was revoked and when; its name may be given to a new key.
+(:func:`hashlib.scrypt`, 16 MiB, about 50 ms), compared in constant time; an
+unknown or revoked key id costs the same scrypt, so the time of a refusal does
+not tell which ids exist. A revoked key's row stays (``revoked_at``) so that
+``studio keys list`` shows what was revoked and when; its name may be given to
+a new key.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from studio.errors import UserError
 PREFIX = "vs"
 _NAME = re.compile(r"^[\w][\w.@-]{0,63}$")
 _KEY = re.compile(r"^vs-([0-9a-f]{12})-([\w-]{20,100})$")
+_NO_SALT, _NO_HASH = os.urandom(16), os.urandom(32)  # what an unknown id is checked against
 
 
 def _digest(secret: str, salt: bytes) -> bytes:
@@ -53,9 +56,9 @@ def check_key(library: Library, key: str) -> dict[str, Any] | None:
     if parts is None:
         return None
     row = library.api_key(parts[0])
-    if row is None or row["revoked_at"] is not None:
-        return None
-    if not hmac.compare_digest(_digest(parts[1], row["salt"]), row["hash"]):
+    salt, stored = (row["salt"], row["hash"]) if row is not None else (_NO_SALT, _NO_HASH)
+    matches = hmac.compare_digest(_digest(parts[1], salt), stored)  # known id or not
+    if row is None or row["revoked_at"] is not None or not matches:
         return None
     return row
 

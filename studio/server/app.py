@@ -1,7 +1,8 @@
 """The application of ``studio serve`` (docs/server.md has the contract):
-its lifespan (the state the routes share, the background sweep), the body
-limit and access log around every request, the error handlers, and the
-routers of :mod:`studio.server.routes`.
+its lifespan (the state the routes share, the background sweep), the limits,
+``HEAD`` and the access log around every request, the error handlers (no
+exception's text ever reaches a client), and the routers of
+:mod:`studio.server.routes`.
 
 Every database call runs on :class:`~studio.server.db.Db`'s threads; audio
 work (joining takes, encoding) on anyio's worker threads; the event loop only
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -27,10 +29,10 @@ from studio.server.auth import Keys
 from studio.server.db import Db
 from studio.server.errors import ApiError, body, response
 from studio.server.metrics import Metrics
-from studio.server.middleware import BodyTooLarge, Outer
+from studio.server.middleware import HEAD, BodyTooLarge, Outer
 from studio.server.routes import operations, original, projects, review, speech
 from studio.server.settings import ServerSettings
-from studio.server.shared import state_of
+from studio.server.shared import LARGEST, state_of
 from studio.server.state import State, sweep_forever
 from studio.server.waiter import Waiter
 from studio.service import oneshot
@@ -89,24 +91,34 @@ async def too_large(request: Request, err: BodyTooLarge) -> Response:
 
 
 async def http_error(request: Request, err: HTTPException) -> Response:
-    message = {404: f"no such endpoint: {request.method} {request.url.path}",
-               405: f"{request.method} is not allowed on {request.url.path}"}.get(
+    method = "HEAD" if request.scope.get(HEAD) else request.method
+    message = {404: f"no such endpoint: {method} {request.url.path}",
+               405: f"{method} is not allowed on {request.url.path}"}.get(
                    err.status_code, str(err.detail))
     return JSONResponse(body(request.url.path, err.status_code, message),
-                        status_code=err.status_code)
+                        status_code=err.status_code, headers=err.headers)
 
 
 async def bad_parameter(request: Request, err: RequestValidationError) -> Response:
-    # a path parameter that is not a number: 400 in the route's own error shape
+    # a path or query parameter that is not a whole number in range: 400 in the route's
+    # own error shape, quoting at most the start of what was given
     problem = err.errors()[0] if err.errors() else {}
-    where = problem.get("loc", ("", "parameter"))[-1]
-    return JSONResponse(body(request.url.path, 400, f"{where} must be a whole number, not "
-                             f"{problem.get('input')!r}", param=str(where)),
-                        status_code=400)
+    where = str(problem.get("loc", ("", "parameter"))[-1])
+    given = str(problem.get("input"))
+    shown = repr(given if len(given) <= 24 else f"{given[:20]}…") + (
+        f" ({len(given)} characters)" if len(given) > 24 else "")
+    if str(problem.get("type", "")).startswith(("int_", "greater_than", "less_than")):
+        message = f"{where} must be a whole number from 1 to {LARGEST}, not {shown}"
+    else:
+        message = f"{where} is not valid ({problem.get('msg', 'refused')}), not {shown}"
+    return JSONResponse(body(request.url.path, 400, message, param=where), status_code=400)
 
 
 async def internal(request: Request, err: Exception) -> Response:
-    log.error("internal error on %s: %s: %s", request.url.path, type(err).__name__, err,
-              exc_info=err)
-    return JSONResponse(body(request.url.path, 500, f"internal error: "
-                             f"{type(err).__name__}: {err}"), status_code=500)
+    # the details go to the log only: an exception's text is not for the client
+    reference = secrets.token_hex(4)
+    log.error("internal error %s on %s: %s: %s", reference, request.url.path,
+              type(err).__name__, err, exc_info=err)
+    return JSONResponse(body(request.url.path, 500, f"internal error (reference {reference}): "
+                             "retry, or report it with the reference; the server's log has "
+                             "the details"), status_code=500)

@@ -1,5 +1,9 @@
-"""The ASGI middleware around every request: the body limit (413 before the
-app reads a body over it), the access log and the request metrics."""
+"""The ASGI middleware around every request: the limits on the body (413
+before the app reads a body over it) and on the headers (431), ``HEAD``
+answered as ``GET`` without the body, the access log and the request metrics.
+
+The access log names the path as the client sent it (still percent-encoded:
+``%0A`` stays ``%0A``), so no path can break or forge a log line."""
 
 from __future__ import annotations
 
@@ -8,11 +12,14 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import quote
 
 from studio.server.errors import body
 from studio.server.state import State
 
 access = logging.getLogger("studio.server.access")
+HEAD = "studio.head"  # in the scope of a HEAD request the app sees as GET
+MAX_HEADER_BYTES = 64 * 1024  # the request's headers; more is answered 431
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -24,7 +31,7 @@ class BodyTooLarge(Exception):
 
 
 class Outer:
-    """Body limit, access log and request metrics around every request."""
+    """Limits, HEAD, access log and request metrics around every request."""
 
     def __init__(self, app: Any, state_of: Callable[[], State | None]) -> None:
         self.app = app
@@ -38,15 +45,27 @@ class Outer:
         limit = state.settings.max_body_bytes if state else 2_000_000
         started = time.perf_counter()
         status = [500]
-        length = dict(scope["headers"]).get(b"content-length")
+        headers = scope["headers"]
+        length = dict(headers).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > limit:
-            await self._too_large(scope, send, limit)
-            status[0] = 413
-            self._record(scope, state, 413, started)
+            await self._refuse(scope, send, 413, f"the request body is over the limit of "
+                               f"{limit} bytes: send less")
+            self._record(scope, scope, state, 413, started)
             return
+        if sum(len(name) + len(value) + 4 for name, value in headers) > MAX_HEADER_BYTES:
+            await self._refuse(scope, send, 431, f"the request's headers are over the limit "
+                               f"of {MAX_HEADER_BYTES} bytes: send smaller headers")
+            self._record(scope, scope, state, 431, started)
+            return
+        # HEAD is GET without the body: the server drops the body it is given
+        head = scope["method"] == "HEAD"
+        inner = dict(scope, method="GET", **{HEAD: True}) if head else scope
         seen = [0]
+        answered = [False]
 
         async def limited() -> MutableMapping[str, Any]:
+            if head and answered[0]:  # a stream's body would go nowhere: end it
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen[0] += len(message.get("body", b""))
@@ -57,30 +76,33 @@ class Outer:
         async def sending(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 status[0] = int(message["status"])
+                answered[0] = True
             await send(message)
 
         try:
-            await self.app(scope, limited, sending)
+            await self.app(inner, limited, sending)
         finally:
-            self._record(scope, state, status[0], started)
+            self._record(scope, inner, state, status[0], started)
 
-    async def _too_large(self, scope: Scope, send: Send, limit: int) -> None:
-        data = json.dumps(body(scope["path"], 413, f"the request body is over the limit of "
-                               f"{limit} bytes: send less")).encode()
-        await send({"type": "http.response.start", "status": 413,
+    async def _refuse(self, scope: Scope, send: Send, status: int, message: str) -> None:
+        data = json.dumps(body(scope["path"], status, message)).encode()
+        await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(data)).encode()),
                                 (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": data})
 
-    def _record(self, scope: Scope, state: State | None, status: int, started: float) -> None:
+    def _record(self, scope: Scope, inner: Scope, state: State | None, status: int,
+                started: float) -> None:
         seconds = time.perf_counter() - started
-        route = scope.get("route")
+        route = inner.get("route")
         name = getattr(route, "path", None) or "(unmatched)"
         if state is not None:
             state.metrics.observe(name, scope["method"], status, seconds)
         client = scope.get("client") or ("-", 0)
-        access.info("%s %s %s %d %.1f ms", client[0], scope["method"], scope["path"], status,
+        raw = scope.get("raw_path")
+        path = raw.decode("latin-1") if raw else quote(scope["path"], safe="/")
+        access.info("%s %s %s %d %.1f ms", client[0], scope["method"], path, status,
                     seconds * 1000, extra={"client": client[0], "method": scope["method"],
-                                           "path": scope["path"], "status": status,
+                                           "path": path, "status": status,
                                            "route": name, "ms": round(seconds * 1000, 1)})

@@ -6,11 +6,12 @@ render behind ``/synthesize`` and ``/v1/audio/speech``."""
 from __future__ import annotations
 
 import json
+import math
 import time
 from typing import Annotated, Any
 
 import anyio
-from fastapi import Depends
+from fastapi import Depends, Path, Query
 from starlette.requests import Request
 
 from studio import audio
@@ -52,20 +53,113 @@ async def arrival() -> float:
 ServerState = Annotated[State, Depends(server_state)]
 Key = Annotated[str, Depends(api_key)]
 Started = Annotated[float, Depends(arrival)]
+LARGEST = 2**63 - 1  # the largest integer a path, query or body may hold (SQLite's)
+PathId = Annotated[int, Path(ge=1, le=LARGEST)]  # a project's id, a segment's number
+QueryId = Annotated[int | None, Query(ge=1, le=LARGEST)]
 
 
 # ---------------------------------------------------------------- the body
+MAX_DEPTH = 64  # nesting of a body's arrays and objects; ours need 3
+
+
+class _Refused(ValueError):
+    """A JSON body refused while parsing (a number out of range)."""
+
+
+def _integer(text: str) -> int:
+    value = int(text) if len(text) <= 20 else LARGEST + 1  # no 5,000-digit conversions
+    if abs(value) > LARGEST:
+        shown = text if len(text) <= 24 else f"{text[:20]}… ({len(text)} digits)"
+        raise _Refused(f"the body holds the integer {shown}, out of range: send a whole "
+                       f"number within ±{LARGEST}")
+    return value
+
+
+def _number(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Refused(f"the body holds the number {text[:24]}, too large for a float: "
+                       "send a smaller number")
+    return value
+
+
+def _constant(text: str) -> float:
+    raise _Refused(f"the body holds {text}, which is not JSON: send a number or null")
+
+
+def is_json(content_type: str) -> bool:
+    """Whether a Content-Type names JSON (``application/json``, ``…+json``)."""
+    kind = content_type.split(";", 1)[0].strip().lower()
+    return kind == "application/json" or (kind.startswith("application/")
+                                           and kind.endswith("+json"))
+
+
+def _lone_surrogate(text: str) -> str | None:
+    """The first lone surrogate of ``text`` as ``\\uXXXX``, if any."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        return f"\\u{ord(text[err.start]):04x}"
+    return None
+
+
+def _check_tree(data: dict[str, Any]) -> None:
+    """400 for a body nested over :data:`MAX_DEPTH` or holding a lone
+    surrogate (valid in JSON's escapes, not in UTF-8 nor in the library)."""
+    stack: list[tuple[Any, int, str | None]] = [(data, 1, None)]
+    while stack:
+        value, depth, field = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ApiError(400, f"the body is nested over {MAX_DEPTH} levels: send a flat "
+                           "JSON object", param=field)
+        lone = None
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if (lone := _lone_surrogate(key)) is not None:
+                    break
+                stack.append((item, depth + 1, field or key))
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1, field) for item in value)
+        elif isinstance(value, str):
+            lone = _lone_surrogate(value)
+        if lone is not None:
+            where = f"the field {field!r}" if field else "a field's name"
+            raise ApiError(400, f"the body holds a lone surrogate ({lone}) in {where}: send "
+                           "text as valid Unicode", param=field)
+
+
 async def read_json(request: Request) -> dict[str, Any]:
-    """The JSON object of the body; 400 naming what is wrong with it."""
+    """The JSON object of the body; 415 for a Content-Type that is not JSON
+    (none is taken as JSON), 400 naming what is wrong with the body: not
+    UTF-8, not JSON, nested too deep, a number out of range, a lone
+    surrogate."""
+    kind = request.headers.get("content-type")
+    if kind is not None and not is_json(kind):
+        raise ApiError(415, f"the body must be JSON, not {kind[:60]!r}: send it with "
+                       "`Content-Type: application/json`", code="unsupported_media_type")
     raw = await request.body()
     if not raw.strip():
         raise ApiError(400, "the request has no body: send a JSON object")
     try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ApiError(400, f"the body is not valid JSON ({err}): send a JSON object") from None
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ApiError(400, f"the body is not UTF-8 (byte 0x{raw[err.start]:02x} at offset "
+                       f"{err.start}): send JSON encoded as UTF-8") from None
+    try:
+        data = json.loads(text, parse_int=_integer, parse_float=_number,
+                          parse_constant=_constant)
+    except json.JSONDecodeError as err:
+        problem = err.msg.lower().removesuffix(" at")
+        raise ApiError(400, f"the body is not valid JSON ({problem} at line {err.lineno}, "
+                       f"column {err.colno}): send a JSON object") from None
+    except RecursionError:
+        raise ApiError(400, f"the body is nested over {MAX_DEPTH} levels: send a flat JSON "
+                       "object") from None
+    except _Refused as err:
+        raise ApiError(400, str(err)) from None
     if not isinstance(data, dict):
         raise ApiError(400, "the body must be a JSON object")
+    _check_tree(data)
     return data
 
 

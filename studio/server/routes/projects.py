@@ -25,6 +25,7 @@ from studio.errors import UserError
 from studio.server.errors import ApiError
 from studio.server.shared import (
     Key,
+    PathId,
     ServerState,
     api_key,
     check_voice,
@@ -38,13 +39,13 @@ from studio.service import export, oneshot, render, review
 router = APIRouter()
 
 
-async def project_key(request: Request, project_id: int) -> str:
+async def project_key(request: Request, project_id: PathId) -> str:
     """:func:`~studio.server.shared.api_key`, asked once the path's project
     id parses: a bad id is a 400 before a missing key is a 401."""
     return await api_key(request)
 
 
-async def segment_key(request: Request, project_id: int, number: int) -> str:
+async def segment_key(request: Request, project_id: PathId, number: PathId) -> str:
     """:func:`project_key` for a path with a segment number too."""
     return await api_key(request)
 
@@ -128,13 +129,13 @@ async def list_projects(state: ServerState) -> dict[str, Any]:
 
 
 @router.get("/v1/projects/{project_id}", dependencies=[Depends(project_key)])
-async def project_status(state: ServerState, project_id: int) -> dict[str, Any]:
+async def project_status(state: ServerState, project_id: PathId) -> dict[str, Any]:
     return await state.db.run(
         lambda lib: _project_status(lib, _project_or_404(lib, project_id)))
 
 
 @router.get("/v1/projects/{project_id}/segments", dependencies=[Depends(project_key)])
-async def project_segments(state: ServerState, project_id: int) -> dict[str, Any]:
+async def project_segments(state: ServerState, project_id: PathId) -> dict[str, Any]:
     def rows(library: Library) -> list[dict[str, Any]]:
         project = _project_or_404(library, project_id)
         out = []
@@ -151,7 +152,7 @@ async def project_segments(state: ServerState, project_id: int) -> dict[str, Any
 
 @router.post("/v1/projects/{project_id}/segments/{number}/regenerate", status_code=202,
              dependencies=[Depends(segment_key)])
-async def regenerate(state: ServerState, project_id: int, number: int) -> Response:
+async def regenerate(state: ServerState, project_id: PathId, number: PathId) -> Response:
     start = starter(state)
 
     def again(library: Library) -> dict[str, Any]:
@@ -175,7 +176,8 @@ async def regenerate(state: ServerState, project_id: int, number: int) -> Respon
 
 
 @router.get("/v1/projects/{project_id}/events", dependencies=[Depends(project_key)])
-async def project_events(request: Request, state: ServerState, project_id: int) -> Response:
+async def project_events(request: Request, state: ServerState,
+                         project_id: PathId) -> Response:
     await state.db.run(_project_or_404, project_id)
     return StreamingResponse(_events(request, state, project_id),
                              media_type="text/event-stream",
@@ -184,7 +186,8 @@ async def project_events(request: Request, state: ServerState, project_id: int) 
 
 
 @router.get("/v1/projects/{project_id}/audio", dependencies=[Depends(project_key)])
-async def project_audio(state: ServerState, project_id: int, format: str = "wav") -> Response:
+async def project_audio(state: ServerState, project_id: PathId,
+                        format: str = "wav") -> Response:
     fmt = format.lower().lstrip(".")
     if f".{fmt}" not in audio.EXPORT_FORMATS:
         raise ApiError(400, f"format {format!r} is not one the export writes: use "
@@ -211,7 +214,7 @@ async def project_audio(state: ServerState, project_id: int, format: str = "wav"
 
 
 @router.get("/v1/projects/{project_id}/srt", dependencies=[Depends(project_key)])
-async def project_srt(state: ServerState, project_id: int) -> Response:
+async def project_srt(state: ServerState, project_id: PathId) -> Response:
     def srt(library: Library) -> str:
         project = _project_or_404(library, project_id)
         try:

@@ -16,7 +16,15 @@ from studio.core.store import Library, Project
 from studio.errors import UserError
 from studio.server.errors import ApiError
 from studio.server.routes.projects import _project_or_404, _project_status, project_key, segment_key
-from studio.server.shared import ServerState, api_key, read_json, text_field, user_error
+from studio.server.shared import (
+    PathId,
+    QueryId,
+    ServerState,
+    api_key,
+    read_json,
+    text_field,
+    user_error,
+)
 from studio.server.state import starter
 from studio.service import lexicon, queue, render, review
 from studio.text import lexicon as lex
@@ -35,7 +43,7 @@ def _segment(library: Library, project: Project, number: int) -> int:
 
 @router.post("/v1/projects/{project_id}/render", status_code=202,
              dependencies=[Depends(project_key)])
-async def render_project(state: ServerState, project_id: int) -> Response:
+async def render_project(state: ServerState, project_id: PathId) -> Response:
     start = starter(state)
 
     def queue_it(library: Library) -> dict[str, Any]:
@@ -52,12 +60,12 @@ async def render_project(state: ServerState, project_id: int) -> Response:
 
 
 @router.post("/v1/projects/{project_id}/pause", dependencies=[Depends(project_key)])
-async def pause_project(state: ServerState, project_id: int) -> dict[str, Any]:
+async def pause_project(state: ServerState, project_id: PathId) -> dict[str, Any]:
     return await _set_paused(state, project_id, True)
 
 
 @router.post("/v1/projects/{project_id}/resume", dependencies=[Depends(project_key)])
-async def resume_project(state: ServerState, project_id: int) -> dict[str, Any]:
+async def resume_project(state: ServerState, project_id: PathId) -> dict[str, Any]:
     return await _set_paused(state, project_id, False)
 
 
@@ -72,8 +80,8 @@ async def _set_paused(state: ServerState, project_id: int, paused: bool) -> dict
 
 @router.patch("/v1/projects/{project_id}/segments/{number}",
               dependencies=[Depends(segment_key)])
-async def edit_segment(request: Request, state: ServerState, project_id: int,
-                       number: int) -> dict[str, Any]:
+async def edit_segment(request: Request, state: ServerState, project_id: PathId,
+                       number: PathId) -> dict[str, Any]:
     text = text_field(await read_json(request), "text")
     assert text is not None
 
@@ -90,7 +98,7 @@ async def edit_segment(request: Request, state: ServerState, project_id: int,
 
 @router.post("/v1/projects/{project_id}/segments/{number}/{action}",
              dependencies=[Depends(segment_key)])
-async def mark_segment(state: ServerState, project_id: int, number: int,
+async def mark_segment(state: ServerState, project_id: PathId, number: PathId,
                        action: str) -> dict[str, Any]:
     if action not in MARKS:
         raise ApiError(404, f"no action {action!r} on a segment: use regenerate, "
@@ -123,7 +131,7 @@ def _project_id(library: Library, raw: object) -> int | None:
 
 
 @router.get("/v1/lexicon", dependencies=[Depends(api_key)])
-async def lexicon_entries(state: ServerState, project: int | None = None) -> dict[str, Any]:
+async def lexicon_entries(state: ServerState, project: QueryId = None) -> dict[str, Any]:
     def entries(library: Library) -> list[dict[str, Any]]:
         return [vars(e) for e in library.lexicon_entries(_project_id(library, project))]
 
