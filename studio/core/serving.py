@@ -42,6 +42,9 @@ class ServerSettings:
     # (comma-separated CIDRs, or "all"); by default none of them
     voice_url_allow: str = ""
     log_format: str = "text"  # or "json"
+    # a one-shot request's output: its pauses and its audio, in seconds
+    max_pause_s: float = 60.0
+    max_audio_s: float = 1800.0
 
     @classmethod
     def from_mapping(cls, stored: dict[str, Any], **overrides: Any) -> ServerSettings:

@@ -79,6 +79,8 @@ SERVER_HELP = {
     "sweep_every_s": "API server: seconds between sweeps of expired one-shot results",
     "voice_url_max_bytes": "API server: largest prompt clip voice_url may download, in bytes",
     "voice_url_timeout_s": "API server: seconds a voice_url download may take",
+    "max_pause_s": "API server: most seconds of pauses one speech request may ask for",
+    "max_audio_s": "API server: most seconds of audio one speech request may make",
 }
 
 
