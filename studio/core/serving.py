@@ -93,6 +93,9 @@ class ServerSettings:
     # start with it); empty: each request's own scheme and host
     public_url: str = ""
     log_format: str = "text"  # or "json"
+    # a one-shot request's output: its pauses and its audio, in seconds
+    max_pause_s: float = 60.0
+    max_audio_s: float = 1800.0
 
     def __post_init__(self) -> None:
         problem = public_url_problem(self.public_url) if self.public_url else None

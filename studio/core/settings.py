@@ -81,6 +81,8 @@ SERVER_HELP = {
     "voice_url_timeout_s": "API server: seconds a voice_url download may take",
     "public_url": "API server: the http(s) address clients reach it at behind a proxy "
     "(download URLs start with it); empty: each request's own host",
+    "max_pause_s": "API server: most seconds of pauses one speech request may ask for",
+    "max_audio_s": "API server: most seconds of audio one speech request may make",
 }
 
 

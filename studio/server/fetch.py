@@ -8,8 +8,11 @@
   addresses are refused unless the ``voice_url_allow`` setting names their
   network (CIDRs, or ``all``);
 * redirects (at most 5) are followed by hand, each hop checked the same way;
-* a size cap (the Content-Length, then the bytes read), a timeout per read
-  and an overall deadline;
+* a size cap (the Content-Length, then the bytes read);
+* one deadline for the whole download, name lookup, connection, headers
+  and body included: each step waits only the time left, and at the
+  deadline the connection is shut, which ends a read under way (a server
+  that drips a few bytes a second is cut there, not served for ever);
 * the body must be audio (WAV, FLAC, OGG or MP3 by its first bytes) that
   passes the voice-clip checks (:func:`studio.core.prompts.check_prompt`).
 
@@ -18,10 +21,12 @@ Every refusal is a :class:`FetchError` with a one-line message.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
@@ -119,10 +124,64 @@ class _PinnedTLS(_Pinned):
         self.sock = context.wrap_socket(self._open(), server_hostname=self.host)
 
 
+class _Deadline:
+    """The whole download's deadline (``timeout_s`` from now)."""
+
+    def __init__(self, timeout_s: float) -> None:
+        self.timeout_s = timeout_s
+        self.at = time.monotonic() + timeout_s
+
+    def left(self) -> float:
+        """Seconds left; :class:`FetchError` once there are none."""
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise FetchError(f"voice_url took longer than {self.timeout_s:g} s to download: "
+                             "give a clip on a faster server (or raise "
+                             "server.voice_url_timeout_s)")
+        return left
+
+    def resolve(self, host: str, port: int) -> list[Address]:
+        """``host``'s addresses, looked up within the time left."""
+        found: list[list[Address] | Exception] = []
+
+        def look() -> None:
+            try:
+                infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+                found.append([ipaddress.ip_address(info[4][0]) for info in infos])
+            except (OSError, UnicodeError) as err:
+                found.append(err)
+
+        thread = threading.Thread(target=look, name="voice-url-lookup", daemon=True)
+        thread.start()
+        thread.join(self.left())
+        if not found:
+            self.left()  # the deadline passed: say so
+            raise FetchError(f"voice_url's host {host!r} cannot be resolved")
+        if isinstance(found[0], Exception):
+            raise FetchError(f"voice_url's host {host!r} cannot be resolved") from None
+        return found[0]
+
+    def watch(self, conn: _Pinned) -> threading.Timer:
+        """A timer that shuts ``conn``'s socket at the deadline (started)."""
+
+        def cut() -> None:
+            sock = conn.sock
+            if sock is not None:
+                # the plain socket's shutdown, also under TLS: it wakes a
+                # blocked read without touching the TLS state of its thread
+                with contextlib.suppress(OSError):
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+        timer = threading.Timer(self.left(), cut)
+        timer.daemon = True
+        timer.start()
+        return timer
+
+
 def fetch(url: str, *, max_bytes: int, timeout_s: float, allow: list[Network] | None
           ) -> Fetched:
     """Download ``url`` under the rules above."""
-    deadline = time.monotonic() + timeout_s
+    deadline = _Deadline(timeout_s)
     for _hop in range(MAX_REDIRECTS + 1):
         parts = urllib.parse.urlsplit(url)
         scheme = parts.scheme.lower()
@@ -138,59 +197,68 @@ def fetch(url: str, *, max_bytes: int, timeout_s: float, allow: list[Network] | 
             port = parts.port or (443 if scheme == "https" else 80)
         except ValueError:
             raise FetchError("voice_url has an invalid port") from None
-        try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError):
-            raise FetchError(f"voice_url's host {host!r} cannot be resolved") from None
-        addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
+        addresses = deadline.resolve(host, port)
         refused = [why for why in (refusal(a, allow) for a in addresses) if why]
         if refused:
             raise FetchError(f"voice_url's host {host!r} is {refused[0]}, which is not allowed"
                              " (see voice_url_allow in docs/server.md)")
-        left = max(0.1, deadline - time.monotonic())
         cls = _PinnedTLS if scheme == "https" else _Pinned
-        conn = cls(host, port, str(addresses[0]), min(left, timeout_s), allow)
+        conn = cls(host, port, str(addresses[0]), deadline.left(), allow)
+        timer = deadline.watch(conn)
         try:
-            path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
-            try:
-                conn.request("GET", path, headers={"User-Agent": "VoiceStudio",
-                                                   "Accept": "audio/*"})
-                response = conn.getresponse()
-            except FetchError:
-                raise
-            except (OSError, http.client.HTTPException) as err:
-                raise FetchError(f"voice_url could not be fetched ({err})") from None
-            if response.status in (301, 302, 303, 307, 308):
-                location = response.getheader("Location")
-                if not location:
-                    raise FetchError("voice_url redirected without a Location")
-                url = urllib.parse.urljoin(url, location)
-                continue
-            if response.status != 200:
-                raise FetchError(f"voice_url answered HTTP {response.status}")
-            length = response.getheader("Content-Length")
-            if length and length.isdigit() and int(length) > max_bytes:
-                raise FetchError(f"voice_url's file is {int(length)} bytes, over the limit of "
-                                 f"{max_bytes}: give a shorter clip (3-30 s)")
-            data = bytearray()
-            while True:
-                if time.monotonic() > deadline:
-                    raise FetchError(f"voice_url took longer than {timeout_s:g} s")
-                try:
-                    chunk = response.read(65536)
-                except (OSError, http.client.HTTPException) as err:
-                    raise FetchError(f"voice_url could not be read ({err})") from None
-                if not chunk:
-                    break
-                data += chunk
-                if len(data) > max_bytes:
-                    raise FetchError(f"voice_url's file is over the limit of {max_bytes} "
-                                     "bytes: give a shorter clip (3-30 s)")
-            suffix = sniff(bytes(data[:16]))
-            if suffix is None:
-                raise FetchError("voice_url did not return audio: give a WAV, FLAC, OGG or "
-                                 "MP3 clip")
-            return Fetched(bytes(data), suffix, url, conn.peer)
+            fetched = _get(conn, url, parts, max_bytes, deadline)
         finally:
+            timer.cancel()
             conn.close()
+        if isinstance(fetched, Fetched):
+            return fetched
+        url = fetched
     raise FetchError(f"voice_url redirected more than {MAX_REDIRECTS} times")
+
+
+def _get(conn: _Pinned, url: str, parts: urllib.parse.SplitResult, max_bytes: int,
+         deadline: _Deadline) -> Fetched | str:
+    """One hop: the clip, or the URL a redirect names."""
+    path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    try:
+        conn.request("GET", path, headers={"User-Agent": "VoiceStudio", "Accept": "audio/*"})
+        response = conn.getresponse()
+    except FetchError:
+        raise
+    except (OSError, http.client.HTTPException) as err:
+        deadline.left()  # cut at the deadline: say that, not the broken read
+        raise FetchError(f"voice_url could not be fetched ({err})") from None
+    with response:  # its socket is closed with it, not when it is collected
+        if response.status in (301, 302, 303, 307, 308):
+            location = response.getheader("Location")
+            if not location:
+                raise FetchError("voice_url redirected without a Location")
+            return urllib.parse.urljoin(url, location)
+        if response.status != 200:
+            raise FetchError(f"voice_url answered HTTP {response.status}")
+        length = response.getheader("Content-Length")
+        if length and length.isdigit() and int(length) > max_bytes:
+            raise FetchError(f"voice_url's file is {int(length)} bytes, over the limit of "
+                             f"{max_bytes}: give a shorter clip (3-30 s)")
+        data = bytearray()
+        while True:
+            left = deadline.left()
+            try:
+                if conn.sock is not None:
+                    conn.sock.settimeout(left)
+                chunk = response.read1(65536)  # what has arrived: one wait at most
+            except (OSError, http.client.HTTPException) as err:
+                deadline.left()
+                raise FetchError(f"voice_url could not be read ({err})") from None
+            if not chunk:
+                break
+            data += chunk
+            if len(data) > max_bytes:
+                raise FetchError(f"voice_url's file is over the limit of {max_bytes} "
+                                 "bytes: give a shorter clip (3-30 s)")
+        deadline.left()  # a body cut short by the deadline is not a clip
+        suffix = sniff(bytes(data[:16]))
+        if suffix is None:
+            raise FetchError("voice_url did not return audio: give a WAV, FLAC, OGG or "
+                             "MP3 clip")
+        return Fetched(bytes(data), suffix, url, conn.peer)

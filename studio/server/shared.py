@@ -23,7 +23,7 @@ from studio.server.auth import bearer
 from studio.server.errors import ApiError
 from studio.server.state import State
 from studio.server.waiter import EngineDown
-from studio.service import oneshot, render
+from studio.service import limits, oneshot, render
 
 
 # ---------------------------------------------------------------- dependencies
@@ -241,6 +241,8 @@ async def render_oneshot(state: State, text: str, voice: str, speed: float,
     (samples, rate, segments). ``made_here``: the voice was made from this
     request's voice_url. Raises :class:`ApiError`."""
     try:
+        limits.check_request(text, speed=speed, max_pause_s=state.settings.max_pause_s,
+                             max_audio_s=state.settings.max_audio_s)
         await state.db.run(check_voice, voice, made_here)
         project: Project = await state.db.run(
             # kept while the request may wait for it, then as long as a result lives
@@ -269,11 +271,15 @@ async def render_oneshot(state: State, text: str, voice: str, speed: float,
     settings = ExportSettings(lead_in_s=0.0, tail_s=0.0)
 
     def join(library: Library) -> tuple[audio.Audio, int, int]:
-        samples, rate, cues = assemble(library, project, settings)
         oneshot.finish(library, project)
+        limits.check_rendered(library, project, state.settings.max_audio_s, settings)
+        samples, rate, cues = assemble(library, project, settings)
         return samples, rate, len(cues)
 
-    samples, rate, count = await state.db.run(join)
+    try:
+        samples, rate, count = await state.db.run(join)
+    except UserError as err:
+        raise user_error(err) from None
     samples, _ = await anyio.to_thread.run_sync(
         lambda: audio.normalize_loudness(samples, rate, settings.lufs, settings.peak_db))
     return samples, rate, count

@@ -7,6 +7,7 @@ API's project audio call :func:`export`.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from studio.core.export import (
@@ -22,10 +23,24 @@ from studio.core.store import Library, Project
 __all__ = ["default_path", "export", "safe_name", "srt"]
 
 
+MAX_NAME_BYTES = 120  # of a file name made from a project's, before its suffix
+# names Windows keeps for devices, whatever follows their first dot
+_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
+                      *(f"LPT{i}" for i in range(10))})
+
+
 def safe_name(name: str) -> str:
-    """A file name made from a project's name: letters, digits and ``-_ .``
-    kept, anything else (a slash, say) replaced."""
-    return "".join(c if c.isalnum() or c in "-_ ." else "_" for c in name).strip() or "project"
+    """A file name made from a project's name, safe on every file system:
+    letters, digits, marks and ``-_ .`` kept, anything else (a slash, a
+    control character) replaced by ``_``; no dot or space at either end (a
+    leading dot hides a file, Windows drops trailing ones); at most
+    :data:`MAX_NAME_BYTES` bytes of UTF-8; never empty, nor a device name."""
+    kept = "".join(c if c.isalnum() or c in "-_ ." or unicodedata.category(c)[0] == "M"
+                   else "_" for c in name)
+    kept = kept.encode()[:MAX_NAME_BYTES].decode(errors="ignore").strip(" .") or "project"
+    if kept.split(".")[0].upper() in _DEVICES:
+        kept = f"_{kept}"
+    return kept
 
 
 def default_path(library: Library, project: Project, suffix: str) -> Path:

@@ -4,6 +4,10 @@ request projects (``expires_at``, see :mod:`studio.service.oneshot`).
 A trashed project keeps its rows and its name (restoring never clashes)
 until it is purged; a script applied again is matched to the segments it
 had, so their takes are kept (:meth:`ProjectStore.sync_project`).
+
+Every project is made through :meth:`ProjectStore.check_new_name` or
+:meth:`ProjectStore.sync_project`, and both hold a new name to one rule
+(:func:`check_project_name`), whichever front end asked for it.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import difflib
 import json
 import sqlite3
 import time
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,6 +27,36 @@ from studio.core.storage.voices import VoiceStore
 from studio.errors import UserError
 from studio.text.lexicon import speech_of
 from studio.text.segment import SegmentPlan
+
+MAX_NAME_CHARS = 200
+# bidirectional embeddings, overrides and isolates: they make a name read
+# other than it is written
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def check_project_name(name: str) -> str:
+    """``name`` stripped, if it may name a project; else :class:`UserError`
+    naming the problem. A project's name becomes file names (exports) and
+    shows in lists and logs: it is one line of at most
+    :data:`MAX_NAME_CHARS` characters, with no path separator, no control
+    character, and not only dots."""
+    name = name.strip()
+    if not name:
+        raise UserError("a project needs a name", "type a name")
+    if len(name) > MAX_NAME_CHARS:
+        raise UserError(f"a project name has at most {MAX_NAME_CHARS} characters, not "
+                        f"{len(name)}", "choose a shorter name")
+    bad = next((c for c in name if c in _BIDI or unicodedata.category(c)
+                in ("Cc", "Cs", "Zl", "Zp")), None)
+    if bad is not None:
+        raise UserError(f"a project name cannot hold a control character ({bad!a})",
+                        "write the name on one line, with letters, digits and punctuation")
+    if "/" in name or "\\" in name:
+        raise UserError(f"a project name cannot hold / or \\ ({name!r})",
+                        "choose a name without them (a dash, say)")
+    if not name.strip("."):
+        raise UserError(f"{name!r} cannot name a project", "choose a name with a letter or digit")
+    return name
 
 
 class ProjectStore(VoiceStore, SegmentStore):
@@ -86,9 +121,7 @@ class ProjectStore(VoiceStore, SegmentStore):
         Names are unique among all projects, those in the trash included: a
         trashed project keeps its name so that restoring it never clashes.
         """
-        name = name.strip()
-        if not name:
-            raise UserError("a project needs a name", "type a name")
+        name = check_project_name(name)
         row = self.conn.execute(
             "SELECT name, deleted_at FROM projects WHERE name = ?", (name,)
         ).fetchone()
@@ -285,6 +318,7 @@ class ProjectStore(VoiceStore, SegmentStore):
                     "or use another name",
                 )
             if row is None:
+                check_project_name(name)
                 cursor = conn.execute(
                     "INSERT INTO projects(name, script, voice_id, created_at, updated_at) "
                     "VALUES (?, ?, ?, ?, ?)",

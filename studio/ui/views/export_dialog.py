@@ -39,7 +39,7 @@ from studio.core.presets import PRESETS, resolve
 from studio.core.store import Library, Project
 from studio.errors import UserError
 from studio.service import qa
-from studio.service.export import export
+from studio.service.export import default_path, export
 from studio.ui import words
 from studio.ui.table_models import seconds
 from studio.ui.tasks import engine_starter, run_task
@@ -81,7 +81,7 @@ class ExportDialog(QDialog):
         self.srt.setChecked(True)
         self.vtt = QCheckBox(self.tr("WebVTT subtitles (.vtt) beside the audio"))
         self.per_segment = QCheckBox(self.tr("One file per segment (in a folder)"))
-        self.path = QLineEdit(str(library.path(f"exports/{project.name}.wav")))
+        self.path = QLineEdit(str(default_path(library, project, ".wav")))
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse)
         path_row = QHBoxLayout()
