@@ -234,15 +234,24 @@ def check_voice(library: Library, name: str, made_here: bool = False) -> None:
 
 
 # ---------------------------------------------------------------- the one-shot render
+def check_output(state: State, text: str, speed: float) -> None:
+    """Refuse a request whose audio would pass the output limits, before
+    anything is fetched, made or queued (:func:`studio.service.limits.check_request`)."""
+    try:
+        limits.check_request(text, speed=speed, max_pause_s=state.settings.max_pause_s,
+                             max_audio_s=state.settings.max_audio_s)
+    except UserError as err:
+        raise user_error(err) from None
+
+
 async def render_oneshot(state: State, text: str, voice: str, speed: float,
                          started: float, made_here: bool = False
                          ) -> tuple[audio.Audio, int, int]:
     """Queue ``text`` as a one-shot project, wait, and join its takes:
     (samples, rate, segments). ``made_here``: the voice was made from this
     request's voice_url. Raises :class:`ApiError`."""
+    check_output(state, text, speed)
     try:
-        limits.check_request(text, speed=speed, max_pause_s=state.settings.max_pause_s,
-                             max_audio_s=state.settings.max_audio_s)
         await state.db.run(check_voice, voice, made_here)
         project: Project = await state.db.run(
             # kept while the request may wait for it, then as long as a result lives

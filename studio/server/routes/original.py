@@ -38,6 +38,7 @@ from studio.server.shared import (
     ServerState,
     Started,
     api_key,
+    check_output,
     check_text,
     render_oneshot,
     state_of,
@@ -161,6 +162,7 @@ async def synthesize(request: Request, started: Started, sent: BodyAndKey,
         target = text_field(data, "target")
         assert target is not None
         check_text(target, "target", state.settings.max_target_chars)
+        check_output(state, target, 1.0)  # before a voice_url is fetched
         voice = text_field(data, "voice", required=False)
         url = text_field(data, "voice_url", required=False)
         if voice is None and url is None:
