@@ -42,6 +42,9 @@ class ServerSettings:
     # (comma-separated CIDRs, or "all"); by default none of them
     voice_url_allow: str = ""
     log_format: str = "text"  # or "json"
+    # the speech API's voice names (alloy, nova, ...) as library voices:
+    # "alloy=joe,nova=amy"; a name not listed is the library's default voice
+    voice_map: str = ""
 
     @classmethod
     def from_mapping(cls, stored: dict[str, Any], **overrides: Any) -> ServerSettings:

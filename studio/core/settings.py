@@ -79,6 +79,8 @@ SERVER_HELP = {
     "sweep_every_s": "API server: seconds between sweeps of expired one-shot results",
     "voice_url_max_bytes": "API server: largest prompt clip voice_url may download, in bytes",
     "voice_url_timeout_s": "API server: seconds a voice_url download may take",
+    "voice_map": "API server: speech API voice names as library voices (alloy=joe,nova=amy); "
+                 "unlisted ones speak with the default voice",
 }
 
 
