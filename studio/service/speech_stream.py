@@ -263,6 +263,21 @@ class Whole:
         return audio.encode(joined, self._rate, self._suffix, bits=16)
 
 
+def formats() -> tuple[str, ...]:
+    """The response formats this platform encodes (mp3 and opus need FFmpeg's
+    LAME and Opus encoders, which PyAV's wheels carry)."""
+    import av
+
+    have = ["wav", "flac", "pcm"]
+    if "libmp3lame" in av.codecs_available:
+        have.append("mp3")
+    if "libopus" in av.codecs_available:
+        have.append("opus")
+    return tuple(have)
+
+
+MEDIA_TYPES = {"wav": "audio/wav", "flac": "audio/flac", "mp3": "audio/mpeg",
+               "opus": "audio/ogg", "pcm": "audio/pcm"}
 ENCODERS: dict[str, Callable[[int], Encoder]] = {
     "pcm": Pcm,
     "wav": Wav,

@@ -34,7 +34,6 @@ from starlette.types import Receive, Scope, Send
 
 from studio.core.store import Library, Project
 from studio.errors import UserError
-from studio.server import audio_out
 from studio.server.errors import ApiError
 from studio.server.shared import (
     Key,
@@ -127,7 +126,7 @@ def read_ask(data: dict[str, Any], state: State) -> Ask:
     check_text(text, "input", state.settings.max_input_chars)
     voice = _voice_name(data)
     fmt = data.get("response_format", "mp3")
-    have = audio_out.formats()
+    have = speech_stream.formats()
     if fmt not in have:
         raise ApiError(400, f"response_format {fmt!r} is not offered here: use one of "
                        f"{', '.join(have)}", param="response_format")
@@ -194,9 +193,9 @@ async def speech(request: Request, started: Started, name: Key,
     stream.release = slot.pop_all().close
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     if ask.sse:
-        headers["X-Audio-Media-Type"] = audio_out.MEDIA_TYPES[ask.fmt]
+        headers["X-Audio-Media-Type"] = speech_stream.MEDIA_TYPES[ask.fmt]
     return Streamed(stream, headers=headers, media_type="text/event-stream" if ask.sse
-                    else audio_out.MEDIA_TYPES[ask.fmt])
+                    else speech_stream.MEDIA_TYPES[ask.fmt])
 
 
 # ---------------------------------------------------------------- the stream
