@@ -109,9 +109,12 @@ def sentences(samples: np.ndarray, rate: int) -> int:
 
 def assert_whole(samples: np.ndarray, rate: int, reference_s: float) -> None:
     """The five sentences, in full: five runs of speech, the length of the
-    whole file made from the same takes' joins."""
+    whole file made from the same takes' joins, at the loudness target."""
+    from studio.audio import loudness_lufs
+
     assert sentences(samples, rate) == 5
     assert abs(len(samples) / rate - reference_s) < 0.5, (len(samples) / rate, reference_s)
+    assert abs(loudness_lufs(samples, rate) + 16.0) < 1.0, loudness_lufs(samples, rate)
 
 
 @pytest.fixture(scope="module")
@@ -233,6 +236,7 @@ def test_a_failure_after_the_first_chunk(tmp_path: Path) -> None:
         assert [e["type"] for e in events][-1] == "error"
         assert {e["type"] for e in events[:-1]} == {"speech.audio.delta"}
         assert events[-1]["error"]["code"] == "timeout"
+        assert events[-1]["error"]["type"] == "server_error"
     finally:
         stop(srv)
 

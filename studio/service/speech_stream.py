@@ -133,12 +133,29 @@ class Joiner:
         samples = np.concatenate([samples, np.zeros(int(piece.pause_s * self.rate),
                                                     dtype=np.float32)])
         if self.gain is None:
-            loudness = audio.loudness_lufs(samples, self.rate)
-            if np.isfinite(loudness):
-                self.gain = float(10 ** ((SETTINGS.lufs - loudness) / 20))
-        leveled = (samples * (self.gain or 1.0)).astype(np.float32)
+            self.gain = self._gain(samples)
         self.seconds += len(samples) / self.rate
-        return audio.limit_peaks(leveled, self.rate, SETTINGS.peak_db)
+        return self._level(samples, self.gain or 1.0)
+
+    def _level(self, samples: audio.Audio, gain: float) -> audio.Audio:
+        return audio.limit_peaks((samples * gain).astype(np.float32), self.rate,
+                                 SETTINGS.peak_db)
+
+    def _gain(self, samples: audio.Audio) -> float | None:
+        """The gain that brings ``samples`` to the target once limited (the
+        limiter takes some loudness back: a few corrected rounds), or None
+        when they are too short or quiet to measure."""
+        loudness = audio.loudness_lufs(samples, self.rate)
+        if not np.isfinite(loudness):
+            return None
+        gain_db = SETTINGS.lufs - loudness
+        for _ in range(4):
+            error = SETTINGS.lufs - audio.loudness_lufs(
+                self._level(samples, 10 ** (gain_db / 20)), self.rate)
+            if abs(error) < 0.2:
+                break
+            gain_db += error
+        return float(10 ** (gain_db / 20))
 
 
 # ---------------------------------------------------------------- encoders

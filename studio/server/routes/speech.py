@@ -34,7 +34,7 @@ from starlette.types import Receive, Scope, Send
 
 from studio.core.store import Library, Project
 from studio.errors import UserError
-from studio.server.errors import ApiError
+from studio.server.errors import ApiError, body
 from studio.server.shared import (
     Key,
     ServerState,
@@ -299,11 +299,13 @@ class SpeechStream:
                 used = len(self.ask.text)  # no tokenizer here: the input's characters
                 yield _event({"type": "speech.audio.done", "usage": {
                     "input_tokens": used, "output_tokens": 0, "total_tokens": used}})
-        except ApiError as err:
+        except (ApiError, UserError) as err:
+            failed = err if isinstance(err, ApiError) else ApiError(
+                500, f"a take could not be read: {err}", code="render_failed")
             if not self.ask.sse:
-                raise Cut(err.message) from None
-            yield _event({"type": "error", "error": {"message": err.message, "type": (
-                "server_error"), "param": err.param, "code": err.code}})
+                raise Cut(failed.message) from None
+            yield _event({"type": "error", **body("/v1/audio/speech", failed.status,
+                                                  failed.message, failed.param, failed.code)})
 
     def _encode(self, pieces: list[speech_stream.Piece]) -> bytes:
         out = []
