@@ -122,7 +122,6 @@ class Joiner:
     def __init__(self) -> None:
         self.rate = 0
         self.gain: float | None = None
-        self.seconds = 0.0
 
     def join(self, piece: Piece) -> audio.Audio:
         samples, rate = audio.read_audio(piece.path)
@@ -134,7 +133,6 @@ class Joiner:
                                                     dtype=np.float32)])
         if self.gain is None:
             self.gain = self._gain(samples)
-        self.seconds += len(samples) / self.rate
         return self._level(samples, self.gain or 1.0)
 
     def _level(self, samples: audio.Audio, gain: float) -> audio.Audio:
