@@ -487,7 +487,7 @@ def _bad(server: Server, clip_url: str) -> list[tuple[str, str, dict[str, object
         ("POST", "/synthesize", {"apikey": server.key, "voice": "joe"}, no_key, 400, "'target'"),
         ("POST", "/synthesize", {"apikey": server.key, "target": "Hi."}, no_key, 400, "'voice'"),
         ("POST", "/v1/projects", {"name": "x"}, {}, 400, "'script'"),
-        ("POST", "/v1/audio/speech", speech | {"voice": "alloy"}, {}, 400, "no voice named"),
+        ("POST", "/v1/audio/speech", speech | {"voice": "zelda"}, {}, 400, "no voice named"),
         ("POST", "/synthesize", {"apikey": server.key, "target": "Hi.", "voice": "nobody"},
          no_key, 400, "no voice named 'nobody'"),
         ("POST", "/v1/projects", {"name": "x", "script": "Hi.", "voice": "nobody"}, {}, 400,

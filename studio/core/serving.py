@@ -96,6 +96,9 @@ class ServerSettings:
     # a one-shot request's output: its pauses and its audio, in seconds
     max_pause_s: float = 60.0
     max_audio_s: float = 1800.0
+    # the speech API's voice names (alloy, nova, ...) as library voices:
+    # "alloy=joe,nova=amy"; a name not listed is the library's default voice
+    voice_map: str = ""
 
     def __post_init__(self) -> None:
         problem = public_url_problem(self.public_url) if self.public_url else None

@@ -83,6 +83,8 @@ SERVER_HELP = {
     "(download URLs start with it); empty: each request's own host",
     "max_pause_s": "API server: most seconds of pauses one speech request may ask for",
     "max_audio_s": "API server: most seconds of audio one speech request may make",
+    "voice_map": "API server: speech API voice names as library voices (alloy=joe,nova=amy); "
+                 "unlisted ones speak with the default voice",
 }
 
 

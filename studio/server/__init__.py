@@ -10,7 +10,7 @@ limit, access log), :mod:`.settings` (what ``studio serve`` and the
 library's ``server.*`` settings say), :mod:`.db` (a connection per thread),
 :mod:`.errors` (both error shapes), :mod:`.auth` (keys, the per-key limit),
 :mod:`.fetch` (``voice_url``, guarded), :mod:`.metrics` (Prometheus text),
-:mod:`.waiter` (one poller for every request waiting on the engine),
-:mod:`.audio_out` (the response formats) and :mod:`.run` (uvicorn, logs,
-signals).
+:mod:`.waiter` (one poller for every request waiting on the engine) and
+:mod:`.run` (uvicorn, logs, signals). The speech API's audio is joined and
+encoded as it lands by :mod:`studio.service.speech_stream`.
 """

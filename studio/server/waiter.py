@@ -2,10 +2,12 @@
 
 A one-shot request registers its project and awaits a future; a single task
 reads the state of every waiting project in one query (on a pool thread)
-every 50 ms and resolves the futures of those that are done or failed. It
-also keeps the engine up while anything waits (starting it on demand, as
-``studio render`` does) and fails every waiter when all its workers have
-failed, so a request never waits for work that cannot happen.
+every 50 ms and resolves the futures of those that are done or failed; a
+streaming request waits the same way for its project's next take to land
+(:meth:`Waiter.landing`). It also keeps the engine up while anything waits
+(starting it on demand, as ``studio render`` does) and fails every waiter
+when all its workers have failed, so a request never waits for work that
+cannot happen.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import asyncio
 import contextlib
 import logging
 import time
+from typing import Any
 
 from studio.server.db import Db
 from studio.service import engine
 from studio.service.oneshot import Outcome, outcomes
+from studio.service.speech_stream import Mark, marks
 
 log = logging.getLogger("studio.server")
 
@@ -35,6 +39,8 @@ class Waiter:
     def __init__(self, db: Db) -> None:
         self.db = db
         self._waiting: dict[int, asyncio.Future[Outcome]] = {}
+        # streams: the rendered count each has seen, and its future
+        self._watching: dict[int, tuple[int, asyncio.Future[Mark]]] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -58,10 +64,25 @@ class Waiter:
         finally:
             self._waiting.pop(project_id, None)
 
+    async def landing(self, project_id: int, seen: int, timeout_s: float) -> Mark:
+        """The project's :class:`Mark` once more than ``seen`` of its segments
+        have a take, or it has ended; :class:`TimeoutError` past
+        ``timeout_s``, :class:`EngineDown` if the engine cannot render."""
+        future: asyncio.Future[Mark] = asyncio.get_running_loop().create_future()
+        self._watching[project_id] = (seen, future)
+        self._wake.set()
+        try:
+            return await asyncio.wait_for(future, timeout_s)
+        finally:
+            self._watching.pop(project_id, None)
+
+    def _futures(self) -> list[asyncio.Future[Any]]:
+        return [*self._waiting.values(), *(future for _, future in self._watching.values())]
+
     async def _loop(self) -> None:
         checked = 0.0
         while True:
-            if not self._waiting:
+            if not self._waiting and not self._watching:
                 self._wake.clear()
                 await self._wake.wait()
                 checked = 0.0
@@ -70,10 +91,11 @@ class Waiter:
                     checked = time.monotonic()
                     problem = await self.db.run(engine.engine_problem)
                     if problem:
-                        for future in list(self._waiting.values()):
+                        for future in self._futures():
                             if not future.done():
                                 future.set_exception(EngineDown(problem))
                         self._waiting.clear()
+                        self._watching.clear()
                         continue
                 ids = list(self._waiting)
                 if ids:
@@ -82,6 +104,13 @@ class Waiter:
                         waiting = self._waiting.get(project_id)
                         if outcome is not None and waiting is not None and not waiting.done():
                             waiting.set_result(outcome)
+                watched = list(self._watching)
+                if watched:
+                    for project_id, mark in (await self.db.run(marks, watched)).items():
+                        watcher = self._watching.get(project_id)
+                        if watcher is not None and not watcher[1].done() and (
+                                mark.rendered > watcher[0] or mark.outcome is not None):
+                            watcher[1].set_result(mark)
             except asyncio.CancelledError:
                 raise
             except Exception:
