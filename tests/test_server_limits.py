@@ -8,6 +8,7 @@ exports folder."""
 
 from __future__ import annotations
 
+import base64
 import http.server
 import json
 import signal
@@ -162,16 +163,30 @@ def test_audio_past_the_limit_is_refused_at_once(server: Server) -> None:
 
 def test_audio_longer_than_its_text_looks_is_refused_before_it_is_joined(
         server: Server) -> None:
+    """Whole-file answers are refused with a 400 before the takes are joined;
+    a streamed answer, whose status went out with its first audio, ends with
+    an error event (SSE) once what it sent passes the limit."""
     # 108 characters (at least 4 s by their count) that take about a minute to say
     text = "1234567, " * 12
     with server.client(timeout=300) as client:
-        reply = client.post("/v1/audio/speech", json={"model": "tts-1", "input": text,
-                                                       "voice": "joe",
-                                                       "response_format": "wav"})
+        reply = client.post("/synthesize", json={"apikey": server.key, "target": text,
+                                                 "voice": "joe"})
         assert reply.status_code == 400, reply.text[:300]
-        error = reply.json()["error"]
-        assert error["code"] == "too_long"
-        assert "made" in error["message"] and "server.max_audio_s" in error["message"]
+        message = reply.json()["detail"]
+        assert "made" in message and "server.max_audio_s" in message
+        events = []
+        with client.stream("POST", "/v1/audio/speech", json={
+                "model": "tts-1", "input": text, "voice": "joe", "response_format": "pcm",
+                "stream_format": "sse"}) as streamed:
+            for line in streamed.iter_lines():
+                if line.startswith("data: "):
+                    events.append(json.loads(line[6:]))
+        assert events[-1]["type"] == "error", events[-1]
+        assert events[-1]["error"]["code"] == "too_long"
+        assert "server.max_audio_s" in events[-1]["error"]["message"]
+        sent = sum(len(base64.b64decode(e["audio"])) for e in events
+                   if e["type"] == "speech.audio.delta")
+        assert sent / 2 / 24000 <= MAX_AUDIO_S + 10  # cut near the limit, not at the end
         short = client.post("/v1/audio/speech", json={"model": "tts-1", "input": "Hello there.",
                                                        "voice": "joe", "response_format": "wav"})
         assert short.status_code == 200  # a request under the limits is answered as before

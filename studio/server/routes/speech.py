@@ -40,6 +40,7 @@ from studio.server.shared import (
     ServerState,
     Started,
     api_key,
+    check_output,
     check_text,
     check_voice,
     read_json,
@@ -148,6 +149,7 @@ def read_ask(data: dict[str, Any], state: State) -> Ask:
                        "voice that fits, and set speed and pauses with markup in the input "
                        "([speed 0.9] … [/speed], [pause 1s])", param="instructions",
                        code="unsupported_parameter")
+    check_output(state, text, float(speed))  # bounded before anything is queued
     return Ask(text, voice, str(fmt), float(speed), stream_format == "sse")
 
 
@@ -232,6 +234,7 @@ class SpeechStream:
         self.sent = 0  # segments sent
         self.seen = 0  # segments rendered, as last seen
         self.total = 1
+        self.seconds = 0.0  # of audio joined so far: bounded by server.max_audio_s
         self.release: Callable[[], None] = lambda: None
         self.closed = False
 
@@ -311,6 +314,12 @@ class SpeechStream:
         out = []
         for piece in pieces:
             samples = self.joiner.join(piece)
+            self.seconds += len(samples) / self.joiner.rate
+            if self.seconds > self.state.settings.max_audio_s:  # longer than it looked
+                raise ApiError(400, f"the input made over {self.state.settings.max_audio_s:g} "
+                               "s of audio, the limit a request: split it, or make a project "
+                               "(the server's setting server.max_audio_s raises the limit)",
+                               code="too_long")
             if self.encoder is None:
                 self.encoder = speech_stream.ENCODERS[self.ask.fmt](self.joiner.rate)
             out.append(self.encoder.feed(samples))
