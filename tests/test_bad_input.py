@@ -73,7 +73,8 @@ CASES = {
     "latin1": ("old.txt", "Café crème.".encode("latin-1"), [], "not UTF-8 text"),
     "huge": ("huge.txt", b"All work and no play. " * 100_000, [], "over the limit"),
     "emoji": ("fun.txt", "Great news!\nWe won 🎉 again.".encode(), [],
-              "emoji '🎉' (U+1F389) at line 2, column 8"),
+              "emoji '🎉' (U+1F389) at line 2, column 8, which cannot be spoken: remove it, "
+              "or pass --strip-symbols"),
     "control": ("ctl.txt", b"Bell\x07 rings.", [], "control character U+0007"),
     "chinese": ("zh.txt", "Hello there.\n\n今天天气很好。".encode(), [],
                 "segment 2 ('今天天气很好。') is Chinese, "

@@ -101,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         # a backend that cannot run here: what was found and the command that fixes it
         message = err.explained if isinstance(err, Unavailable) else str(err)
+        if err.code == "emoji":  # the command line's way to have them dropped
+            message = f"{err.problem}: remove it, or pass --strip-symbols to drop all emoji"
         print(f"studio: {message}", file=sys.stderr)
         return err.exit_code
     except sqlite3.OperationalError as err:

@@ -190,6 +190,9 @@ def user_error(err: UserError, param: str | None = None) -> ApiError:
     if isinstance(err, Unavailable):
         return ApiError(503, err.explained, param=param, code="backend_unavailable")
     status = 409 if err.code in CONFLICTS else 400
+    if err.code == "emoji":  # no request field drops them: the client removes them
+        return ApiError(status, f"{err.problem}: remove it from the text", param=param,
+                        code="emoji")
     return ApiError(status, str(err), param=param, code=err.code or None)
 
 

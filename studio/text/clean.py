@@ -84,7 +84,7 @@ def clean_text(text: str, name: str = "the script", *, strip_symbols: bool = Fal
             raise UserError(
                 f"{name} has an emoji {emoji.group()!r} (U+{ord(emoji.group()):04X}) at "
                 f"{_position(text, emoji.start())}, which cannot be spoken",
-                "remove it, or pass --strip-symbols to drop all emoji",
+                "remove it, or have every emoji dropped", code="emoji",
             )
         text = _EMOJI.sub("", text)
     if not _SPEAKABLE.search(text):
