@@ -133,7 +133,10 @@ def test_record_a_voice_from_the_microphone(qtbot, library_dir):
         dialog.record_button.click()
         qtbot.waitUntil(lambda: dialog.recorder is not None and dialog.recorder.seconds >= 5,
                         timeout=30000)
-        assert dialog.meter.value() > -30  # the level meter moves with speech
+        # the level meter moves with speech (read while it does: a sample taken at
+        # one instant can fall in a pause between words, or before a loaded machine
+        # repaints)
+        qtbot.waitUntil(lambda: dialog.meter.value() > -30, timeout=10000)
         dialog.record_button.click()  # stop
         qtbot.waitUntil(lambda: any(r["name"] == "Mic" for r in voices.model.rows),
                         timeout=30000)
