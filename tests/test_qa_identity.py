@@ -110,7 +110,9 @@ def test_same_voice_passes_against_its_prompt(
     assert found.verdict == "pass" and not found.failed and found.reasons == ()
     metrics = found.metrics
     assert metrics["reference_calibrated"] is True
-    assert metrics["similarity"] > 0.9
+    # the same voice measured 0.90 to 0.95 (rounded to two places: 0.90 happens), another
+    # speaker under 0.7 (below)
+    assert metrics["similarity"] >= 0.88
     # a take of the voice is about as like the prompt as the prompt's halves are alike
     assert metrics["similarity"] > metrics["reference_similarity"] - 0.05
 
