@@ -307,6 +307,7 @@ def test_results_wait_in_redis_while_the_desktop_is_away_and_a_second_copy_write
     assert "is done already (a second delivery): dropped" in caplog.text
 
 
+@pytest.mark.slow  # `make test-slow`; the fast run keeps one of its kind
 def test_work_resumes_after_redis_restarts_and_is_handed_out_again_when_redis_is_lost(
         linked: Library, client, workers, server, caplog) -> None:
     worker = workers.start()
@@ -432,6 +433,7 @@ def test_stale_and_hostile_results_are_dropped_with_a_line_and_write_nothing(
     assert len(jobs) == 10
 
 
+@pytest.mark.slow  # `make test-slow`; the fast run keeps one of its kind
 def test_pausing_takes_back_what_no_worker_started(linked: Library, client, workers) -> None:
     worker = workers.start()
     _until(lambda: _idle(client, worker))
@@ -474,6 +476,7 @@ def test_leaving_the_farm_brings_its_jobs_home_and_a_silent_farm_loses_them_afte
         bridge.close()
 
 
+@pytest.mark.slow  # `make test-slow`; the fast run keeps one of its kind
 def test_a_machine_s_workers_are_restarted_when_they_crash_and_stop_when_asked(
         linked: Library, client, server, tmp_path: Path) -> None:
     folder = tmp_path / "pool-machine"

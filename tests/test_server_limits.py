@@ -161,6 +161,7 @@ def test_audio_past_the_limit_is_refused_at_once(server: Server) -> None:
     assert snapshot(server.root) == before
 
 
+@pytest.mark.slow  # `make test-slow`; the fast run keeps one of its kind
 def test_audio_longer_than_its_text_looks_is_refused_before_it_is_joined(
         server: Server) -> None:
     """Whole-file answers are refused with a 400 before the takes are joined;
@@ -218,6 +219,7 @@ def test_bad_project_names_are_refused_over_http(server: Server) -> None:
     assert snapshot(server.root) == before
 
 
+@pytest.mark.slow  # `make test-slow`; the fast run keeps one of its kind
 def test_bad_project_names_are_refused_on_the_command_line(tmp_path: Path) -> None:
     root = tmp_path / "library"
     script = tmp_path / "story.txt"

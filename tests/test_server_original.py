@@ -137,6 +137,7 @@ class PrefixProxy(http.server.BaseHTTPRequestHandler):
         pass
 
 
+@pytest.mark.slow  # `make test-slow`; the fast run keeps one of its kind
 def test_behind_a_proxy_download_urls_start_with_the_public_url(tmp_path: Path) -> None:
     proxy = http.server.ThreadingHTTPServer(("127.0.0.1", 0), PrefixProxy)
     public = f"http://127.0.0.1:{proxy.server_address[1]}/studio"
@@ -203,6 +204,7 @@ def test_traversal_looking_names_are_refused(server: Server, path: str) -> None:
     assert status in (400, 404) and "download_url" in str(error["detail"]), (path, error)
 
 
+@pytest.mark.slow  # `make test-slow`; the fast run keeps one of its kind
 def test_a_result_expires_with_its_ttl(server: Server) -> None:
     url = str(synthesize(server.url, server.key, "Here for a few seconds.")["download_url"])
     assert_wav_speech(httpx.get(url))

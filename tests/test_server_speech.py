@@ -130,7 +130,8 @@ def reference_s(server: Server) -> float:
 
 
 # ---------------------------------------------------------------- streaming
-@pytest.mark.parametrize("fmt", ["pcm", "wav", "mp3", "opus"])
+@pytest.mark.parametrize("fmt", ["pcm", *(pytest.param(fmt, marks=pytest.mark.slow)
+                                           for fmt in ("wav", "mp3", "opus"))])
 def test_the_first_chunk_comes_before_the_last_segment_is_rendered(
         server: Server, reference_s: float, fmt: str) -> None:
     client = openai_client(server)
@@ -199,6 +200,7 @@ def test_a_client_that_leaves_mid_stream_cancels_its_jobs(server: Server) -> Non
     assert latest_request(server.root) == (pid, {"done": 1, "cancelled": 4}, 4)
 
 
+@pytest.mark.slow  # `make test-slow`; the fast run keeps one of its kind
 def test_a_client_that_leaves_before_any_audio_cancels_its_jobs(server: Server) -> None:
     text = "A slow start. A slow middle. A slow end."
     with server.client(timeout=0.5) as client, pytest.raises(httpx.ReadTimeout):
@@ -210,6 +212,7 @@ def test_a_client_that_leaves_before_any_audio_cancels_its_jobs(server: Server) 
     assert latest_request(server.root) == (pid, {"cancelled": 3}, 3)
 
 
+@pytest.mark.slow  # `make test-slow`; the fast run keeps one of its kind
 def test_a_failure_after_the_first_chunk(tmp_path: Path) -> None:
     """Past the timeout mid-stream: a raw stream is cut short (no last
     chunk), an SSE stream ends with an error event; the jobs are cancelled."""

@@ -40,6 +40,7 @@ def _shown(page, row: int) -> list[str]:  # type: ignore[no-untyped-def]
     return [model.data(model.index(row, column)) for column in range(model.columnCount())]
 
 
+@pytest.mark.slow  # `make test-slow`; the fast run keeps one of its kind
 def test_the_page_lists_the_farm_s_workers_and_says_when_redis_fails(
         qtbot, library: Library, server: RedisServer, workers: Workers) -> None:
     from studio.ui.views.engine import EngineView
