@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import write_script
 
 SCRIPT = "The first line is here. The second line follows. The last one ends it."
@@ -15,6 +17,7 @@ def _json(run) -> object:
     return json.loads(run.stdout)
 
 
+@pytest.mark.slow  # `make test-slow`: keeps `make test` under six minutes
 def test_new_rename_duplicate_remove_restore(studio, tmp_path: Path) -> None:
     script = write_script(tmp_path, "s.txt", SCRIPT)
     created = studio("projects", "new", "story", "--script", script)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import srt
 
 from tests.conftest import snapshot, write_script
@@ -18,6 +19,7 @@ def _json(run) -> object:
     return json.loads(run.stdout)
 
 
+@pytest.mark.slow  # `make test-slow`: keeps `make test` under six minutes
 def test_edit_then_export_refuses_until_the_project_is_rendered(studio, tmp_path: Path,
                                                                 library_dir: Path) -> None:
     script = write_script(tmp_path, "story.txt", SCRIPT)
@@ -55,6 +57,7 @@ def test_edit_then_export_refuses_until_the_project_is_rendered(studio, tmp_path
     assert 0.5 * current["duration_s"] < span <= current["duration_s"] + 0.05
 
 
+@pytest.mark.slow  # `make test-slow`: keeps `make test` under six minutes
 def test_segments_lock_approve_takes_and_choose(studio, tmp_path: Path) -> None:
     script = write_script(tmp_path, "s.txt", "Call me at 5 pm. The second line follows.")
     assert studio("render", script, "--no-progress").returncode == 0

@@ -210,6 +210,7 @@ def test_a_crash_looping_worker_is_marked_failed(library: Library, worker_env) -
     assert states(library) == {"queued": 2}  # nothing lost: the jobs wait for a fix
 
 
+@pytest.mark.slow  # `make test-slow`: keeps `make test` under six minutes
 def test_a_job_past_its_timeout_gets_its_worker_killed(library: Library, worker_env) -> None:
     worker_env("HangingPiper")
     library.set_setting("engine.max_attempts", 1)  # stored on each job when queued

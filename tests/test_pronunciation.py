@@ -387,6 +387,7 @@ DIALOGUE = """[voice narrator]"Are you coming?" she asked.[/voice]
 [voice narrator]"Then hurry."[/voice] He laughed."""
 
 
+@pytest.mark.slow  # `make test-slow`: keeps `make test` under six minutes
 def test_a_dialogue_renders_each_line_with_its_voice(studio, clip, tmp_path: Path,
                                                      library_dir: Path) -> None:
     """Two voices in one script: the bundled Piper voice and a cloned one.

@@ -94,6 +94,7 @@ def test_rerender_after_an_edit_renders_only_the_changed_segment(
     assert re.search(r"story\s+6/6\s+segments", listing.stdout), listing.stdout
 
 
+@pytest.mark.slow  # `make test-slow`: keeps `make test` under six minutes
 def test_script_from_stdin_and_flac_output(studio, tmp_path) -> None:
     out = tmp_path / "from-stdin.flac"
     run = studio("render", "-", "--out", out, "--project", "piped", "--lufs", "-20",
