@@ -103,7 +103,7 @@ def _lone_surrogate(text: str) -> str | None:
     return None
 
 
-def _check_tree(data: dict[str, Any]) -> None:
+def check_tree(data: dict[str, Any]) -> None:
     """400 for a body nested over :data:`MAX_DEPTH` or holding a lone
     surrogate (valid in JSON's escapes, not in UTF-8 nor in the library)."""
     stack: list[tuple[Any, int, str | None]] = [(data, 1, None)]
@@ -137,7 +137,16 @@ async def read_json(request: Request) -> dict[str, Any]:
     if kind is not None and not is_json(kind):
         raise ApiError(415, f"the body must be JSON, not {kind[:60]!r}: send it with "
                        "`Content-Type: application/json`", code="unsupported_media_type")
-    raw = await request.body()
+    data = json_object(await request.body(), tree=False)
+    check_tree(data)
+    return data
+
+
+def json_object(raw: bytes, *, tree: bool = True) -> dict[str, Any]:
+    """The JSON object in ``raw``: 400 naming what is wrong with it (not
+    UTF-8, not JSON, nested too deep, a number out of range, not an object),
+    never a parser's own text; ``tree``: its strings checked too
+    (:func:`check_tree`)."""
     if not raw.strip():
         raise ApiError(400, "the request has no body: send a JSON object")
     try:
@@ -159,7 +168,8 @@ async def read_json(request: Request) -> dict[str, Any]:
         raise ApiError(400, str(err)) from None
     if not isinstance(data, dict):
         raise ApiError(400, "the body must be a JSON object")
-    _check_tree(data)
+    if tree:
+        check_tree(data)
     return data
 
 

@@ -13,7 +13,6 @@ it needs no key until the result expires.
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import tempfile
@@ -40,6 +39,8 @@ from studio.server.shared import (
     api_key,
     check_output,
     check_text,
+    check_tree,
+    json_object,
     render_oneshot,
     state_of,
     text_field,
@@ -52,8 +53,6 @@ from studio.service import oneshot
 NO_KEY = ("no API key: send it as 'apikey' in a JSON object body, or as `Authorization: "
           "Bearer KEY` (make one with `studio keys add NAME`)")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number",
-          bool: "true or false", type(None): "null"}
 
 router = APIRouter()
 
@@ -67,63 +66,17 @@ async def body_and_key(request: Request) -> tuple[dict[str, Any], str]:
     header = bearer(request)
     if header is not None:
         name = await keys.check(header)
-        return _json_object(await request.body()), name
+        return json_object(await request.body()), name
     try:
-        data = _json_object(await request.body(), strings=False)
+        data = json_object(await request.body(), tree=False)
     except ApiError as err:
         raise ApiError(401, f"{NO_KEY}; {err.message}", code="missing_api_key") from None
     apikey = data.get("apikey")
     if not isinstance(apikey, str) or not apikey or _SURROGATE.search(apikey):
         raise ApiError(401, NO_KEY, code="missing_api_key")
     name = await keys.check(apikey)
-    _check_strings(data)
+    check_tree(data)
     return data, name
-
-
-def _json_object(raw: bytes, *, strings: bool = True) -> dict[str, Any]:
-    """The JSON object of the body: 400 naming what is wrong (no body, not
-    UTF-8, not JSON, too deep, a number too long, not an object and, when
-    ``strings``, a string that is not Unicode), never a parser's own text."""
-    if not raw.strip():
-        raise ApiError(400, "the request has no body: send a JSON object")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise ApiError(400, f"the body is not UTF-8 (byte {err.start}): send JSON in UTF-8"
-                       ) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise ApiError(400, f"the body is not valid JSON (line {err.lineno}, column "
-                       f"{err.colno}): send a JSON object") from None
-    except RecursionError:
-        raise ApiError(400, "the body nests arrays or objects too deep: send a flat JSON "
-                       "object of the fields /synthesize takes") from None
-    except ValueError:  # an integer past Python's digit limit
-        raise ApiError(400, "the body has a number too long to read: send a JSON object "
-                       "of the fields /synthesize takes") from None
-    if not isinstance(data, dict):
-        raise ApiError(400, f"the body must be a JSON object, not {_KINDS.get(type(data))}")
-    if strings:
-        _check_strings(data)
-    return data
-
-
-def _check_strings(data: dict[str, Any]) -> None:
-    """400 if a string anywhere in ``data`` holds a lone surrogate (a
-    ``\\ud800`` escape with no pair: not Unicode text)."""
-    stack: list[Any] = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if _SURROGATE.search(item):
-                raise ApiError(400, "the body has a string with a lone surrogate escape "
-                               "(\\ud800-\\udfff without its pair): send Unicode text")
-        elif isinstance(item, dict):
-            stack.extend(item)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
 
 
 BodyAndKey = Annotated[tuple[dict[str, Any], str], Depends(body_and_key)]
