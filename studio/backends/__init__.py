@@ -176,6 +176,14 @@ class Backend(abc.ABC):
         splits the cores between workers); None lets the runtime decide.
         """
 
+    def set_alone(self, alone: bool) -> None:  # noqa: B027 - optional hook
+        """Whether the next segment renders with no other job of this backend
+        waiting or running. A backend loaded with a share of the CPU's cores
+        may then use them all: a lone request (a server's sentence, one
+        regenerate, the last segment of a render) finishes sooner, and a
+        busy queue keeps one thread a worker, which renders the most per
+        second. Nothing by default (a GPU backend has its device to itself)."""
+
     def prepare_voice(self, voice: VoiceRef) -> object:
         """Return whatever :meth:`synthesize` needs for ``voice``; see :meth:`prepared`."""
         return voice

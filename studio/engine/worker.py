@@ -26,6 +26,7 @@ import traceback
 from pathlib import Path
 
 from studio.backends import backend_class
+from studio.core.doorbell import JOBS, Doorbell
 from studio.core.jobs import JobQueue
 from studio.core.planning import SegmentRenderer, save_take_audio
 from studio.core.storage.workers import WorkerStore
@@ -60,6 +61,7 @@ class Worker:
         self.renderer: SegmentRenderer | None = None
         self.heartbeat: Heartbeat | None = None
         self.stopping = False
+        self.shared_only = False  # the backend could not get ready to render alone
 
     def _set_state(self, state: str, job: int | None = None, done: int = 0) -> None:
         self.workers.report(self.slot, self.pid, state, job, done)
@@ -81,6 +83,7 @@ class Worker:
             return False
         self._set_state("busy", job.id)
         self.heartbeat.job = job.id
+        self._set_alone(self.queue.alone(job))
         try:
             samples = self.renderer.synthesize(job.speech or job.text, job.voice_id, job.seed,
                                                job.speed)
@@ -111,13 +114,39 @@ class Worker:
         parent = parent or os.getppid()
         signal.signal(signal.SIGTERM, self._on_term)
         signal.signal(signal.SIGINT, self._on_term)
-        while not self.stopping:
-            if os.getppid() != parent:
-                log.error("supervisor died; worker %d exits", self.slot)
-                break
-            if not self.step():
-                time.sleep(poll_s)
+        bell = Doorbell.open(self.root, JOBS)  # woken by a new job; the poll stays as a net
+        try:
+            while not self.stopping:
+                if os.getppid() != parent:
+                    log.error("supervisor died; worker %d exits", self.slot)
+                    break
+                if not self.step():
+                    self.idle()
+                    if bell is None:
+                        time.sleep(poll_s)
+                    else:
+                        bell.wait(poll_s)
+        finally:
+            if bell is not None:
+                bell.close()
         self.close()
+
+    def idle(self) -> None:
+        """Nothing to claim: the next job may well come alone (one request,
+        one regenerate), so the backend gets ready for that now."""
+        self._set_alone(True)
+
+    def _set_alone(self, alone: bool) -> None:
+        """Tell the backend whether it renders alone (a failure to get ready
+        for that is logged: the job renders on the worker's share instead)."""
+        if self.renderer is None or self.shared_only:
+            return
+        try:
+            self.renderer.backend.set_alone(alone)
+        except Exception as err:
+            self.shared_only = True  # said once, not at every idle tick
+            log.warning("worker %d stays on its share of the cores: %s: %s", self.slot,
+                        type(err).__name__, err)
 
     def close(self) -> None:
         """Report ``stopped`` and end the heartbeat thread."""

@@ -2,10 +2,13 @@
 
 A one-shot request registers its project and awaits a future; a single task
 reads the state of every waiting project in one query (on a pool thread)
-every 50 ms and resolves the futures of those that are done or failed; a
-streaming request waits the same way for its project's next take to land
-(:meth:`Waiter.landing`). It also keeps the engine up while anything waits
-(starting it on demand, as ``studio render`` does) and fails every waiter
+each time a job ends (the library's doorbell, :mod:`studio.core.doorbell`,
+rings when a worker commits a take, a failure or a cancel; without a
+doorbell, and as a net for a lost ring, it reads on a timer) and resolves
+the futures of those that are done or failed; a streaming request waits
+the same way for its project's next take to land (:meth:`Waiter.landing`).
+It also keeps the engine up while anything waits (starting it on demand, as
+``studio render`` does) and fails every waiter
 when all its workers have failed, so a request never waits for work that
 cannot happen.
 """
@@ -18,6 +21,7 @@ import logging
 import time
 from typing import Any
 
+from studio.core.doorbell import ENDED, Doorbell
 from studio.server.db import Db
 from studio.service import engine
 from studio.service.oneshot import Outcome, outcomes
@@ -25,7 +29,8 @@ from studio.service.speech_stream import Mark, marks
 
 log = logging.getLogger("studio.server")
 
-POLL_S = 0.05
+POLL_S = 0.05  # with no doorbell: how often the waiting projects are read
+NET_S = 0.5  # with one: how often they are read all the same (a ring lost)
 ENGINE_CHECK_S = 1.0
 
 
@@ -41,13 +46,26 @@ class Waiter:
         self._waiting: dict[int, asyncio.Future[Outcome]] = {}
         # streams: the rendered count each has seen, and its future
         self._watching: dict[int, tuple[int, asyncio.Future[Mark]]] = {}
-        self._wake = asyncio.Event()
+        self._wake = asyncio.Event()  # set by a new waiter and by the doorbell
         self._task: asyncio.Task[None] | None = None
+        self._bell: Doorbell | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._loop())
+        self._bell = Doorbell.open(self.db.root, ENDED)
+        if self._bell is not None:
+            asyncio.get_running_loop().add_reader(self._bell.fileno(), self._rung)
+
+    def _rung(self) -> None:
+        assert self._bell is not None
+        if self._bell.drain():
+            self._wake.set()
 
     async def stop(self) -> None:
+        if self._bell is not None:
+            asyncio.get_running_loop().remove_reader(self._bell.fileno())
+            self._bell.close()
+            self._bell = None
         if self._task:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -86,6 +104,7 @@ class Waiter:
                 self._wake.clear()
                 await self._wake.wait()
                 checked = 0.0
+            self._wake.clear()  # a ring from now on is read in the next round
             try:
                 if time.monotonic() - checked > ENGINE_CHECK_S:
                     checked = time.monotonic()
@@ -115,4 +134,5 @@ class Waiter:
                 raise
             except Exception:
                 log.exception("waiting on the engine")
-            await asyncio.sleep(POLL_S)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), NET_S if self._bell else POLL_S)

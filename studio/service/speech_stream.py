@@ -10,6 +10,11 @@ the response, and encoded on to the bytes already sent.
   for all of it. The first piece loud enough to measure sets one gain to the
   loudness target for the whole response (no level jumps between sentences),
   and every piece is peak-limited under the ceiling.
+* **Order.** Only the first segment is queued at first: rendered alone, it
+  gets every core (:meth:`~studio.backends.Backend.set_alone`), so the
+  first audio comes as soon as the voice alone could make it. The rest is
+  queued once it has landed (:func:`queue_rest`); each next segment then
+  renders while the ones before it play.
 * **Formats.** pcm, wav, mp3 and opus are encoded piece by piece: what a
   piece adds is sent when it lands (the encoders hold back only a frame or
   two, which falls in the pause after it). wav has a streaming header whose
@@ -32,8 +37,9 @@ from studio import audio
 from studio.core.export import TRIM_PAD_S, ExportSettings, pause_after
 from studio.core.planning import DEFAULT_VOICE
 from studio.core.progress import read_progress
-from studio.core.store import Library
+from studio.core.store import Library, Project
 from studio.errors import UserError
+from studio.service import render
 from studio.service.oneshot import Outcome, outcomes
 
 #: The voice names of the speech API the clients are written for.
@@ -72,6 +78,18 @@ def speech_voice(library: Library, name: str, mapping: dict[str, str]) -> str:
     if name in API_VOICES and library.find_voice(name) is None:
         return str(library.get_setting("default_voice", DEFAULT_VOICE))
     return name
+
+
+# ---------------------------------------------------------------- queueing
+def queue_first(library: Library, project: Project) -> None:
+    """Queue the request's first segment, ahead of bulk work."""
+    first = library.segments(project.id)[:1]
+    render.queue_project(library, project, interactive=True, only=[s.id for s in first])
+
+
+def queue_rest(library: Library, project: Project) -> None:
+    """Queue every segment of the request not queued or rendered yet."""
+    render.queue_project(library, project, interactive=True)
 
 
 # ---------------------------------------------------------------- what has landed

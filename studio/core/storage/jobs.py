@@ -345,6 +345,14 @@ class JobStore(Storage):
         )
         return {state: count for state, count in rows}
 
+    def others_active(self, backend: str, job_id: int) -> bool:
+        """Whether any render job of ``backend`` but ``job_id`` waits or runs."""
+        row = self.conn.execute(
+            "SELECT 1 FROM jobs WHERE backend = ? AND kind = 'render' AND id != ? "
+            "AND state IN ('queued', 'running', 'failed') LIMIT 1", (backend, job_id)
+        ).fetchone()
+        return row is not None
+
     def pending_backends(self) -> set[str]:
         """Backends (and the QA pool) with jobs waiting or running."""
         rows = self.conn.execute(
