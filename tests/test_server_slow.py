@@ -204,3 +204,61 @@ def test_done_comes_after_the_last_check(fresh: tuple[Path, str], tmp_path: Path
             assert status["state"] == "done" and status["checking"] == 0
     finally:
         assert srv.stop(signal.SIGTERM) == 0
+
+
+def test_a_worker_killed_mid_stream_costs_the_client_nothing(fresh: tuple[Path, str],
+                                                              tmp_path: Path) -> None:
+    """kill -9 of the worker rendering a streamed request's segment: the job
+    goes back to the queue, another worker renders it, and the client gets
+    every sentence, in order, with no error in its stream and no traceback
+    in the server's log."""
+    import os
+    import threading
+
+    root, key = fresh
+    srv = start_server(root, tmp_path, key)
+    sentences = [f"Sentence number {n} of the request is still spoken in full." for n in
+                 range(1, 7)]
+    received: list[bytes] = []
+    errors: list[BaseException] = []
+
+    def listen() -> None:
+        try:
+            with httpx.stream("POST", f"{srv.url}/v1/audio/speech", headers=srv.auth,
+                              timeout=300, json={"model": "tts-1", "input": " ".join(sentences),
+                                                 "voice": "joe", "response_format": "pcm"}
+                              ) as reply:
+                assert reply.status_code == 200
+                received.extend(reply.iter_raw())
+        except BaseException as err:  # shown by the main thread
+            errors.append(err)
+
+    try:
+        client = threading.Thread(target=listen)
+        client.start()
+        killed = None
+        deadline = time.monotonic() + 120
+        while killed is None and client.is_alive():
+            assert time.monotonic() < deadline
+            conn = sqlite3.connect(root / "studio.db")
+            busy = conn.execute("SELECT pid, current_job FROM workers WHERE state = 'busy' AND "
+                                "backend = 'piper' AND current_job IS NOT NULL").fetchall()
+            conn.close()
+            # a segment after the first: the stream has begun, the rest is queued
+            if busy and received:
+                killed = busy[0]
+                os.kill(killed[0], signal.SIGKILL)
+            time.sleep(0.01)
+        client.join(300)
+        assert not errors, errors
+        assert killed is not None, "no worker was caught rendering"
+        samples = np.frombuffer(b"".join(received), dtype="<i2")
+        assert len(samples) / 24000 > 6 * 1.5  # six sentences, none missing
+        conn = sqlite3.connect(root / "studio.db")
+        attempts = conn.execute("SELECT attempts FROM jobs WHERE id = ?",
+                                (killed[1],)).fetchone()[0]
+        conn.close()
+        assert attempts == 2  # the killed job was rendered again
+    finally:
+        assert srv.stop() == 0
+    assert "Traceback" not in srv.log.read_text()
