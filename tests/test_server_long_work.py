@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,8 +21,8 @@ import pytest
 from tests.test_server import Server, prepare_library, read_audio, start_server
 
 KEY_EXPORTS = 4
-# a few sentences and long pauses: two minutes of audio to export, rendered in seconds
-SCRIPT = " ".join(f"Part {n} of the lecture. [pause 30s]" for n in range(4))
+# a few sentences and long pauses: minutes of audio to export, rendered in seconds
+SCRIPT = " ".join(f"Part {n} of the lecture. [pause 30s]" for n in range(3))
 
 
 @dataclass
@@ -93,28 +94,28 @@ def _exporters(server: Server) -> list[int]:
 
 def test_short_requests_answer_while_exports_are_in_flight(rendered: Rendered) -> None:
     server = rendered.server
-    with server.client() as client:
-        alone = client.get(f"/v1/projects/{rendered.project}/audio", params={"format": "mp3"})
-        assert alone.status_code == 200 and alone.headers["content-type"] == "audio/mpeg"
-        samples, rate = read_audio(alone.content)
-        assert len(samples) / rate > 120  # the pauses are in it: minutes of audio
-        with ThreadPoolExecutor(8) as pool:
-            # eight at once, four per key: as many as the database has threads
-            exports: list[Future[tuple[int, float, httpx.Response]]] = [
-                pool.submit(_export, server, key, rendered.project, "wav")
-                for key in (server.key, rendered.other_key) for _ in range(KEY_EXPORTS)]
-            deadline = time.monotonic() + 30
-            while len(_exporters(server)) < 2:  # two places at once: max_exports
-                assert time.monotonic() < deadline and not any(f.done() for f in exports)
-                time.sleep(0.05)
-            took = {}
-            for path in ("/v1/audio/voices", "/health", "/v1/projects", "/ready"):
-                started = time.monotonic()
-                assert client.get(path).status_code == 200, path
-                took[path] = time.monotonic() - started
-            in_flight = sum(not f.done() for f in exports)
-            results = [f.result() for f in exports]
+    with server.client() as client, ThreadPoolExecutor(8) as pool:
+        # eight at once, four per key (each key its own limit): as many as the
+        # database has threads
+        exports: list[Future[tuple[int, float, httpx.Response]]] = [
+            pool.submit(_export, server, key, rendered.project, "wav")
+            for key in (server.key, rendered.other_key) for _ in range(KEY_EXPORTS)]
+        deadline = time.monotonic() + 30
+        while len(_exporters(server)) < 2:  # two places at once: max_exports
+            assert time.monotonic() < deadline and not any(f.done() for f in exports)
+            time.sleep(0.05)
+        took = {}
+        for path in ("/v1/audio/voices", "/health", "/v1/projects", "/ready"):
+            started = time.monotonic()
+            assert client.get(path).status_code == 200, path
+            took[path] = time.monotonic() - started
+        in_flight = sum(not f.done() for f in exports)
+        results = [f.result() for f in exports]
     assert [status for status, _, _ in results] == [200] * 8, results
+    exported = results[0][2]
+    assert exported.headers["content-type"] == "audio/wav"
+    samples, rate = read_audio(exported.content)
+    assert len(samples) / rate > 90  # the pauses are in it: minutes of audio
     assert in_flight >= 4, in_flight  # answered while exports were still being made
     shortest = min(seconds for _, seconds, _ in results)
     assert max(took.values()) < shortest / 2, (took, shortest)
@@ -125,8 +126,6 @@ def test_a_key_past_its_export_limit_gets_429(rendered: Rendered) -> None:
     with ThreadPoolExecutor(KEY_EXPORTS + 2) as pool:
         results = list(pool.map(lambda _: _export(server, server.key, rendered.project, "wav"),
                                 range(KEY_EXPORTS + 2)))
-        # another key is not held back by this one's limit
-        other, _, _ = _export(server, rendered.other_key, rendered.project, "wav")
     codes = sorted(status for status, _, _ in results)
     assert codes == [200] * KEY_EXPORTS + [429] * 2, codes
     refused = next(reply for status, _, reply in results if status == 429)
@@ -134,25 +133,24 @@ def test_a_key_past_its_export_limit_gets_429(rendered: Rendered) -> None:
     assert error["code"] == "rate_limit_exceeded" and error["type"] == "rate_limit_error"
     assert f"{KEY_EXPORTS} exports in flight" in error["message"]
     assert refused.headers["retry-after"] == "1"
-    assert other == 200
 
 
 def test_an_export_whose_client_leaves_is_killed(rendered: Rendered) -> None:
     server = rendered.server
     results = server.root / "server" / "results"
-    with ThreadPoolExecutor(1) as pool:
-        leaving = pool.submit(_export, server, server.key, rendered.project, "mp3", 0.5)
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as client:
+        client.sendall(f"GET /v1/projects/{rendered.project}/audio?format=mp3 HTTP/1.1\r\n"
+                       f"Host: {host}\r\nAuthorization: Bearer {server.key}\r\n\r\n".encode())
         deadline = time.monotonic() + 30
         while not (children := _exporters(server)):
             assert time.monotonic() < deadline
-            time.sleep(0.02)
-        with pytest.raises(httpx.ReadTimeout):
-            leaving.result()
-    left = time.monotonic()
+            time.sleep(0.01)
+    left = time.monotonic()  # the client went away as soon as its export began
     while any(Path(f"/proc/{pid}").exists() for pid in children):
-        # killed: an export of this project takes longer than this on its own
-        assert time.monotonic() - left < 0.5, "the export outlived its client"
-        time.sleep(0.02)
+        # killed: on its own, the export would still be importing the studio
+        assert time.monotonic() - left < 0.3, "the export outlived its client"
+        time.sleep(0.01)
     while any(path.is_dir() for path in results.iterdir()):
         assert time.monotonic() - left < 2.0, list(results.iterdir())
         time.sleep(0.02)

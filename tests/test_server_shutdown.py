@@ -85,7 +85,8 @@ def test_requests_past_the_grace_are_answered_and_their_jobs_cancelled(tmp_path:
     root = tmp_path / "library"
     key = prepare_library(root, tmp_path, **{"server.grace_s": 1.0})
     server = start_server(root, tmp_path, key, env=SLOW)
-    text = " ".join(f"This slow sentence number {n} takes its time." for n in range(8))
+    # the first sentence comes at once, the others render long after the grace
+    text = "It begins. " + " ".join(f"This slow sentence {n} takes its time." for n in range(6))
     answers: dict[str, Any] = {}
     first_audio = threading.Event()
 
