@@ -71,7 +71,6 @@ class LongWork:
         self.keys = Slots(per_key, "exports")
         self._free = asyncio.Semaphore(self.workers)
         self._children: set[asyncio.subprocess.Process] = set()
-        self.running = 0
 
     async def run(self, job: str, **args: Any) -> Any:
         """``job`` (a name of :data:`JOBS`) with ``args``, in a child process
@@ -88,14 +87,12 @@ class LongWork:
                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
                 env=dict(os.environ, PYTHONPATH=path), start_new_session=True)
             self._children.add(child)
-            self.running += 1
             try:
                 out, err = await child.communicate(request)
             except BaseException:
                 self._kill(child)
                 raise
             finally:
-                self.running -= 1
                 self._children.discard(child)
         try:
             answer = json.loads(out) if child.returncode == 0 else None
