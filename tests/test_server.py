@@ -386,15 +386,18 @@ def test_a_render_that_keeps_failing_is_a_500(server: Server) -> None:
 # ---------------------------------------------------------------- operations
 def test_ready_metrics_and_access_log(server: Server) -> None:
     with server.client() as client:
-        deadline = time.monotonic() + 60
-        while (ready := client.get("/ready")).status_code != 200:
-            assert ready.status_code == 503 and "not ready" in ready.json()["detail"]
-            assert time.monotonic() < deadline
-            time.sleep(0.5)
+        ready = client.get("/ready")
+        assert ready.status_code == 200, ready.text
         assert ready.json()["status"] == "ready"
-        client.post("/v1/audio/speech", json={"model": "tts-1", "input": "Counted.",
-                                              "voice": "joe", "response_format": "wav"})
-        text = client.get("/metrics").text
+        assert ready.json()["engine"] in ("running", "idle", "starting")
+        said = client.post("/v1/audio/speech", json={
+            "model": "tts-1", "input": "Counted.", "voice": "joe", "response_format": "wav"})
+        assert said.status_code == 200, said.text
+        # a request is counted once its stream has closed, a moment after its last byte
+        deadline = time.monotonic() + 10
+        while 'route="/v1/audio/speech"' not in (text := client.get("/metrics").text):
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
     for needle in ('studio_http_requests_total{route="/v1/audio/speech",method="POST",'
                    'status="200"}', "studio_http_request_duration_seconds_bucket",
                    'studio_audio_seconds_total{endpoint="speech"}',
@@ -594,14 +597,32 @@ def test_a_redirect_to_loopback_is_refused_after_the_redirect(server: Server,
 
 
 # ---------------------------------------------------------------- 503 and 504
-def test_not_ready_then_a_timeout(tmp_path: Path) -> None:
+def test_ready_while_idle_not_ready_for_a_real_problem_then_a_timeout(tmp_path: Path
+                                                                       ) -> None:
     root = tmp_path / "library"
     key = prepare_library(root, tmp_path)
     srv = start_server(root, tmp_path, key, "--timeout", "0.05")
+    from studio.core.store import Library
+    from studio.engine.lock import engine_pid
+
     try:
         with srv.client() as client:
+            # the engine does not run (it starts on demand): ready, and asking starts nothing
+            for _ in range(3):
+                ready = client.get("/ready")
+                assert ready.status_code == 200, ready.text
+                assert ready.json() == {"status": "ready", "engine": "idle", "workers": {}}
+            assert engine_pid(root) is None
+            # a library whose default voice cannot render here is not ready, and says why
+            with Library.open(root) as library:
+                library.ensure_preset("elsewhere", "gone", "en")  # a backend not installed
+                library.set_setting("default_voice", "elsewhere")
             ready = client.get("/ready")
-            assert ready.status_code == 503 and "not ready" in ready.json()["detail"]
+            assert ready.status_code == 503, ready.text
+            detail = ready.json()["detail"]
+            assert detail.startswith("not ready: the default voice 'elsewhere' cannot render "
+                                     "here: This voice needs the gone backend"), detail
+            assert ready.json()["engine"] == "idle"
             reply = client.post("/v1/audio/speech", json={
                 "model": "tts-1", "input": "Too slow for a twentieth of a second.",
                 "voice": "joe"})

@@ -82,6 +82,13 @@ class ServerSettings:
     sweep_every_s: float = 60.0
     max_body_bytes: int = 2_000_000  # a request body past this is answered 413
     key_concurrency: int = 64  # requests in flight per key; more are answered 429
+    # exports (a project's audio or subtitles) in flight per key, more are
+    # answered 429; and at once for all keys together, more wait their turn
+    # (0: one per CPU core)
+    key_exports: int = 2
+    max_exports: int = 0
+    # on SIGTERM or SIGINT, requests in flight get this long to finish
+    grace_s: float = 10.0
     max_input_chars: int = 4096  # /v1/audio/speech's input
     max_target_chars: int = 100_000  # /synthesize's target
     voice_url_max_bytes: int = 10_000_000
@@ -101,6 +108,10 @@ class ServerSettings:
     voice_map: str = ""
 
     def __post_init__(self) -> None:
+        for name, least in (("key_exports", 1), ("max_exports", 0), ("grace_s", 0)):
+            if getattr(self, name) < least:
+                raise UserError(f"server.{name} is {getattr(self, name)}, below {least}",
+                                f"set it to {least} or more")
         problem = public_url_problem(self.public_url) if self.public_url else None
         if problem is not None:
             raise UserError(f"server.public_url {self.public_url[:200]!r} {problem}",

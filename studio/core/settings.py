@@ -73,6 +73,11 @@ SERVER_HELP = {
     "result_ttl_s": "API server: seconds a one-shot result is kept before it is swept",
     "max_body_bytes": "API server: a request body over this many bytes is answered 413",
     "key_concurrency": "API server: requests in flight per key; more are answered 429",
+    "key_exports": "API server: exports (a project's audio or subtitles) in flight per key; "
+                   "more are answered 429",
+    "max_exports": "API server: exports at once for all keys together (each in a process of "
+                   "its own); more wait their turn; 0: one per CPU core",
+    "grace_s": "API server: on SIGTERM or SIGINT, seconds requests in flight get to finish",
     "voice_url_allow": "API server: private networks voice_url may reach (CIDRs, or all)",
     "max_input_chars": "API server: longest input of /v1/audio/speech, in characters",
     "max_target_chars": "API server: longest target of /synthesize, in characters",
@@ -147,10 +152,11 @@ def parse(key: str, text: str) -> Any:
             if lowered not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
                 raise ValueError
             return lowered in ("true", "1", "yes", "on")
-        if kind == "int":
-            return int(text)
-        if kind == "float":
-            return float(text)
+        if kind in ("int", "float"):
+            value = int(text) if kind == "int" else float(text)
+            if key.startswith("server."):  # the server's settings check their own values
+                ServerSettings.from_mapping({key.removeprefix("server."): value})
+            return value
     except ValueError:
         article = {"bool": "a true/false", "int": "an int"}.get(kind, f"a {kind}")
         raise UserError(f"{key} takes {article} value, not {text!r}") from None

@@ -10,7 +10,8 @@ limit, access log), :mod:`.settings` (what ``studio serve`` and the
 library's ``server.*`` settings say), :mod:`.db` (a connection per thread),
 :mod:`.errors` (both error shapes), :mod:`.auth` (keys, the per-key limit),
 :mod:`.fetch` (``voice_url``, guarded), :mod:`.metrics` (Prometheus text),
-:mod:`.waiter` (one poller for every request waiting on the engine) and
-:mod:`.run` (uvicorn, logs, signals). The speech API's audio is joined and
+:mod:`.waiter` (one poller for every request waiting on the engine),
+:mod:`.long_work` (exports in child processes, bounded) and :mod:`.run`
+(uvicorn, logs, signals, the graceful stop). The speech API's audio is joined and
 encoded as it lands by :mod:`studio.service.speech_stream`.
 """

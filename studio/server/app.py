@@ -5,8 +5,9 @@ exception's text ever reaches a client), and the routers of
 :mod:`studio.server.routes`.
 
 Every database call runs on :class:`~studio.server.db.Db`'s threads; audio
-work (joining takes, encoding) on anyio's worker threads; the event loop only
-routes, waits and streams.
+work (joining takes, encoding) on anyio's worker threads; exports in child
+processes (:mod:`studio.server.long_work`); the event loop only routes,
+waits and streams.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from studio.core import serving
 from studio.server.auth import Keys
 from studio.server.db import Db
 from studio.server.errors import ApiError, body, response
+from studio.server.long_work import LongWork
 from studio.server.metrics import Metrics
 from studio.server.middleware import HEAD, BodyTooLarge, Outer
 from studio.server.routes import operations, original, projects, review, speech
@@ -38,6 +40,7 @@ from studio.server.waiter import Waiter
 from studio.service import oneshot
 
 log = logging.getLogger("studio.server")
+SETTLE_S = 5.0  # how long a stopping server waits for the requests' last database work
 
 
 def create_app(root: Path, settings: ServerSettings) -> FastAPI:
@@ -50,7 +53,8 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
         results = root / oneshot.RESULTS
         results.mkdir(parents=True, exist_ok=True)
         state = State(root, settings, db, Keys(db, settings.key_concurrency), Waiter(db),
-                      Metrics(), results)
+                      Metrics(), results,
+                      LongWork(root, settings.max_exports, settings.key_exports))
         holder["state"] = state
         app.state.studio = state
         state.waiter.start()
@@ -60,7 +64,12 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
             yield
         finally:
             serving.withdraw(root)
+            state.stop.end_grace()  # whatever still waits stops now
+            state.long.close()
             sweeper.cancel()
+            # the requests' last work (their jobs cancelled) before the database closes
+            if state.tasks:
+                await asyncio.wait(set(state.tasks), timeout=SETTLE_S)
             await state.waiter.stop()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper

@@ -1,4 +1,5 @@
-"""Who may call: API keys (:mod:`studio.core.keys`) and the per-key limit.
+"""Who may call: API keys (:mod:`studio.core.keys`) and the per-key limits
+(:class:`Slots`: requests in flight, and exports in flight).
 
 Every request but ``/health`` needs a live key: ``Authorization: Bearer
 KEY``, or ``apikey`` in the original contract's JSON body or query. A key
@@ -41,6 +42,36 @@ def _still_live(library: Library, key_id: str) -> bool:
     return row is not None and row["revoked_at"] is None
 
 
+class Slots:
+    """Each key's count of something in flight (``what``: "requests",
+    "exports"), at most ``limit`` a key; one more is answered 429 with
+    ``Retry-After: 1``. The counts live in this process, on the event loop."""
+
+    def __init__(self, limit: int, what: str) -> None:
+        self.limit = limit
+        self.what = what
+        self._busy: dict[str, int] = defaultdict(int)
+
+    def busy(self, name: str) -> int:
+        """How many the key ``name`` has in flight."""
+        return self._busy.get(name, 0)
+
+    @contextlib.contextmanager
+    def slot(self, name: str) -> Iterator[None]:
+        """One of the key's ``what`` in flight; 429 past the limit."""
+        if self._busy[name] >= self.limit:
+            raise ApiError(429, f"key {name!r} has {self.limit} {self.what} in flight, its "
+                           "limit: wait for one to finish and retry",
+                           code="rate_limit_exceeded", headers={"Retry-After": "1"})
+        self._busy[name] += 1
+        try:
+            yield
+        finally:
+            self._busy[name] -= 1
+            if not self._busy[name]:
+                del self._busy[name]
+
+
 class Keys:
     """Checks keys and counts each key's requests in flight."""
 
@@ -48,7 +79,7 @@ class Keys:
         self.db = db
         self.limit = limit
         self._known: dict[bytes, tuple[str, str, float]] = {}  # sha256 -> name, id, checked
-        self._busy: dict[str, int] = defaultdict(int)
+        self._requests = Slots(limit, "requests")
 
     async def check(self, key: str | None) -> str:
         """The key's name; :class:`ApiError` 401 if it is missing or not live."""
@@ -74,15 +105,6 @@ class Keys:
         self._known[token] = (row["name"], row["key_id"], now)
         return str(row["name"])
 
-    @contextlib.contextmanager
-    def slot(self, name: str) -> Iterator[None]:
+    def slot(self, name: str) -> contextlib.AbstractContextManager[None]:
         """One of the key's requests in flight; 429 past the limit."""
-        if self._busy[name] >= self.limit:
-            raise ApiError(429, f"key {name!r} has {self.limit} requests in flight, its limit: "
-                           "wait for one to finish and retry", code="rate_limit_exceeded",
-                           headers={"Retry-After": "1"})
-        self._busy[name] += 1
-        try:
-            yield
-        finally:
-            self._busy[name] -= 1
+        return self._requests.slot(name)

@@ -21,7 +21,7 @@ from studio.core.store import Library, Project
 from studio.errors import UserError
 from studio.server.auth import bearer
 from studio.server.errors import ApiError
-from studio.server.state import State
+from studio.server.state import State, unless_stopped
 from studio.server.waiter import EngineDown
 from studio.service import limits, oneshot, render
 
@@ -277,7 +277,10 @@ async def render_oneshot(state: State, text: str, voice: str, speed: float,
         raise user_error(err) from None
     left = state.settings.timeout_s - (time.monotonic() - started)
     try:
-        outcome = await state.waiter.wait(project.id, max(0.1, left))
+        outcome = await unless_stopped(state, state.waiter.wait(project.id, max(0.1, left)))
+    except ApiError:  # the server stopped and this request's grace is over
+        await state.db.run(oneshot.finish, project)
+        raise
     except TimeoutError:
         await state.db.run(oneshot.finish, project)
         raise ApiError(504, f"the audio was not ready within {state.settings.timeout_s:g} s: "

@@ -6,23 +6,32 @@ server-sent events."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import shutil
 import tempfile
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.responses import (
+    FileResponse,
+    JSONResponse,
+    PlainTextResponse,
+    Response,
+    StreamingResponse,
+)
+from starlette.types import Receive, Scope, Send
 
 from studio import audio
-from studio.core.export import NotRendered
 from studio.core.progress import project_progress
 from studio.core.store import Library, Project
 from studio.errors import UserError
 from studio.server.errors import ApiError
+from studio.server.long_work import EXPORT_PREFIX
 from studio.server.shared import (
     Key,
     PathId,
@@ -33,8 +42,8 @@ from studio.server.shared import (
     text_field,
     user_error,
 )
-from studio.server.state import State, starter
-from studio.service import export, oneshot, render, review
+from studio.server.state import State, starter, unless_stopped, until_gone
+from studio.service import oneshot, render, review
 
 router = APIRouter()
 
@@ -48,6 +57,9 @@ async def project_key(request: Request, project_id: PathId) -> str:
 async def segment_key(request: Request, project_id: PathId, number: PathId) -> str:
     """:func:`project_key` for a path with a segment number too."""
     return await api_key(request)
+
+
+ProjectKey = Annotated[str, Depends(project_key)]
 
 
 def _project_status(library: Library, project: Project) -> dict[str, Any]:
@@ -185,52 +197,79 @@ async def project_events(request: Request, state: ServerState,
                                       "X-Accel-Buffering": "no"})
 
 
-@router.get("/v1/projects/{project_id}/audio", dependencies=[Depends(project_key)])
-async def project_audio(state: ServerState, project_id: PathId,
-                        format: str = "wav") -> Response:
+@router.get("/v1/projects/{project_id}/audio")
+async def project_audio(request: Request, state: ServerState, project_id: PathId,
+                        name: ProjectKey, format: str = "wav") -> Response:
+    """The project's audio, exported in a child process (long work: see
+    :mod:`studio.server.long_work`) to a file sent from disk, then removed."""
     fmt = format.lower().lstrip(".")
     if f".{fmt}" not in audio.EXPORT_FORMATS:
         raise ApiError(400, f"format {format!r} is not one the export writes: use "
                        f"{', '.join(s.lstrip('.') for s in audio.EXPORT_FORMATS)}",
                        param="format")
-
-    def write(library: Library) -> tuple[bytes, float]:
-        project = _project_or_404(library, project_id)
-        with tempfile.TemporaryDirectory(dir=state.results) as folder:
-            out = Path(folder) / f"export.{fmt}"
-            try:
-                result = export.export(library, project, out)
-            except NotRendered as err:
-                raise ApiError(409, str(err), code="not_rendered") from None
-            except UserError as err:
-                raise ApiError(409, str(err)) from None
-            return out.read_bytes(), result.duration_s
-
-    data, seconds = await state.db.run(write)
-    state.metrics.add_audio("project", seconds)
+    with state.long.keys.slot(name):
+        await state.db.run(_project_or_404, project_id)
+        folder = Path(tempfile.mkdtemp(prefix=EXPORT_PREFIX, dir=state.results))
+        try:
+            out = folder / f"export.{fmt}"
+            made = await _long(request, state, "audio", project_id=project_id, out=str(out))
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+    state.metrics.add_audio("project", made["duration_s"])
     media = {"wav": "audio/wav", "flac": "audio/flac", "mp3": "audio/mpeg",
              "m4b": "audio/mp4", "m4a": "audio/mp4"}[fmt]
-    return Response(data, media_type=media)
+    return Exported(out, folder, media_type=media)
 
 
-@router.get("/v1/projects/{project_id}/srt", dependencies=[Depends(project_key)])
-async def project_srt(state: ServerState, project_id: PathId) -> Response:
-    def srt(library: Library) -> str:
-        project = _project_or_404(library, project_id)
+class Exported(FileResponse):
+    """An export's file, sent from disk (byte ranges too), its folder
+    removed however the sending ends."""
+
+    def __init__(self, path: Path, folder: Path, **kwargs: Any) -> None:
+        super().__init__(path, **kwargs)
+        self.folder = folder
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
-            return export.srt(library, project)
-        except NotRendered as err:
-            raise ApiError(409, str(err), code="not_rendered") from None
+            await super().__call__(scope, receive, send)
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
-    text = await state.db.run(srt)
+
+@router.get("/v1/projects/{project_id}/srt")
+async def project_srt(request: Request, state: ServerState, project_id: PathId,
+                      name: ProjectKey) -> Response:
+    """The project's subtitles: long work too (every take is read for its
+    length)."""
+    with state.long.keys.slot(name):
+        await state.db.run(_project_or_404, project_id)
+        text = await _long(request, state, "srt", project_id=project_id)
     return PlainTextResponse(text, media_type="application/x-subrip")
+
+
+async def _long(request: Request, state: State, job: str, **args: Any) -> Any:
+    """``job`` in a child process, killed if the client goes away or the
+    server's grace runs out first; a refusal as 409 (404 for a project
+    gone meanwhile)."""
+    gone = asyncio.ensure_future(until_gone(request))
+    try:
+        return await unless_stopped(state, state.long.run(job, **args), gone)
+    except UserError as err:
+        if err.code == "not_found":
+            raise ApiError(404, str(err), param="id", code="not_found") from None
+        raise ApiError(409, str(err), code=err.code or None) from None
+    finally:
+        gone.cancel()
 
 
 async def _events(request: Request, state: State, project_id: int) -> AsyncIterator[bytes]:
     """Server-sent events: ``segment`` as each segment's state changes,
     ``progress`` with the project's status after each change, ``done`` when
     nothing is left to render or check (then the stream ends: no take changes
-    after it); a comment every 15 s."""
+    after it); a comment every 15 s. When the server begins to stop, a last
+    ``shutdown`` event (the reason and the status) ends the stream at once:
+    it never holds the stop up."""
 
     def read(library: Library) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
         project = library.project_by_id(project_id)
@@ -266,7 +305,11 @@ async def _events(request: Request, state: State, project_id: int) -> AsyncItera
         if time.monotonic() - quiet > 15:
             quiet = time.monotonic()
             yield b": keep-alive\n\n"
-        await asyncio.sleep(0.5)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(state.stop.begun.wait(), 0.5)
+        if state.stop.begun.is_set():
+            yield _sse("shutdown", {"reason": state.stop.reason, "status": status})
+            return
 
 
 def _sse(event: str, data: dict[str, Any]) -> bytes:

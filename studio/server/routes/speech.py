@@ -12,6 +12,11 @@ voice, the first render, the timeout) is answered with its status code; a
 failure after it ends an SSE stream with an ``error`` event and cuts a raw
 stream short (no last chunk: clients see an incomplete response). A client
 that goes away, before or during the stream, cancels the request's jobs.
+
+When the server stops, a stream gets the grace to finish; one still waiting
+for audio when the grace is over ends as any failure does (503, or an
+``error`` event with the code ``server_stopping``, or cut short), and its
+jobs are cancelled.
 """
 
 from __future__ import annotations
@@ -22,9 +27,9 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import anyio
 from fastapi import APIRouter, Depends
@@ -48,7 +53,7 @@ from studio.server.shared import (
     usable_voices,
     user_error,
 )
-from studio.server.state import State
+from studio.server.state import State, settle, unless_stopped, until_gone
 from studio.server.waiter import EngineDown
 from studio.service import oneshot, speech_stream
 from studio.text.markup import MAX_SPEED, MIN_SPEED
@@ -59,7 +64,6 @@ log = logging.getLogger("studio.server")
 MODELS = ("tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15")
 STREAM_FORMATS = ("audio", "sse")
 DELTA_BYTES = 32_768  # audio bytes per speech.audio.delta event, at most
-T = TypeVar("T")
 
 router = APIRouter()
 
@@ -205,20 +209,6 @@ class Cut(Exception):
     """A raw audio stream that cannot go on: it ends without its last chunk."""
 
 
-async def until_gone(request: Request) -> None:
-    """Return once the client has disconnected (the body is read already)."""
-    while (await request.receive())["type"] != "http.disconnect":
-        pass
-
-
-async def settle(state: State, work: Coroutine[Any, Any, None]) -> None:
-    """Run ``work`` to its end even if this request is cancelled meanwhile."""
-    task = asyncio.ensure_future(work)
-    state.tasks.add(task)
-    task.add_done_callback(state.tasks.discard)
-    await asyncio.shield(task)
-
-
 class SpeechStream:
     """One request's audio: waits for each next segment's take (through the
     server's one :class:`~studio.server.waiter.Waiter`), joins and encodes it
@@ -240,31 +230,18 @@ class SpeechStream:
         self.closed = False
 
     async def start(self, request: Request) -> None:
-        """Wait for the first segment's take; a client that leaves meanwhile
-        gets its jobs cancelled (and no answer)."""
+        """Wait for the first segment's take; a client that leaves meanwhile,
+        or a stop whose grace runs out, gets the request's jobs cancelled
+        (and no answer, or a 503)."""
         gone = asyncio.ensure_future(until_gone(request))
         try:
             while not self.pending:
-                await self._unless(gone, self._next())
+                await unless_stopped(self.state, self._next(), gone)
         except BaseException:
             await settle(self.state, self.close())
             raise
         finally:
             gone.cancel()
-
-    async def _unless(self, gone: asyncio.Future[None], work: Awaitable[T]) -> T:
-        task = asyncio.ensure_future(work)
-        either: list[asyncio.Future[Any]] = [task, gone]
-        try:
-            await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
-        except BaseException:
-            task.cancel()
-            raise
-        if task.done():
-            return task.result()
-        task.cancel()
-        raise ApiError(499, "the client closed the request before its audio began",
-                       code="client_closed")
 
     async def _next(self) -> None:
         """Wait until more segments are rendered, then read those in order."""
@@ -299,7 +276,7 @@ class SpeechStream:
                         yield chunk
                 if self.sent >= self.total:
                     break
-                await self._next()
+                await unless_stopped(self.state, self._next())
             for chunk in self._framed(await anyio.to_thread.run_sync(self._flush)):
                 yield chunk
             if self.ask.sse:
