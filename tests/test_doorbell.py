@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import numpy as np
@@ -91,7 +92,7 @@ def test_the_queue_rings_after_it_commits(library: Library, segments: list[int])
         assert ended.drain()
 
 
-def test_a_job_is_alone_while_no_other_render_of_its_backend_waits_or_runs(
+def test_a_job_is_alone_while_no_other_render_of_its_backend_is_ready_or_runs(
         library: Library, segments: list[int]) -> None:
     queue = JobQueue(library)
     queue.enqueue(segments, "piper")
@@ -99,10 +100,31 @@ def test_a_job_is_alone_while_no_other_render_of_its_backend_waits_or_runs(
     assert first is not None and not queue.alone(first)  # the second one waits
     second = queue.claim("piper", 12)
     assert second is not None and not queue.alone(second)  # the first one runs
-    queue.fail(first, "RuntimeError: boom")  # failed, and due again after a backoff
-    assert not queue.alone(second)
-    queue.cancel(first.id)
+    queue.fail(first, "RuntimeError: boom")  # failed: due again after a backoff only
     assert queue.alone(second)
+    assert not queue.alone(second, now=time.time() + 3600)  # by then it is due
+
+
+def test_held_jobs_wait_for_their_release_and_keep_their_place(library: Library) -> None:
+    joe = library.find_voice("joe")
+    made = []
+    for name in ("early", "late"):
+        text = "First of three. Second of three. Third of three."
+        made.append(library.sync_project(name, text, joe, prepare_script(text).segments).project)
+    queue = JobQueue(library)
+    early = [s.id for s in library.segments(made[0].id)]
+    held = time.time() + 3600
+    with Doorbell.open(library.root, JOBS) as jobs:
+        assert jobs
+        queue.enqueue(early, "piper", run_after=[0.0, held, held])
+        queue.enqueue([s.id for s in library.segments(made[1].id)], "piper")  # came later
+        first = queue.claim("piper", 11)
+        assert first is not None and first.segment_id == early[0]
+        jobs.drain()
+        assert queue.release(made[0].id) == 2
+        assert jobs.drain()  # the workers hear of it at once
+    # the released jobs come before the later project's, as queued
+    assert [queue.claim("piper", 11).segment_id for _ in range(2)] == early[1:]
 
 
 def test_piper_alone_speaks_on_a_second_session_with_every_core(piper_on_one_core) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -82,6 +83,17 @@ def test_an_event_stream_ends_with_a_last_event_and_holds_no_stop(tmp_path: Path
         _stop_engine(root)
 
 
+def _oneshot_projects_queued(root: Path) -> int:
+    conn = sqlite3.connect(root / "studio.db")
+    try:
+        return int(conn.execute(
+            "SELECT COUNT(DISTINCT s.project_id) FROM jobs j JOIN segments s ON s.id = "
+            "j.segment_id JOIN projects p ON p.id = s.project_id WHERE p.name LIKE "
+            "'api-oneshot-%'").fetchone()[0])
+    finally:
+        conn.close()
+
+
 def test_requests_past_the_grace_are_answered_and_their_jobs_cancelled(tmp_path: Path
                                                                        ) -> None:
     root = tmp_path / "library"
@@ -113,9 +125,13 @@ def test_requests_past_the_grace_are_answered_and_their_jobs_cancelled(tmp_path:
 
     threads = [threading.Thread(target=work, daemon=True) for work in (sse, synthesize)]
     try:
-        for thread in threads:
-            thread.start()
+        threads[0].start()
         assert first_audio.wait(60), server.log.read_text()[-2000:]
+        threads[1].start()  # queued behind the stream's slow sentences: still waiting at the stop
+        deadline = time.monotonic() + 30
+        while _oneshot_projects_queued(root) < 2:
+            assert time.monotonic() < deadline, server.log.read_text()[-2000:]
+            time.sleep(0.05)
         code, took = _exited_within(server, 30)
         for thread in threads:
             thread.join(10)

@@ -13,6 +13,7 @@ names and renamed, so an interrupted export never leaves half a file.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import numpy as np
 
 from studio import audio
 from studio.core import subtitles as subs
-from studio.core.store import Library, Project, Segment
+from studio.core.store import Library, Project, Segment, Take
 from studio.errors import UserError
 from studio.fsutil import check_writable_file, write_bytes_atomic
 from studio.text.markup import strip_markup
@@ -162,14 +163,21 @@ def assemble(
     missing = [seg for seg, take in pairs if take is None]
     if missing:
         raise NotRendered(project, missing)
-    rates = {take.sample_rate for _, take in pairs if take}
+    return join_takes(library.root, [(seg, take) for seg, take in pairs if take], settings)
+
+
+def join_takes(root: Path, pairs: Sequence[tuple[Segment, Take]], settings: ExportSettings
+               ) -> tuple[audio.Audio, int, list[Cue]]:
+    """:func:`assemble`'s audio work, given the segments and their takes
+    (read first, on the library's connection): this part needs none, so it
+    may run on any thread."""
+    rates = {take.sample_rate for _, take in pairs}
     rate = settings.sample_rate or max(rates, default=22050)
     pieces: list[audio.Audio] = [np.zeros(int(settings.lead_in_s * rate), dtype=np.float32)]
     cues: list[Cue] = []
     cursor = len(pieces[0])
     for segment, take in pairs:
-        assert take is not None
-        samples, take_rate = audio.read_audio(library.path(take.path))
+        samples, take_rate = audio.read_audio(root / take.path)
         samples = audio.resample(samples, take_rate, rate)
         samples = audio.trim_silence(samples, rate, pad_s=TRIM_PAD_S)
         samples = audio.fade(samples, rate, settings.fade_s, settings.fade_s)

@@ -98,9 +98,12 @@ class JobQueue:
         now: float | None = None,
         retake: int = 0,
         missing_only: bool = False,
+        run_after: list[float] | None = None,
     ) -> list[int]:
         """Queue a render of each segment that has no active job; returns new
-        job ids. ``backend`` is one name for all, or one per segment.
+        job ids. ``backend`` is one name for all, or one per segment;
+        ``run_after`` (one per segment) holds a new job until then, or until
+        :meth:`release`.
 
         A segment that already has a waiting job keeps it, at the higher of
         the two priorities (a regenerate moves a bulk job to the front).
@@ -122,7 +125,8 @@ class JobQueue:
                 seed = seeds[index] if seeds else random.randrange(2**31)
                 created.append(self.store.insert_render(
                     segment_id, backends[index], seed=seed, priority=priority, retake=retake,
-                    now=now, max_attempts=self.settings.max_attempts))
+                    now=now, max_attempts=self.settings.max_attempts,
+                    run_after=run_after[index] if run_after else 0.0))
         self.ring(doorbell.JOBS)
         return created
 
@@ -141,9 +145,18 @@ class JobQueue:
         now = time.time() if now is None else now
         return self.store.claim_render(backend, worker_pid, now + self.settings.lease_s, now)
 
-    def alone(self, job: Job) -> bool:
-        """Whether ``job`` is its backend's only render job waiting or running."""
-        return not self.store.others_active(job.backend, job.id)
+    def alone(self, job: Job, now: float | None = None) -> bool:
+        """Whether ``job`` is its backend's only render job running or ready
+        to be claimed."""
+        return not self.store.others_active(job.backend, job.id,
+                                            time.time() if now is None else now)
+
+    def release(self, project_id: int) -> int:
+        """Make the project's held jobs claimable now; how many."""
+        released = self.store.release(project_id, time.time())
+        if released:
+            self.ring(doorbell.JOBS)
+        return released
 
     def heartbeat(self, job_id: int, worker_pid: int, now: float | None = None) -> bool:
         """Extend the lease; False if the job is no longer this worker's."""

@@ -217,10 +217,12 @@ def enqueue_segments(
     priority: int = PRIORITY_BULK,
     seeds: list[int] | None = None,
     missing_only: bool = False,
+    run_after: list[float] | None = None,
 ) -> list[int]:
     """Queue a render of each segment by the backend of its own voice (a
     segment may have a voice of its own); returns the new job ids. Segments
-    that already have a waiting job keep it, at the higher priority."""
+    that already have a waiting job keep it, at the higher priority.
+    ``run_after``: see :meth:`JobQueue.enqueue`."""
     backends: dict[int, str] = {}
     names = []
     for segment in segments:
@@ -229,7 +231,8 @@ def enqueue_segments(
             backends[voice.id] = backend_for_voice(voice, library).name
         names.append(backends[voice.id])
     return JobQueue(library).enqueue([s.id for s in segments], names, priority=priority,
-                                     seeds=seeds, missing_only=missing_only)
+                                     seeds=seeds, missing_only=missing_only,
+                                     run_after=run_after)
 
 
 def save_take_audio(library: Library, samples: audio.Audio, rate: int) -> str:

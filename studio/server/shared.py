@@ -15,9 +15,9 @@ from fastapi import Depends, Path, Query
 from starlette.requests import Request
 
 from studio import audio
-from studio.core.export import ExportSettings, assemble
+from studio.core.export import ExportSettings, join_takes
 from studio.core.planning import backend_for_voice, voice_fit
-from studio.core.store import Library, Project
+from studio.core.store import Library, Project, Segment, Take
 from studio.errors import UserError
 from studio.server.auth import bearer
 from studio.server.errors import ApiError
@@ -295,16 +295,20 @@ async def render_oneshot(state: State, text: str, voice: str, speed: float,
                        code="render_failed")
     settings = ExportSettings(lead_in_s=0.0, tail_s=0.0)
 
-    def join(library: Library) -> tuple[audio.Audio, int, int]:
+    def takes(library: Library) -> list[tuple[Segment, Take]]:
         oneshot.finish(library, project)
         limits.check_rendered(library, project, state.settings.max_audio_s, settings)
-        samples, rate, cues = assemble(library, project, settings)
-        return samples, rate, len(cues)
+        return oneshot.rendered_takes(library, project)
 
     try:
-        samples, rate, count = await state.db.run(join)
+        pairs = await state.db.run(takes)
     except UserError as err:
         raise user_error(err) from None
-    samples, _ = await anyio.to_thread.run_sync(
-        lambda: audio.normalize_loudness(samples, rate, settings.lufs, settings.peak_db))
+
+    def join() -> tuple[audio.Audio, int, int]:  # audio work: off the database threads
+        samples, rate, cues = join_takes(state.root, pairs, settings)
+        samples, _ = audio.normalize_loudness(samples, rate, settings.lufs, settings.peak_db)
+        return samples, rate, len(cues)
+
+    samples, rate, count = await anyio.to_thread.run_sync(join)
     return samples, rate, count

@@ -23,12 +23,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from studio.core.export import NotRendered
 from studio.core.jobs import JobQueue
 from studio.core.planning import plan_project, resolve_voice
 from studio.core.progress import read_progress
 from studio.core.prompts import remove_voice
 from studio.core.storage.progress import ProgressStore
-from studio.core.store import Library, Project
+from studio.core.store import Library, Project, Segment, Take
 from studio.errors import UserError
 from studio.text import prepare_script
 
@@ -100,6 +101,17 @@ def finish(library: Library, project: Project) -> None:
     request that timed out, say). One-shot takes get no check queued: their
     audio is answered as rendered."""
     JobQueue(library).cancel(project_id=project.id)
+
+
+def rendered_takes(library: Library, project: Project) -> list[tuple[Segment, Take]]:
+    """The request's segments and their takes, in order, for joining off the
+    library's connection (:func:`studio.core.export.join_takes`); a segment
+    with no take is :class:`~studio.core.export.NotRendered`."""
+    pairs = library.current_takes(project.id)
+    missing = [segment for segment, take in pairs if take is None]
+    if missing:
+        raise NotRendered(project, missing)
+    return [(segment, take) for segment, take in pairs if take is not None]
 
 
 def result_name() -> str:

@@ -10,11 +10,13 @@ the response, and encoded on to the bytes already sent.
   for all of it. The first piece loud enough to measure sets one gain to the
   loudness target for the whole response (no level jumps between sentences),
   and every piece is peak-limited under the ceiling.
-* **Order.** Only the first segment is queued at first: rendered alone, it
-  gets every core (:meth:`~studio.backends.Backend.set_alone`), so the
-  first audio comes as soon as the voice alone could make it. The rest is
-  queued once it has landed (:func:`queue_rest`); each next segment then
-  renders while the ones before it play.
+* **Order.** Every segment is queued at once, but all after the first are
+  held (:func:`queue`): the first renders alone and so gets every core
+  (:meth:`~studio.backends.Backend.set_alone`), and the first audio comes
+  as soon as the voice alone could make it. The rest is released once it
+  has landed (:func:`release`), keeping its place in the queue ahead of
+  requests that came later; each next segment renders while the ones
+  before it play.
 * **Formats.** pcm, wav, mp3 and opus are encoded piece by piece: what a
   piece adds is sent when it lands (the encoders hold back only a frame or
   two, which falls in the pause after it). wav has a streaming header whose
@@ -26,6 +28,7 @@ the response, and encoded on to the bytes already sent.
 from __future__ import annotations
 
 import struct
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,11 +38,11 @@ import numpy as np
 
 from studio import audio
 from studio.core.export import TRIM_PAD_S, ExportSettings, pause_after
-from studio.core.planning import DEFAULT_VOICE
+from studio.core.jobs import PRIORITY_INTERACTIVE, JobQueue
+from studio.core.planning import DEFAULT_VOICE, enqueue_segments
 from studio.core.progress import read_progress
 from studio.core.store import Library, Project
 from studio.errors import UserError
-from studio.service import render
 from studio.service.oneshot import Outcome, outcomes
 
 #: The voice names of the speech API the clients are written for.
@@ -81,15 +84,19 @@ def speech_voice(library: Library, name: str, mapping: dict[str, str]) -> str:
 
 
 # ---------------------------------------------------------------- queueing
-def queue_first(library: Library, project: Project) -> None:
-    """Queue the request's first segment, ahead of bulk work."""
-    first = library.segments(project.id)[:1]
-    render.queue_project(library, project, interactive=True, only=[s.id for s in first])
+def queue(library: Library, project: Project, hold_s: float) -> None:
+    """Queue the request's segments ahead of bulk work, every one after the
+    first held for up to ``hold_s`` (the request's time left), or until
+    :func:`release`."""
+    segments = library.segments(project.id)
+    until = time.time() + hold_s
+    enqueue_segments(library, segments, priority=PRIORITY_INTERACTIVE,
+                     run_after=[0.0] + [until] * (len(segments) - 1))
 
 
-def queue_rest(library: Library, project: Project) -> None:
-    """Queue every segment of the request not queued or rendered yet."""
-    render.queue_project(library, project, interactive=True)
+def release(library: Library, project: Project) -> None:
+    """Let the request's held segments render."""
+    JobQueue(library).release(project.id)
 
 
 # ---------------------------------------------------------------- what has landed

@@ -44,16 +44,28 @@ class JobStore(Storage):
         )
 
     def insert_render(self, segment_id: int, backend: str, *, seed: int, priority: int,
-                      max_attempts: int, retake: int = 0, now: float | None = None) -> int:
+                      max_attempts: int, retake: int = 0, now: float | None = None,
+                      run_after: float = 0.0) -> int:
         """Inside the caller's transaction: one new render job; its id. The caller
-        has checked that the segment has no active render job."""
+        has checked that the segment has no active render job. ``run_after``:
+        not claimable before then (held until :meth:`release`)."""
         now = time.time() if now is None else now
         cursor = self.conn.execute(
             "INSERT INTO jobs(segment_id, state, priority, seed, backend, max_attempts, retake, "
-            "created_at, updated_at) VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
-            (segment_id, priority, seed, backend, max_attempts, retake, now, now),
+            "run_after, created_at, updated_at) VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)",
+            (segment_id, priority, seed, backend, max_attempts, retake, run_after, now, now),
         )
         return int(cursor.lastrowid or 0)
+
+    def release(self, project_id: int, now: float) -> int:
+        """The project's queued jobs held for later become claimable now
+        (they keep their place: ids and priorities); how many."""
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE jobs SET run_after = ?, updated_at = ? WHERE state = 'queued' AND "
+                "run_after > ? AND segment_id IN (SELECT id FROM segments WHERE project_id = ?)",
+                (now, now, now, project_id))
+        return cursor.rowcount
 
     def queue_check(self, take_id: int, segment_id: int, pool: str, *, retake: int = 0,
                     priority: int = 0, kind: str = "check", now: float | None = None) -> bool:
@@ -345,11 +357,13 @@ class JobStore(Storage):
         )
         return {state: count for state, count in rows}
 
-    def others_active(self, backend: str, job_id: int) -> bool:
-        """Whether any render job of ``backend`` but ``job_id`` waits or runs."""
+    def others_active(self, backend: str, job_id: int, now: float) -> bool:
+        """Whether any render job of ``backend`` but ``job_id`` runs, or may
+        be claimed by ``now`` (one held or backing off does not count)."""
         row = self.conn.execute(
             "SELECT 1 FROM jobs WHERE backend = ? AND kind = 'render' AND id != ? "
-            "AND state IN ('queued', 'running', 'failed') LIMIT 1", (backend, job_id)
+            "AND (state = 'running' OR (state IN ('queued', 'failed') AND run_after <= ?)) "
+            "LIMIT 1", (backend, job_id, now)
         ).fetchone()
         return row is not None
 

@@ -175,7 +175,7 @@ async def queue_speech(state: State, ask: Ask) -> Project:
         # kept while the request may wait for it, then as long as a result lives
         project = oneshot.create(library, ask.text, voice, ttl_s=state.settings.timeout_s
                                  + state.settings.result_ttl_s, speed=ask.speed)
-        speech_stream.queue_first(library, project)  # the rest once it lands
+        speech_stream.queue(library, project, hold_s=state.settings.timeout_s)
         return project
 
     try:
@@ -224,7 +224,7 @@ class SpeechStream:
         self.sent = 0  # segments sent
         self.seen = 0  # segments rendered, as last seen
         self.total = 1
-        self.queued_all = False  # only the first segment is queued until it lands
+        self.released = False  # the segments after the first are held until it lands
         self.seconds = 0.0  # of audio joined so far: bounded by server.max_audio_s
         self.release: Callable[[], None] = lambda: None
         self.closed = False
@@ -257,9 +257,9 @@ class SpeechStream:
         self.seen, self.total = mark.rendered, mark.total
         self.pending, self.cursor = await self.state.db.run(
             speech_stream.landed, self.project.id, self.cursor)
-        if self.pending and not self.queued_all:
-            await self.state.db.run(speech_stream.queue_rest, self.project)
-            self.queued_all = True
+        if self.pending and not self.released:  # the first has landed: the rest may go
+            await self.state.db.run(speech_stream.release, self.project)
+            self.released = True
         if not self.pending and mark.outcome is not None and not mark.outcome.done:
             raise ApiError(500, f"the render failed: {'; '.join(mark.outcome.errors)[:500]}",
                            code="render_failed")
