@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from studio.core import serving
+from studio.server import openapi
 from studio.server.auth import Keys
 from studio.server.db import Db
 from studio.server.errors import ApiError, body, response
@@ -85,6 +86,7 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
     app.exception_handler(Exception)(internal)
     for area in (operations, original, speech, projects, review):
         app.include_router(area.router)
+    openapi.install(app, settings)  # GET /openapi.json, behind the key
     return app
 
 

@@ -14,6 +14,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import quote
 
+from starlette.routing import Match
+
 from studio.server.errors import body
 from studio.server.state import State
 
@@ -24,6 +26,23 @@ MAX_HEADER_BYTES = 64 * 1024  # the request's headers; more is answered 431
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+
+def _allow(scope: Scope, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """A 405's headers with ``Allow`` naming every method the path takes
+    (and HEAD wherever GET is). Starlette names the methods of the first
+    route whose path matched only: ``OPTIONS /v1/projects`` was answered
+    ``Allow: POST``, as if the path had no GET."""
+    routes = getattr(scope.get("app"), "routes", ())
+    methods = {method for method in ("DELETE", "GET", "PATCH", "POST", "PUT")
+               if any(route.matches(dict(scope, method=method))[0] == Match.FULL
+                      for route in routes)}
+    if not methods:
+        return headers
+    methods |= {"HEAD"} if "GET" in methods else set()
+    allow = ", ".join(sorted(methods)).encode()
+    return [(name, value) for name, value in headers if name.lower() != b"allow"] + [
+        (b"allow", allow)]
 
 
 class BodyTooLarge(Exception):
@@ -77,6 +96,8 @@ class Outer:
             if message["type"] == "http.response.start":
                 status[0] = int(message["status"])
                 answered[0] = True
+                if status[0] == 405:
+                    message = dict(message, headers=_allow(scope, message.get("headers", [])))
             await send(message)
 
         try:
