@@ -43,6 +43,8 @@ ID: Schema = {"type": "integer", "minimum": 1, "maximum": LARGEST}
 COUNT: Schema = {"type": "integer", "minimum": 0}
 TEXT: Schema = {"type": "string"}
 NULLABLE_TEXT: Schema = {"type": ["string", "null"]}
+ENGINE: Schema = {"enum": ["running", "starting", "idle"],
+                  "description": "the engine: running, starting, or idle (it starts on demand)"}
 BINARY: Schema = {"type": "string", "format": "binary"}
 EXPORT_MEDIA = ("audio/wav", "audio/flac", "audio/mpeg", "audio/mp4")  # a project's audio
 
@@ -134,9 +136,9 @@ SPECS: dict[tuple[str, str], Spec] = {
         200, {"text/event-stream": {"schema": _ref("ProjectEvent")}}, _IDS),
     ("GET", f"{_PROJECT}/audio"): Spec(
         200, {media: {"schema": BINARY} for media in EXPORT_MEDIA},
-        (*_IDS, 409)),
+        (*_IDS, 409, 416, 429, 503)),
     ("GET", f"{_PROJECT}/srt"): Spec(200, {"application/x-subrip": {"schema": TEXT}},
-                                     (*_IDS, 409)),
+                                     (*_IDS, 409, 429, 503)),
     ("POST", f"{_PROJECT}/render"): Spec(202, _json("Project"), (*_IDS, 409, 503)),
     ("POST", f"{_PROJECT}/pause"): Spec(200, _json("Project"), _IDS),
     ("POST", f"{_PROJECT}/resume"): Spec(200, _json("Project"), _IDS),
@@ -158,9 +160,12 @@ WHY = {
          "`exists`).",
     413: "The request body is over the server's limit (`server.max_body_bytes`).",
     415: "The body is not sent as JSON (`Content-Type: application/json`).",
-    429: "The key has its limit of requests in flight (`server.key_concurrency`): retry.",
+    416: "The byte range asked for (`Range`) is not in the file.",
+    429: "The key has its limit of requests in flight (`server.key_concurrency`), or of "
+         "exports (`server.key_exports`): retry after `Retry-After`.",
     500: "The render failed, every attempt.",
-    503: "The engine, or the voice's backend, cannot run here.",
+    503: "The engine, or the voice's backend, cannot run here; or the server is stopping "
+         "(code `server_stopping`): retry after `Retry-After`.",
     504: "The audio was not ready within the server's timeout (`server.timeout_s`).",
 }
 
@@ -184,12 +189,14 @@ def _schemas(settings: ServerSettings) -> dict[str, Schema]:
                                      "param": NULLABLE_TEXT, "code": NULLABLE_TEXT}}}},
         "Health": {"type": "object", "required": ["status"], "additionalProperties": False,
                    "properties": {"status": {"const": "ok"}}},
-        "Ready": {"type": "object", "required": ["status", "workers"],
+        "Ready": {"type": "object", "required": ["status", "engine", "workers"],
                   "additionalProperties": False,
-                  "properties": {"status": {"const": "ready"}, "workers": count}},
-        "NotReady": {"type": "object", "required": ["status", "detail"],
+                  "properties": {"status": {"const": "ready"}, "engine": ENGINE,
+                                 "workers": count}},
+        "NotReady": {"type": "object", "required": ["status", "detail", "engine", "workers"],
                      "additionalProperties": False,
-                     "properties": {"status": {"const": "not_ready"}, "detail": TEXT}},
+                     "properties": {"status": {"const": "not_ready"}, "detail": TEXT,
+                                    "engine": ENGINE, "workers": count}},
         "Index": {"type": "object", "required": ["status", "available_voices"],
                   "additionalProperties": False,
                   "properties": {"status": {"const": "ok"},
@@ -245,7 +252,7 @@ def _schemas(settings: ServerSettings) -> dict[str, Schema]:
                     "description": "Not supported: only a blank one is taken (no voice here "
                                    "follows spoken directions)."}}},
         "SpeechEvent": _event({"const": "message"}),
-        "ProjectEvent": _event({"enum": ["segment", "progress", "done", "gone"]}),
+        "ProjectEvent": _event({"enum": ["segment", "progress", "done", "gone", "shutdown"]}),
         "ProjectRequest": {"type": "object", "required": ["name", "script"],
                            "properties": {"name": words, "script": TEXT,
                                           "voice": NULLABLE_TEXT}},
