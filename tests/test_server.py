@@ -607,6 +607,16 @@ def test_ready_while_idle_not_ready_for_a_real_problem_then_a_timeout(tmp_path: 
 
     try:
         with srv.client() as client:
+            # the server starts the engine for a warm first request; ready all the while
+            deadline = time.monotonic() + 60
+            while (ready := client.get("/ready")).json()["engine"] != "running":
+                assert ready.status_code == 200, ready.text
+                assert ready.json()["engine"] in ("starting", "idle"), ready.text
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+            from studio.engine.client import stop_engine
+
+            stop_engine(root)
             # the engine does not run (it starts on demand): ready, and asking starts nothing
             for _ in range(3):
                 ready = client.get("/ready")

@@ -36,7 +36,7 @@ from studio.server.middleware import HEAD, BodyTooLarge, Outer
 from studio.server.routes import operations, original, projects, review, speech
 from studio.server.settings import ServerSettings
 from studio.server.shared import LARGEST, state_of
-from studio.server.state import State, sweep_forever
+from studio.server.state import State, spawn, start_engine, sweep_forever
 from studio.server.waiter import Waiter
 from studio.service import oneshot
 
@@ -59,6 +59,9 @@ def create_app(root: Path, settings: ServerSettings) -> FastAPI:
         holder["state"] = state
         app.state.studio = state
         state.waiter.start()
+        # a warm worker for the first request: the engine keeps the default voice's workers
+        # loaded while this server runs (it starts on demand as well, should this fail)
+        spawn(state, start_engine(state))
         sweeper = asyncio.create_task(sweep_forever(state))
         serving.announce(root, settings.host, settings.port)  # for the Engine page
         try:
