@@ -135,7 +135,7 @@ def clip(tmp_path: Path, speech: Callable[[float], np.ndarray]) -> Callable[...,
     return make
 
 
-RUNTIME_FILES = ("logs", "backups", "engine.lock", "server.json")
+RUNTIME_FILES = ("logs", "backups", "engine.lock", "server.json", "doorbells")
 
 
 def snapshot(root: Path) -> dict[str, str]:
@@ -144,7 +144,7 @@ def snapshot(root: Path) -> dict[str, str]:
 
     The database is compared by content, not bytes (WAL checkpoints rewrite
     the file without changing what it holds). The engine's runtime state —
-    its log, backups, lock and the ``workers`` table — is not content.
+    its log, backups, lock, doorbells and the ``workers`` table — is not content.
     """
     state: dict[str, str] = {}
     for path in sorted(root.rglob("*")):

@@ -31,7 +31,9 @@ def test_regenerate_edit_lock_approve_and_choose(library: Library, rendered) -> 
     before = {s.id: s.current_take_id for s in (first, second, third)}
 
     regenerate(library, second.id)  # new seed, new take, ahead of bulk work
-    assert JobQueue(library).jobs(state="queued")[0]["priority"] == 10
+    # whether a worker has claimed it yet or not (woken at once by the queue's doorbell)
+    newest = max(JobQueue(library).jobs(project_id=rendered.id), key=lambda job: job["id"])
+    assert newest["priority"] == 10
     edit_text(library, third.id, "The very last line, rewritten for 2 voices.")
     set_locked(library, first.id, True)
     assert [s.id for s in library.segments_to_render(rendered)] == [third.id]
