@@ -37,8 +37,9 @@ class Progress:
     ``segment_states`` view defines it; ``renders`` and ``checks`` the jobs
     still to finish (queued, running, or waiting to retry) of each kind;
     ``dead`` the render jobs that gave up. ``eta_s`` is the measured time
-    left: 0.0 when no render is left, None while there is nothing to
-    measure it by (no render finished yet, no worker loaded).
+    left (:func:`time_left`: the renders, and with take QA on their checks):
+    0.0 when no render is left, None while there is nothing to measure it
+    by (no render of its backend finished yet, or every worker of it failed).
     """
 
     counts: Mapping[str, int] = field(default_factory=dict)

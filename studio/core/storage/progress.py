@@ -18,6 +18,14 @@ ACTIVE = ("queued", "running", "failed")  # a job still to finish (failed: waiti
 CHARS = "MAX(1, LENGTH(s.speech)) / MAX(s.speed, 0.1)"
 
 
+# Render jobs still to finish, as :meth:`ProgressStore.render_work` and
+# :meth:`ProgressStore.render_ahead` add them up: the waiting ones in one row
+# per priority, each running one in a row of its own (its start counts).
+_WORK = (f"SUM({CHARS}), SUM(CASE WHEN p.expires_at IS NULL THEN {CHARS} ELSE 0 END), "
+         "MAX(j.started_at), j.priority, MAX(j.id)")
+_RUNNING = "CASE WHEN j.state = 'running' THEN j.id END"
+
+
 @dataclass
 class Work:
     """Render jobs still to finish: characters waiting (``checked``: those of
@@ -29,14 +37,17 @@ class Work:
     running: list[tuple[float, float]] = field(default_factory=list)
     last: tuple[int, int] = (0, 0)  # (priority, id) of the last job the queue hands out
 
-    def add(self, state: str, chars: float, started_at: float | None, *,
-            checked: bool = True) -> None:
-        """One more job in ``state``."""
-        if state == "running" and started_at is not None:
+    def add(self, running: bool, chars: float, checked: float, started_at: float | None,
+            priority: int, job_id: int) -> None:
+        """Jobs of a row of :data:`_WORK`: one ``running``, or those waiting
+        at ``priority`` (the newest ``job_id``)."""
+        if running and started_at is not None:
             self.running.append((chars, started_at))
         else:
             self.waiting += chars
-        self.checked += chars if checked else 0.0
+        self.checked += checked
+        if self.last == (0, 0) or (-priority, job_id) > (-self.last[0], self.last[1]):
+            self.last = (priority, job_id)
 
 
 @dataclass
@@ -94,18 +105,13 @@ class ProgressStore(Storage):
         (its time left is the time once resumed)."""
         ids = json.dumps(list(project_ids))
         found: dict[int, dict[str, Work]] = {project_id: {} for project_id in project_ids}
-        for project_id, backend, state, chars, started_at, priority, job_id, checked in \
-                self.conn.execute(
-                    f"SELECT s.project_id, j.backend, j.state, {CHARS}, j.started_at, "
-                    "j.priority, j.id, p.expires_at IS NULL FROM jobs j "
-                    "JOIN segments s ON s.id = j.segment_id "
-                    "JOIN projects p ON p.id = s.project_id "
-                    "WHERE s.project_id IN (SELECT value FROM json_each(?)) "
-                    "AND j.kind = 'render' AND j.state IN ('queued', 'running', 'failed') "
-                    "ORDER BY j.priority DESC, j.id", (ids,)):
-            work = found[project_id].setdefault(backend, Work())
-            work.add(state, chars, started_at, checked=bool(checked))
-            work.last = (priority, job_id)  # the last one claimed: its order is the key
+        for project_id, backend, running, *row in self.conn.execute(
+                f"SELECT s.project_id, j.backend, {_RUNNING} IS NOT NULL, {_WORK} FROM jobs j "
+                "JOIN segments s ON s.id = j.segment_id JOIN projects p ON p.id = s.project_id "
+                "WHERE s.project_id IN (SELECT value FROM json_each(?)) AND j.kind = 'render' "
+                "AND j.state IN ('queued', 'running', 'failed') "
+                f"GROUP BY s.project_id, j.backend, j.priority, {_RUNNING}", (ids,)):
+            found[project_id].setdefault(backend, Work()).add(bool(running), *row)
         return found
 
     def render_ahead(self, backend: str, project_id: int, last: tuple[int, int]) -> Work:
@@ -114,16 +120,16 @@ class ProgressStore(Storage):
         (priority, id): higher priority, or as high and older."""
         work = Work()
         priority, job_id = last
-        for state, chars, started_at, checked in self.conn.execute(
-                f"SELECT j.state, {CHARS}, j.started_at, p.expires_at IS NULL "
-                "FROM jobs j JOIN segments s ON s.id = j.segment_id "
-                "JOIN projects p ON p.id = s.project_id "
+        for running, *row in self.conn.execute(
+                f"SELECT {_RUNNING} IS NOT NULL, {_WORK} FROM jobs j "
+                "JOIN segments s ON s.id = j.segment_id JOIN projects p ON p.id = s.project_id "
                 "WHERE j.backend = ? AND j.kind = 'render' "
                 "AND j.state IN ('queued', 'running', 'failed') AND s.project_id != ? "
                 "AND (j.state = 'running' OR p.paused = 0) "
-                "AND (j.priority > ? OR (j.priority = ? AND j.id < ?))",
+                "AND (j.priority > ? OR (j.priority = ? AND j.id < ?)) "
+                f"GROUP BY j.priority, {_RUNNING}",
                 (backend, project_id, priority, priority, job_id)):
-            work.add(state, chars, started_at, checked=bool(checked))
+            work.add(bool(running), *row)
         return work
 
     def check_work(self, project_id: int) -> tuple[float, float]:
