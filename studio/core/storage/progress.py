@@ -28,9 +28,9 @@ _RUNNING = "CASE WHEN j.state = 'running' THEN j.id END"
 
 @dataclass
 class Work:
-    """Render jobs still to finish: characters waiting (``checked``: those of
-    them whose takes take QA will check: not a one-shot request's), and
-    (characters, started) of each running."""
+    """Render jobs still to finish: the characters of those waiting, and
+    (characters, started) of each running; ``checked``: the characters of
+    all of them whose takes take QA will check (not a one-shot request's)."""
 
     waiting: float = 0.0
     checked: float = 0.0
