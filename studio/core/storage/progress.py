@@ -1,6 +1,7 @@
 """What :class:`studio.core.progress.Progress` is read from: segments by
-state, jobs by kind and state, and the measured time a render takes, for
-one or many projects, in one snapshot."""
+state, jobs by kind and state, for one or many projects, in one snapshot;
+and what its time left is measured by: the render work still to do and
+queued ahead, recent renders and checks, and the engine's planned workers."""
 
 from __future__ import annotations
 
@@ -11,6 +12,42 @@ from dataclasses import dataclass, field
 from studio.core.storage.base import Storage
 
 ACTIVE = ("queued", "running", "failed")  # a job still to finish (failed: waiting to retry)
+# What a job speaks, in characters at its speed (render time follows the
+# audio's length, and a slower speed makes more of it): its segment's speech
+# as it is now.
+CHARS = "MAX(1, LENGTH(s.speech)) / MAX(s.speed, 0.1)"
+
+
+# Render jobs still to finish, as :meth:`ProgressStore.render_work` and
+# :meth:`ProgressStore.render_ahead` add them up: the waiting ones in one row
+# per priority, each running one in a row of its own (its start counts).
+_WORK = (f"SUM({CHARS}), SUM(CASE WHEN p.expires_at IS NULL THEN {CHARS} ELSE 0 END), "
+         "MAX(j.started_at), j.priority, MAX(j.id)")
+_RUNNING = "CASE WHEN j.state = 'running' THEN j.id END"
+
+
+@dataclass
+class Work:
+    """Render jobs still to finish: the characters of those waiting, and
+    (characters, started) of each running; ``checked``: the characters of
+    all of them whose takes take QA will check (not a one-shot request's)."""
+
+    waiting: float = 0.0
+    checked: float = 0.0
+    running: list[tuple[float, float]] = field(default_factory=list)
+    last: tuple[int, int] = (0, 0)  # (priority, id) of the last job the queue hands out
+
+    def add(self, running: bool, chars: float, checked: float, started_at: float | None,
+            priority: int, job_id: int) -> None:
+        """Jobs of a row of :data:`_WORK`: one ``running``, or those waiting
+        at ``priority`` (the newest ``job_id``)."""
+        if running and started_at is not None:
+            self.running.append((chars, started_at))
+        else:
+            self.waiting += chars
+        self.checked += checked
+        if self.last == (0, 0) or (-priority, job_id) > (-self.last[0], self.last[1]):
+            self.last = (priority, job_id)
 
 
 @dataclass
@@ -61,20 +98,88 @@ class ProgressStore(Storage):
             "JOIN projects p ON p.id = s.project_id WHERE p.deleted_at IS NULL "
             "AND j.state IN ('queued', 'running', 'failed') ORDER BY p.name")]
 
-    def render_seconds(self, recent: int = 20) -> float | None:
-        """How long the last ``recent`` finished renders took, on average
-        (None before any)."""
-        row = self.conn.execute(
-            "SELECT AVG(updated_at - started_at) FROM (SELECT updated_at, started_at FROM jobs "
-            "WHERE state = 'done' AND kind = 'render' AND started_at IS NOT NULL "
-            "ORDER BY updated_at DESC LIMIT ?)", (recent,)).fetchone()
-        return None if row is None or row[0] is None else float(row[0])
+    def render_work(self, project_ids: Sequence[int]) -> dict[int, dict[str, Work]]:
+        """Each project's render jobs still to finish, by backend: the
+        characters they speak, and when the running ones started. A job
+        waiting to retry counts (it will run again); a paused project's too
+        (its time left is the time once resumed)."""
+        ids = json.dumps(list(project_ids))
+        found: dict[int, dict[str, Work]] = {project_id: {} for project_id in project_ids}
+        for project_id, backend, running, *row in self.conn.execute(
+                f"SELECT s.project_id, j.backend, {_RUNNING} IS NOT NULL, {_WORK} FROM jobs j "
+                "JOIN segments s ON s.id = j.segment_id JOIN projects p ON p.id = s.project_id "
+                "WHERE s.project_id IN (SELECT value FROM json_each(?)) AND j.kind = 'render' "
+                "AND j.state IN ('queued', 'running', 'failed') "
+                f"GROUP BY s.project_id, j.backend, j.priority, {_RUNNING}", (ids,)):
+            found[project_id].setdefault(backend, Work()).add(bool(running), *row)
+        return found
 
-    def render_workers(self) -> int:
-        """Workers loaded to render now (take QA's pool not counted)."""
-        return int(self.conn.execute(
-            "SELECT COUNT(*) FROM workers WHERE state IN ('loaded', 'busy') "
-            "AND backend != 'qa'").fetchone()[0])
+    def render_ahead(self, backend: str, project_id: int, last: tuple[int, int]) -> Work:
+        """The render jobs of ``backend`` of other projects (not paused) that
+        the queue's order hands out before the project's ``last`` job
+        (priority, id): higher priority, or as high and older."""
+        work = Work()
+        priority, job_id = last
+        for running, *row in self.conn.execute(
+                f"SELECT {_RUNNING} IS NOT NULL, {_WORK} FROM jobs j "
+                "JOIN segments s ON s.id = j.segment_id JOIN projects p ON p.id = s.project_id "
+                "WHERE j.backend = ? AND j.kind = 'render' "
+                "AND j.state IN ('queued', 'running', 'failed') AND s.project_id != ? "
+                "AND (j.state = 'running' OR p.paused = 0) "
+                "AND (j.priority > ? OR (j.priority = ? AND j.id < ?)) "
+                f"GROUP BY j.priority, {_RUNNING}",
+                (backend, project_id, priority, priority, job_id)):
+            work.add(bool(running), *row)
+        return work
+
+    def check_work(self, project_id: int) -> tuple[float, float]:
+        """Characters of the checks still to finish: the project's own, and
+        those of other projects (not paused) that take QA's pool has queued."""
+        own = others = 0.0
+        for mine, chars in self.conn.execute(
+                f"SELECT s.project_id = ?, SUM({CHARS}) FROM jobs j "
+                "JOIN segments s ON s.id = j.segment_id JOIN projects p ON p.id = s.project_id "
+                "WHERE j.kind != 'render' AND j.state IN ('queued', 'running', 'failed') "
+                "AND (j.state = 'running' OR p.paused = 0 OR s.project_id = ?) GROUP BY 1",
+                (project_id, project_id)):
+            if mine:
+                own = float(chars)
+            else:
+                others = float(chars)
+        return own, others
+
+    def render_samples(self, backend: str, recent: int) -> list[tuple[float, float, bool]]:
+        """(seconds it took, characters, a retake) of the last ``recent``
+        finished renders of ``backend``, the newest first."""
+        return [(float(row[0]), float(row[1]), bool(row[2])) for row in self.conn.execute(
+            f"SELECT j.updated_at - j.started_at, {CHARS}, j.retake > 0 FROM jobs j "
+            "JOIN segments s ON s.id = j.segment_id WHERE j.state = 'done' "
+            "AND j.kind = 'render' AND j.backend = ? AND j.started_at IS NOT NULL "
+            "ORDER BY j.updated_at DESC LIMIT ?", (backend, recent))]
+
+    def check_samples(self, recent: int) -> list[tuple[float, float, float, float]]:
+        """(claimed, finished, characters, seconds a check worker spent on
+        it) of the last ``recent`` finished checks of takes. The seconds are
+        what the worker measured (``check_s``: its share of its batch, and of
+        a second hearing); from the claim to the end includes the rest of
+        its batch, and a wait for a second hearing."""
+        return [(float(row[0]), float(row[1]), float(row[2]), float(row[3]))
+                for row in self.conn.execute(
+            f"SELECT j.started_at, j.updated_at, {CHARS}, "
+            "json_extract(c.metrics, '$.check_s') FROM jobs j "
+            "JOIN take_checks c ON c.take_id = j.take_id "
+            "JOIN segments s ON s.id = j.segment_id WHERE j.state = 'done' "
+            "AND j.kind != 'render' AND j.started_at IS NOT NULL "
+            "AND json_extract(c.metrics, '$.check_s') IS NOT NULL "
+            "ORDER BY j.updated_at DESC LIMIT ?", (recent,))]
+
+    def worker_slots(self) -> dict[str, tuple[int, int]]:
+        """Each backend's workers as the engine last planned them: (loaded
+        now, slots that have not failed: loaded, starting, or planned and
+        waiting to start)."""
+        return {backend: (int(loaded), int(alive)) for backend, loaded, alive in self.conn.execute(
+            "SELECT backend, SUM(state IN ('loaded', 'busy')), SUM(state != 'failed') "
+            "FROM workers GROUP BY backend")}
 
     def dead_errors(self, project_id: int) -> list[str]:
         """The distinct last errors of the project's dead jobs."""
