@@ -281,3 +281,23 @@ def test_no_path_or_header_breaks_a_json_log_line(tmp_path: Path) -> None:
     for path in HOSTILE:
         assert path in paths
     assert all(line.isascii() for line in lines)
+
+
+def test_an_emoji_is_refused_in_words_an_api_client_can_act_on(server: Server) -> None:
+    """The command line's advice (a flag that drops them) means nothing to a
+    program calling the API: it is told to remove the emoji, with the code
+    ``emoji``, and nothing is queued."""
+    before = snapshot(server.root)
+    with server.client() as client:
+        speech = client.post("/v1/audio/speech", json={
+            "model": "tts-1", "voice": "joe", "input": "Launch day \U0001F680 is here."})
+        original = client.post("/synthesize", json={
+            "apikey": server.key, "voice": "joe", "target": "Launch day \U0001F680 is here."})
+    error = speech.json()["error"]
+    assert speech.status_code == 400 and error["code"] == "emoji", speech.text
+    assert "remove it from the text" in error["message"] and "U+1F680" in error["message"]
+    assert original.status_code == 400, original.text
+    assert "remove it from the text" in original.json()["detail"]
+    for message in (error["message"], original.json()["detail"]):
+        assert "--strip-symbols" not in message and "`studio" not in message
+    assert snapshot(server.root) == before
