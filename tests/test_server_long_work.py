@@ -135,6 +135,7 @@ def test_a_key_past_its_export_limit_gets_429(rendered: Rendered) -> None:
     assert refused.headers["retry-after"] == "1"
 
 
+@pytest.mark.slow  # `make test-slow`; the fast run keeps the other two of this file
 def test_an_export_whose_client_leaves_is_killed(rendered: Rendered) -> None:
     server = rendered.server
     results = server.root / "server" / "results"

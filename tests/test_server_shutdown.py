@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.conftest import run_studio
 from tests.test_server import Server, prepare_library, start_server
@@ -94,6 +95,7 @@ def _oneshot_projects_queued(root: Path) -> int:
         conn.close()
 
 
+@pytest.mark.slow  # `make test-slow`; the fast run keeps the event stream's stop
 def test_requests_past_the_grace_are_answered_and_their_jobs_cancelled(tmp_path: Path
                                                                        ) -> None:
     root = tmp_path / "library"

@@ -51,7 +51,8 @@ def _corrupt(tmp_path, clip):
     [
         ("corrupt", "not a readable audio file"),
         ("short", "1.0 s of sound; a voice prompt needs 3 to 30 s"),
-        ("long", "s of sound; a voice prompt needs 3 to 30 s"),
+        pytest.param("long", "s of sound; a voice prompt needs 3 to 30 s",
+                     marks=pytest.mark.slow),  # a minute of speech to make: `make test-slow`
         ("silent", "is silent"),
         ("clipped", "is clipped"),
         ("text", "not a supported audio type"),
