@@ -13,6 +13,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -375,12 +376,23 @@ def test_a_key_past_its_concurrency_limit_gets_429(server: Server) -> None:
     assert refused.headers["retry-after"] == "1"
 
 
-def test_a_render_that_keeps_failing_is_a_500(server: Server) -> None:
+@pytest.mark.parametrize("text", [
+    "The xylophone cannot be read.",
+    # the sentences after it are held until the first lands: it failing ends the request
+    "The xylophone cannot be read. Then comes a second sentence. And a third one."])
+def test_a_render_that_keeps_failing_is_a_500(server: Server, text: str) -> None:
     with server.client() as client:
         reply = client.post("/v1/audio/speech", json={
-            "model": "tts-1", "input": "The xylophone cannot be read.", "voice": "joe"})
+            "model": "tts-1", "input": text, "voice": "joe"})
     assert reply.status_code == 500
     assert "cannot read 'xylophone'" in reply.json()["error"]["message"]
+    conn = sqlite3.connect(server.root / "studio.db")
+    left = conn.execute(
+        "SELECT COUNT(*) FROM jobs j JOIN segments s ON s.id = j.segment_id WHERE s.project_id "
+        "= (SELECT MAX(id) FROM projects WHERE name LIKE 'api-oneshot-%') AND j.state IN "
+        "('queued', 'running', 'failed')").fetchone()[0]
+    conn.close()
+    assert left == 0  # nothing is left to render for nobody
 
 
 # ---------------------------------------------------------------- operations

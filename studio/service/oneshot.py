@@ -80,15 +80,18 @@ def outcomes(library: Library, ids: list[int]) -> dict[int, Outcome | None]:
     """How each waiting request's project ended (None: not yet), read in one
     snapshot from its :class:`~studio.core.progress.Progress`: done once
     rendered and settled (one-shot takes are not checked, so that is once
-    rendered); failed once nothing is left to try, with its jobs' errors; a
-    project removed meanwhile (from the desktop, say) is said so at once."""
+    rendered); failed, with its jobs' errors, once a render gave up (the
+    request cannot be answered whole: its other jobs need not run, and a
+    stream's held segments would wait for nothing) or nothing is left to
+    try; a project removed meanwhile (from the desktop, say) is said so at
+    once."""
     found: dict[int, Outcome | None] = {}
     for project_id, progress in read_progress(library, ids).items():
         if not progress.total:
             found[project_id] = Outcome(False, ("the request's project was removed",))
         elif progress.done:
             found[project_id] = Outcome(True)
-        elif progress.settled:
+        elif progress.settled or progress.dead:
             errors = ProgressStore(library.conn).dead_errors(project_id)
             found[project_id] = Outcome(False, tuple(errors) or ("not rendered",))
         else:
