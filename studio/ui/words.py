@@ -46,6 +46,26 @@ def regenerated(done: Sequence[Regenerated]) -> str:
     return translate("Words", "Segment %d is being rendered now") % number
 
 
+def batch_change(what: str, value: object, count: int) -> str:
+    """The undo stack's name for a change of several segments ("Approve 3
+    segments": the Edit menu shows it as "Undo Approve 3 segments")."""
+    if what == "lock":
+        verb = translate("Words", "Lock") if value else translate("Words", "Unlock")
+    elif what == "approve":
+        verb = translate("Words", "Approve") if value else translate("Words", "Unapprove")
+    else:
+        verb = translate("Words", "Set the voice of")
+    counted = (translate("Words", "1 segment") if count == 1
+               else translate("Words", "%d segments") % count)
+    return f"{verb} {counted}"
+
+
+def text_edit(text: str) -> str:
+    """The undo stack's name for an edit of a segment's text."""
+    shown = text if len(text) <= 30 else text[:29] + "…"
+    return translate("Words", "Edit “%s”") % shown
+
+
 def refusal(err: UserError) -> UserError:
     """A refusal with the window's words where its code has them (the
     problem and what to do), else as the flow said it."""

@@ -38,8 +38,10 @@ def test_a_selection_locks_and_approves_together_in_one_undo_step(qtbot, library
         assert _states(library, project) == ["rendered", "approved", "approved",
                                              "rendered", "approved", "rendered"]
         assert panel.buttons["approve"].text() == "Unapprove (3)"  # the selection stayed
+        assert window.undo.undoText() == "Approve 3 segments"  # "Undo Approve 3 segments"
         assert view.selected_ids() == panel.selected
         panel.toggle_lock()
+        assert window.undo.undoText() == "Lock 3 segments"
         assert [s.locked for s in library.segments(project.id)] == [
             False, True, True, False, True, False]
         window.undo.undo()  # the lock, all three at once
@@ -49,6 +51,31 @@ def test_a_selection_locks_and_approves_together_in_one_undo_step(qtbot, library
         window.undo.redo()
         assert _states(library, project).count("approved") == 3
         assert "Approved 3 / 6" in view.counts.text()
+        view.select_ids([view.segments.rows[0]["id"]], view.segments.rows[0]["id"])
+        panel.toggle_approve()
+        assert window.undo.undoText() == "Approve 1 segment"
+    finally:
+        window.close()
+
+
+def test_render_all_waits_for_a_segment_to_render(qtbot, library):
+    """An empty project has nothing to render: the button says so instead of
+    queueing nothing."""
+    library.create_project("empty", library.find_voice("joe"))
+    window = show_window(qtbot, library)
+    view = window.projects
+    try:
+        names = [r["name"] for r in view.projects.rows]
+        view.project_list.setCurrentIndex(view.projects.index(names.index("empty"), 0))
+        view.refresh()
+        assert not view.render_button.isEnabled()
+        assert "Nothing to render yet" in view.render_button.toolTip()
+        make_project(library, "full")
+        view.refresh()
+        names = [r["name"] for r in view.projects.rows]
+        view.project_list.setCurrentIndex(view.projects.index(names.index("full"), 0))
+        view.refresh()
+        assert view.render_button.isEnabled()
     finally:
         window.close()
 

@@ -109,10 +109,12 @@ class RenderBar(QWidget):
         total_s = sum(row["duration_s"] or 0 for row in rows)
         self.summary.setText(translate("ProjectsView", "%s rendered, %d failed")
                              % (seconds(total_s), failed))
-        self._show_fit(project, checked)
+        self._show_fit(project, checked, bool(rows))
 
-    def _show_fit(self, project: Project, checked: Callable[[], None] | None) -> None:
-        """Which backend speaks the project's voice; Render all only when it can."""
+    def _show_fit(self, project: Project, checked: Callable[[], None] | None,
+                  segments: bool) -> None:
+        """Which backend speaks the project's voice; Render all only when it
+        can, and when there is a segment to render."""
         voice = self.library.voice(project.voice_id)
         voices = [(v.name, v.id) for v in self.library.voices()]
         if [(self.voice_picker.itemText(i), self.voice_picker.itemData(i))
@@ -127,8 +129,10 @@ class RenderBar(QWidget):
             text = "⚠ " + text + " " + translate("ProjectsView", "(cannot render here)")
         self.voice_label.setText(text)
         self.voice_label.setToolTip(fit.problem or "")
-        self.render_button.setEnabled(fit.usable)
-        self.render_button.setToolTip(fit.problem or translate(
+        self.render_button.setEnabled(fit.usable and segments)
+        self.render_button.setToolTip(fit.problem or (translate(
+            "ProjectsView", "Nothing to render yet: paste the script in the Script tab and "
+            "Apply (Ctrl+Return)") if not segments else None) or translate(
             "ProjectsView",
             "Render every segment that has no take of its present text and voice "
             "(Ctrl+Shift+R; locked segments are left as they are)"))

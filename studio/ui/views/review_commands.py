@@ -13,6 +13,7 @@ from PySide6.QtGui import QUndoCommand
 from studio.core.store import Library, Segment
 from studio.errors import UserError
 from studio.service import review
+from studio.ui import words
 
 
 class EditTextCommand(QUndoCommand):
@@ -20,7 +21,7 @@ class EditTextCommand(QUndoCommand):
 
     def __init__(self, library: Library, segment_id: int, old: str, new: str,
                  done: Callable[[], None]) -> None:
-        super().__init__(f"edit segment text: {new[:30]}")
+        super().__init__(words.text_edit(new))
         self.library, self.segment_id, self.old, self.new, self.done = (
             library, segment_id, old, new, done)
 
@@ -43,7 +44,7 @@ class BatchCommand(QUndoCommand):
 
     def __init__(self, library: Library, what: str, segment_ids: list[int], value: Any,
                  done: Callable[[], None]) -> None:
-        super().__init__(f"{what} {len(segment_ids)} segments")
+        super().__init__(words.batch_change(what, value, len(segment_ids)))
         self.library, self.what, self.value, self.done = library, what, value, done
         self.ids = segment_ids
         self.before: dict[int, Any] = {}
