@@ -54,6 +54,12 @@ def test_a_selection_locks_and_approves_together_in_one_undo_step(qtbot, library
         view.select_ids([view.segments.rows[0]["id"]], view.segments.rows[0]["id"])
         panel.toggle_approve()
         assert window.undo.undoText() == "Approve 1 segment"
+        view.select_ids([view.segments.rows[i]["id"] for i in (1, 2)], view.segments.rows[1]["id"])
+        assert panel.buttons["regenerate"].text() == "Regenerate (2)"
+        view.select_ids([], None)  # nothing selected: the disabled buttons count nothing
+        assert not panel.buttons["regenerate"].isEnabled()
+        assert [panel.buttons[name].text() for name in ("regenerate", "lock", "approve")] == [
+            "Regenerate", "Lock", "Approve"]
     finally:
         window.close()
 

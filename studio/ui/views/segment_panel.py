@@ -155,7 +155,10 @@ class SegmentPanel(PlaybackPanel):
             button.setEnabled(enabled and not (name in playing and self.player.problem))
         self.takes.clear()
         self.voice.clear()
-        if self.segment is None:
+        if self.segment is None:  # disabled buttons count nothing ("Regenerate", not "(7)")
+            self.buttons["lock"].setText(self.tr("Lock"))
+            self.buttons["approve"].setText(self.tr("Approve"))
+            self.buttons["regenerate"].setText(self.tr("Regenerate"))
             self.text.setText(self.tr("Select a segment to review it."))
             self._drawn_take = None
             self.waveform.set_audio(None)
