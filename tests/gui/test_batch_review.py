@@ -198,3 +198,21 @@ def test_a_selection_plays_on_its_own_and_loops(qtbot, library):
         panel.stop()
         _settle(qtbot)
         window.close()
+
+
+def test_a_take_of_an_old_pronunciation_says_so(qtbot, library):
+    """After a lexicon change the old take is "(other pronunciation)", not
+    "(other voice)": the voice did not change."""
+    from studio.text.lexicon import Entry
+
+    project = make_project(library, "said", rendered=True, script=SIX)
+    library.set_lexicon([Entry("Three", alias="Tree")], project.id)
+    window = show_window(qtbot, library)
+    view, panel = window.projects, window.projects.panel
+    try:
+        third = view.segments.rows[2]["id"]
+        view.select_ids([third], third)
+        labels = [panel.takes.itemText(i) for i in range(panel.takes.count())]
+        assert len(labels) == 1 and labels[0].endswith("(other pronunciation)"), labels
+    finally:
+        window.close()

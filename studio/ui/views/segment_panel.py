@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.audio.playback import Player
-from studio.core.store import Library, Segment
+from studio.core.store import Library, Segment, Take
 from studio.errors import UserError
 from studio.service import review
 from studio.ui import words
@@ -195,14 +195,24 @@ class SegmentPanel(PlaybackPanel):
             if take.id == segment.current_take_id and segment.done:
                 label += " " + self.tr("(current)")
             elif not self.library.take_is_current(take.id, segment.id):
-                label += " " + (self.tr("(other text)") if take.text != segment.text
-                                else self.tr("(other voice)"))
+                label += " " + self._why_not_current(take, segment)
             self.takes.addItem(label, take.id)
             if take.id == segment.current_take_id:
                 self.takes.setCurrentIndex(self.takes.count() - 1)
         self._show_playing_take()
         self._load_waveform()
         self._load_check()
+
+    def _why_not_current(self, take: Take, segment: Segment) -> str:
+        """What a take no longer matches: the words, their pronunciation (a
+        lexicon change), the speed, or the voice."""
+        if take.text != segment.text:
+            return self.tr("(other text)")
+        if take.speech != segment.speech:
+            return self.tr("(other pronunciation)")
+        if take.speed != segment.speed:
+            return self.tr("(other speed)")
+        return self.tr("(other voice)")
 
     def _load_check(self) -> None:
         """Read what take QA found in the current take off the GUI thread
