@@ -16,8 +16,10 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     gui = sub.add_parser("gui", parents=[common], help="open the desktop studio (the default)")
     gui.add_argument("--screenshot", type=Path, metavar="FILE",
                      help="render a view offscreen to a PNG at 1280x800 and exit")
-    gui.add_argument("--view", default="projects",
-                     choices=["voices", "projects", "queue", "engine", "models", "pronunciation"])
+    gui.add_argument("--view",
+                     choices=["voices", "projects", "queue", "engine", "models", "pronunciation"],
+                     help="the page to open (default: the one left open; for a screenshot, "
+                          "projects)")
     gui.add_argument("--language", choices=["en", "zh_CN"],
                      help="interface language (default: the saved choice, else the system's)")
     gui.add_argument("--theme", choices=["system", "light", "dark"],
@@ -38,5 +40,5 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from studio.ui.app import run
 
     root = args.library or default_library_dir()
-    return run(Path(root), getattr(args, "screenshot", None), getattr(args, "view", "projects"),
+    return run(Path(root), getattr(args, "screenshot", None), getattr(args, "view", None),
                getattr(args, "language", None), getattr(args, "theme", None))

@@ -6,9 +6,26 @@ import gc
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Qt is imported when the window opens, not with the command
+    from studio.core.store import Library
+    from studio.ui.main_window import MainWindow
 
 
-def run(root: Path, screenshot: Path | None = None, view: str = "projects",
+def open_window(library: Library, view: str | None, screenshot: bool) -> MainWindow:
+    """The main window as the user left it (its size, page and project), or
+    on ``view`` when one is asked for; a screenshot's at 1280x800, on the
+    Projects page unless told."""
+    from studio.ui.main_window import MainWindow
+
+    window = MainWindow(library, remember=not screenshot)
+    if view or screenshot:
+        window.show_view(view or "projects")
+    return window
+
+
+def run(root: Path, screenshot: Path | None = None, view: str | None = None,
         language: str | None = None, theme: str | None = None) -> int:
     """Open the main window on the library at ``root`` (or save a screenshot)."""
     if screenshot is not None:
@@ -18,7 +35,6 @@ def run(root: Path, screenshot: Path | None = None, view: str = "projects",
 
     from studio.core.store import Library
     from studio.ui import i18n
-    from studio.ui.main_window import MainWindow
     from studio.ui.tasks import wait_for_tasks
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -35,9 +51,7 @@ def run(root: Path, screenshot: Path | None = None, view: str = "projects",
         themes.apply(app, look)
         themes.follow_system(app, look)
     with Library.open(root) as library:
-        window = MainWindow(library, remember=screenshot is None)
-        window.resize(1280, 800)
-        window.show_view(view)
+        window = open_window(library, view, screenshot is not None)
         if screenshot is not None:
             window.show()
             app.processEvents()

@@ -86,9 +86,9 @@ class MainWindow(QMainWindow):
         self.statusBar().setToolTip(str(library.root))
         self.watcher = StoreWatcher(library.root, parent=self)
         self.watcher.changed.connect(self._store_changed)
-        geometry = self.settings.value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        geometry = self.settings.value("geometry") if remember else None
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
         # reopen on the project the user left (not whichever sorts first)
         self.projects.select_project(str(self.settings.value("project", "")))
         self.projects.project_list.selectionModel().currentChanged.connect(

@@ -20,7 +20,7 @@ def _settle(qtbot) -> None:
     qtbot.waitUntil(lambda: not qt_tasks._running, timeout=60000)
 
 
-def _window(library_dir: Path, qtbot):
+def _window(library_dir: Path, qtbot, size: tuple[int, int] | None = (1280, 800)):
     from studio.core.planning import ensure_presets
     from studio.ui.main_window import MainWindow
 
@@ -28,7 +28,8 @@ def _window(library_dir: Path, qtbot):
     ensure_presets(library)
     window = MainWindow(library)
     qtbot.addWidget(window)
-    window.resize(1280, 800)
+    if size is not None:  # None: as the window opens itself
+        window.resize(*size)
     window.show()
     return window, library
 
@@ -88,14 +89,28 @@ def test_drop_a_text_file_makes_a_project_and_bad_files_say_why(qtbot, library_d
 
 
 def test_window_state_is_remembered(qtbot, library_dir):
+    from tests.gui.helpers import make_project
+
     window, library = _window(library_dir, qtbot)
+    for name in ("alpha", "beta", "gamma"):
+        make_project(library, name)
+    window.projects.refresh()
+    assert window.projects.select_project("beta")
+    window.resize(780, 600)  # within the offscreen screen: a larger one is fitted to it
     window.show_view("engine")
-    window.resize(1000, 700)
+    assert window.height() == 600  # the width: what the pages need at least
     window.close()
     library.close()
-    again, library = _window(library_dir, qtbot)
+    from studio.ui.app import open_window
+
+    library = Library.open(library_dir)
+    again = open_window(library, None, screenshot=False)  # as `studio gui` opens it
+    qtbot.addWidget(again)
+    again.show()
     try:
         assert again.current_view() == "engine"
+        assert again.height() == 600  # not the first run's 800
+        assert again.projects.current_project().name == "beta"
         assert str(library_dir.parent) in again.settings.fileName()  # isolated
     finally:
         again.close()
