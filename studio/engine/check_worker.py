@@ -207,7 +207,7 @@ class CheckWorker(Worker):
                 rates[job.project_id] = project_rates(self.library, job.project_id)
             takes[job.id] = _Take(TakeToCheck(
                 key=job.id, audio=samples, rate=rate, language=job.language, speed=job.speed,
-                text=spoken_words(job.speech or job.text),
+                text=job.text, spoken=_respelled(job),
                 project_rates=rates[job.project_id], prompt=self._prompt(job),
                 voice_embeddings=self.checks.voice_embeddings(job.project_id, job.voice_id,
                                                               exclude=job.take_id),
@@ -222,6 +222,13 @@ class CheckWorker(Worker):
             return audio.read_audio(self.library.path(job.prompt_path))
         except UserError:
             return None
+
+
+def _respelled(job: CheckJob) -> str:
+    """The words the voice was given where the lexicon changed them, else ""
+    (the take is held to its script's words, :attr:`TakeToCheck.spoken`)."""
+    said = spoken_words(job.speech or job.text)
+    return "" if said == job.text else said
 
 
 class _LazySpeakerCheck:

@@ -76,7 +76,10 @@ class TakeToCheck:
     key: int  # the caller's id for it (the take's id)
     audio: npt.NDArray[np.float32]  # mono
     rate: int
-    text: str  # the segment's spoken text (normalized, as rendered)
+    # the script's words: the segment's text (normalized, markup applied), what
+    # the words heard are held to (a name respelled for the voice is still
+    # right when the recognizer writes it as the script does)
+    text: str
     language: str  # "en", "zh", ...
     # (speaking rate, spoken characters) of the project's other checked takes
     # (rate: characters of spoken text per second of speech), for the
@@ -92,6 +95,12 @@ class TakeToCheck:
     project_size: int = 0
     # the speed the script asked for: the pace check judges the pace at speed 1
     speed: float = 1.0
+    # the words the voice was given, where a lexicon alias changed them
+    # (phoneme spans read as their words); empty: the same as ``text``. The
+    # pace counts these (the respelling's length is what takes time), and a
+    # word heard as its respelling (a name the recognizer does not know) is
+    # right too
+    spoken: str = ""
 
 
 @dataclass(frozen=True)

@@ -291,7 +291,7 @@ class Checker:
         rate = median = 0.0  # characters/s: the take's, the project's
         rate_note: str | None = None
         if report.speech_s > 0.5:
-            chars = spoken_characters(take.text)
+            chars = spoken_characters(take.spoken or take.text)
             rate = chars / report.speech_s / take.speed  # the pace at speed 1
             f.metrics["chars_per_s"] = round(rate, 2)
             pace = rate_z(rate, chars, take.project_rates)
@@ -314,9 +314,8 @@ class Checker:
         elif heard is not None:
             heard_by = model or self.model_for(take.language)
             recognized = heard.text
-            comparison = compare(
-                take.text, heard.tokens, take.language, s, script=script,
-                hurried=pace is not None and pace > HURRIED_Z,
+            comparison = _compare_take(
+                take, script, heard, s, hurried=pace is not None and pace > HURRIED_Z,
                 ends_in_sound=s.check_timing
                 and float(report.metrics.get("trail_silence_s", 1.0)) <= CUT_TRAIL_S)
             diff = comparison.diff()
@@ -362,6 +361,28 @@ class Checker:
             recognized=recognized, diff=diff, spots=tuple(f.spots), model=heard_by,
             embedding=embedding,
         )
+
+
+def _compare_take(take: TakeToCheck, script: list[str], heard: Heard, settings: QaSettings,
+                  *, hurried: bool, ends_in_sound: bool) -> Comparison:
+    """The heard words against the script's words; where a lexicon alias
+    respelled some of them for the voice, against the respelling too, and
+    the closer of the two stands (the script's on a tie). A known name
+    respelled ("Yosemite" said as "yo semm it tee") is heard as the script
+    spells it; a name the recognizer does not know ("Nguyen" said as "win")
+    is heard as its respelling: both are right."""
+    def against(text: str, words: list[str]) -> Comparison:
+        return compare(text, heard.tokens, take.language, settings, script=words,
+                       hurried=hurried, ends_in_sound=ends_in_sound)
+
+    found = against(take.text, script)
+    if take.spoken and found.errors:
+        respelled = tokens(take.spoken, take.language)
+        if respelled != script:
+            other = against(take.spoken, respelled)
+            if other.error_rate < found.error_rate:
+                return other
+    return found
 
 
 def _word_spot(region: Any, kind: str, c: Comparison, heard: Heard,
