@@ -123,6 +123,12 @@ class SegmentsTable(QTableView):
             row["shown_state"] = (row["status"], bool(row["locked"]))
         self.segments.set_rows(rows)
 
+    def shown_rows(self) -> list[dict[str, Any]]:
+        """The rows the state filter keeps, in script order (what the find
+        bar searches: a match the user cannot see is not counted)."""
+        rows, shown = self.segments.rows, self.shown
+        return [rows[shown.source_row(n)] for n in range(shown.rowCount())]
+
     def selected_ids(self) -> list[int]:
         """The selected segments, in script order."""
         rows = sorted(self.shown.source_row(i.row())
