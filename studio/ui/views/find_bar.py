@@ -72,8 +72,9 @@ class FindBar(QWidget):
 
     ``rows`` gives the project's rows the view holds (``Library.segment_rows``),
     ``shown`` those of them the view shows (its filter's; default: all of
-    them), which are the ones searched and counted; ``changed`` is called after a replace, its undo or redo (the view reads
-    its rows again), and the bar then searches them again. ``found`` says
+    them), which are the ones searched and counted; ``changed`` is called
+    after a replace, its undo or redo (the view reads its rows again), and
+    the bar then searches them again. ``found`` says
     which match is current (segment id, start, end in its text as written),
     or ``(-1, 0, 0)`` when there is none; ``said`` carries a replace's
     result for the status bar.
