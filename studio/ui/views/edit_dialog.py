@@ -1,6 +1,7 @@
 """The segment editor (F2): a paragraph-sized box that wraps its words, the
 segment's number and state, how it is spoken, and a character count
-against the voice's limit. Ctrl+Enter keeps the edit, Escape drops it."""
+against the voice's limit. Enter (or Ctrl+Enter) keeps the edit, Escape
+drops it; a segment is one paragraph, so no key starts a new line."""
 
 from __future__ import annotations
 
@@ -81,7 +82,7 @@ class EditDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setToolTip(
-            self.tr("Keep the edit (Ctrl+Enter)"))
+            self.tr("Keep the edit (Ctrl+Enter)"))  # Enter too; the string is translated
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -138,12 +139,13 @@ class EditDialog(QDialog):
                             - box.height())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Ctrl+Enter in the box keeps the edit (Enter alone starts a line)."""
+        """Enter in the box keeps the edit (Ctrl+Enter too, as before);
+        Shift+Enter does nothing: a segment is one paragraph (the script
+        splits paragraphs into segments, not a segment's text)."""
         if watched is self.editor and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
-                    event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-                if self.text():
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                if self.text() and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
                     self.accept()
                 return True
         return super().eventFilter(watched, event)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QUndoCommand, QUndoStack
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -70,9 +70,11 @@ class ReplaceCommand(QUndoCommand):
 class FindBar(QWidget):
     """Find (and replace) in the current project's segments.
 
-    ``rows`` gives the rows the view shows (``Library.segment_rows``);
-    ``changed`` is called after a replace, its undo or redo (the view reads
-    its rows again), and the bar then searches them again. ``found`` says
+    ``rows`` gives the project's rows the view holds (``Library.segment_rows``),
+    ``shown`` those of them the view shows (its filter's; default: all of
+    them), which are the ones searched and counted; ``changed`` is called
+    after a replace, its undo or redo (the view reads its rows again), and
+    the bar then searches them again. ``found`` says
     which match is current (segment id, start, end in its text as written),
     or ``(-1, 0, 0)`` when there is none; ``said`` carries a replace's
     result for the status bar.
@@ -84,16 +86,20 @@ class FindBar(QWidget):
 
     def __init__(self, library: Library, undo: QUndoStack, rows: Callable[[], Rows],
                  changed: Callable[[], None], on_error: Callable[..., None],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 shown: Callable[[], Rows] | None = None) -> None:
         super().__init__(parent)
         self.library, self.undo, self.rows, self.changed, self.on_error = (
             library, undo, rows, changed, on_error)
+        self.shown = shown or rows
+        self._escape: QShortcut | None = None  # Escape in the page (close_on_escape_in)
         self.matches: list[review.Match] = []
         self.index = -1  # the current match in ``matches``
         self._anchor: tuple[int, int] | None = None  # (number, offset) to search on from
         self._shown: tuple[int, int, int] | None = None  # the last match ``found`` sent
         self._busy = False  # a Replace all is being planned
         self.problem = ""  # why the pattern is not a search (a bad expression)
+        self._ids: set[int] = set()  # the project's segments at the last search
 
         style = self.style()
         pixmap = QStyle.StandardPixmap
@@ -182,8 +188,19 @@ class FindBar(QWidget):
         self.replace_row.show()
         self._open(text)
 
+    def close_on_escape_in(self, scope: QWidget) -> None:
+        """Escape anywhere in ``scope`` (the page the bar searches: its table,
+        say, after a click on a found row) closes the bar while it is open;
+        a widget there that takes Escape itself (an edit in place) keeps it."""
+        self._escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), scope)
+        self._escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._escape.activated.connect(self.close_bar)
+        self._escape.setEnabled(self.isVisibleTo(scope))
+
     def _open(self, text: str | None) -> None:
         self.show()
+        if self._escape is not None:
+            self._escape.setEnabled(True)
         if text:
             self.find_field.setText(text)
         self.find_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -194,20 +211,31 @@ class FindBar(QWidget):
         """Escape: hide the bar; the view gets the focus back (``closed``)."""
         self.hide()
         self.message.clear()
+        if self._escape is not None:
+            self._escape.setEnabled(False)
         self._emit(None)
         self.closed.emit()
 
     # ------------------------------------------------------------ searching
     def refresh(self) -> None:
         """Search the rows again (they changed), keeping the current match
-        where it still is; nothing while the bar is hidden."""
+        where it still is; nothing while the bar is hidden.
+
+        Rows that share no segment with the last ones are another
+        project's: the last replace's message and the place to search on
+        from were about the other one, and are forgotten."""
         if self.isHidden():
             return
+        ids = {int(row["id"]) for row in self.rows()}
+        if ids.isdisjoint(self._ids):
+            self.message.clear()
+            self._anchor = None
+        self._ids = ids
         compiled = self._compiled()
         if compiled is None:
             self.matches = []
         else:
-            rows = self.rows()
+            rows = self.shown()
             self.matches = review.search_texts(
                 ((row["id"], row["number"], row["text"]) for row in rows), compiled)
         self.index = -1

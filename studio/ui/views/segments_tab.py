@@ -65,7 +65,9 @@ class SegmentsTab(QWidget):
         layout.addWidget(self.filter_bar)
         # find and replace (Ctrl+F, Ctrl+H) over the rows in memory
         self.find_bar = FindBar(library, undo, rows=lambda: self.table.segments.rows,
-                                changed=changed, on_error=on_error)
+                                changed=changed, on_error=on_error,
+                                shown=self.table.shown_rows)  # what the filter shows
+        self.find_bar.close_on_escape_in(self)
         self.find_bar.found.connect(lambda i, _s, _e: self.table.select_segment(i) if i >= 0
                                     else None)
         self.find_bar.closed.connect(self.table.setFocus)
@@ -120,6 +122,7 @@ class SegmentsTab(QWidget):
         """Show the segments in the chosen state; the selection keeps what stays shown."""
         self.table.shown.set_filter(self.filter_bar.keep())
         self.segment_selected()
+        self.find_bar.refresh()  # it counts the rows shown
 
     def _document_selected(self, ids: list[int]) -> None:
         """The user selected segments in the document: the table follows."""

@@ -9,8 +9,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from studio.core.store import Library
@@ -19,6 +28,10 @@ from studio.ui.states import state_label
 from studio.ui.table_models import Column, RowFilter, RowsModel, seconds
 
 translate = QCoreApplication.translate  # (context, text): the strings are extracted
+
+# the keys that move the table's cursor from row to row
+MOVING_KEYS = frozenset({Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
+                         Qt.Key.Key_Home, Qt.Key.Key_End})
 
 
 def segment_words(text: str) -> list[str]:
@@ -71,6 +84,33 @@ class SegmentsTable(QTableView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
 
+    # ------------------------------------------------------------ keys
+    def selectionCommand(self, index: QModelIndex | QPersistentModelIndex,
+                         event: QEvent | None = None) -> QItemSelectionModel.SelectionFlag:
+        """A key that moves the cursor selects the row it lands on, alone, as
+        in a spreadsheet; Shift (with or without Ctrl) extends from the anchor.
+
+        Qt's extended selection moves only the cursor on Ctrl+key (to toggle
+        rows with Ctrl+Space), which left the panel and A, L, R acting on a
+        selection out of sight after Ctrl+End."""
+        if (isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress
+                and event.key() in MOVING_KEYS):
+            flag = QItemSelectionModel.SelectionFlag
+            extend = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            return (flag.SelectCurrent if extend else flag.ClearAndSelect) | flag.Rows
+        return super().selectionCommand(index, event)
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction,
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        """Home and End go to the first and the last row (the table selects
+        rows, so a first or last column would be no move at all), as in the
+        document beside it."""
+        cursor = QAbstractItemView.CursorAction
+        if action in (cursor.MoveHome, cursor.MoveEnd) and self.shown.rowCount():
+            row = 0 if action == cursor.MoveHome else self.shown.rowCount() - 1
+            return self.shown.index(row, max(0, self.currentIndex().column()))
+        return super().moveCursor(action, modifiers)
+
     def _state_label(self, shown: tuple[str, bool]) -> str:
         """A segment's state in words, and its lock."""
         state, locked = shown
@@ -82,6 +122,12 @@ class SegmentsTable(QTableView):
         for row in rows:  # the state and the lock, shown together in one column
             row["shown_state"] = (row["status"], bool(row["locked"]))
         self.segments.set_rows(rows)
+
+    def shown_rows(self) -> list[dict[str, Any]]:
+        """The rows the state filter keeps, in script order (what the find
+        bar searches: a match the user cannot see is not counted)."""
+        rows, shown = self.segments.rows, self.shown
+        return [rows[shown.source_row(n)] for n in range(shown.rowCount())]
 
     def selected_ids(self) -> list[int]:
         """The selected segments, in script order."""
