@@ -57,6 +57,7 @@ def test_engine_status_shows_each_project_with_work_left(studio, library) -> Non
     assert "project 'Waiting': rendering, 0 of 3 rendered" in text and "Quiet" not in text
 
 
+@pytest.mark.slow  # `make test-slow`: the fast run keeps one of its kind
 def test_jobs_list_retry_cancel_and_unknown_ids(studio, tmp_path, library_dir) -> None:
     script = write_script(tmp_path, "small.txt", "First line here. Second line here.")
     assert studio("render", script, "--no-progress").returncode == 0

@@ -180,6 +180,7 @@ def test_chapters_are_paragraphs_or_headings() -> None:
     ]
 
 
+@pytest.mark.slow  # `make test-slow`: the fast run keeps one of its kind
 def test_render_takes_the_same_preset(studio, library_dir, tmp_path) -> None:
     """`studio render` with the real engine: the preset's format lands in exports/."""
     script = tmp_path / "short.txt"

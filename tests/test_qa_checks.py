@@ -181,6 +181,7 @@ def test_a_decoding_loop_is_told_from_words_heard_as_written() -> None:
     assert not looped(twice[0], twice)  # a script that repeats itself compresses alike
 
 
+@pytest.mark.slow  # `make test-slow`: the fast run keeps one of its kind
 def test_a_window_heard_in_a_loop_is_heard_again_in_halves(
     checker: Checker, takes: dict[str, np.ndarray], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -213,6 +214,7 @@ def test_a_window_heard_in_a_loop_is_heard_again_in_halves(
         assert len(set(item.tokens) & set(script)) >= len(set(script)) // 2, item.text
 
 
+@pytest.mark.slow  # `make test-slow`: the fast run keeps one of its kind
 def test_a_take_longer_than_a_window_is_heard_alone(
     checker: Checker, takes: dict[str, np.ndarray]
 ) -> None:

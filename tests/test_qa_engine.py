@@ -198,6 +198,7 @@ def test_a_missing_recognizer_marks_takes_not_checked_never_passed(
     assert {item["verdict"] for item in json.loads(report.stdout)} == {"unchecked"}
 
 
+@pytest.mark.slow  # `make test-slow`: the fast run keeps one of its kind
 def test_a_damaged_recognizer_is_named_as_damaged(tmp_path, library_dir, studio) -> None:
     from studio.qa.recognizers import model_path
 

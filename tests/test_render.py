@@ -68,6 +68,7 @@ def test_render_produces_an_acceptable_voiceover(studio, tmp_path, library_dir) 
     assert cues[-1].end.total_seconds() < len(samples) / rate
 
 
+@pytest.mark.slow  # `make test-slow`: the fast run keeps one of its kind
 def test_rerender_after_an_edit_renders_only_the_changed_segment(
     studio, tmp_path, library_dir
 ) -> None:
