@@ -154,3 +154,14 @@ def piper_on_one_core(monkeypatch: pytest.MonkeyPatch):
     backend.configure({})
     backend.load("cpu", threads=1)
     return backend
+
+
+def test_a_loop_waits_with_a_ring_or_its_pause(library_dir: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    with doorbell.Waiting(library_dir, JOBS) as waiting:
+        doorbell.ring(library_dir, JOBS)
+        assert waiting.wait(5)  # rung: at once
+        assert not waiting.wait(0.01)  # not rung: the pause
+    monkeypatch.setattr(doorbell, "SUPPORTED", False)  # a platform with no doorbells
+    with doorbell.Waiting(library_dir, JOBS) as waiting:
+        assert waiting.bell is None and not waiting.wait(0.01)  # the poll's pause, as before

@@ -32,6 +32,7 @@ import secrets
 import select
 import socket
 import sys
+import time
 from pathlib import Path
 
 FOLDER = "doorbells"
@@ -104,6 +105,31 @@ class Doorbell:
         self._sock.close()
 
     def __enter__(self) -> Doorbell:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Waiting:
+    """What a polling loop waits with: a ring on ``channel``, or the poll's
+    pause, whichever comes first; where there are no doorbells, the pause."""
+
+    def __init__(self, root: Path, channel: str) -> None:
+        self.bell = Doorbell.open(root, channel)
+
+    def wait(self, timeout_s: float) -> bool:
+        """Wait until rung or ``timeout_s`` has passed; whether it rang."""
+        if self.bell is None:
+            time.sleep(timeout_s)
+            return False
+        return self.bell.wait(timeout_s)
+
+    def close(self) -> None:
+        if self.bell is not None:
+            self.bell.close()
+
+    def __enter__(self) -> Waiting:
         return self
 
     def __exit__(self, *exc: object) -> None:

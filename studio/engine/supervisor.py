@@ -54,7 +54,7 @@ from typing import IO
 
 from studio.backends import backend_class
 from studio.core import serving
-from studio.core.doorbell import JOBS, Doorbell
+from studio.core.doorbell import JOBS, Waiting
 from studio.core.jobs import QA_POOL, JobQueue, qa_settings
 from studio.core.planning import DEFAULT_VOICE, backend_options, voice_fit
 from studio.core.settings import EngineSettings
@@ -480,17 +480,12 @@ class Supervisor:
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
         self.start()
-        bell = Doorbell.open(self.root, JOBS)  # a new backend's workers start at once
         try:
-            while not self.stopping:
-                self.step()
-                if bell is None:
-                    time.sleep(tick_s)
-                else:
+            with Waiting(self.root, JOBS) as bell:  # a new backend's workers start at once
+                while not self.stopping:
+                    self.step()
                     bell.wait(tick_s)
         finally:
-            if bell is not None:
-                bell.close()
             self.stop()
 
 

@@ -21,12 +21,11 @@ import os
 import signal
 import socket
 import threading
-import time
 import traceback
 from pathlib import Path
 
 from studio.backends import backend_class
-from studio.core.doorbell import JOBS, Doorbell
+from studio.core.doorbell import JOBS, Waiting
 from studio.core.jobs import JobQueue
 from studio.core.planning import SegmentRenderer, save_take_audio
 from studio.core.storage.workers import WorkerStore
@@ -114,21 +113,14 @@ class Worker:
         parent = parent or os.getppid()
         signal.signal(signal.SIGTERM, self._on_term)
         signal.signal(signal.SIGINT, self._on_term)
-        bell = Doorbell.open(self.root, JOBS)  # woken by a new job; the poll stays as a net
-        try:
+        with Waiting(self.root, JOBS) as bell:  # woken by a new job; the poll stays as a net
             while not self.stopping:
                 if os.getppid() != parent:
                     log.error("supervisor died; worker %d exits", self.slot)
                     break
                 if not self.step():
                     self.idle()
-                    if bell is None:
-                        time.sleep(poll_s)
-                    else:
-                        bell.wait(poll_s)
-        finally:
-            if bell is not None:
-                bell.close()
+                    bell.wait(poll_s)
         self.close()
 
     def idle(self) -> None:
